@@ -1,0 +1,58 @@
+# Truy Vết: `make run` serves a development site on SQLite, `make test` runs the whole suite.
+# Both create the virtualenv in .venv and install what they need on first use.
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test lint format migrate messages demo bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+## run: install, migrate, load reference data, and serve on http://127.0.0.1:$(PORT) (SQLite)
+run: export DEBUG ?= 1
+run: $(VENV)/.installed
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_places
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+## migrate: apply database migrations
+migrate: $(VENV)/.installed
+	$(MANAGE) migrate --no-input
+
+## test: install the test tools and run every test (SQLite, or DATABASE_URL when set)
+test: $(VENV)/.installed-dev
+	$(BIN)/pytest
+
+## lint: ruff check and format check
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## messages: refresh locale/vi from the source strings and compile them
+messages: $(VENV)/.installed-dev
+	DEBUG=1 $(MANAGE) makemessages --locale vi --no-obsolete --add-location file --ignore '$(VENV)/*' --ignore 'bench/*'
+	DEBUG=1 $(MANAGE) compilemessages --locale vi --ignore '$(VENV)/*'
+
+## bench: measure declarations per second against a bare insert (needs PostgreSQL)
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/declarations.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

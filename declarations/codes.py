@@ -1,0 +1,49 @@
+"""Lookup codes (mã tra cứu): the one place that generates, formats and parses them.
+
+A code is 8 characters of Crockford base32 (40 random bits from `secrets`), stored without the
+dash and shown as ``XXXX-XXXX``. The alphabet has no I, L, O or U, so that a code read aloud or
+copied from a screenshot cannot be mistaken; when parsing, O is read as 0 and I or L as 1.
+"""
+
+import re
+import secrets
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+LENGTH = 8
+BITS = 40  # 8 characters x 5 bits
+
+_LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_SEPARATORS = re.compile(r"[\s\-–—._]+")
+_STAFF_LINK = re.compile(r"/c/([^/?#\s]+)/?", re.IGNORECASE)
+
+
+def generate_code() -> str:
+    """Return a new random code (not yet checked for uniqueness: the database does that)."""
+    number = secrets.randbits(BITS)
+    chars = []
+    for _ in range(LENGTH):
+        number, digit = divmod(number, 32)
+        chars.append(ALPHABET[digit])
+    return "".join(reversed(chars))
+
+
+def format_code(code: str) -> str:
+    """``K7QX3M9P`` -> ``K7QX-3M9P``."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def parse_code(text: str) -> str | None:
+    """Read a code as a person or a scanner typed it; return it in stored form, or None.
+
+    Accepts any case, with or without the dash or spaces, O for 0 and I/L for 1, and the full
+    ``https://…/c/<code>/`` link that the success page's QR holds.
+    """
+    if not text:
+        return None
+    link = _STAFF_LINK.search(text)
+    if link:
+        text = link.group(1)
+    cleaned = _SEPARATORS.sub("", text).upper().translate(_LOOK_ALIKES)
+    if len(cleaned) != LENGTH or any(char not in ALPHABET for char in cleaned):
+        return None
+    return cleaned

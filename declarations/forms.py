@@ -1,0 +1,357 @@
+import uuid
+from datetime import timedelta
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Fieldset, Layout, Submit
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from declarations import codes
+from declarations.models import Sex, Transport
+from declarations.normalize import (
+    clean_spaces,
+    normalize_id_number,
+    normalize_phone,
+    normalize_plate,
+)
+from declarations.places import place_tree, served_province_code
+from declarations.risk import Exposure, Symptom
+from declarations.services import DeclarationData
+
+DAYS_BACK = 14
+DAYS_AHEAD = 3
+VACCINE_DOSES = [(n, str(n)) for n in range(4)] + [(4, _("4 or more"))]
+
+
+class PlaceField(forms.ChoiceField):
+    """A province, district or commune chosen by GSO code; valid if the code exists.
+
+    The listed choices depend on the parent chosen above it (see ``DeclarationForm``), but any
+    existing code is accepted here; ``clean`` then checks it lies inside its parent.
+    """
+
+    def valid_value(self, value):
+        return place_tree().get(value) is not None
+
+
+def place_select(parent_field: str = ""):
+    attrs = {"class": "form-select"}
+    if parent_field:
+        attrs["data-parent"] = f"id_{parent_field}"
+    return forms.Select(attrs=attrs)
+
+
+class DeclarationForm(forms.Form):
+    """The declaration form (tờ khai y tế), one page, usable without JavaScript."""
+
+    # Child place field -> its parent field; the order is the order of refreshing.
+    PLACE_PARENTS = {
+        "residence_district": "residence_province",
+        "residence_commune": "residence_district",
+        "from_district": "from_province",
+        "to_commune": "to_district",
+    }
+
+    form_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    birth_year = forms.IntegerField(
+        label=_("Year of birth"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "1985"}),
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
+    nationality = forms.CharField(label=_("Nationality"), max_length=60, initial="Việt Nam")
+    id_number = forms.CharField(
+        label=_("ID card (CCCD/CMND) or passport number"),
+        max_length=20,
+        required=False,
+        help_text=_("Optional. CCCD: 12 digits; CMND: 9 digits."),
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+
+    residence_province = PlaceField(label=_("Province / city"), widget=place_select())
+    residence_district = PlaceField(
+        label=_("District"), widget=place_select("residence_province")
+    )
+    residence_commune = PlaceField(
+        label=_("Commune / ward"), widget=place_select("residence_district")
+    )
+    residence_address = forms.CharField(
+        label=_("House number, street, hamlet"), max_length=200, required=False
+    )
+
+    travel_date = forms.DateField(
+        label=_("Travel date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    from_province = PlaceField(label=_("From province / city"), widget=place_select())
+    from_district = PlaceField(label=_("From district"), widget=place_select("from_province"))
+    to_district = PlaceField(label=_("To district"), widget=place_select())
+    to_commune = PlaceField(label=_("To commune / ward"), widget=place_select("to_district"))
+    to_address = forms.CharField(
+        label=_("Destination address"), max_length=200, required=False
+    )
+    transport = forms.ChoiceField(label=_("Means of transport"), choices=Transport.choices)
+    vehicle_plate = forms.CharField(
+        label=_("Vehicle plate"),
+        max_length=15,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "25B-012.34", "autocapitalize": "characters"}),
+    )
+    seat = forms.CharField(label=_("Seat"), max_length=10, required=False)
+    places_visited = forms.CharField(
+        label=_("Places you have been to in the last 14 days"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    symptoms = forms.MultipleChoiceField(
+        label=_("In the last 14 days, have you had any of these symptoms?"),
+        choices=Symptom.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    exposures = forms.MultipleChoiceField(
+        label=_("In the last 14 days, have you had any of these contacts?"),
+        choices=Exposure.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    vaccine_doses = forms.TypedChoiceField(
+        label=_("COVID-19 vaccine doses received"),
+        choices=VACCINE_DOSES,
+        coerce=int,
+        initial=0,
+    )
+    commitment = forms.BooleanField(
+        label=_(
+            "I promise that the information above is true. I understand that a false "
+            "declaration is a breach of the law and may be punished."
+        ),
+        error_messages={"required": _("Please confirm that the information is true.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["form_token"].initial = uuid.uuid4()
+        self._set_place_choices()
+        self.helper = self._helper()
+
+    # -- choices of the chained place selects --------------------------------------------------
+
+    def _current(self, name: str) -> str:
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name), "")
+        return str(self.initial.get(name) or self.fields[name].initial or "")
+
+    def _set_place_choices(self) -> None:
+        tree = place_tree()
+        province_choices = _choices(tree.provinces())
+        self.fields["residence_province"].choices = province_choices
+        self.fields["from_province"].choices = province_choices
+        self.fields["to_district"].choices = _choices(tree.children_of(served_province_code()))
+        children_url = reverse("declarations:places", kwargs={"code": "CODE"})
+        for child, parent in self.PLACE_PARENTS.items():
+            self.fields[child].choices = _choices(tree.children_of(self._current(parent)))
+            self.fields[child].widget.attrs["data-url"] = children_url
+
+    # -- validation -------------------------------------------------------------------------------
+
+    def clean_full_name(self):
+        name = clean_spaces(self.cleaned_data["full_name"])
+        if len(name) < 2:
+            raise forms.ValidationError(_("Please enter your full name."))
+        return name
+
+    def clean_birth_year(self):
+        year = self.cleaned_data["birth_year"]
+        this_year = timezone.localdate().year
+        if not 1900 <= year <= this_year:
+            raise forms.ValidationError(
+                _("Enter a year of birth between 1900 and %(year)s.") % {"year": this_year}
+            )
+        return year
+
+    def clean_nationality(self):
+        return clean_spaces(self.cleaned_data["nationality"]) or "Việt Nam"
+
+    def clean_id_number(self):
+        raw = self.cleaned_data["id_number"].strip()
+        if not raw:
+            return ""
+        value = normalize_id_number(raw)
+        if value is None:
+            raise forms.ValidationError(
+                _(
+                    "Enter a CCCD number (12 digits), a CMND number (9 digits) or a passport "
+                    "number (1–2 letters and 6–8 digits)."
+                )
+            )
+        return value
+
+    def clean_phone(self):
+        value = normalize_phone(self.cleaned_data["phone"])
+        if value is None:
+            raise forms.ValidationError(
+                _(
+                    "Enter a Vietnamese mobile number of 10 digits starting with 03, 05, 07, 08 "
+                    "or 09 (or +84)."
+                )
+            )
+        return value
+
+    def clean_travel_date(self):
+        day = self.cleaned_data["travel_date"]
+        today = timezone.localdate()
+        earliest, latest = today - timedelta(days=DAYS_BACK), today + timedelta(days=DAYS_AHEAD)
+        if not earliest <= day <= latest:
+            raise forms.ValidationError(
+                _("The travel date must be between %(start)s and %(end)s.")
+                % {"start": f"{earliest:%d/%m/%Y}", "end": f"{latest:%d/%m/%Y}"}
+            )
+        return day
+
+    def clean_vehicle_plate(self):
+        raw = self.cleaned_data["vehicle_plate"].strip()
+        if not raw:
+            return ""
+        value = normalize_plate(raw)
+        if value is None:
+            raise forms.ValidationError(
+                _("Enter the plate as written on the vehicle, for example 25B-012.34.")
+            )
+        return value
+
+    def clean_to_district(self):
+        code = self.cleaned_data["to_district"]
+        if not place_tree().is_child(code, served_province_code()):
+            raise forms.ValidationError(_("Choose a district of this province."))
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        tree = place_tree()
+        for child, parent in self.PLACE_PARENTS.items():
+            if child in cleaned and parent in cleaned:
+                if not tree.is_child(cleaned[child], cleaned[parent]):
+                    self.add_error(child, _("This place is not inside the one chosen above."))
+        if cleaned.get("transport") == Transport.COACH and not cleaned.get("vehicle_plate"):
+            if "vehicle_plate" not in self.errors:
+                self.add_error("vehicle_plate", _("Enter the plate of the coach or bus."))
+        for name in ("residence_address", "to_address", "places_visited", "seat"):
+            if name in cleaned:
+                cleaned[name] = clean_spaces(cleaned[name])
+        return cleaned
+
+    def declaration_data(self) -> DeclarationData:
+        values = {
+            name: self.cleaned_data[name]
+            for name in DeclarationData.__dataclass_fields__
+            if name in self.cleaned_data
+        }
+        values["symptoms"] = tuple(values.get("symptoms", ()))
+        values["exposures"] = tuple(values.get("exposures", ()))
+        return DeclarationData(**values)
+
+    # -- layout -----------------------------------------------------------------------------------
+
+    def _helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
+            "form_token",
+            Fieldset(
+                _("About you"),
+                "full_name",
+                "birth_year",
+                "sex",
+                "nationality",
+                "id_number",
+                "phone",
+                "email",
+            ),
+            Fieldset(
+                _("Where you live"),
+                "residence_province",
+                "residence_district",
+                "residence_commune",
+                "residence_address",
+                HTML(REFRESH_BUTTON),
+            ),
+            Fieldset(
+                _("Your journey"),
+                "travel_date",
+                "from_province",
+                "from_district",
+                "to_district",
+                "to_commune",
+                "to_address",
+                "transport",
+                "vehicle_plate",
+                "seat",
+                "places_visited",
+                HTML(REFRESH_BUTTON),
+            ),
+            Fieldset(_("Your health"), "symptoms", "exposures", "vaccine_doses"),
+            Fieldset(_("Commitment"), "commitment"),
+            Submit("submit", _("Send declaration"), css_class="btn-lg w-100"),
+        )
+        return helper
+
+
+# Without JavaScript the district and commune lists cannot follow the province chosen; this
+# button (hidden when JavaScript runs) sends the form back to refresh them, keeping the answers.
+REFRESH_BUTTON = (
+    '{% load i18n %}<noscript><button type="submit" name="refresh_places" value="1" '
+    'class="btn btn-outline-secondary btn-sm mb-3" formnovalidate>'
+    "{% translate 'Show the districts and communes of the places chosen' %}</button></noscript>"
+)
+
+
+def _choices(places) -> list[tuple[str, str]]:
+    return [("", "---------"), *((p.code, p.name) for p in places)]
+
+
+def initial_from_data(form_class, data) -> dict:
+    """The values posted to a form, read as initial values (to re-show it without errors)."""
+    form = form_class()
+    return {
+        name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
+        for name, field in form.fields.items()
+    }
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(
+        label=_("Lookup code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "autocomplete": "off", "placeholder": "K7QX-3M9P"}
+        ),
+    )
+    phone_last4 = forms.CharField(
+        label=_("Last 4 digits of your phone number"),
+        max_length=4,
+        min_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_code(self):
+        code = codes.parse_code(self.cleaned_data["code"])
+        if code is None:
+            raise forms.ValidationError(_("A lookup code has 8 letters and digits, like K7QX-3M9P."))
+        return code
+
+    def clean_phone_last4(self):
+        digits = self.cleaned_data["phone_last4"].strip()
+        if not (len(digits) == 4 and digits.isdigit()):
+            raise forms.ValidationError(_("Enter the last 4 digits of the phone number."))
+        return digits

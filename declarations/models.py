@@ -1,0 +1,251 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from declarations import codes
+from declarations.normalize import fold_name
+from declarations.risk import Reason, RiskLevel
+
+
+class Province(models.Model):
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self):
+        return self.name
+
+
+class District(models.Model):
+    code = models.CharField(_("code"), max_length=3, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    province = models.ForeignKey(Province, models.PROTECT, related_name="districts")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self):
+        return self.name
+
+
+class Commune(models.Model):
+    code = models.CharField(_("code"), max_length=5, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    district = models.ForeignKey(District, models.PROTECT, related_name="communes")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+
+    def __str__(self):
+        return self.name
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+    OTHER = "other", _("Other")
+
+
+class Person(models.Model):
+    """One human being, identified by a lookup code (mã tra cứu)."""
+
+    lookup_code = models.CharField(_("lookup code"), max_length=codes.LENGTH, unique=True)
+    full_name = models.CharField(_("full name"), max_length=100)
+    name_folded = models.CharField(max_length=100, db_index=True, editable=False)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"))
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
+    nationality = models.CharField(_("nationality"), max_length=60, default="Việt Nam")
+    id_number = models.CharField(_("ID document number"), max_length=12, blank=True, db_index=True)
+    phone = models.CharField(_("mobile phone"), max_length=10, blank=True, db_index=True)
+    email = models.EmailField(_("email"), blank=True)
+    residence_province = models.ForeignKey(
+        Province, models.PROTECT, related_name="+", verbose_name=_("province of residence")
+    )
+    residence_district = models.ForeignKey(
+        District, models.PROTECT, related_name="+", verbose_name=_("district of residence")
+    )
+    residence_commune = models.ForeignKey(
+        Commune, models.PROTECT, related_name="+", verbose_name=_("commune of residence")
+    )
+    residence_address = models.CharField(_("house number, street"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lookup_code__regex=r"^[0-9A-HJKMNP-TV-Z]{8}$"),
+                name="person_lookup_code_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__gte=1900), name="person_birth_year_after_1900"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.display_code})"
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold_name(self.full_name)[:100]
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_folded"}
+        super().save(*args, **kwargs)
+
+    @property
+    def display_code(self) -> str:
+        return codes.format_code(self.lookup_code)
+
+    @property
+    def phone_last4(self) -> str:
+        return self.phone[-4:]
+
+
+class Transport(models.TextChoices):
+    COACH = "coach", _("Coach or bus")
+    CAR = "car", _("Private car")
+    MOTORBIKE = "motorbike", _("Motorbike")
+    TRAIN = "train", _("Train")
+    PLANE = "plane", _("Plane")
+    ON_FOOT = "on_foot", _("On foot")
+    OTHER = "other", _("Other")
+
+
+class MadeBy(models.TextChoices):
+    SELF = "self", _("By the person")
+    ON_BEHALF = "on_behalf", _("On the person's behalf")
+
+
+class DeclarationQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-submitted_at", "-id")
+
+
+class Declaration(models.Model):
+    """One dated, immutable submission by or for a person: the journey and health answers.
+
+    Updating means adding a new declaration under the same person; a saved one never changes.
+    """
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="declarations")
+    submission_token = models.UUIDField(unique=True, editable=False)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
+    made_by = models.CharField(
+        _("made"), max_length=10, choices=MadeBy.choices, default=MadeBy.SELF
+    )
+    made_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("made by (staff)"),
+    )
+
+    travel_date = models.DateField(_("travel date"))
+    from_province = models.ForeignKey(
+        Province, models.PROTECT, related_name="+", verbose_name=_("from province")
+    )
+    from_district = models.ForeignKey(
+        District, models.PROTECT, related_name="+", verbose_name=_("from district")
+    )
+    to_district = models.ForeignKey(
+        District, models.PROTECT, related_name="+", verbose_name=_("to district")
+    )
+    to_commune = models.ForeignKey(
+        Commune, models.PROTECT, related_name="+", verbose_name=_("to commune")
+    )
+    to_address = models.CharField(_("destination address"), max_length=200, blank=True)
+    transport = models.CharField(_("means of transport"), max_length=10, choices=Transport.choices)
+    vehicle_plate = models.CharField(_("vehicle plate"), max_length=12, blank=True)
+    seat = models.CharField(_("seat"), max_length=10, blank=True)
+    places_visited = models.TextField(_("places visited in the last 14 days"), blank=True)
+
+    symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
+    exposures = models.JSONField(_("exposure"), default=list, blank=True)
+    vaccine_doses = models.PositiveSmallIntegerField(_("vaccine doses"), default=0)
+
+    risk_level = models.CharField(
+        _("risk"), max_length=6, choices=RiskLevel.choices, default=RiskLevel.NONE
+    )
+    risk_reasons = models.JSONField(_("risk reasons"), default=list, blank=True)
+
+    objects = DeclarationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("declaration")
+        verbose_name_plural = _("declarations")
+        indexes = [
+            models.Index(fields=["person", "-submitted_at"], name="decl_person_newest"),
+            models.Index(fields=["vehicle_plate", "travel_date"], name="decl_plate_date"),
+            models.Index(fields=["to_district", "travel_date"], name="decl_to_district_date"),
+            models.Index(fields=["risk_level", "-submitted_at"], name="decl_risk_newest"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(risk_level__in=RiskLevel.values), name="declaration_risk_level_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person.full_name} {self.travel_date:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A declaration is immutable: add a new one instead.")
+        super().save(*args, **kwargs)
+
+    def reasons(self) -> list[Reason]:
+        return [Reason.from_stored(text) for text in self.risk_reasons]
+
+    @property
+    def is_at_risk(self) -> bool:
+        return self.risk_level != RiskLevel.NONE
+
+
+class EpidemicZone(models.Model):
+    """A province, district or commune declared an outbreak area (vùng dịch) for a date range."""
+
+    place_code = models.CharField(
+        _("place code"),
+        max_length=5,
+        help_text=_("GSO code of a province (2 digits), district (3) or commune (5)."),
+    )
+    place_name = models.CharField(_("place"), max_length=200, editable=False)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty: still on."))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("epidemic zone")
+        verbose_name_plural = _("epidemic zones")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="zone_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.place_name or self.place_code
+
+    def clean(self):
+        from declarations.places import place_tree
+
+        place = place_tree().get(self.place_code)
+        if place is None:
+            raise ValidationError({"place_code": _("No province, district or commune has this code.")})
+        self.place_name = place.name

@@ -1,0 +1,186 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET
+from django_ratelimit.core import is_ratelimited
+
+from declarations import codes
+from declarations.forms import DeclarationForm, LookupForm, initial_from_data
+from declarations.models import Declaration, Person
+from declarations.places import place_tree, served_province_code
+from declarations.qr import qr_svg
+from declarations.services import DeclarationData, declaration_submit
+
+LOOKUP_SESSION_KEY = "lookup_person"
+LOOKUP_SESSION_MINUTES = 30
+
+
+def home(request):
+    return render(request, "declarations/home.html")
+
+
+def privacy(request):
+    return render(request, "declarations/privacy.html")
+
+
+@never_cache
+def declare(request):
+    return _declaration_form(request, person=None, initial={})
+
+
+@never_cache
+def update(request):
+    person = _looked_up_person(request)
+    if person is None:
+        messages.info(request, _("Enter your lookup code again to update your declaration."))
+        return redirect("declarations:lookup")
+    latest = person.declarations.newest_first().first()
+    return _declaration_form(request, person=person, initial=_initial_from(person, latest))
+
+
+def _declaration_form(request, *, person, initial):
+    if request.method == "POST" and "refresh_places" in request.POST:
+        form = DeclarationForm(initial=initial_from_data(DeclarationForm, request.POST))
+    elif request.method == "POST":
+        form = DeclarationForm(request.POST)
+        if form.is_valid():
+            declaration = declaration_submit(
+                data=form.declaration_data(),
+                token=form.cleaned_data["form_token"],
+                person=person,
+            )
+            return redirect("declarations:success", token=declaration.submission_token)
+    else:
+        form = DeclarationForm(initial={"residence_province": served_province_code(), **initial})
+    return render(request, "declarations/declare.html", {"form": form, "person": person})
+
+
+@never_cache
+def success(request, token):
+    declaration = get_object_or_404(
+        Declaration.objects.select_related("person", "to_district", "to_commune"),
+        submission_token=token,
+    )
+    if timezone.now() - declaration.submitted_at > timedelta(hours=settings.SUCCESS_PAGE_HOURS):
+        raise Http404
+    person = declaration.person
+    staff_link = request.build_absolute_uri(reverse("staff_person", args=[person.lookup_code]))
+    context = {
+        "declaration": declaration,
+        "person": person,
+        "qr": qr_svg(staff_link),
+        "place_names": _place_names(declaration),
+    }
+    return render(request, "declarations/success.html", context)
+
+
+@never_cache
+def lookup(request):
+    form = LookupForm(request.POST or None)
+    if request.method == "POST":
+        if _lookup_limited(request, form):
+            form.add_error(None, _("Too many attempts. Please wait 10 minutes and try again."))
+            return render(request, "declarations/lookup.html", {"form": form}, status=429)
+        if form.is_valid():
+            person = _find_person(form.cleaned_data["code"], form.cleaned_data["phone_last4"])
+            if person is not None:
+                _remember_lookup(request, person)
+                return redirect("declarations:my_declarations")
+            form.add_error(None, _("The lookup code and phone digits do not match a declaration."))
+    return render(request, "declarations/lookup.html", {"form": form})
+
+
+@never_cache
+def my_declarations(request):
+    person = _looked_up_person(request)
+    if person is None:
+        return redirect("declarations:lookup")
+    declarations = person.declarations.newest_first().select_related("to_district", "to_commune")
+    context = {"person": person, "declarations": declarations}
+    return render(request, "declarations/my_declarations.html", context)
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def places(request, code):
+    """Children of a province or district, for the chained selects: ``{"places": [[code, name]]}``."""
+    children = place_tree().children_of(code)
+    return JsonResponse({"places": [[p.code, p.name] for p in children]})
+
+
+@login_required
+@permission_required("declarations.view_person", raise_exception=True)
+def staff_person(request, code):
+    """Where a scanned success-page QR lands: the person's record in the staff site."""
+    parsed = codes.parse_code(code)
+    person = get_object_or_404(Person, lookup_code=parsed or "")
+    return redirect("admin:declarations_person_change", person.pk)
+
+
+def rate_limited(request, exception):
+    return render(request, "429.html", status=429)
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+
+
+def _lookup_limited(request, form) -> bool:
+    code = codes.parse_code(form.data.get("code", "")) or "invalid"
+    by_address = is_ratelimited(
+        request, group="lookup-address", key="ip", rate=settings.LOOKUP_RATE, increment=True
+    )
+    by_code = is_ratelimited(
+        request,
+        group="lookup-code",
+        key=lambda _group, _request: code,
+        rate=settings.LOOKUP_RATE,
+        increment=True,
+    )
+    return by_address or by_code
+
+
+def _find_person(code: str, phone_last4: str) -> Person | None:
+    person = Person.objects.filter(lookup_code=code).first()
+    if person is None or not person.phone or person.phone_last4 != phone_last4:
+        return None
+    return person
+
+
+def _remember_lookup(request, person) -> None:
+    request.session.cycle_key()
+    request.session[LOOKUP_SESSION_KEY] = person.pk
+    request.session.set_expiry(LOOKUP_SESSION_MINUTES * 60)
+
+
+def _looked_up_person(request) -> Person | None:
+    person_id = request.session.get(LOOKUP_SESSION_KEY)
+    return Person.objects.filter(pk=person_id).first() if person_id else None
+
+
+def _initial_from(person: Person, latest: Declaration | None) -> dict:
+    initial = {name: getattr(person, name) for name in DeclarationData.PERSON_FIELDS}
+    initial |= {name: getattr(person, f"{name}_id") for name in DeclarationData.PERSON_PLACES}
+    if latest is not None:
+        initial |= {
+            "from_province": latest.from_province_id,
+            "from_district": latest.from_district_id,
+            "to_district": latest.to_district_id,
+            "to_commune": latest.to_commune_id,
+            "to_address": latest.to_address,
+            "transport": latest.transport,
+            "vaccine_doses": latest.vaccine_doses,
+        }
+    return initial
+
+
+def _place_names(declaration: Declaration) -> dict[str, str]:
+    tree = place_tree()
+    return {reason.detail: tree.name(reason.detail) for reason in declaration.reasons()}

@@ -1,0 +1,36 @@
+/* Truy Vết: small improvements on pages that already work without JavaScript. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  // Chained place selects: a select with data-parent follows the select it names.
+  function fill(select, places) {
+    var first = select.options[0];
+    select.innerHTML = "";
+    select.appendChild(first);
+    places.forEach(function (place) {
+      var option = document.createElement("option");
+      option.value = place[0];
+      option.textContent = place[1];
+      select.appendChild(option);
+    });
+    select.dispatchEvent(new Event("change"));
+  }
+
+  document.querySelectorAll("select[data-parent]").forEach(function (child) {
+    var parent = document.getElementById(child.dataset.parent);
+    if (!parent) return;
+    parent.addEventListener("change", function () {
+      if (!parent.value) { fill(child, []); return; }
+      fetch(child.dataset.url.replace("CODE", encodeURIComponent(parent.value)))
+        .then(function (response) { return response.json(); })
+        .then(function (data) { fill(child, data.places); })
+        .catch(function () { /* keep the old list; the server checks the choice anyway */ });
+    });
+  });
+
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
