@@ -47,7 +47,7 @@ format: $(VENV)/.installed-dev
 
 ## messages: refresh locale/vi from the source strings and compile them
 messages: $(VENV)/.installed-dev
-	DEBUG=1 $(MANAGE) makemessages --locale vi --no-obsolete --add-location file --ignore '$(VENV)/*' --ignore 'bench/*'
+	DEBUG=1 $(MANAGE) makemessages --locale vi --no-obsolete --add-location file --ignore '$(VENV)/*' --ignore 'bench/*' --ignore 'tests/*'
 	DEBUG=1 $(MANAGE) compilemessages --locale vi --ignore '$(VENV)/*'
 
 ## bench: measure declarations per second against a bare insert (needs PostgreSQL)

@@ -26,7 +26,14 @@ class CommuneAdmin(admin.ModelAdmin):
 
 class DeclarationInline(admin.TabularInline):
     model = Declaration
-    fields = ["submitted_at", "travel_date", "from_province", "to_district", "risk_level", "made_by"]
+    fields = [
+        "submitted_at",
+        "travel_date",
+        "from_province",
+        "to_district",
+        "risk_level",
+        "made_by",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -77,9 +77,7 @@ class DeclarationForm(forms.Form):
     email = forms.EmailField(label=_("Email"), required=False)
 
     residence_province = PlaceField(label=_("Province / city"), widget=place_select())
-    residence_district = PlaceField(
-        label=_("District"), widget=place_select("residence_province")
-    )
+    residence_district = PlaceField(label=_("District"), widget=place_select("residence_province"))
     residence_commune = PlaceField(
         label=_("Commune / ward"), widget=place_select("residence_district")
     )
@@ -94,9 +92,7 @@ class DeclarationForm(forms.Form):
     from_district = PlaceField(label=_("From district"), widget=place_select("from_province"))
     to_district = PlaceField(label=_("To district"), widget=place_select())
     to_commune = PlaceField(label=_("To commune / ward"), widget=place_select("to_district"))
-    to_address = forms.CharField(
-        label=_("Destination address"), max_length=200, required=False
-    )
+    to_address = forms.CharField(label=_("Destination address"), max_length=200, required=False)
     transport = forms.ChoiceField(label=_("Means of transport"), choices=Transport.choices)
     vehicle_plate = forms.CharField(
         label=_("Vehicle plate"),
@@ -239,12 +235,12 @@ class DeclarationForm(forms.Form):
         cleaned = super().clean()
         tree = place_tree()
         for child, parent in self.PLACE_PARENTS.items():
-            if child in cleaned and parent in cleaned:
-                if not tree.is_child(cleaned[child], cleaned[parent]):
-                    self.add_error(child, _("This place is not inside the one chosen above."))
-        if cleaned.get("transport") == Transport.COACH and not cleaned.get("vehicle_plate"):
-            if "vehicle_plate" not in self.errors:
-                self.add_error("vehicle_plate", _("Enter the plate of the coach or bus."))
+            both_chosen = child in cleaned and parent in cleaned
+            if both_chosen and not tree.is_child(cleaned[child], cleaned[parent]):
+                self.add_error(child, _("This place is not inside the one chosen above."))
+        plate_missing = not cleaned.get("vehicle_plate") and "vehicle_plate" not in self.errors
+        if cleaned.get("transport") == Transport.COACH and plate_missing:
+            self.add_error("vehicle_plate", _("Enter the plate of the coach or bus."))
         for name in ("residence_address", "to_address", "places_visited", "seat"):
             if name in cleaned:
                 cleaned[name] = clean_spaces(cleaned[name])
@@ -334,7 +330,11 @@ class LookupForm(forms.Form):
         label=_("Lookup code"),
         max_length=40,
         widget=forms.TextInput(
-            attrs={"autocapitalize": "characters", "autocomplete": "off", "placeholder": "K7QX-3M9P"}
+            attrs={
+                "autocapitalize": "characters",
+                "autocomplete": "off",
+                "placeholder": "K7QX-3M9P",
+            }
         ),
     )
     phone_last4 = forms.CharField(
@@ -347,7 +347,9 @@ class LookupForm(forms.Form):
     def clean_code(self):
         code = codes.parse_code(self.cleaned_data["code"])
         if code is None:
-            raise forms.ValidationError(_("A lookup code has 8 letters and digits, like K7QX-3M9P."))
+            raise forms.ValidationError(
+                _("A lookup code has 8 letters and digits, like K7QX-3M9P.")
+            )
         return code
 
     def clean_phone_last4(self):

@@ -247,5 +247,7 @@ class EpidemicZone(models.Model):
 
         place = place_tree().get(self.place_code)
         if place is None:
-            raise ValidationError({"place_code": _("No province, district or commune has this code.")})
+            raise ValidationError(
+                {"place_code": _("No province, district or commune has this code.")}
+            )
         self.place_name = place.name

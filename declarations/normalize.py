@@ -20,7 +20,9 @@ def fold_name(text: str) -> str:
 
 def clean_spaces(text: str) -> str:
     """Collapse runs of white space and drop control characters."""
-    printable = "".join(char for char in text if unicodedata.category(char)[0] != "C" or char in " \t\n")
+    printable = "".join(
+        char for char in text if unicodedata.category(char)[0] != "C" or char in " \t\n"
+    )
     return " ".join(printable.split())
 
 

@@ -35,9 +35,7 @@ class Symptom(models.TextChoices):
 class Exposure(models.TextChoices):
     CONFIRMED_CASE = "confirmed_case", _("Contact with a confirmed COVID-19 case")
     SUSPECTED_CASE = "suspected_case", _("Contact with a suspected COVID-19 case")
-    FROM_EPIDEMIC_AREA = "from_epidemic_area", _(
-        "Contact with someone back from an epidemic area"
-    )
+    FROM_EPIDEMIC_AREA = "from_epidemic_area", _("Contact with someone back from an epidemic area")
     SYMPTOMATIC = "symptomatic", _("Contact with someone with fever, cough or shortness of breath")
     BEEN_IN_EPIDEMIC_AREA = "been_in_epidemic_area", _("Has been in an epidemic area")
 

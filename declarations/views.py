@@ -111,7 +111,7 @@ def my_declarations(request):
 @require_GET
 @cache_control(public=True, max_age=86400)
 def places(request, code):
-    """Children of a province or district, for the chained selects: ``{"places": [[code, name]]}``."""
+    """Children of a province or district for the chained selects: ``{"places": [[code, name]]}``"""
     children = place_tree().children_of(code)
     return JsonResponse({"places": [[p.code, p.name] for p in children]})
 
@@ -129,7 +129,7 @@ def rate_limited(request, exception):
     return render(request, "429.html", status=429)
 
 
-# -- helpers ----------------------------------------------------------------------------------------
+# -- helpers ------------------------------------------------------------------------------------
 
 
 def _lookup_limited(request, form) -> bool:
@@ -165,19 +165,25 @@ def _looked_up_person(request) -> Person | None:
     return Person.objects.filter(pk=person_id).first() if person_id else None
 
 
+JOURNEY_FIELDS = (
+    "travel_date",
+    "to_address",
+    "transport",
+    "vehicle_plate",
+    "seat",
+    "places_visited",
+    "vaccine_doses",
+)
+JOURNEY_PLACES = ("from_province", "from_district", "to_district", "to_commune")
+
+
 def _initial_from(person: Person, latest: Declaration | None) -> dict:
+    """The update form starts from the latest declaration; health answers start blank."""
     initial = {name: getattr(person, name) for name in DeclarationData.PERSON_FIELDS}
     initial |= {name: getattr(person, f"{name}_id") for name in DeclarationData.PERSON_PLACES}
     if latest is not None:
-        initial |= {
-            "from_province": latest.from_province_id,
-            "from_district": latest.from_district_id,
-            "to_district": latest.to_district_id,
-            "to_commune": latest.to_commune_id,
-            "to_address": latest.to_address,
-            "transport": latest.transport,
-            "vaccine_doses": latest.vaccine_doses,
-        }
+        initial |= {name: getattr(latest, name) for name in JOURNEY_FIELDS}
+        initial |= {name: getattr(latest, f"{name}_id") for name in JOURNEY_PLACES}
     return initial
 
 

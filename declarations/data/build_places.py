@@ -33,6 +33,7 @@ LEVELS = ("provinces", "districts", "communes")
 Row = list[str]  # [code, name] for provinces, [code, name, parent_code] below them
 Places = dict[str, list[Row]]
 
+
 def from_package() -> Places:
     """Read the three levels from the package, codes zero-padded as in the GSO list."""
     provinces = [[f"{p.value.code:02d}", p.value.name] for p in ProvinceEnum]

@@ -17,4 +17,6 @@ def risk_badge(declaration):
 @register.filter
 def reason_labels(declaration) -> list[str]:
     tree = place_tree()
-    return [reason.label({reason.detail: tree.name(reason.detail)}) for reason in declaration.reasons()]
+    return [
+        reason.label({reason.detail: tree.name(reason.detail)}) for reason in declaration.reasons()
+    ]

@@ -1,0 +1,535 @@
+"""Declarations per second against a bare insert, on gunicorn and PostgreSQL.
+
+What it measures: how many declaration forms per second the app accepts (a valid POST to
+/khai-bao/ answered by a 302 to /khai-bao/xong/<token>/), next to a baseline, a POST to
+/bench/baseline/ that passes the same middleware (CSRF included) and only inserts one row with raw
+SQL. It prints both rates, their latencies and the ratio declarations/baseline; the aim is a ratio
+of at least 0.50.
+
+How: it creates a fresh PostgreSQL database (dropping it first), migrates it, loads the places,
+collects the static files into a scratch directory (DEBUG is off, as in production), starts
+gunicorn on a free port of 127.0.0.1 with ``bench.wsgi_bench`` and drives it with N client
+threads. Each client GETs the form once for its CSRF cookie and token, then POSTs in a loop
+without following redirects. Phases: warm-up of each kind, then baseline, declarations and
+baseline again (the baseline rate is the mean of its two runs). At the end it checks in the
+database that every accepted POST wrote exactly one row, stops gunicorn and drops the database.
+
+Run from the project root (PostgreSQL on 127.0.0.1:5432, user postgres, trust auth by default):
+
+    .venv/bin/python bench/declarations.py [--seconds 20] [--clients 8] [--workers 3] [--keep]
+    make bench
+
+It talks only to 127.0.0.1 and stops by itself: every loop is bounded by time and by count.
+"""
+
+import argparse
+import http.client
+import os
+import random
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.cookies import SimpleCookie
+from pathlib import Path
+from statistics import mean
+from urllib.parse import unquote, urlencode, urlsplit
+from zoneinfo import ZoneInfo
+
+import psycopg2
+from psycopg2 import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+HOST = "127.0.0.1"
+LOCAL_DB_HOSTS = {"127.0.0.1", "localhost", "::1"}
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/truyvet_bench"
+SITE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+HTTP_TIMEOUT = 30  # seconds for one request
+SETUP_TIMEOUT = 300  # seconds for one manage.py command
+HEALTH_TIMEOUT = 30  # seconds for gunicorn to answer /healthz
+MAX_REQUESTS_PER_CLIENT = 1_000_000  # per phase; the duration normally ends it first
+ERROR_SNIPPET = 300  # characters of the first unexpected answer to show
+
+FORM_PATH = "/khai-bao/"
+SUCCESS_PATH = re.compile(r"^/khai-bao/xong/([0-9a-f-]{36})/$")
+BASELINE_PATH = "/bench/baseline/"
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+BASELINE_TABLE = """
+    CREATE TABLE bench_baseline (
+        id bigserial PRIMARY KEY,
+        payload text,
+        created_at timestamptz
+    )
+"""
+
+# Hà Nội (01) / Ba Đình (001) / Phúc Xá (00001) to Lai Châu city (105) / Quyết Thắng (03386),
+# as tests/conftest.py form_data() posts it.
+DECLARATION_FIELDS = {
+    "sex": "female",
+    "nationality": "Việt Nam",
+    "email": "",
+    "residence_province": "01",
+    "residence_district": "001",
+    "residence_commune": "00001",
+    "residence_address": "12 Phố Phúc Xá",
+    "from_province": "01",
+    "from_district": "001",
+    "to_district": "105",
+    "to_commune": "03386",
+    "to_address": "Số 5 đường Trần Phú",
+    "transport": "coach",
+    "vehicle_plate": "25b01234",
+    "seat": "12",
+    "places_visited": "",
+    "vaccine_doses": "2",
+    "commitment": "on",
+}
+FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Lò", "Đỗ"]
+MIDDLE_NAMES = ["Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc"]
+GIVEN_NAMES = ["Hoà", "Minh", "An", "Lan", "Hùng", "Dũng", "Mai", "Tú", "Hạnh", "Sơn"]
+
+
+# -- command line and environment -----------------------------------------------------------------
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database-url",
+        default=DEFAULT_DATABASE_URL,
+        help="local PostgreSQL database to create and drop; its name must contain 'bench'",
+    )
+    parser.add_argument("--seconds", type=float, default=20, help="length of each measured run")
+    parser.add_argument("--warmup", type=float, default=3, help="length of each warm-up run")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--keep", action="store_true", help="keep the database at the end")
+    args = parser.parse_args()
+    if args.seconds <= 0 or args.warmup < 0 or args.clients < 1 or args.workers < 1:
+        parser.error("--seconds must be > 0, --warmup >= 0, --clients and --workers >= 1")
+    return args
+
+
+@dataclass(frozen=True)
+class Database:
+    """Where the benchmark database lives, parsed from a postgres:// URL."""
+
+    url: str
+    name: str
+    host: str
+    port: int
+    user: str
+    password: str
+
+    @classmethod
+    def from_url(cls, url: str) -> "Database":
+        parts = urlsplit(url)
+        name = parts.path.lstrip("/")
+        if parts.scheme not in {"postgres", "postgresql"}:
+            sys.exit(f"--database-url must be a postgres:// URL, not {url!r}")
+        if (parts.hostname or "") not in LOCAL_DB_HOSTS:
+            sys.exit(f"--database-url must point to this machine, not {parts.hostname!r}")
+        if "bench" not in name:
+            sys.exit(f"refusing to drop {name!r}: the database name must contain 'bench'")
+        return cls(
+            url=url,
+            name=name,
+            host=parts.hostname,
+            port=parts.port or 5432,
+            user=unquote(parts.username or "postgres"),
+            password=unquote(parts.password or ""),
+        )
+
+    def connect(self, dbname: str | None = None):
+        connection = psycopg2.connect(
+            dbname=dbname or self.name,
+            host=self.host,
+            port=self.port,
+            user=self.user,
+            password=self.password,
+        )
+        connection.autocommit = True
+        return connection
+
+    def scalar(self, query: str):
+        connection = self.connect()
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(query)
+                return cursor.fetchone()[0]
+        finally:
+            connection.close()
+
+    def execute(self, statement, dbname: str | None = None) -> None:
+        connection = self.connect(dbname)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(statement)
+        finally:
+            connection.close()
+
+    def drop(self) -> None:
+        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name))
+        self.execute(drop, dbname="postgres")
+
+    def create(self) -> None:
+        self.drop()
+        self.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)), "postgres")
+
+
+def app_environment(database: Database, static_root: Path) -> dict[str, str]:
+    """The environment of manage.py and gunicorn: production-like, on the bench database."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings_bench",
+        "BENCH_STATIC_ROOT": str(static_root),
+        "DATABASE_URL": database.url,
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DEBUG": "0",
+        "SECURE_COOKIES": "0",
+        "ALLOWED_HOSTS": HOST,
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+# -- setting up the site --------------------------------------------------------------------------
+
+
+def manage(env: dict[str, str], *arguments: str) -> None:
+    command = [str(VENV_BIN / "python"), "manage.py", *arguments]
+    done = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=SETUP_TIMEOUT
+    )
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(arguments)} failed:\n{done.stdout}{done.stderr}")
+
+
+def prepare_site(database: Database, env: dict[str, str]) -> None:
+    print(f"database {database.name}: create, migrate, load places, collect static files")
+    database.create()
+    manage(env, "migrate", "--no-input")
+    manage(env, "load_places")
+    manage(env, "collectstatic", "--no-input")
+    database.execute(BASELINE_TABLE)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(env: dict[str, str], workers: int, port: int, log: Path) -> subprocess.Popen:
+    command = [
+        str(VENV_BIN / "gunicorn"),
+        "bench.wsgi_bench:application",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"{HOST}:{port}",
+        "--log-level",
+        "warning",
+    ]
+    print(f"gunicorn: {workers} workers on {HOST}:{port}")
+    with log.open("w") as out:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def wait_healthy(server: subprocess.Popen, port: int, log: Path) -> None:
+    deadline = time.monotonic() + HEALTH_TIMEOUT
+    for _attempt in range(HEALTH_TIMEOUT * 10):
+        if server.poll() is not None or time.monotonic() > deadline:
+            break
+        connection = http.client.HTTPConnection(HOST, port, timeout=2)
+        try:
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return
+        except (OSError, http.client.HTTPException):
+            pass
+        finally:
+            connection.close()
+        time.sleep(0.1)
+    sys.exit(f"gunicorn did not become healthy; its log:\n{log.read_text()[-3000:]}")
+
+
+def stop_gunicorn(server: subprocess.Popen | None) -> None:
+    if server is None or server.poll() is not None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+# -- the load client ------------------------------------------------------------------------------
+
+
+class Client:
+    """One browser: an HTTP connection to the site, its CSRF cookie and its form's CSRF token.
+
+    The connection is kept alive when the server allows it and reopened when it closes (gunicorn's
+    default sync workers close it after every response).
+    """
+
+    def __init__(self, port: int, seed: int):
+        self.connection = http.client.HTTPConnection(HOST, port, timeout=HTTP_TIMEOUT)
+        self.random = random.Random(seed)
+        self.cookie = ""
+        self.csrf_token = ""
+
+    def open_form(self) -> None:
+        """GET the form once, as a browser would, for the csrftoken cookie and the form token."""
+        self.connection.request("GET", FORM_PATH)
+        response = self.connection.getresponse()
+        page = response.read().decode("utf-8", "replace")
+        cookies = SimpleCookie()
+        for header in response.msg.get_all("Set-Cookie") or []:
+            cookies.load(header)
+        token = CSRF_INPUT.search(page)
+        if response.status != 200 or "csrftoken" not in cookies or token is None:
+            raise RuntimeError(f"GET {FORM_PATH}: {response.status} {page[:ERROR_SNIPPET]!r}")
+        self.cookie = f"csrftoken={cookies['csrftoken'].value}"
+        self.csrf_token = token.group(1)
+
+    def post(self, path: str, fields: dict[str, str]) -> tuple[int, str, bytes]:
+        """POST a form without following the redirect: (status, Location path, body)."""
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": self.cookie}
+        body = urlencode({"csrfmiddlewaretoken": self.csrf_token, **fields})
+        try:
+            self.connection.request("POST", path, body=body.encode(), headers=headers)
+            response = self.connection.getresponse()
+            content = response.read()
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            raise
+        return response.status, urlsplit(response.getheader("Location", "")).path, content
+
+    def declaration_fields(self, token: str) -> dict[str, str]:
+        """A valid declaration (as tests/conftest.py form_data()) by a randomly named person."""
+        pick = self.random.choice
+        digits = "".join(self.random.choices("0123456789", k=9))
+        return {
+            **DECLARATION_FIELDS,
+            "form_token": token,
+            "full_name": f"{pick(FAMILY_NAMES)} {pick(MIDDLE_NAMES)} {pick(GIVEN_NAMES)}",
+            "birth_year": str(self.random.randint(1940, 2005)),
+            "id_number": f"001{digits}",
+            "phone": f"09{digits[:8]}",
+            "travel_date": datetime.now(SITE_TZ).date().isoformat(),
+        }
+
+
+def declare(client: Client) -> str | None:
+    """Submit one declaration; None when it was accepted, else what went wrong."""
+    token = str(uuid.uuid4())
+    status, location, body = client.post(FORM_PATH, client.declaration_fields(token))
+    accepted = SUCCESS_PATH.match(location)
+    if status == 302 and accepted and accepted.group(1) == token:
+        return None
+    return f"{status} {location!r} {body[:ERROR_SNIPPET].decode('utf-8', 'replace')!r}"
+
+
+def insert_baseline(client: Client) -> str | None:
+    """Make one baseline insert; None when it was accepted, else what went wrong."""
+    payload = f"baseline {uuid.uuid4()} {client.random.random()}"
+    status, location, body = client.post(BASELINE_PATH, {"payload": payload})
+    if status == 302:
+        return None
+    return f"{status} {location!r} {body[:ERROR_SNIPPET].decode('utf-8', 'replace')!r}"
+
+
+@dataclass
+class Tally:
+    """What one or more clients saw during one run."""
+
+    latencies: list[float] = field(default_factory=list)  # seconds, accepted requests only
+    errors: int = 0
+    first_error: str = ""
+    elapsed: float = 0.0
+
+    @property
+    def accepted(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def requests(self) -> int:
+        return self.accepted + self.errors
+
+    @property
+    def rate(self) -> float:
+        return self.accepted / self.elapsed if self.elapsed else 0.0
+
+    def record_error(self, text: str) -> None:
+        self.errors += 1
+        self.first_error = self.first_error or text
+
+    def merge(self, other: "Tally") -> None:
+        self.latencies += other.latencies
+        self.errors += other.errors
+        self.first_error = self.first_error or other.first_error
+
+    def percentile_ms(self, fraction: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000
+
+
+def drive(client: Client, action, deadline: float, tally: Tally) -> None:
+    """One client thread: repeat ``action`` until the deadline (or the request cap)."""
+    for _request in range(MAX_REQUESTS_PER_CLIENT):
+        if time.perf_counter() >= deadline:
+            return
+        started = time.perf_counter()
+        try:
+            problem = action(client)
+        except (OSError, http.client.HTTPException) as error:
+            problem = f"{type(error).__name__}: {error}"
+        if problem is None:
+            tally.latencies.append(time.perf_counter() - started)
+        else:
+            tally.record_error(problem)
+
+
+def run(clients: list[Client], action, seconds: float) -> Tally:
+    """Every client runs ``action`` in its own thread for ``seconds``; their summed tally."""
+    started = time.perf_counter()
+    deadline = started + seconds
+    tallies = [Tally() for _client in clients]
+    threads = [
+        threading.Thread(target=drive, args=(client, action, deadline, tally), daemon=True)
+        for client, tally in zip(clients, tallies, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + HTTP_TIMEOUT + 5)
+    total = Tally(elapsed=time.perf_counter() - started)
+    for tally in tallies:
+        total.merge(tally)
+    return total
+
+
+# -- the benchmark and its report -----------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    baseline_runs: list[Tally]
+    declarations: Tally
+    declarations_sent: int  # accepted declaration POSTs, warm-up included
+    baselines_sent: int  # accepted baseline POSTs, warm-up included
+
+    @property
+    def baseline_rate(self) -> float:
+        return mean(tally.rate for tally in self.baseline_runs)
+
+    @property
+    def ratio(self) -> float:
+        return self.declarations.rate / self.baseline_rate if self.baseline_rate else 0.0
+
+
+def benchmark(port: int, args: argparse.Namespace) -> Results:
+    clients = [Client(port, seed) for seed in range(args.clients)]
+    for client in clients:
+        client.open_form()
+    print(f"{args.clients} clients; warm-up {args.warmup:g} s of each, runs of {args.seconds:g} s")
+    warm_baseline = run(clients, insert_baseline, args.warmup)
+    warm_declarations = run(clients, declare, args.warmup)
+    first = run(clients, insert_baseline, args.seconds)
+    declarations = run(clients, declare, args.seconds)
+    second = run(clients, insert_baseline, args.seconds)
+    for name, tally in [("warm-up baseline", warm_baseline), ("warm-up decl.", warm_declarations)]:
+        if tally.errors:
+            print(f"{name}: {tally.errors} errors, first: {tally.first_error}")
+    return Results(
+        baseline_runs=[first, second],
+        declarations=declarations,
+        declarations_sent=warm_declarations.accepted + declarations.accepted,
+        baselines_sent=sum(tally.accepted for tally in [warm_baseline, first, second]),
+    )
+
+
+def print_report(results: Results) -> None:
+    header = f"{'run':<16}{'requests':>10}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
+    print()
+    print(f"{header}{'p99 ms':>9}")
+    rows = [
+        ("baseline #1", results.baseline_runs[0]),
+        ("declarations", results.declarations),
+        ("baseline #2", results.baseline_runs[1]),
+    ]
+    for name, tally in rows:
+        print(
+            f"{name:<16}{tally.requests:>10}{tally.errors:>8}{tally.rate:>9.1f}"
+            f"{tally.percentile_ms(0.50):>9.1f}{tally.percentile_ms(0.95):>9.1f}"
+            f"{tally.percentile_ms(0.99):>9.1f}"
+        )
+    print()
+    print(f"baseline (mean of 2 runs): {results.baseline_rate:.1f} req/s")
+    print(f"declarations:              {results.declarations.rate:.1f} req/s")
+    print(f"ratio declarations/baseline: {results.ratio:.2f}")
+    print(f"aim: ratio >= 0.50 -> {'met' if results.ratio >= 0.5 else 'not met'}")
+    for name, tally in rows:
+        if tally.first_error:
+            print(f"{name}: first error: {tally.first_error}")
+
+
+def check_database(database: Database, results: Results) -> bool:
+    """Every accepted POST wrote exactly one row, and nothing else did."""
+    checks = [
+        ("declarations", "declarations_declaration", results.declarations_sent),
+        ("baseline rows", "bench_baseline", results.baselines_sent),
+    ]
+    all_good = True
+    print()
+    for name, table, expected in checks:
+        found = database.scalar(f"SELECT count(*) FROM {table}")
+        good = found == expected
+        all_good &= good
+        verdict = "ok" if good else "MISMATCH"
+        print(f"check {name}: {found} in the database, {expected} accepted POSTs -> {verdict}")
+    return all_good
+
+
+def main() -> int:
+    args = parse_args()
+    database = Database.from_url(args.database_url)
+    scratch = Path(tempfile.mkdtemp(prefix="truyvet-bench-"))
+    server = None
+    try:
+        env = app_environment(database, scratch / "static")
+        prepare_site(database, env)
+        port, log = free_port(), scratch / "gunicorn.log"
+        server = start_gunicorn(env, args.workers, port, log)
+        wait_healthy(server, port, log)
+        results = benchmark(port, args)
+        print_report(results)
+        consistent = check_database(database, results)
+        failed = any(tally.errors for tally in [results.declarations, *results.baseline_runs])
+        return 0 if consistent and not failed else 1
+    finally:
+        stop_gunicorn(server)
+        if args.keep:
+            print(f"kept database {database.name}")
+        else:
+            database.drop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""A citizen on a 360x740 phone declares, keeps the code, looks it up and updates it."""
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from declarations.models import Person
+from tests.conftest import BA_DINH, HA_NOI, LAI_CHAU_CITY, PHUC_XA, QUYET_THANG
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def assert_no_horizontal_scroll(page):
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than the phone"
+
+
+def choose(page, field: str, value: str):
+    """Pick an option once the chained list has it (it arrives from the JSON endpoint)."""
+    page.wait_for_selector(f"#id_{field} option[value='{value}']", state="attached")
+    page.select_option(f"#id_{field}", value)
+
+
+def fill_declaration(page, *, symptoms=()):
+    page.fill("#id_full_name", "Lường Thị Mai")
+    page.fill("#id_birth_year", "1992")
+    page.check("#id_sex_1")
+    page.fill("#id_id_number", "012192001234")
+    page.fill("#id_phone", "+84 983 456 789")
+    choose(page, "residence_province", HA_NOI)
+    choose(page, "residence_district", BA_DINH)
+    choose(page, "residence_commune", PHUC_XA)
+    page.fill("#id_residence_address", "8 Phố Phúc Xá")
+    page.fill("#id_travel_date", timezone.localdate().isoformat())
+    choose(page, "from_province", HA_NOI)
+    choose(page, "from_district", BA_DINH)
+    choose(page, "to_district", LAI_CHAU_CITY)
+    choose(page, "to_commune", QUYET_THANG)
+    page.fill("#id_to_address", "Số 5 đường Trần Phú")
+    page.select_option("#id_transport", "coach")
+    page.fill("#id_vehicle_plate", "25b01234")
+    page.fill("#id_seat", "14")
+    for symptom in symptoms:
+        page.check(f"input[name=symptoms][value={symptom}]")
+    page.select_option("#id_vaccine_doses", "2")
+    page.check("#id_commitment")
+
+
+def read_code(page) -> str:
+    code = page.inner_text("#lookup-code").strip()
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", code)
+    return code
+
+
+def assert_code_and_qr_fit_one_screen(page):
+    for selector in ("#lookup-code", "svg.qr"):
+        box = page.locator(selector).bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 740, selector
+
+
+def test_declare_look_up_and_update_on_a_phone(live_server, places, phone_page, screenshot):
+    page = phone_page
+    page.goto(f"{live_server.url}/khai-bao/")
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "declare-form-360")
+
+    fill_declaration(page)
+    page.click("input[type=submit][name=submit]")
+    page.wait_for_selector("#lookup-code")
+    code = read_code(page)
+    assert_code_and_qr_fit_one_screen(page)
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "declare-success-360", full_page=False)
+
+    page.goto(f"{live_server.url}/tra-cuu/")
+    page.fill("#id_code", code.lower().replace("-", " "))
+    page.fill("#id_phone_last4", "6789")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=Lường Thị Mai")
+    page.click("a[href='/khai-bao/cap-nhat/']")
+
+    assert page.input_value("#id_full_name") == "Lường Thị Mai"
+    assert page.input_value("#id_residence_commune") == PHUC_XA
+    page.fill("#id_travel_date", timezone.localdate().isoformat())
+    page.check("input[name=symptoms][value=cough]")
+    page.check("#id_commitment")
+    page.click("input[type=submit][name=submit]")
+    page.wait_for_selector("#lookup-code")
+
+    assert read_code(page) == code
+    assert page.locator(".risk-high").count() == 1
+    person = Person.objects.get()
+    assert person.declarations.count() == 2
+    assert person.phone == "0983456789"

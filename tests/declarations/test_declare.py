@@ -1,0 +1,149 @@
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from declarations.models import Declaration, EpidemicZone, MadeBy, Person
+from tests.conftest import BA_DINH, form_data
+
+
+def success_path(response) -> str:
+    assert response.status_code == 302
+    assert re.fullmatch(r"/khai-bao/xong/[0-9a-f-]{36}/", response["Location"])
+    return response["Location"]
+
+
+def test_the_form_page_shows_every_section(client, places):
+    page = client.get("/khai-bao/").content.decode()
+    for name in [
+        "full_name",
+        "phone",
+        "residence_commune",
+        "travel_date",
+        "symptoms",
+        "commitment",
+    ]:
+        assert f'name="{name}"' in page
+    assert 'name="form_token"' in page
+
+
+def test_submitting_creates_a_person_with_a_code_and_a_declaration(client, places):
+    response = client.post("/khai-bao/", form_data())
+
+    success_path(response)
+    person = Person.objects.get()
+    declaration = person.declarations.get()
+    assert person.full_name == "Nguyễn Thị Hoà"
+    assert person.name_folded == "nguyen thi hoa"
+    assert person.phone == "0912345678"
+    assert len(person.lookup_code) == 8
+    assert declaration.vehicle_plate == "25B-012.34"
+    assert declaration.made_by == MadeBy.SELF
+    assert declaration.risk_level == "none"
+
+
+def test_the_success_page_shows_the_code_and_a_qr_of_the_staff_link(client, places):
+    page = client.get(success_path(client.post("/khai-bao/", form_data())))
+    person = Person.objects.get()
+    html = page.content.decode()
+    assert person.display_code in html
+    assert '<svg class="qr"' in html
+    assert page.context["qr"]  # the QR encodes the absolute staff link
+    assert "http://testserver/c/" + person.lookup_code + "/" in _qr_payload(page)
+
+
+def _qr_payload(page) -> str:
+    # The link is not printed on the page; check what the view put in the QR instead.
+    from declarations import qr
+
+    person = page.context["person"]
+    expected = f"http://testserver/c/{person.lookup_code}/"
+    assert page.context["qr"] == qr.qr_svg(expected)
+    return expected
+
+
+def test_at_risk_answers_get_advice_and_reasons(client, places):
+    response = client.post("/khai-bao/", form_data(symptoms=["fever", "cough"]), follow=True)
+    declaration = Declaration.objects.get()
+    assert declaration.risk_level == "high"
+    assert declaration.risk_reasons == ["symptom:fever", "symptom:cough"]
+    html = response.content.decode()
+    assert "1900 9095" in html
+    assert "risk-high" in html
+
+
+def test_an_active_epidemic_zone_raises_the_risk(client, places):
+    EpidemicZone.objects.create(
+        place_code=BA_DINH, place_name="Quận Ba Đình", starts_on=timezone.localdate()
+    )
+    client.post("/khai-bao/", form_data())
+    declaration = Declaration.objects.get()
+    assert declaration.risk_level == "medium"
+    assert declaration.risk_reasons == [f"zone:{BA_DINH}"]
+
+
+def test_an_invalid_form_saves_nothing_and_shows_errors(client, places):
+    response = client.post("/khai-bao/", form_data(phone="123", commitment=None))
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"phone", "commitment"}
+    assert Person.objects.count() == 0
+
+
+def test_the_same_form_sent_twice_creates_one_declaration(client, places):
+    data = form_data()
+    first = client.post("/khai-bao/", data)
+    second = client.post("/khai-bao/", data)
+
+    assert first["Location"] == second["Location"]
+    assert Declaration.objects.count() == 1
+    assert Person.objects.count() == 1
+
+
+def test_a_new_form_token_makes_a_new_declaration(client, places):
+    client.post("/khai-bao/", form_data())
+    client.post("/khai-bao/", form_data())
+    assert Declaration.objects.count() == 2
+
+
+def test_a_resubmission_after_errors_keeps_its_token(client, places):
+    data = form_data(phone="123")
+    page = client.post("/khai-bao/", data)
+    assert f'value="{data["form_token"]}"' in page.content.decode()
+
+
+def test_a_declaration_cannot_be_changed(citizen):
+    declaration = citizen.declarations.get()
+    declaration.seat = "99"
+    with pytest.raises(ValueError):
+        declaration.save()
+
+
+def test_the_success_page_expires(client, places):
+    path = success_path(client.post("/khai-bao/", form_data()))
+    Declaration.objects.update(submitted_at=timezone.now() - timedelta(hours=25))
+    assert client.get(path).status_code == 404
+
+
+def test_an_unknown_success_token_is_not_found(client, places):
+    assert client.get(f"/khai-bao/xong/{uuid.uuid4()}/").status_code == 404
+
+
+def test_without_javascript_the_refresh_button_lists_the_districts(client, places):
+    data = form_data(residence_district="", residence_commune="", refresh_places="1")
+    response = client.post("/khai-bao/", data)
+
+    assert response.status_code == 200
+    assert not response.context["form"].is_bound  # no error shown for the unfinished form
+    html = response.content.decode()
+    assert "Quận Ba Đình" in html
+    assert f'value="{data["form_token"]}"' in html
+    assert Person.objects.count() == 0
+
+
+def test_the_form_page_loads_only_local_resources(client, places):
+    html = client.get("/khai-bao/").content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources
+    assert all(not s.startswith(("http:", "https:", "//")) for s in sources), sources

@@ -1,0 +1,194 @@
+"""Each rule of the declaration form, with good and bad values and the message shown."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone, translation
+
+from declarations.forms import DeclarationForm
+from tests.conftest import BA_DINH, HA_NOI, LAI_CHAU_CITY, PHUC_XA, TAM_DUONG, form_data
+
+
+def errors_for(places, **changes):
+    with translation.override("en"):
+        form = DeclarationForm(form_data(**changes))
+        form.is_valid()
+        return {field: [str(e) for e in errors] for field, errors in form.errors.items()}
+
+
+def cleaned(places, **changes):
+    form = DeclarationForm(form_data(**changes))
+    assert form.is_valid(), form.errors
+    return form.cleaned_data
+
+
+def test_the_sample_form_is_valid(places):
+    assert errors_for(places) == {}
+
+
+PHONE_MESSAGE = (
+    "Enter a Vietnamese mobile number of 10 digits starting with 03, 05, 07, 08 or 09 (or +84)."
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("0912345678", "0912345678"),
+        ("0912 345 678", "0912345678"),
+        ("0912.345.678", "0912345678"),
+        ("+84 912 345 678", "0912345678"),
+        ("+84912345678", "0912345678"),
+        ("84 332 123 456", "0332123456"),
+        ("0523456789", "0523456789"),
+        ("0701234567", "0701234567"),
+        ("0812345678", "0812345678"),
+    ],
+)
+def test_mobile_numbers_are_accepted_and_normalised(places, typed, stored):
+    assert cleaned(places, phone=typed)["phone"] == stored
+
+
+@pytest.mark.parametrize(
+    "typed", ["091234567", "09123456789", "0212345678", "0112345678", "+1 202 555 0100", "abc", ""]
+)
+def test_other_phone_numbers_are_refused(places, typed):
+    errors = errors_for(places, phone=typed)
+    assert errors["phone"] == (["This field is required."] if not typed else [PHONE_MESSAGE])
+
+
+@pytest.mark.parametrize("year", ["1900", "1985", str(timezone.localdate().year)])
+def test_years_of_birth_from_1900_to_this_year_are_accepted(places, year):
+    assert cleaned(places, birth_year=year)["birth_year"] == int(year)
+
+
+@pytest.mark.parametrize("year", ["1899", str(timezone.localdate().year + 1), "0", "-5"])
+def test_years_of_birth_outside_1900_to_this_year_are_refused(places, year):
+    this_year = timezone.localdate().year
+    assert errors_for(places, birth_year=year)["birth_year"] == [
+        f"Enter a year of birth between 1900 and {this_year}."
+    ]
+
+
+def test_a_year_of_birth_that_is_not_a_number_is_refused(places):
+    assert errors_for(places, birth_year="nineteen")["birth_year"] == ["Enter a whole number."]
+
+
+ID_MESSAGE = (
+    "Enter a CCCD number (12 digits), a CMND number (9 digits) or a passport number "
+    "(1–2 letters and 6–8 digits)."
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("001188012345", "001188012345"),
+        ("001 188 012 345", "001188012345"),
+        ("123456789", "123456789"),
+        ("c1234567", "C1234567"),
+        ("", ""),
+    ],
+)
+def test_cccd_cmnd_and_passport_numbers_are_accepted(places, typed, stored):
+    assert cleaned(places, id_number=typed)["id_number"] == stored
+
+
+@pytest.mark.parametrize("typed", ["12345", "1234567890", "0011880123456", "ABCDEFGH", "C12"])
+def test_other_id_numbers_are_refused(places, typed):
+    assert errors_for(places, id_number=typed)["id_number"] == [ID_MESSAGE]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("25b01234", "25B-012.34"),
+        ("25B-012.34", "25B-012.34"),
+        ("25B 01234", "25B-012.34"),
+        ("29a1234", "29A-1234"),
+        ("29LD12345", "29LD-123.45"),
+    ],
+)
+def test_plates_are_normalised(places, typed, stored):
+    assert cleaned(places, vehicle_plate=typed)["vehicle_plate"] == stored
+
+
+@pytest.mark.parametrize("typed", ["25", "ABC-123", "25B-01", "2B01234"])
+def test_malformed_plates_are_refused(places, typed):
+    assert errors_for(places, vehicle_plate=typed)["vehicle_plate"] == [
+        "Enter the plate as written on the vehicle, for example 25B-012.34."
+    ]
+
+
+def test_a_coach_journey_needs_its_plate(places):
+    assert errors_for(places, transport="coach", vehicle_plate="")["vehicle_plate"] == [
+        "Enter the plate of the coach or bus."
+    ]
+    assert "vehicle_plate" not in errors_for(places, transport="motorbike", vehicle_plate="")
+
+
+@pytest.mark.parametrize("offset", [-14, 0, 3])
+def test_travel_dates_from_14_days_ago_to_3_days_ahead_are_accepted(places, offset):
+    day = timezone.localdate() + timedelta(days=offset)
+    assert cleaned(places, travel_date=day.isoformat())["travel_date"] == day
+
+
+@pytest.mark.parametrize("offset", [-15, 4, 400])
+def test_travel_dates_outside_the_window_are_refused(places, offset):
+    today = timezone.localdate()
+    day = today + timedelta(days=offset)
+    start, end = today - timedelta(days=14), today + timedelta(days=3)
+    assert errors_for(places, travel_date=day.isoformat())["travel_date"] == [
+        f"The travel date must be between {start:%d/%m/%Y} and {end:%d/%m/%Y}."
+    ]
+
+
+def test_a_commune_outside_its_district_is_refused(places):
+    errors = errors_for(places, residence_commune="03390")  # in Tam Đường, not Ba Đình
+    assert errors["residence_commune"] == ["This place is not inside the one chosen above."]
+
+
+def test_a_district_outside_its_province_is_refused(places):
+    errors = errors_for(places, residence_district=LAI_CHAU_CITY)  # with province Hà Nội
+    assert errors["residence_district"] == ["This place is not inside the one chosen above."]
+
+
+def test_the_destination_must_be_in_the_served_province(places):
+    errors = errors_for(places, to_district=BA_DINH, to_commune=PHUC_XA)
+    assert errors["to_district"] == ["Choose a district of this province."]
+
+
+def test_an_unknown_place_code_is_refused(places):
+    errors = errors_for(places, residence_province="99")
+    assert errors["residence_province"] == [
+        "Select a valid choice. 99 is not one of the available choices."
+    ]
+
+
+def test_the_commitment_is_required(places):
+    assert errors_for(places, commitment=None)["commitment"] == [
+        "Please confirm that the information is true."
+    ]
+
+
+@pytest.mark.parametrize("field", ["full_name", "birth_year", "sex", "travel_date", "transport"])
+def test_required_fields(places, field):
+    assert errors_for(places, **{field: ""})[field] == ["This field is required."]
+
+
+def test_names_are_tidied(places):
+    assert cleaned(places, full_name="  Nguyễn   Thị\tHoà ")["full_name"] == "Nguyễn Thị Hoà"
+
+
+def test_the_form_lists_districts_of_the_chosen_province(places):
+    form = DeclarationForm(initial={"residence_province": HA_NOI, "to_district": TAM_DUONG})
+    district_codes = [code for code, _ in form.fields["residence_district"].choices if code]
+    assert BA_DINH in district_codes and LAI_CHAU_CITY not in district_codes
+    commune_codes = [code for code, _ in form.fields["to_commune"].choices if code]
+    assert "03390" in commune_codes and PHUC_XA not in commune_codes
+
+
+def test_messages_are_in_vietnamese_by_default(client, places):
+    response = client.post("/khai-bao/", form_data(phone="123"))
+    assert response.status_code == 200
+    assert "Nhập số điện thoại di động" in response.content.decode()

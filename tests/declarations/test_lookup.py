@@ -1,0 +1,87 @@
+from declarations.models import Declaration
+from tests.conftest import form_data
+
+WRONG_PAIR = "The lookup code and phone digits do not match a declaration."
+
+
+def look_up(client, code, last4):
+    return client.post("/tra-cuu/", {"code": code, "phone_last4": last4})
+
+
+def test_the_right_code_and_phone_digits_show_the_declarations(client, citizen):
+    response = look_up(client, citizen.display_code, "4321")
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert citizen.full_name in page.content.decode()
+    assert list(page.context["declarations"]) == list(citizen.declarations.all())
+
+
+def test_the_code_may_be_typed_loosely(client, citizen):
+    typed = citizen.lookup_code.lower()[:4] + " " + citizen.lookup_code.lower()[4:]
+    assert look_up(client, typed, "4321").status_code == 302
+
+
+def test_wrong_phone_digits_get_the_generic_message(client, citizen, settings):
+    settings.LANGUAGE_CODE = "en"
+    response = look_up(client, citizen.display_code, "0000")
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [WRONG_PAIR]
+
+
+def test_an_unknown_code_gets_the_same_message(client, citizen, settings):
+    settings.LANGUAGE_CODE = "en"
+    response = look_up(client, "ZZZZ-ZZZZ", "4321")
+    assert response.context["form"].non_field_errors() == [WRONG_PAIR]
+
+
+def test_the_declarations_page_needs_a_look_up_first(client, citizen):
+    assert client.get("/tra-cuu/to-khai/")["Location"] == "/tra-cuu/"
+    assert client.get("/khai-bao/cap-nhat/")["Location"] == "/tra-cuu/"
+
+
+def test_attempts_are_limited_per_client_address(client, make_declaration):
+    people = [make_declaration(full_name=f"Người {n}").person for n in range(11)]
+    for person in people[:10]:
+        assert look_up(client, person.display_code, "0000").status_code == 200
+    response = look_up(client, people[10].display_code, "4321")
+    assert response.status_code == 429
+    assert "lookup_person" not in client.session
+
+
+def test_attempts_are_limited_per_code_whatever_the_address(client, citizen):
+    for n in range(10):
+        response = client.post(
+            "/tra-cuu/",
+            {"code": citizen.display_code, "phone_last4": f"{n:04d}"},
+            REMOTE_ADDR=f"10.0.0.{n}",
+        )
+        assert response.status_code == 200
+    response = client.post(
+        "/tra-cuu/", {"code": citizen.display_code, "phone_last4": "4321"}, REMOTE_ADDR="10.0.1.1"
+    )
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode() or "Quá nhiều" in (
+        response.content.decode()
+    )
+
+
+def test_updating_adds_a_declaration_under_the_same_person_and_code(client, citizen):
+    look_up(client, citizen.display_code, "4321")
+    page = client.get("/khai-bao/cap-nhat/")
+    assert page.context["form"].initial["full_name"] == citizen.full_name
+
+    data = form_data(
+        full_name=citizen.full_name,
+        phone=citizen.phone,
+        residence_province=citizen.residence_province_id,
+        residence_district=citizen.residence_district_id,
+        residence_commune=citizen.residence_commune_id,
+        symptoms=["cough"],
+    )
+    response = client.post("/khai-bao/cap-nhat/", data)
+
+    assert response.status_code == 302
+    assert Declaration.objects.filter(person=citizen).count() == 2
+    assert citizen.declarations.newest_first().first().risk_level == "high"
+    citizen.refresh_from_db()
+    assert citizen.lookup_code in client.get(response["Location"]).content.decode().replace("-", "")

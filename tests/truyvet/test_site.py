@@ -1,0 +1,92 @@
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import OperationalError
+
+from truyvet import env
+
+
+@pytest.mark.django_db
+def test_healthz_answers_200_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_database_does_not(client):
+    with mock.patch("django.db.backends.utils.CursorWrapper.execute") as execute:
+        execute.side_effect = OperationalError("connection refused")
+        response = client.get("/healthz")
+    assert response.status_code == 503
+
+
+def test_pages_are_in_vietnamese_by_default(client, places):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "vi"
+    assert "Khai báo" in response.content.decode()
+
+
+def test_the_language_switch_turns_the_site_to_english(client, places):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/khai-bao/"})
+    assert response["Location"] == "/khai-bao/"
+    page = client.get("/khai-bao/")
+    assert page["Content-Language"] == "en"
+    assert "Health declaration form" in page.content.decode()
+
+
+def test_the_privacy_notice_states_the_retention(client, places, settings):
+    settings.RETENTION_DAYS = 21
+    html = client.get("/quyen-rieng-tu/").content.decode()
+    assert "21" in html
+
+
+def test_unknown_pages_get_a_friendly_404(client, places):
+    response = client.get("/khong-co/")
+    assert response.status_code == 404
+    assert "Truy Vết" in response.content.decode()
+
+
+def test_the_staff_link_of_a_code_requires_login(client, citizen):
+    response = client.get(f"/c/{citizen.lookup_code}/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/") or "login" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("yes", True), ("off", False), ("0", False)]
+)
+def test_env_bool_reads_common_words(monkeypatch, raw, expected):
+    monkeypatch.setenv("X_FLAG", raw)
+    assert env.env_bool("X_FLAG", default=not expected) is expected
+
+
+def test_env_bool_refuses_nonsense(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="X_FLAG"):
+        env.env_bool("X_FLAG", default=False)
+
+
+def test_env_int_refuses_nonsense_and_values_below_minimum(monkeypatch):
+    monkeypatch.setenv("X_DAYS", "thirty")
+    with pytest.raises(ImproperlyConfigured, match="X_DAYS"):
+        env.env_int("X_DAYS", default=30)
+    monkeypatch.setenv("X_DAYS", "0")
+    with pytest.raises(ImproperlyConfigured, match="at least 1"):
+        env.env_int("X_DAYS", default=30, minimum=1)
+
+
+def test_settings_refuse_to_start_without_a_secret_when_debug_is_off():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={"DJANGO_SETTINGS_MODULE": "truyvet.settings", "DEBUG": "0", "PATH": ""},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
