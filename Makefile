@@ -21,11 +21,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
-## run: install, migrate, load reference data, and serve on http://127.0.0.1:$(PORT) (SQLite)
+## run: install, migrate, load reference data and demo accounts, and serve on http://127.0.0.1:$(PORT) (SQLite)
 run: export DEBUG ?= 1
 run: $(VENV)/.installed
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_places
+	$(MANAGE) create_demo_accounts
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## migrate: apply database migrations

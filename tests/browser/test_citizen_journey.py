@@ -1,6 +1,7 @@
 """A citizen on a 360x740 phone declares, keeps the code, looks it up and updates it."""
 
 import re
+from urllib.parse import urlparse
 
 import pytest
 from django.utils import timezone
@@ -61,6 +62,8 @@ def assert_code_and_qr_fit_one_screen(page):
 
 def test_declare_look_up_and_update_on_a_phone(live_server, places, phone_page, screenshot):
     page = phone_page
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlparse(request.url).netloc))
     page.goto(f"{live_server.url}/khai-bao/")
     assert_no_horizontal_scroll(page)
     screenshot(page, "declare-form-360")
@@ -90,6 +93,7 @@ def test_declare_look_up_and_update_on_a_phone(live_server, places, phone_page, 
 
     assert read_code(page) == code
     assert page.locator(".risk-high").count() == 1
+    assert hosts == {urlparse(live_server.url).netloc}, "a request left the site"
     person = Person.objects.get()
     assert person.declarations.count() == 2
     assert person.phone == "0983456789"
