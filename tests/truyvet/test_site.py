@@ -90,3 +90,14 @@ def test_settings_refuse_to_start_without_a_secret_when_debug_is_off():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_an_expired_form_gets_a_friendly_page_not_an_error(places):
+    from django.test import Client
+
+    from tests.conftest import form_data
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/khai-bao/", form_data())
+    assert response.status_code == 403
+    assert "Truy Vết" in response.content.decode()
