@@ -1,5 +1,6 @@
 import uuid
 from datetime import timedelta
+from functools import cached_property, partial
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
@@ -138,7 +139,6 @@ class DeclarationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["form_token"].initial = uuid.uuid4()
         self._set_place_choices()
-        self.helper = self._helper()
 
     # -- choices of the chained place selects --------------------------------------------------
 
@@ -148,15 +148,21 @@ class DeclarationForm(forms.Form):
         return str(self.initial.get(name) or self.fields[name].initial or "")
 
     def _set_place_choices(self) -> None:
+        # Choices are callables: they are built only if the form is rendered, not when a post
+        # is validated (PlaceField checks codes against the tree directly).
         tree = place_tree()
-        province_choices = _choices(tree.provinces())
-        self.fields["residence_province"].choices = province_choices
-        self.fields["from_province"].choices = province_choices
-        self.fields["to_district"].choices = _choices(tree.children_of(served_province_code()))
+        self.fields["residence_province"].choices = lambda: _choices(tree.provinces())
+        self.fields["from_province"].choices = lambda: _choices(tree.provinces())
+        self.fields["to_district"].choices = lambda: _choices(
+            tree.children_of(served_province_code())
+        )
         children_url = reverse("declarations:places", kwargs={"code": "CODE"})
         for child, parent in self.PLACE_PARENTS.items():
-            self.fields[child].choices = _choices(tree.children_of(self._current(parent)))
+            self.fields[child].choices = partial(self._children_choices, parent)
             self.fields[child].widget.attrs["data-url"] = children_url
+
+    def _children_choices(self, parent: str) -> list[tuple[str, str]]:
+        return _choices(place_tree().children_of(self._current(parent)))
 
     # -- validation -------------------------------------------------------------------------------
 
@@ -258,7 +264,9 @@ class DeclarationForm(forms.Form):
 
     # -- layout -----------------------------------------------------------------------------------
 
-    def _helper(self) -> FormHelper:
+    @cached_property
+    def helper(self) -> FormHelper:
+        """The crispy layout, built only when the form is rendered."""
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True

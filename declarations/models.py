@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -60,23 +60,31 @@ class Sex(models.TextChoices):
 class Person(models.Model):
     """One human being, identified by a lookup code (mã tra cứu)."""
 
-    lookup_code = models.CharField(_("lookup code"), max_length=codes.LENGTH, unique=True)
+    lookup_code = models.CharField(_("lookup code"), max_length=codes.LENGTH)
     full_name = models.CharField(_("full name"), max_length=100)
     name_folded = models.CharField(max_length=100, db_index=True, editable=False)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"))
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
     nationality = models.CharField(_("nationality"), max_length=60, default="Việt Nam")
-    id_number = models.CharField(_("ID document number"), max_length=12, blank=True, db_index=True)
-    phone = models.CharField(_("mobile phone"), max_length=10, blank=True, db_index=True)
+    id_number = models.CharField(_("ID document number"), max_length=12, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=10, blank=True)
     email = models.EmailField(_("email"), blank=True)
     residence_province = models.ForeignKey(
-        Province, models.PROTECT, related_name="+", verbose_name=_("province of residence")
+        Province,
+        models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("province of residence"),
     )
     residence_district = models.ForeignKey(
         District, models.PROTECT, related_name="+", verbose_name=_("district of residence")
     )
     residence_commune = models.ForeignKey(
-        Commune, models.PROTECT, related_name="+", verbose_name=_("commune of residence")
+        Commune,
+        models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("commune of residence"),
     )
     residence_address = models.CharField(_("house number, street"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -85,7 +93,14 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        # Plain indexes for exact matches (no LIKE pattern index on PostgreSQL); the folded
+        # name keeps db_index, whose pattern index serves prefix searches.
+        indexes = [
+            models.Index(fields=["phone"], name="person_phone"),
+            models.Index(fields=["id_number"], name="person_id_number"),
+        ]
         constraints = [
+            models.UniqueConstraint(fields=["lookup_code"], name="person_lookup_code_unique"),
             models.CheckConstraint(
                 condition=Q(lookup_code__regex=r"^[0-9A-HJKMNP-TV-Z]{8}$"),
                 name="person_lookup_code_format",
@@ -139,7 +154,8 @@ class Declaration(models.Model):
     Updating means adding a new declaration under the same person; a saved one never changes.
     """
 
-    person = models.ForeignKey(Person, models.CASCADE, related_name="declarations")
+    # Indexed by decl_person_newest (person first), like to_district by decl_to_district_date.
+    person = models.ForeignKey(Person, models.CASCADE, related_name="declarations", db_index=False)
     submission_token = models.UUIDField(unique=True, editable=False)
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
     made_by = models.CharField(
@@ -156,16 +172,16 @@ class Declaration(models.Model):
 
     travel_date = models.DateField(_("travel date"))
     from_province = models.ForeignKey(
-        Province, models.PROTECT, related_name="+", verbose_name=_("from province")
+        Province, models.PROTECT, related_name="+", db_index=False, verbose_name=_("from province")
     )
     from_district = models.ForeignKey(
-        District, models.PROTECT, related_name="+", verbose_name=_("from district")
+        District, models.PROTECT, related_name="+", db_index=False, verbose_name=_("from district")
     )
     to_district = models.ForeignKey(
-        District, models.PROTECT, related_name="+", verbose_name=_("to district")
+        District, models.PROTECT, related_name="+", db_index=False, verbose_name=_("to district")
     )
     to_commune = models.ForeignKey(
-        Commune, models.PROTECT, related_name="+", verbose_name=_("to commune")
+        Commune, models.PROTECT, related_name="+", db_index=False, verbose_name=_("to commune")
     )
     to_address = models.CharField(_("destination address"), max_length=200, blank=True)
     transport = models.CharField(_("means of transport"), max_length=10, choices=Transport.choices)
@@ -241,6 +257,19 @@ class EpidemicZone(models.Model):
 
     def __str__(self):
         return self.place_name or self.place_code
+
+    def save(self, *args, **kwargs):
+        from declarations.services import zones_changed
+
+        super().save(*args, **kwargs)
+        transaction.on_commit(zones_changed)
+
+    def delete(self, *args, **kwargs):
+        from declarations.services import zones_changed
+
+        result = super().delete(*args, **kwargs)
+        transaction.on_commit(zones_changed)
+        return result
 
     def clean(self):
         from declarations.places import place_tree

@@ -1,9 +1,12 @@
 """Writes that span people and declarations. Views, admin actions, importers and tests use these."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -12,6 +15,7 @@ from declarations.models import Declaration, EpidemicZone, MadeBy, Person
 from declarations.risk import Zone, assess_risk
 
 CODE_ATTEMPTS = 10
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,31 @@ class DeclarationData:
 
 def active_zones(day: date) -> list[Zone]:
     """The epidemic zones in force on ``day``, as the risk rules take them."""
-    rows = EpidemicZone.objects.filter(starts_on__lte=day).exclude(ends_on__lt=day)
-    return [Zone(z.place_code, z.place_name, z.starts_on, z.ends_on) for z in rows]
+    return [zone for zone in all_zones() if zone.active_on(day)]
+
+
+ZONES_CACHE_KEY = "epidemic-zones"
+ZONES_CACHE_SECONDS = 60
+
+
+def all_zones() -> list[Zone]:
+    """Every epidemic zone, from the shared cache: every declaration needs them.
+
+    Saving or deleting a zone clears the cache (``EpidemicZone.save``); the time limit bounds
+    staleness should a zone change some other way.
+    """
+    zones = cache.get(ZONES_CACHE_KEY)
+    if zones is None:
+        zones = [
+            Zone(z.place_code, z.place_name, z.starts_on, z.ends_on)
+            for z in EpidemicZone.objects.all()
+        ]
+        cache.set(ZONES_CACHE_KEY, zones, ZONES_CACHE_SECONDS)
+    return zones
+
+
+def zones_changed() -> None:
+    cache.delete(ZONES_CACHE_KEY)
 
 
 def declaration_submit(
@@ -78,27 +105,42 @@ def declaration_submit(
     """Record one declaration, creating the person (and their code) unless one is given.
 
     Idempotent on ``token``: a second call with the same token (a double tap, a retry after a
-    timeout) returns the declaration the first call made and writes nothing.
+    timeout, even at the same instant) returns the declaration the first call made and writes
+    nothing. The unique token in the database decides, so the usual path costs no extra query.
     """
-    existing = Declaration.objects.select_related("person").filter(submission_token=token).first()
-    if existing:
-        return existing
+
+    def write() -> Declaration:
+        saved = _person_save(person, data)
+        return _declaration_create(saved, data, token, made_by, made_by_user)
+
     try:
-        with transaction.atomic():
-            person = _person_save(person, data)
-            return _declaration_create(person, data, token, made_by, made_by_user)
-    except IntegrityError:
-        # Another request with the same token committed first; it is the one to show.
-        existing = Declaration.objects.select_related("person").filter(submission_token=token)
-        if existing.exists():
-            return existing.get()
-        raise
+        return with_fresh_code(write)
+    except IntegrityError as error:
+        if "submission_token" not in str(error):
+            raise
+        return Declaration.objects.select_related("person").get(submission_token=token)
+
+
+def with_fresh_code(write: Callable[[], T]) -> T:
+    """Run ``write`` in a transaction, again if the lookup code it drew was already taken.
+
+    A collision is rare (40 random bits), so the whole transaction is retried rather than
+    paying for a savepoint around every insert.
+    """
+    for _attempt in range(CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return write()
+        except IntegrityError as error:
+            if "lookup_code" not in str(error):
+                raise
+    raise RuntimeError(f"No free lookup code after {CODE_ATTEMPTS} draws.")
 
 
 def _person_save(person: Person | None, data: DeclarationData) -> Person:
     values = data.person_values()
     if person is None:
-        return person_create(values)
+        return Person.objects.create(lookup_code=codes.generate_code(), **values)
     for name, value in values.items():
         setattr(person, name, value)
     person.updated_at = timezone.now()
@@ -107,16 +149,10 @@ def _person_save(person: Person | None, data: DeclarationData) -> Person:
 
 
 def person_create(values: dict) -> Person:
-    """Create a person with a fresh lookup code, drawing again if the code is already taken."""
-    for _attempt in range(CODE_ATTEMPTS):
-        code = codes.generate_code()
-        try:
-            with transaction.atomic():
-                return Person.objects.create(lookup_code=code, **values)
-        except IntegrityError:
-            if not Person.objects.filter(lookup_code=code).exists():
-                raise
-    raise RuntimeError(f"No free lookup code after {CODE_ATTEMPTS} draws.")
+    """Create a person (without a declaration) with a fresh lookup code."""
+    return with_fresh_code(
+        lambda: Person.objects.create(lookup_code=codes.generate_code(), **values)
+    )
 
 
 def _declaration_create(person, data, token, made_by, made_by_user) -> Declaration:

@@ -93,3 +93,18 @@ def test_the_database_refuses_a_code_outside_the_alphabet(places):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Person.objects.create(lookup_code="OOOOIIII", **declaration_data().person_values())
+
+
+def test_a_declaration_whose_new_code_collides_is_written_again_whole(
+    make_declaration, monkeypatch
+):
+    from declarations.models import Declaration
+
+    first = make_declaration().person
+    draws = iter([first.lookup_code, "ZZZZ3333"])
+    monkeypatch.setattr(codes, "generate_code", lambda: next(draws))
+
+    second = make_declaration(full_name="Tòng Thị Lan").person
+
+    assert second.lookup_code == "ZZZZ3333"
+    assert Declaration.objects.count() == 2

@@ -147,3 +147,15 @@ def test_the_form_page_loads_only_local_resources(client, places):
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert sources
     assert all(not s.startswith(("http:", "https:", "//")) for s in sources), sources
+
+
+def test_a_new_zone_counts_at_once_despite_the_zone_cache(
+    client, places, django_capture_on_commit_callbacks
+):
+    client.post("/khai-bao/", form_data())  # fills the cache with no zones
+    with django_capture_on_commit_callbacks(execute=True):
+        EpidemicZone.objects.create(
+            place_code=BA_DINH, place_name="Quận Ba Đình", starts_on=timezone.localdate()
+        )
+    client.post("/khai-bao/", form_data())
+    assert Declaration.objects.newest_first().first().risk_level == "medium"
