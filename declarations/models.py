@@ -89,6 +89,15 @@ class Person(models.Model):
     residence_address = models.CharField(_("house number, street"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    # The highest of the latest declaration's risk and the staff's open risk flags.
+    risk_level = models.CharField(
+        _("current risk"), max_length=6, choices=RiskLevel.choices, default=RiskLevel.NONE
+    )
+    must_update = models.BooleanField(
+        _("must update the declaration"),
+        default=False,
+        help_text=_("Set by a checkpoint officer; cleared when the person declares again."),
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -98,6 +107,8 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["phone"], name="person_phone"),
             models.Index(fields=["id_number"], name="person_id_number"),
+            models.Index(fields=["-updated_at"], name="person_newest"),
+            models.Index(fields=["risk_level", "-updated_at"], name="person_risk_newest"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["lookup_code"], name="person_lookup_code_unique"),
@@ -126,6 +137,39 @@ class Person(models.Model):
     @property
     def phone_last4(self) -> str:
         return self.phone[-4:]
+
+
+class RiskFlag(models.Model):
+    """A risk raised by hand by staff (for example a temperature measured at a checkpoint)."""
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="risk_flags")
+    level = models.CharField(
+        _("level"),
+        max_length=6,
+        choices=[
+            (RiskLevel.HIGH, RiskLevel.HIGH.label),
+            (RiskLevel.MEDIUM, RiskLevel.MEDIUM.label),
+        ],
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    place = models.CharField(_("where"), max_length=200, blank=True)
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("flagged by"),
+    )
+    flagged_at = models.DateTimeField(_("flagged"), default=timezone.now)
+    cleared_at = models.DateTimeField(_("cleared"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-flagged_at"]
+        verbose_name = _("risk flag")
+        verbose_name_plural = _("risk flags")
+
+    def __str__(self):
+        return f"{self.get_level_display()}: {self.reason}"
 
 
 class Transport(models.TextChoices):

@@ -22,6 +22,11 @@ class RiskLevel(models.TextChoices):
     MEDIUM = "medium", _("Medium risk")
     NONE = "none", _("No risk found")
 
+    @classmethod
+    def highest(cls, *levels: str) -> "RiskLevel":
+        order = [cls.NONE, cls.MEDIUM, cls.HIGH]
+        return max((cls(level) for level in levels), key=order.index, default=cls.NONE)
+
 
 class Symptom(models.TextChoices):
     FEVER = "fever", _("Fever")

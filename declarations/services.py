@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from declarations import codes
-from declarations.models import Declaration, EpidemicZone, MadeBy, Person
-from declarations.risk import Zone, assess_risk
+from declarations.models import Declaration, EpidemicZone, MadeBy, Person, RiskFlag
+from declarations.risk import Risk, RiskLevel, Zone, assess_risk
 
 CODE_ATTEMPTS = 10
 T = TypeVar("T")
@@ -109,9 +109,11 @@ def declaration_submit(
     nothing. The unique token in the database decides, so the usual path costs no extra query.
     """
 
+    risk = declaration_risk(data)
+
     def write() -> Declaration:
-        saved = _person_save(person, data)
-        return _declaration_create(saved, data, token, made_by, made_by_user)
+        saved = _person_save(person, data, risk.level)
+        return _declaration_create(saved, data, token, risk, made_by, made_by_user)
 
     try:
         return with_fresh_code(write)
@@ -137,14 +139,19 @@ def with_fresh_code(write: Callable[[], T]) -> T:
     raise RuntimeError(f"No free lookup code after {CODE_ATTEMPTS} draws.")
 
 
-def _person_save(person: Person | None, data: DeclarationData) -> Person:
+def _person_save(person: Person | None, data: DeclarationData, risk_level: str) -> Person:
     values = data.person_values()
     if person is None:
-        return Person.objects.create(lookup_code=codes.generate_code(), **values)
+        return Person.objects.create(
+            lookup_code=codes.generate_code(), risk_level=risk_level, **values
+        )
     for name, value in values.items():
         setattr(person, name, value)
+    open_flags = person.risk_flags.filter(cleared_at__isnull=True).values_list("level", flat=True)
+    person.risk_level = RiskLevel.highest(risk_level, *open_flags)
+    person.must_update = False
     person.updated_at = timezone.now()
-    person.save(update_fields=[*values, "updated_at"])
+    person.save(update_fields=[*values, "risk_level", "must_update", "updated_at"])
     return person
 
 
@@ -155,8 +162,8 @@ def person_create(values: dict) -> Person:
     )
 
 
-def _declaration_create(person, data, token, made_by, made_by_user) -> Declaration:
-    risk = assess_risk(
+def declaration_risk(data: DeclarationData) -> Risk:
+    return assess_risk(
         symptoms=data.symptoms,
         exposures=data.exposures,
         place_codes=[
@@ -169,6 +176,9 @@ def _declaration_create(person, data, token, made_by, made_by_user) -> Declarati
         travel_date=data.travel_date,
         zones=active_zones(data.travel_date),
     )
+
+
+def _declaration_create(person, data, token, risk, made_by, made_by_user) -> Declaration:
     return Declaration.objects.create(
         person=person,
         submission_token=token,
@@ -190,3 +200,21 @@ def _declaration_create(person, data, token, made_by, made_by_user) -> Declarati
         risk_level=risk.level,
         risk_reasons=risk.stored_reasons(),
     )
+
+
+@transaction.atomic
+def risk_flag_add(*, person: Person, level: str, reason: str, place: str, user) -> RiskFlag:
+    """Raise a person's risk by hand; they appear on the health staff's risk list."""
+    flag = RiskFlag.objects.create(
+        person=person, level=level, reason=reason, place=place, flagged_by=user
+    )
+    person.risk_level = RiskLevel.highest(person.risk_level, level)
+    person.updated_at = timezone.now()
+    person.save(update_fields=["risk_level", "updated_at"])
+    return flag
+
+
+def person_require_update(*, person: Person) -> None:
+    """Ask the person to declare again; they see it when they next look up their code."""
+    person.must_update = True
+    person.save(update_fields=["must_update"])
