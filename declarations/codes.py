@@ -32,6 +32,11 @@ def format_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
+def staff_path(code: str) -> str:
+    """The staff page of a person: a public address, printed in every success page's QR."""
+    return f"/c/{code}/"
+
+
 def parse_code(text: str) -> str | None:
     """Read a code as a person or a scanner typed it; return it in stored form, or None.
 

@@ -2,10 +2,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
@@ -42,8 +40,7 @@ def update(request):
     if person is None:
         messages.info(request, _("Enter your lookup code again to update your declaration."))
         return redirect("declarations:lookup")
-    latest = person.declarations.newest_first().first()
-    return _declaration_form(request, person=person, initial=_initial_from(person, latest))
+    return _declaration_form(request, person=person, initial=initial_for_update(person))
 
 
 def _declaration_form(request, *, person, initial):
@@ -72,7 +69,7 @@ def success(request, token):
     if timezone.now() - declaration.submitted_at > timedelta(hours=settings.SUCCESS_PAGE_HOURS):
         raise Http404
     person = declaration.person
-    staff_link = request.build_absolute_uri(reverse("staff_person", args=[person.lookup_code]))
+    staff_link = request.build_absolute_uri(codes.staff_path(person.lookup_code))
     context = {
         "declaration": declaration,
         "person": person,
@@ -114,15 +111,6 @@ def places(request, code):
     """Children of a province or district for the chained selects: ``{"places": [[code, name]]}``"""
     children = place_tree().children_of(code)
     return JsonResponse({"places": [[p.code, p.name] for p in children]})
-
-
-@login_required
-@permission_required("declarations.view_person", raise_exception=True)
-def staff_person(request, code):
-    """Where a scanned success-page QR lands: the person's record in the staff site."""
-    parsed = codes.parse_code(code)
-    person = get_object_or_404(Person, lookup_code=parsed or "")
-    return redirect("admin:declarations_person_change", person.pk)
 
 
 def rate_limited(request, exception):
@@ -177,8 +165,9 @@ JOURNEY_FIELDS = (
 JOURNEY_PLACES = ("from_province", "from_district", "to_district", "to_commune")
 
 
-def _initial_from(person: Person, latest: Declaration | None) -> dict:
+def initial_for_update(person: Person) -> dict:
     """The update form starts from the latest declaration; health answers start blank."""
+    latest = person.declarations.newest_first().first()
     initial = {name: getattr(person, name) for name in DeclarationData.PERSON_FIELDS}
     initial |= {name: getattr(person, f"{name}_id") for name in DeclarationData.PERSON_PLACES}
     if latest is not None:

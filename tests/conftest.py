@@ -118,3 +118,92 @@ def citizen(make_declaration) -> Person:
 @pytest.fixture
 def today() -> date:
     return timezone.localdate()
+
+
+# -- staff personas ----------------------------------------------------------------------------
+
+
+def make_staff(username: str, role: str | None, **scope):
+    from django.contrib.auth.models import Group, User
+
+    from accounts.models import StaffProfile
+
+    user = User.objects.create_user(username, password="correct-horse-battery")
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    if role == "administrator":
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+    StaffProfile.objects.create(user=user, **scope)
+    return user
+
+
+@pytest.fixture
+def checkpoint(places):
+    from checkpoints.models import Checkpoint
+
+    return Checkpoint.objects.create(
+        name="Chốt Km 15 QL4D", district_id=TAM_DUONG, road="QL4D", entering_direction="Vào tỉnh"
+    )
+
+
+@pytest.fixture
+def other_checkpoint(places):
+    from checkpoints.models import Checkpoint
+
+    return Checkpoint.objects.create(name="Chốt Pa So", district_id="108", road="QL12")
+
+
+@pytest.fixture
+def officer(checkpoint):
+    """Lò Văn Chốt, checkpoint officer at Km 15 QL4D."""
+    return make_staff("officer", "checkpoint_officer", checkpoint=checkpoint)
+
+
+@pytest.fixture
+def other_officer(other_checkpoint):
+    """An officer of another checkpoint."""
+    return make_staff("officer2", "checkpoint_officer", checkpoint=other_checkpoint)
+
+
+@pytest.fixture
+def health_worker(places):
+    """Health staff of Tam Đường district, where the citizen lives."""
+    return make_staff("health", "health_staff", district_id=TAM_DUONG)
+
+
+@pytest.fixture
+def other_health_worker(places):
+    """Health staff of Thành phố Lai Châu, another district."""
+    return make_staff("health2", "health_staff", district_id=LAI_CHAU_CITY)
+
+
+@pytest.fixture
+def provincial_health_worker(places):
+    return make_staff("cdc", "health_staff", province_wide=True)
+
+
+@pytest.fixture
+def operator(places):
+    return make_staff("operator", "operator")
+
+
+@pytest.fixture
+def transport_officer(places):
+    return make_staff("transport", "transport")
+
+
+@pytest.fixture
+def leader(places):
+    return make_staff("leader", "leadership")
+
+
+@pytest.fixture
+def administrator(places):
+    return make_staff("root", "administrator")
+
+
+@pytest.fixture
+def outsider(places):
+    """A logged-in account with no role at all."""
+    return make_staff("outsider", None)

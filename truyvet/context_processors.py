@@ -11,5 +11,15 @@ def site(request):
         province_name = ""
     return {
         "province_name": province_name,
+        "staff_menu": _staff_menu(request),
         "retention_days": settings.RETENTION_DAYS,
     }
+
+
+def _staff_menu(request) -> list[tuple[str, str]]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    from accounts.menu import menu_for
+
+    return menu_for(user)

@@ -4,6 +4,7 @@ The defaults give a working development site on SQLite. Production sets at least
 DATABASE_URL and ALLOWED_HOSTS, with DEBUG off; see README.md for every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -44,7 +45,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
     "declarations",
+    "accounts",
+    "checkpoints",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "truyvet.urls"
@@ -98,6 +103,31 @@ else:
 # Rate limits (django-ratelimit) count in this cache. The per-process memory cache suits one
 # development server; production sets REDIS_URL so that every app server shares the counters.
 RATELIMIT_VIEW = "declarations.views.rate_limited"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+# Staff sessions end after this many minutes without a request.
+SESSION_COOKIE_AGE = env_int("STAFF_SESSION_MINUTES", default=60, minimum=5) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Lockout after repeated failed logins (django-axes): per user name and client address.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", default=15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+
+# Where the client's address is read from: REMOTE_ADDR, or the header a trusted proxy sets
+# (for example HTTP_X_REAL_IP behind nginx). Rate limits, lockouts and the audit log use it.
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", default="REMOTE_ADDR")
+RATELIMIT_IP_META_KEY = "truyvet.client.client_ip"
+AXES_CLIENT_IP_CALLABLE = "truyvet.client.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from declarations.views import staff_person
 from truyvet import views
 
 admin.site.site_header = "Truy Vết"
@@ -9,7 +8,8 @@ admin.site.site_title = "Truy Vết"
 
 urlpatterns = [
     path("", include("declarations.urls")),
-    path("c/<str:code>/", staff_person, name="staff_person"),
+    path("", include("checkpoints.urls")),
+    path("", include("accounts.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -8,9 +8,9 @@ register = template.Library()
 
 
 @register.simple_tag
-def risk_badge(declaration):
-    """The risk level as a coloured badge, readable without colour too."""
-    level = RiskLevel(declaration.risk_level)
+def risk_badge(item):
+    """The risk level of a declaration or a person as a badge, readable without colour too."""
+    level = RiskLevel(item.risk_level)
     return format_html('<span class="badge risk-{}">{}</span>', level.value, level.label)
 
 

@@ -48,12 +48,6 @@ def test_unknown_pages_get_a_friendly_404(client, places):
     assert "Truy Vết" in response.content.decode()
 
 
-def test_the_staff_link_of_a_code_requires_login(client, citizen):
-    response = client.get(f"/c/{citizen.lookup_code}/")
-    assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/") or "login" in response["Location"]
-
-
 @pytest.mark.parametrize(
     ("raw", "expected"), [("1", True), ("yes", True), ("off", False), ("0", False)]
 )

@@ -1,0 +1,56 @@
+"""Who may see which person. Staff outside a person's scope get 404, never a hint."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import StaffProfile
+from accounts.roles import Role, has_role
+from declarations import codes
+from declarations.models import Person
+
+
+def profile_of(user) -> StaffProfile | None:
+    """The user's staff profile (cached on the user for the request), or None."""
+    if not hasattr(user, "_staff_profile"):
+        user._staff_profile = (
+            StaffProfile.objects.select_related("checkpoint", "district").filter(user=user).first()
+        )
+    return user._staff_profile
+
+
+def person_for_staff(request, code: str) -> Person:
+    """The person with this lookup code (typed in any form), if the user may see them."""
+    parsed = codes.parse_code(code)
+    if parsed is None:
+        raise Http404
+    person = get_object_or_404(
+        Person.objects.select_related(
+            "residence_province", "residence_district", "residence_commune"
+        ),
+        lookup_code=parsed,
+    )
+    if not may_see_person(request.user, person):
+        raise Http404
+    return person
+
+
+def may_see_person(user, person: Person) -> bool:
+    """Checkpoint officers and administrators see anyone who crosses the province; health
+    staff see the people of their district (who live there or travelled there), or everyone
+    when they work province-wide."""
+    if has_role(user, Role.ADMINISTRATOR, Role.CHECKPOINT_OFFICER):
+        return True
+    if not has_role(user, Role.HEALTH_STAFF):
+        return False
+    profile = profile_of(user)
+    if profile is None:
+        return False
+    if profile.province_wide:
+        return True
+    district = profile.district_id
+    if district is None:
+        return False
+    return (
+        person.residence_district_id == district
+        or person.declarations.filter(to_district_id=district).exists()
+    )

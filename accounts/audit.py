@@ -1,0 +1,27 @@
+"""The audit log: one call per view of personal data, search, passage or export."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_ipv46_address
+
+from accounts.models import AuditEntry
+from truyvet.client import client_ip
+
+
+def audit(request, action: str, *, person=None, detail: str = "") -> AuditEntry:
+    return AuditEntry.objects.create(
+        user=request.user,
+        username=request.user.get_username(),
+        action=action,
+        person=person,
+        person_code=person.lookup_code if person else "",
+        detail=detail[:300],
+        client_ip=_valid_ip(client_ip(request)),
+    )
+
+
+def _valid_ip(value: str) -> str | None:
+    try:
+        validate_ipv46_address(value)
+    except ValidationError:
+        return None
+    return value

@@ -1,0 +1,53 @@
+"""Demo accounts for development: one per role, listed in README.md. Never in production."""
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+
+from accounts.models import StaffProfile
+from accounts.roles import Role
+from checkpoints.models import Checkpoint
+
+DEMO_PASSWORD = "truyvet-demo"  # noqa: S105 - development only; refused when DEBUG is off
+
+# username, full name, role, profile (district code, province-wide, works at the checkpoint)
+DEMO_ACCOUNTS = [
+    ("admin", "Quản trị hệ thống", Role.ADMINISTRATOR, {}),
+    ("chot", "Lò Văn Chốt", Role.CHECKPOINT_OFFICER, {"at_checkpoint": True}),
+    ("yte", "Tòng Thị Y", Role.HEALTH_STAFF, {"district": "105"}),
+    ("yte-tinh", "Nguyễn Văn Tỉnh", Role.HEALTH_STAFF, {"province_wide": True}),
+    ("nhaxe", "Vàng A Xe", Role.OPERATOR, {}),
+    ("giaothong", "Trần Văn Giao", Role.TRANSPORT, {}),
+    ("lanhdao", "Hoàng Văn Đạo", Role.LEADERSHIP, {}),
+]
+DEMO_CHECKPOINT = {
+    "name": "Chốt kiểm soát Km 15 QL4D",
+    "district_id": "106",
+    "road": "Quốc lộ 4D",
+    "entering_direction": "Từ Lào Cai về Lai Châu",
+}
+
+
+@transaction.atomic
+def demo_accounts_create() -> list[tuple[str, bool]]:
+    """Create the demo checkpoint and accounts that are missing; return (username, created)."""
+    checkpoint, _ = Checkpoint.objects.get_or_create(
+        name=DEMO_CHECKPOINT["name"], defaults=DEMO_CHECKPOINT
+    )
+    results = []
+    for username, full_name, role, scope in DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(username=username)
+        if created:
+            family, _sep, given = full_name.rpartition(" ")
+            user.first_name, user.last_name = given, family
+            user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user.groups.add(Group.objects.get(name=role))
+            StaffProfile.objects.create(
+                user=user,
+                checkpoint=checkpoint if scope.get("at_checkpoint") else None,
+                district_id=scope.get("district"),
+                province_wide=scope.get("province_wide", False),
+            )
+        results.append((username, created))
+    return results

@@ -1,0 +1,86 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffProfile(models.Model):
+    """What scopes a staff user: their checkpoint, district or the whole province."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff_profile"
+    )
+    checkpoint = models.ForeignKey(
+        "checkpoints.Checkpoint",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checkpoint"),
+        help_text=_("For checkpoint officers: the checkpoint where they work."),
+    )
+    district = models.ForeignKey(
+        "declarations.District",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("district"),
+        help_text=_("For health staff of a district health centre."),
+    )
+    province_wide = models.BooleanField(
+        _("whole province"),
+        default=False,
+        help_text=_("For provincial health staff (CDC, health department): no district limit."),
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class AuditAction(models.TextChoices):
+    VIEW_PERSON = "view_person", _("Opened a person's page")
+    SEARCH = "search", _("Searched")
+    RECORD_PASSAGE = "record_passage", _("Recorded a passage")
+    DECLARE_ON_BEHALF = "declare_on_behalf", _("Declared on a person's behalf")
+    FLAG_RISK = "flag_risk", _("Flagged a risk")
+    REQUIRE_UPDATE = "require_update", _("Asked for an updated declaration")
+    EXPORT = "export", _("Exported")
+
+
+class AuditEntry(models.Model):
+    """Who saw or did what to personal data, when and from where. Never edited or deleted."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("user name"), max_length=150)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    person = models.ForeignKey(
+        "declarations.Person",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    person_code = models.CharField(_("lookup code"), max_length=8, blank=True, db_index=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"

@@ -1,0 +1,54 @@
+"""Staff roles: Django groups with permissions. The one place that says what each role may do."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OPERATOR = "operator", _("Bus operator")
+    CHECKPOINT_OFFICER = "checkpoint_officer", _("Checkpoint officer")
+    HEALTH_STAFF = "health_staff", _("Health staff")
+    TRANSPORT = "transport", _("Transport department")
+    LEADERSHIP = "leadership", _("Leadership")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Permissions ("app_label.codename") granted to each role's group. Administrators also get
+# is_staff and is_superuser on their accounts, for the Django admin.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.OPERATOR: [],
+    Role.CHECKPOINT_OFFICER: [
+        "checkpoints.use_desk",
+        "declarations.view_person",
+        "checkpoints.add_passage",
+        "checkpoints.view_passage",
+    ],
+    Role.HEALTH_STAFF: ["declarations.view_person"],
+    Role.TRANSPORT: [],
+    Role.LEADERSHIP: [],
+    Role.ADMINISTRATOR: [
+        "checkpoints.use_desk",
+        "declarations.view_person",
+        "checkpoints.add_passage",
+        "checkpoints.view_passage",
+        "checkpoints.add_checkpoint",
+        "checkpoints.change_checkpoint",
+        "checkpoints.view_checkpoint",
+        "accounts.view_auditentry",
+    ],
+}
+
+
+def roles_of(user) -> set[str]:
+    """The roles of a user, from their groups (cached on the user for the request)."""
+    if not user.is_authenticated:
+        return set()
+    if not hasattr(user, "_roles"):
+        user._roles = set(user.groups.values_list("name", flat=True)) & set(Role.values)
+        if user.is_superuser:
+            user._roles.add(Role.ADMINISTRATOR)
+    return user._roles
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))

@@ -1,0 +1,36 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+
+from accounts.menu import menu_for, start_url
+from accounts.roles import roles_of
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return start_url(self.request.user)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:home")
+
+    def form_valid(self, form):
+        from django.contrib import messages
+        from django.utils.translation import gettext as _
+
+        messages.success(self.request, _("Your password was changed."))
+        return super().form_valid(form)
+
+
+@login_required
+def home(request):
+    """The staff start page: the user's roles and their menu."""
+    if start_url(request.user) != request.path:
+        return redirect(start_url(request.user))
+    context = {"roles": sorted(roles_of(request.user)), "menu": menu_for(request.user)}
+    return render(request, "accounts/home.html", context)

@@ -1,0 +1,31 @@
+"""Which checkpoint a staff user works at, and which boards they may read."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.access import profile_of
+from accounts.roles import Role, has_role
+from checkpoints.models import Checkpoint
+
+
+def own_checkpoint(user) -> Checkpoint | None:
+    profile = profile_of(user)
+    return profile.checkpoint if profile else None
+
+
+def board_checkpoint(request) -> Checkpoint:
+    """Officers read the board of their own checkpoint only; administrators choose any."""
+    asked = request.GET.get("chot", "")
+    own = own_checkpoint(request.user)
+    if has_role(request.user, Role.ADMINISTRATOR):
+        if asked.isdigit():
+            return get_object_or_404(Checkpoint, pk=int(asked))
+        if own is not None:
+            return own
+        first = Checkpoint.objects.filter(is_active=True).first()
+        if first is None:
+            raise Http404
+        return first
+    if own is None or (asked and asked != str(own.pk)):
+        raise Http404
+    return own

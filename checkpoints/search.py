@@ -1,0 +1,47 @@
+"""The desk search: one box that takes a code, a phone, an ID number, a plate or a name."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from declarations import codes
+from declarations.models import Declaration, Person
+from declarations.normalize import (
+    fold_name,
+    normalize_id_number,
+    normalize_phone,
+    normalize_plate,
+)
+
+MIN_NAME_LENGTH = 2
+
+
+@dataclass
+class SearchResult:
+    kind: str  # what the text was read as, for the results page
+    people: QuerySet | None = None
+    exact: Person | None = None  # one exact code match: open the person at once
+
+
+def search_people(text: str) -> SearchResult:
+    """Read ``text`` as, in order: a lookup code (or the staff link holding it), a phone number,
+    an ID number, a vehicle plate, then a name typed with or without accents."""
+    text = (text or "").strip()[:200]
+    people = Person.objects.select_related("residence_district").order_by("-updated_at", "-id")
+    code = codes.parse_code(text)
+    if code:
+        exact = people.filter(lookup_code=code).first()
+        if exact is not None:
+            return SearchResult(_("lookup code"), exact=exact)
+    if phone := normalize_phone(text):
+        return SearchResult(_("phone number"), people.filter(phone=phone))
+    if id_number := normalize_id_number(text):
+        return SearchResult(_("ID number"), people.filter(id_number=id_number))
+    if plate := normalize_plate(text):
+        travellers = Declaration.objects.filter(vehicle_plate=plate).values("person_id")
+        return SearchResult(_("vehicle plate"), people.filter(id__in=travellers))
+    name = fold_name(text)
+    if len(name) < MIN_NAME_LENGTH:
+        return SearchResult(_("name"), people.none())
+    return SearchResult(_("name"), people.filter(name_folded__contains=name))

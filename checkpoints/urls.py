@@ -1,0 +1,16 @@
+from django.urls import path
+
+from checkpoints import views
+
+app_name = "checkpoints"
+
+urlpatterns = [
+    path("chot/", views.desk, name="desk"),
+    path("chot/bang/", views.board, name="board"),
+    path("chot/khai-bao/", views.declare_new, name="declare_new"),
+    path("c/<str:code>/", views.person, name="person"),
+    path("c/<str:code>/qua-chot/", views.record_passage, name="record_passage"),
+    path("c/<str:code>/yeu-cau-cap-nhat/", views.require_update, name="require_update"),
+    path("c/<str:code>/nguy-co/", views.flag_risk, name="flag_risk"),
+    path("c/<str:code>/khai-bao/", views.declare_update, name="declare_update"),
+]

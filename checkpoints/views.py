@@ -1,0 +1,200 @@
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import person_for_staff
+from accounts.audit import audit
+from accounts.models import AuditAction
+from checkpoints.access import board_checkpoint, own_checkpoint
+from checkpoints.forms import DeskSearchForm, PassageForm, RiskFlagForm
+from checkpoints.models import Outcome, Passage
+from checkpoints.search import search_people
+from checkpoints.services import declare_on_the_spot, passage_record
+from declarations.forms import DeclarationForm, initial_from_data
+from declarations.risk import RiskLevel
+from declarations.services import person_require_update, risk_flag_add
+from declarations.views import initial_for_update
+
+RESULTS_PER_PAGE = 20
+HISTORY_LENGTH = 20
+BOARD_LENGTH = 200
+
+desk_required = permission_required("checkpoints.use_desk", raise_exception=True)
+
+
+@login_required
+@desk_required
+def desk(request):
+    form = DeskSearchForm(request.GET or None)
+    context = {"form": form}
+    if form.is_valid():
+        text = form.cleaned_data["q"]
+        audit(request, AuditAction.SEARCH, detail=text)
+        result = search_people(text)
+        if result.exact is not None:
+            return redirect("checkpoints:person", code=result.exact.lookup_code)
+        context |= {"result": result, "query": text, **_page(request, result.people)}
+    return render(request, "checkpoints/desk.html", context)
+
+
+@login_required
+@permission_required("declarations.view_person", raise_exception=True)
+def person(request, code):
+    person = person_for_staff(request, code)
+    audit(request, AuditAction.VIEW_PERSON, person=person)
+    declarations = person.declarations.newest_first().select_related(
+        "from_province", "from_district", "to_district", "to_commune", "made_by_user"
+    )[:HISTORY_LENGTH]
+    passages = person.passages.select_related("checkpoint", "officer")[:HISTORY_LENGTH]
+    declarations = list(declarations)
+    context = {
+        "person": person,
+        "latest": declarations[0] if declarations else None,
+        "declarations": declarations,
+        "passages": passages,
+        "flags": person.risk_flags.filter(cleared_at__isnull=True).select_related("flagged_by"),
+        "passage_form": _passage_form(request, declarations),
+        "flag_form": RiskFlagForm(),
+        "can_use_desk": request.user.has_perm("checkpoints.use_desk"),
+    }
+    return render(request, "checkpoints/person.html", context)
+
+
+def _page(request, people) -> dict:
+    """One page of results, newest first, without counting them all (names can match many)."""
+    number = request.GET.get("page", "1")
+    number = int(number) if number.isdigit() and 0 < int(number) < 1000 else 1
+    start = (number - 1) * RESULTS_PER_PAGE
+    rows = list(people[start : start + RESULTS_PER_PAGE + 1])
+    return {
+        "people": rows[:RESULTS_PER_PAGE],
+        "page_number": number,
+        "has_next": len(rows) > RESULTS_PER_PAGE,
+    }
+
+
+def _passage_form(request, declarations) -> PassageForm:
+    plate = declarations[0].vehicle_plate if declarations else ""
+    initial = {"checkpoint": own_checkpoint(request.user), "vehicle_plate": plate}
+    return PassageForm(initial=initial)
+
+
+@login_required
+@desk_required
+@require_POST
+def record_passage(request, code):
+    person = person_for_staff(request, code)
+    form = PassageForm(request.POST)
+    if form.is_valid():
+        passage_record(person=person, officer=request.user, **form.cleaned_data)
+        audit(
+            request, AuditAction.RECORD_PASSAGE, person=person, detail=form.cleaned_data["outcome"]
+        )
+        messages.success(request, _("Passage recorded."))
+    else:
+        messages.error(
+            request,
+            _("The passage was not recorded: %(errors)s")
+            % {"errors": "; ".join(str(e) for errors in form.errors.values() for e in errors)},
+        )
+    return redirect("checkpoints:person", code=person.lookup_code)
+
+
+@login_required
+@desk_required
+@require_POST
+def require_update(request, code):
+    person = person_for_staff(request, code)
+    person_require_update(person=person)
+    audit(request, AuditAction.REQUIRE_UPDATE, person=person)
+    messages.success(request, _("The person will be asked to update their declaration."))
+    return redirect("checkpoints:person", code=person.lookup_code)
+
+
+@login_required
+@desk_required
+@require_POST
+def flag_risk(request, code):
+    person = person_for_staff(request, code)
+    form = RiskFlagForm(request.POST)
+    if form.is_valid():
+        checkpoint = own_checkpoint(request.user)
+        risk_flag_add(
+            person=person,
+            level=form.cleaned_data["level"],
+            reason=form.cleaned_data["reason"],
+            place=checkpoint.name if checkpoint else "",
+            user=request.user,
+        )
+        audit(request, AuditAction.FLAG_RISK, person=person, detail=form.cleaned_data["reason"])
+        messages.success(request, _("Risk flagged: the person is on the health staff's list."))
+    else:
+        messages.error(request, _("Say why the person is at risk."))
+    return redirect("checkpoints:person", code=person.lookup_code)
+
+
+@login_required
+@desk_required
+def declare_new(request):
+    """Declare on the spot for a traveller who has no declaration yet."""
+    return _declare_on_the_spot(request, person=None, initial={})
+
+
+@login_required
+@desk_required
+def declare_update(request, code):
+    """Declare on the spot again for a known person (for example one who must update)."""
+    person = person_for_staff(request, code)
+    return _declare_on_the_spot(request, person=person, initial=initial_for_update(person))
+
+
+def _declare_on_the_spot(request, *, person, initial):
+    checkpoint = own_checkpoint(request.user)
+    if checkpoint is None:
+        messages.error(
+            request, _("Your account has no checkpoint. Ask an administrator to set it.")
+        )
+        return redirect("checkpoints:desk")
+    if request.method == "POST" and "refresh_places" in request.POST:
+        form = DeclarationForm(initial=initial_from_data(DeclarationForm, request.POST))
+    elif request.method == "POST":
+        form = DeclarationForm(request.POST)
+        if form.is_valid():
+            passage = declare_on_the_spot(
+                data=form.declaration_data(),
+                token=form.cleaned_data["form_token"],
+                officer=request.user,
+                checkpoint=checkpoint,
+                person=person,
+            )
+            audit(request, AuditAction.DECLARE_ON_BEHALF, person=passage.person)
+            messages.success(request, _("Declaration recorded on the spot, with the passage."))
+            return redirect("checkpoints:person", code=passage.person.lookup_code)
+    else:
+        form = DeclarationForm(initial={"form_token": uuid.uuid4(), **initial})
+    context = {"form": form, "person": person, "checkpoint": checkpoint}
+    return render(request, "checkpoints/declare.html", context)
+
+
+@login_required
+@desk_required
+def board(request):
+    checkpoint = board_checkpoint(request)
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    today = Passage.objects.filter(checkpoint=checkpoint, at__gte=start)
+    at_risk = ~Q(person__risk_level=RiskLevel.NONE)
+    counts = today.aggregate(
+        entering=Count("id", filter=Q(direction="in")),
+        leaving=Count("id", filter=Q(direction="out")),
+        at_risk=Count("id", filter=at_risk),
+        declared=Count("id", filter=Q(outcome=Outcome.DECLARED_ON_SPOT)),
+    )
+    passages = today.select_related("person", "officer")[:BOARD_LENGTH]
+    context = {"checkpoint": checkpoint, "counts": counts, "passages": passages}
+    return render(request, "checkpoints/board.html", context)

@@ -1,0 +1,91 @@
+import pytest
+from django.conf import settings
+
+from accounts.models import AuditEntry
+
+PASSWORD = "correct-horse-battery"
+
+
+def log_in(client, username, password=PASSWORD):
+    return client.post("/dang-nhap/", {"username": username, "password": password})
+
+
+def test_the_login_page_is_in_vietnamese(client, places):
+    assert "Đăng nhập" in client.get("/dang-nhap/").content.decode()
+
+
+def test_an_officer_lands_on_the_desk(client, officer):
+    assert log_in(client, "officer")["Location"] == "/chot/"
+
+
+@pytest.mark.parametrize("persona", ["leader", "health_worker", "operator"])
+def test_other_roles_land_on_their_start_page_with_their_menu(request, client, persona):
+    request.getfixturevalue(persona)
+    username = {"leader": "leader", "health_worker": "health", "operator": "operator"}[persona]
+    assert log_in(client, username)["Location"] == "/nhan-vien/"
+    page = client.get("/nhan-vien/")
+    assert page.status_code == 200
+    assert "/chot/" not in page.content.decode()
+
+
+def test_an_officer_sees_the_desk_in_the_menu(client, officer):
+    client.force_login(officer)
+    html = client.get("/chot/").content.decode()
+    assert 'href="/chot/bang/"' in html
+    assert 'href="/admin/"' not in html
+
+
+def test_a_wrong_password_is_refused(client, officer):
+    response = log_in(client, "officer", "wrong")
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+def test_repeated_wrong_passwords_lock_the_account_out(client, officer):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, "officer", "wrong")
+    response = log_in(client, "officer")  # even the right password, while locked
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_locked_out_user_name_does_not_lock_others(client, officer, leader):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, "officer", "wrong")
+    assert log_in(client, "leader").status_code == 302
+
+
+def test_sessions_expire_after_inactivity(client, officer):
+    response = log_in(client, "officer")
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == settings.SESSION_COOKIE_AGE <= 4 * 3600
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_password_change_uses_djangos_validators(client, officer):
+    client.force_login(officer)
+    response = client.post(
+        "/doi-mat-khau/",
+        {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["new_password2"]
+
+
+def test_logging_out(client, officer):
+    client.force_login(officer)
+    assert client.post("/dang-xuat/").status_code == 302
+    assert client.get("/chot/").status_code == 302
+
+
+def test_the_audit_log_cannot_be_changed_in_the_admin(client, administrator, officer, citizen):
+    client.force_login(officer)
+    client.get(f"/c/{citizen.lookup_code}/")
+    entry = AuditEntry.objects.get()
+    client.force_login(administrator)
+    assert client.get("/admin/accounts/auditentry/").status_code == 200
+    assert client.get("/admin/accounts/auditentry/add/").status_code == 403
+    assert client.post(f"/admin/accounts/auditentry/{entry.pk}/delete/").status_code == 403
+    response = client.post(f"/admin/accounts/auditentry/{entry.pk}/change/", {"detail": "x"})
+    assert AuditEntry.objects.get().detail == ""
+    assert response.status_code in (200, 403)

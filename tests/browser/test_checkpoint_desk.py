@@ -1,0 +1,43 @@
+"""An officer at the desk PC: logs in, scans a code, records a passage, sees it on the board."""
+
+import pytest
+
+from checkpoints.models import Passage
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_officer_scans_records_a_passage_and_sees_it_on_the_board(
+    live_server, chromium, officer, citizen, screenshot
+):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+
+    page.goto(f"{live_server.url}/chot/")
+    page.fill("#id_username", "officer")
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/chot/")
+
+    # A USB scanner types the QR's link, then Enter, into the focused box.
+    assert page.evaluate("document.activeElement.id") == "id_q"
+    page.keyboard.type(f"{live_server.url}/c/{citizen.lookup_code}/")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/c/{citizen.lookup_code}/")
+    assert citizen.full_name in page.inner_text("h1")
+    screenshot(page, "desk-person", full_page=False)
+
+    page.select_option("#id_direction", "in")
+    page.fill("#id_vehicle_plate", "25b01234")
+    page.click("button[name=record]")
+    page.wait_for_selector(".alert-success")
+    assert Passage.objects.filter(person=citizen, officer=officer).count() == 1
+
+    page.goto(f"{live_server.url}/chot/bang/")
+    row = page.locator("tbody tr", has_text=citizen.full_name)
+    assert row.count() == 1
+    assert "25B-012.34" in row.inner_text()
+    assert page.inner_text("#count-in") == "1"
+    screenshot(page, "desk-board", full_page=False)
+    context.close()

@@ -1,0 +1,153 @@
+"""Every staff address this issue adds, for every persona: the answer each one gets."""
+
+import pytest
+
+from checkpoints.models import Passage
+
+LOGIN = "login"
+PERSONAS = [
+    "anonymous",
+    "officer",
+    "other_officer",
+    "health_worker",
+    "other_health_worker",
+    "provincial_health_worker",
+    "operator",
+    "transport_officer",
+    "leader",
+    "administrator",
+    "outsider",
+]
+
+# address -> {persona: expected status}; "login" means a redirect to the login page.
+# A POST that succeeds redirects back to the person page (302).
+EXPECTED = {
+    ("get", "/chot/"): {
+        "officer": 200,
+        "other_officer": 200,
+        "administrator": 200,
+        "anonymous": LOGIN,
+    },
+    ("get", "/chot/bang/"): {
+        "officer": 200,
+        "other_officer": 200,
+        "administrator": 200,
+        "anonymous": LOGIN,
+    },
+    ("get", "/chot/bang/?chot={other_checkpoint}"): {
+        "officer": 404,
+        "other_officer": 200,
+        "administrator": 200,
+        "anonymous": LOGIN,
+    },
+    ("get", "/chot/khai-bao/"): {
+        "officer": 200,
+        "other_officer": 200,
+        "administrator": 302,
+        "anonymous": LOGIN,
+    },
+    ("get", "/c/{code}/"): {
+        "officer": 200,
+        "other_officer": 200,
+        "administrator": 200,
+        "anonymous": LOGIN,
+        "health_worker": 200,
+        "other_health_worker": 404,
+        "provincial_health_worker": 200,
+    },
+    ("get", "/c/ZZZZ-ZZZZ/"): {
+        "officer": 404,
+        "other_officer": 404,
+        "administrator": 404,
+        "anonymous": LOGIN,
+        "health_worker": 404,
+        "other_health_worker": 404,
+        "provincial_health_worker": 404,
+    },
+    ("post", "/c/{code}/qua-chot/"): {
+        "officer": 302,
+        "other_officer": 302,
+        "administrator": 302,
+        "anonymous": LOGIN,
+    },
+    ("post", "/c/{code}/yeu-cau-cap-nhat/"): {
+        "officer": 302,
+        "other_officer": 302,
+        "administrator": 302,
+        "anonymous": LOGIN,
+    },
+    ("post", "/c/{code}/nguy-co/"): {
+        "officer": 302,
+        "other_officer": 302,
+        "administrator": 302,
+        "anonymous": LOGIN,
+    },
+    ("get", "/c/{code}/khai-bao/"): {
+        "officer": 200,
+        "other_officer": 200,
+        "administrator": 302,
+        "anonymous": LOGIN,
+    },
+    ("get", "/nhan-vien/"): {
+        "officer": 302,
+        "other_officer": 302,
+        "anonymous": LOGIN,
+        "default": 200,
+    },
+    ("get", "/doi-mat-khau/"): {"anonymous": LOGIN, "default": 200},
+    ("get", "/admin/accounts/auditentry/"): {
+        "administrator": 200,
+        "anonymous": 302,
+        "default": 302,
+    },
+}
+
+
+def expected_status(expected: dict, persona: str):
+    return expected.get(persona, expected.get("default", 403))
+
+
+CASES = [
+    pytest.param(
+        method, path, persona, expected_status(expected, persona), id=f"{method} {path} {persona}"
+    )
+    for (method, path), expected in EXPECTED.items()
+    for persona in PERSONAS
+]
+
+
+@pytest.mark.parametrize(("method", "path", "persona", "status"), CASES)
+def test_staff_address_answers(
+    request, client, citizen, other_checkpoint, checkpoint, method, path, persona, status
+):
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    url = path.format(code=citizen.lookup_code, other_checkpoint=other_checkpoint.pk)
+    data = {
+        "checkpoint": checkpoint.pk,
+        "direction": "in",
+        "outcome": "allowed",
+        "level": "high",
+        "reason": "Sốt 38,5 độ",
+    }
+    response = client.post(url, data) if method == "post" else client.get(url)
+
+    if status == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/dang-nhap/?next=")
+    else:
+        assert response.status_code == status
+
+
+def test_a_refused_post_writes_nothing(client, citizen, checkpoint, leader):
+    client.force_login(leader)
+    client.post(f"/c/{citizen.lookup_code}/qua-chot/", {"checkpoint": checkpoint.pk})
+    assert not Passage.objects.exists()
+
+
+def test_an_anonymous_scan_goes_to_login_and_back(client, citizen, officer):
+    response = client.get(f"/c/{citizen.lookup_code}/")
+    login_page = response["Location"]
+    assert login_page == f"/dang-nhap/?next=/c/{citizen.lookup_code}/"
+    response = client.post(login_page, {"username": "officer", "password": "correct-horse-battery"})
+    assert response["Location"] == f"/c/{citizen.lookup_code}/"

@@ -1,0 +1,62 @@
+import pytest
+
+from accounts.models import AuditEntry
+from checkpoints.models import Passage
+from declarations.models import Declaration, MadeBy, Person
+from tests.conftest import form_data
+
+
+@pytest.fixture
+def desk(client, officer):
+    client.force_login(officer)
+    return client
+
+
+def test_declaring_for_a_new_traveller_records_the_declaration_and_the_passage(
+    desk, officer, checkpoint
+):
+    response = desk.post("/chot/khai-bao/", form_data())
+
+    person = Person.objects.get()
+    assert response["Location"] == f"/c/{person.lookup_code}/"
+    declaration = person.declarations.get()
+    assert (declaration.made_by, declaration.made_by_user) == (MadeBy.ON_BEHALF, officer)
+    passage = Passage.objects.get()
+    assert (passage.person, passage.checkpoint, passage.officer) == (person, checkpoint, officer)
+    assert (passage.outcome, passage.declaration) == ("declared", declaration)
+    assert AuditEntry.objects.filter(action="declare_on_behalf", person=person).exists()
+
+
+def test_the_same_form_sent_twice_records_one_declaration_and_one_passage(desk):
+    data = form_data()
+    desk.post("/chot/khai-bao/", data)
+    desk.post("/chot/khai-bao/", data)
+    assert Declaration.objects.count() == 1
+    assert Passage.objects.count() == 1
+
+
+def test_updating_on_the_spot_keeps_the_persons_code(desk, citizen):
+    page = desk.get(f"/c/{citizen.lookup_code}/khai-bao/")
+    assert page.context["form"].initial["full_name"] == citizen.full_name
+    data = form_data(
+        full_name=citizen.full_name,
+        residence_province=citizen.residence_province_id,
+        residence_district=citizen.residence_district_id,
+        residence_commune=citizen.residence_commune_id,
+    )
+    desk.post(f"/c/{citizen.lookup_code}/khai-bao/", data)
+    assert citizen.declarations.count() == 2
+    assert Person.objects.count() == 1
+
+
+def test_an_invalid_form_records_nothing(desk):
+    response = desk.post("/chot/khai-bao/", form_data(phone="1"))
+    assert response.status_code == 200
+    assert not Passage.objects.exists()
+
+
+def test_an_account_without_a_checkpoint_is_told_so(client, administrator):
+    client.force_login(administrator)
+    response = client.get("/chot/khai-bao/", follow=True)
+    assert response.redirect_chain[-1][0] == "/chot/"
+    assert list(response.context["messages"])

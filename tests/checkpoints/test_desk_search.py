@@ -1,0 +1,109 @@
+import pytest
+
+from accounts.models import AuditEntry
+
+
+@pytest.fixture
+def desk(client, officer):
+    client.force_login(officer)
+    return client
+
+
+def search(desk, text):
+    return desk.get("/chot/", {"q": text})
+
+
+@pytest.fixture
+def hoa(make_declaration):
+    """Nguyễn Thị Hoà, with a CCCD, who came on coach 25B-012.34."""
+    return make_declaration(
+        full_name="Nguyễn Thị Hoà",
+        phone="0912345678",
+        id_number="012188001234",
+        transport="coach",
+        vehicle_plate="25B-012.34",
+    ).person
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "{code}",
+        "{dashed}",
+        "{lower}",
+        "{spaced}",
+        "http://truyvet.laichau.gov.vn/c/{code}/",
+        "https://127.0.0.1:8000/c/{dashed}/",
+    ],
+)
+def test_a_code_in_any_form_opens_the_person_at_once(desk, hoa, typed):
+    code = hoa.lookup_code
+    text = typed.format(
+        code=code,
+        dashed=hoa.display_code,
+        lower=hoa.display_code.lower(),
+        spaced=f"{code[:4].lower()} {code[4:].lower()}",
+    )
+    response = search(desk, text)
+    assert response.status_code == 302
+    assert response["Location"] == f"/c/{code}/"
+
+
+@pytest.mark.parametrize(
+    "typed", ["0912345678", "0912 345 678", "0912.345.678", "+84 912 345 678", "84912345678"]
+)
+def test_a_phone_in_any_common_format_finds_the_person(desk, hoa, citizen, typed):
+    response = search(desk, typed)
+    assert response.context["people"] == [hoa]
+
+
+@pytest.mark.parametrize("typed", ["012188001234", "012 188 001 234"])
+def test_an_id_number_finds_the_person(desk, hoa, citizen, typed):
+    assert search(desk, typed).context["people"] == [hoa]
+
+
+@pytest.mark.parametrize(
+    "typed", ["Nguyễn Thị Hoà", "nguyen thi hoa", "NGUYEN THI HOA", "thi hoa", "Hoà", "hoa"]
+)
+def test_a_name_with_or_without_accents_finds_the_person(desk, hoa, citizen, typed):
+    assert search(desk, typed).context["people"] == [hoa]
+
+
+@pytest.mark.parametrize("typed", ["25B-012.34", "25b01234", "25B 012 34", "25B-01234"])
+def test_a_plate_in_any_format_finds_its_passengers(desk, hoa, citizen, typed):
+    assert search(desk, typed).context["people"] == [hoa]
+
+
+def test_results_are_newest_first_with_risk_badges(desk, make_declaration):
+    older = make_declaration(full_name="Lò Văn Minh").person
+    newer = make_declaration(full_name="Lò Thị Minh", symptoms=("fever",)).person
+    response = search(desk, "minh")
+    assert response.context["people"] == [newer, older]
+    assert "risk-high" in response.content.decode()
+
+
+def test_results_come_in_pages(desk, make_declaration):
+    people = [make_declaration(full_name=f"Quàng Văn Lả {n}").person for n in range(25)]
+    first = search(desk, "quang van la")
+    assert len(first.context["people"]) == 20
+    assert first.context["has_next"]
+    second = desk.get("/chot/", {"q": "quang van la", "page": "2"})
+    assert len(second.context["people"]) == 5
+    assert not second.context["has_next"]
+    assert set(first.context["people"] + second.context["people"]) == set(people)
+
+
+def test_nobody_found_offers_to_declare_on_the_spot(desk, citizen):
+    response = search(desk, "khong co ai")
+    assert response.context["people"] == []
+    assert "/chot/khai-bao/" in response.content.decode()
+
+
+def test_every_search_is_audited_with_its_text(desk, officer, citizen):
+    search(desk, "lo van")
+    entry = AuditEntry.objects.get(action="search")
+    assert (entry.user, entry.detail, entry.client_ip) == (officer, "lo van", "127.0.0.1")
+
+
+def test_the_search_box_has_focus_on_load(desk):
+    assert "autofocus" in desk.get("/chot/").content.decode()

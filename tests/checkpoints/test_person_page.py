@@ -1,0 +1,144 @@
+import pytest
+
+from accounts.models import AuditEntry
+from checkpoints.models import Passage
+from checkpoints.services import passage_record
+from tests.conftest import form_data
+
+
+@pytest.fixture
+def desk(client, officer):
+    client.force_login(officer)
+    return client
+
+
+def test_the_person_page_shows_identity_and_risk(desk, make_declaration):
+    person = make_declaration(symptoms=("fever",)).person
+    html = desk.get(f"/c/{person.lookup_code}/").content.decode()
+    assert person.full_name in html
+    assert person.display_code in html
+    assert 'class="risk-banner risk-high' in html
+
+
+def test_opening_a_person_is_audited(desk, officer, citizen):
+    desk.get(f"/c/{citizen.display_code}/")
+    entry = AuditEntry.objects.get(action="view_person")
+    assert (entry.user, entry.person, entry.person_code) == (officer, citizen, citizen.lookup_code)
+
+
+def test_the_page_needs_the_same_queries_however_long_the_history(
+    desk, citizen, checkpoint, officer, make_declaration, django_assert_num_queries
+):
+    def queries_for_page():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert desk.get(f"/c/{citizen.lookup_code}/").status_code == 200
+        return len(captured)
+
+    short = queries_for_page()
+    for _ in range(30):
+        make_declaration(person=citizen)
+        passage_record(
+            person=citizen,
+            checkpoint=checkpoint,
+            officer=officer,
+            direction="in",
+            outcome="allowed",
+        )
+    long = queries_for_page()
+    assert short == long
+    with django_assert_num_queries(long):
+        desk.get(f"/c/{citizen.lookup_code}/")
+    assert long <= 14  # user, 2 permission sets, roles, profile, session save (3), audit, page
+
+
+def test_recording_a_passage(desk, officer, citizen, checkpoint):
+    response = desk.post(
+        f"/c/{citizen.lookup_code}/qua-chot/",
+        {
+            "checkpoint": checkpoint.pk,
+            "direction": "in",
+            "vehicle_plate": "25b01234",
+            "outcome": "allowed",
+            "note": "Qua bình thường",
+        },
+    )
+    assert response["Location"] == f"/c/{citizen.lookup_code}/"
+    passage = Passage.objects.get()
+    assert (passage.person, passage.checkpoint, passage.officer) == (citizen, checkpoint, officer)
+    assert passage.vehicle_plate == "25B-012.34"
+    assert AuditEntry.objects.filter(action="record_passage", person=citizen).exists()
+
+
+def test_the_passage_form_starts_at_the_officers_checkpoint(desk, citizen, checkpoint):
+    form = desk.get(f"/c/{citizen.lookup_code}/").context["passage_form"]
+    assert form.initial["checkpoint"] == checkpoint
+
+
+def test_a_bad_passage_is_refused_with_a_message(desk, citizen, checkpoint, settings):
+    settings.LANGUAGE_CODE = "en"
+    response = desk.post(
+        f"/c/{citizen.lookup_code}/qua-chot/",
+        {"checkpoint": checkpoint.pk, "direction": "sideways", "outcome": "allowed"},
+        follow=True,
+    )
+    assert not Passage.objects.exists()
+    assert "The passage was not recorded" in response.content.decode()
+
+
+def test_must_update_is_shown_to_the_citizen_and_cleared_by_a_new_declaration(
+    desk, client, citizen
+):
+    desk.post(f"/c/{citizen.lookup_code}/yeu-cau-cap-nhat/")
+    citizen.refresh_from_db()
+    assert citizen.must_update
+    assert AuditEntry.objects.filter(action="require_update").exists()
+
+    desk.logout()
+    client.post("/tra-cuu/", {"code": citizen.lookup_code, "phone_last4": "4321"})
+    page = client.get("/tra-cuu/to-khai/")
+    assert page.context["person"].must_update
+    assert "Please update" in page.content.decode() or "cập nhật tờ khai" in page.content.decode()
+
+    data = form_data(
+        phone=citizen.phone,
+        residence_province=citizen.residence_province_id,
+        residence_district=citizen.residence_district_id,
+        residence_commune=citizen.residence_commune_id,
+    )
+    client.post("/khai-bao/cap-nhat/", data)
+    citizen.refresh_from_db()
+    assert not citizen.must_update
+
+
+def test_flagging_a_risk_raises_the_persons_risk(desk, citizen, checkpoint):
+    assert citizen.risk_level == "none"
+    desk.post(f"/c/{citizen.lookup_code}/nguy-co/", {"level": "high", "reason": "Sốt 38,5 độ"})
+    citizen.refresh_from_db()
+    assert citizen.risk_level == "high"
+    flag = citizen.risk_flags.get()
+    assert (flag.reason, flag.place) == ("Sốt 38,5 độ", checkpoint.name)
+    assert AuditEntry.objects.filter(action="flag_risk", person=citizen).exists()
+
+
+def test_an_open_flag_keeps_the_risk_after_a_new_clean_declaration(desk, citizen, make_declaration):
+    desk.post(f"/c/{citizen.lookup_code}/nguy-co/", {"level": "medium", "reason": "Ho"})
+    make_declaration(person=citizen)
+    citizen.refresh_from_db()
+    assert citizen.risk_level == "medium"
+
+
+def test_a_flag_without_reason_is_refused(desk, citizen):
+    desk.post(f"/c/{citizen.lookup_code}/nguy-co/", {"level": "high", "reason": "  "})
+    citizen.refresh_from_db()
+    assert citizen.risk_level == "none"
+    assert not citizen.risk_flags.exists()
+
+
+def test_markup_in_a_name_is_shown_as_text(desk, make_declaration):
+    person = make_declaration(full_name="<script>alert(1)</script>").person
+    html = desk.get(f"/c/{person.lookup_code}/").content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
