@@ -42,8 +42,25 @@ def places(db):
 
     if not Province.objects.exists():
         places_load()
+        _restore_roles()
     place_tree.cache_clear()
     return place_tree()
+
+
+def _restore_roles():
+    """A transactional test's flush also empties the groups the roles migration made
+    (permissions come back by themselves, through post_migrate)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from accounts.roles import ROLE_PERMISSIONS
+
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        for name in names:
+            app_label, codename = name.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
 
 
 def form_data(**changes) -> dict:

@@ -19,7 +19,7 @@ def test_an_officer_lands_on_the_desk(client, officer):
 
 
 @pytest.mark.parametrize("persona", ["leader", "health_worker", "operator"])
-def test_other_roles_land_on_their_start_page_with_their_menu(request, client, persona):
+def test_other_roles_land_on_their_start_page_with_their_menu(request, client, places, persona):
     request.getfixturevalue(persona)
     username = {"leader": "leader", "health_worker": "health", "operator": "operator"}[persona]
     assert log_in(client, username)["Location"] == "/nhan-vien/"
