@@ -27,6 +27,7 @@ run: $(VENV)/.installed
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_places
 	$(MANAGE) create_demo_accounts
+	$(MANAGE) generate_data --declarations 2000 --if-empty
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## migrate: apply database migrations

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from declarations import codes
 from declarations.models import Declaration, Person
@@ -15,6 +15,11 @@ from declarations.normalize import (
 )
 
 MIN_NAME_LENGTH = 2
+BY_CODE = pgettext_lazy("searched by", "lookup code")
+BY_PHONE = pgettext_lazy("searched by", "phone number")
+BY_ID = pgettext_lazy("searched by", "ID number")
+BY_PLATE = pgettext_lazy("searched by", "vehicle plate")
+BY_NAME = pgettext_lazy("searched by", "name")
 
 
 @dataclass
@@ -33,15 +38,15 @@ def search_people(text: str) -> SearchResult:
     if code:
         exact = people.filter(lookup_code=code).first()
         if exact is not None:
-            return SearchResult(_("lookup code"), exact=exact)
+            return SearchResult(BY_CODE, exact=exact)
     if phone := normalize_phone(text):
-        return SearchResult(_("phone number"), people.filter(phone=phone))
+        return SearchResult(BY_PHONE, people.filter(phone=phone))
     if id_number := normalize_id_number(text):
-        return SearchResult(_("ID number"), people.filter(id_number=id_number))
+        return SearchResult(BY_ID, people.filter(id_number=id_number))
     if plate := normalize_plate(text):
         travellers = Declaration.objects.filter(vehicle_plate=plate).values("person_id")
-        return SearchResult(_("vehicle plate"), people.filter(id__in=travellers))
+        return SearchResult(BY_PLATE, people.filter(id__in=travellers))
     name = fold_name(text)
     if len(name) < MIN_NAME_LENGTH:
-        return SearchResult(_("name"), people.none())
-    return SearchResult(_("name"), people.filter(name_folded__contains=name))
+        return SearchResult(BY_NAME, people.none())
+    return SearchResult(BY_NAME, people.filter(name_folded__contains=name))

@@ -20,6 +20,7 @@ from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import accumulate
+from operator import attrgetter
 from typing import Generic, TypeVar
 
 from django.db import transaction
@@ -330,6 +331,7 @@ class SyntheticPopulation:
         declarations = [
             self._declaration(home, birth_year, day) for day in self._travel_days(count)
         ]
+        declarations.sort(key=attrgetter("submitted_at"))  # days repeat when count > days
         latest = declarations[-1]
         person = Person(
             full_name=full_name,

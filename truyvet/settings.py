@@ -176,4 +176,6 @@ LOGGING = {
     "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
+    # django-axes announces itself at every start; keep its lockout messages only.
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }

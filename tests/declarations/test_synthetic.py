@@ -4,7 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from declarations import codes
@@ -117,12 +117,15 @@ def test_journeys_end_in_the_served_province_and_places_nest(generated, places):
 
 
 def test_declarations_fall_in_the_last_days_and_never_in_the_future(places):
-    generate(declarations=300, days=3, seed=3)
+    generate(declarations=300, people=60, days=3, seed=3)
     now, today = timezone.now(), timezone.localdate()
     for declaration in Declaration.objects.all():
         assert today - timedelta(days=2) <= declaration.travel_date <= today
         assert declaration.submitted_at <= now
         assert timezone.localdate(declaration.submitted_at) == declaration.travel_date
+    # Five declarations each in three days: the latest is still the person's.
+    latest = Person.objects.annotate(latest=Max("declarations__submitted_at"))
+    assert all(person.updated_at == person.latest for person in latest)
 
 
 def test_about_one_declaration_in_twenty_is_at_risk(places):
