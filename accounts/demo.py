@@ -37,8 +37,7 @@ def demo_accounts_create() -> list[tuple[str, bool]]:
     for username, full_name, role, scope in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(username=username)
         if created:
-            family, _sep, given = full_name.rpartition(" ")
-            user.first_name, user.last_name = given, family
+            user.first_name = full_name  # Vietnamese names read family name first
             user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
             user.set_password(DEMO_PASSWORD)
             user.save()

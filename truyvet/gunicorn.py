@@ -14,5 +14,8 @@ keepalive = 5
 max_requests = 2000  # recycle workers now and then, spread so they do not restart together
 max_requests_jitter = 200
 accesslog = "-"
+# The path without the query string: desk searches carry names and phone numbers.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

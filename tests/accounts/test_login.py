@@ -89,3 +89,10 @@ def test_the_audit_log_cannot_be_changed_in_the_admin(client, administrator, off
     response = client.post(f"/admin/accounts/auditentry/{entry.pk}/change/", {"detail": "x"})
     assert AuditEntry.objects.get().detail == ""
     assert response.status_code in (200, 403)
+
+
+def test_a_role_without_the_page_gets_a_friendly_403(client, leader):
+    client.force_login(leader)
+    response = client.get("/chot/")
+    assert response.status_code == 403
+    assert "Truy Vết" in response.content.decode()
