@@ -56,5 +56,12 @@ messages: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/declarations.py
 
+## bench-desk: desk search and person page among 1,000,000 declarations against a trivial page
+##   (needs PostgreSQL; builds truyvet_bench_desk in minutes: DESK_ARGS="--keep", then "--reuse")
+.PHONY: bench-desk
+DESK_ARGS ?=
+bench-desk: $(VENV)/.installed-dev
+	$(BIN)/python bench/desk.py $(DESK_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -24,41 +24,37 @@ It talks only to 127.0.0.1 and stops by itself: every loop is bounded by time an
 
 import argparse
 import http.client
-import os
 import random
 import re
-import secrets
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 from statistics import mean
-from urllib.parse import unquote, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
-import psycopg2
-from psycopg2 import sql
+from common import (
+    ERROR_SNIPPET,
+    HOST,
+    HTTP_TIMEOUT,
+    Database,
+    Tally,
+    app_environment,
+    free_port,
+    manage,
+    run,
+    start_gunicorn,
+    stop_gunicorn,
+    wait_healthy,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = ROOT / ".venv" / "bin"
-HOST = "127.0.0.1"
-LOCAL_DB_HOSTS = {"127.0.0.1", "localhost", "::1"}
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/truyvet_bench"
 SITE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
-HTTP_TIMEOUT = 30  # seconds for one request
-SETUP_TIMEOUT = 300  # seconds for one manage.py command
-HEALTH_TIMEOUT = 30  # seconds for gunicorn to answer /healthz
-MAX_REQUESTS_PER_CLIENT = 1_000_000  # per phase; the duration normally ends it first
-ERROR_SNIPPET = 300  # characters of the first unexpected answer to show
 
 FORM_PATH = "/khai-bao/"
 SUCCESS_PATH = re.compile(r"^/khai-bao/xong/([0-9a-f-]{36})/$")
@@ -121,98 +117,7 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-@dataclass(frozen=True)
-class Database:
-    """Where the benchmark database lives, parsed from a postgres:// URL."""
-
-    url: str
-    name: str
-    host: str
-    port: int
-    user: str
-    password: str
-
-    @classmethod
-    def from_url(cls, url: str) -> "Database":
-        parts = urlsplit(url)
-        name = parts.path.lstrip("/")
-        if parts.scheme not in {"postgres", "postgresql"}:
-            sys.exit(f"--database-url must be a postgres:// URL, not {url!r}")
-        if (parts.hostname or "") not in LOCAL_DB_HOSTS:
-            sys.exit(f"--database-url must point to this machine, not {parts.hostname!r}")
-        if "bench" not in name:
-            sys.exit(f"refusing to drop {name!r}: the database name must contain 'bench'")
-        return cls(
-            url=url,
-            name=name,
-            host=parts.hostname,
-            port=parts.port or 5432,
-            user=unquote(parts.username or "postgres"),
-            password=unquote(parts.password or ""),
-        )
-
-    def connect(self, dbname: str | None = None):
-        connection = psycopg2.connect(
-            dbname=dbname or self.name,
-            host=self.host,
-            port=self.port,
-            user=self.user,
-            password=self.password,
-        )
-        connection.autocommit = True
-        return connection
-
-    def scalar(self, query: str):
-        connection = self.connect()
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(query)
-                return cursor.fetchone()[0]
-        finally:
-            connection.close()
-
-    def execute(self, statement, dbname: str | None = None) -> None:
-        connection = self.connect(dbname)
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(statement)
-        finally:
-            connection.close()
-
-    def drop(self) -> None:
-        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name))
-        self.execute(drop, dbname="postgres")
-
-    def create(self) -> None:
-        self.drop()
-        self.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)), "postgres")
-
-
-def app_environment(database: Database, static_root: Path) -> dict[str, str]:
-    """The environment of manage.py and gunicorn: production-like, on the bench database."""
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings_bench",
-        "BENCH_STATIC_ROOT": str(static_root),
-        "DATABASE_URL": database.url,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DEBUG": "0",
-        "SECURE_COOKIES": "0",
-        "ALLOWED_HOSTS": HOST,
-        "LOG_LEVEL": "WARNING",
-    }
-
-
 # -- setting up the site --------------------------------------------------------------------------
-
-
-def manage(env: dict[str, str], *arguments: str) -> None:
-    command = [str(VENV_BIN / "python"), "manage.py", *arguments]
-    done = subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=SETUP_TIMEOUT
-    )
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(arguments)} failed:\n{done.stdout}{done.stderr}")
 
 
 def prepare_site(database: Database, env: dict[str, str]) -> None:
@@ -222,57 +127,6 @@ def prepare_site(database: Database, env: dict[str, str]) -> None:
     manage(env, "load_places")
     manage(env, "collectstatic", "--no-input")
     database.execute(BASELINE_TABLE)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def start_gunicorn(env: dict[str, str], workers: int, port: int, log: Path) -> subprocess.Popen:
-    command = [
-        str(VENV_BIN / "gunicorn"),
-        "bench.wsgi_bench:application",
-        "--workers",
-        str(workers),
-        "--bind",
-        f"{HOST}:{port}",
-        "--log-level",
-        "warning",
-    ]
-    print(f"gunicorn: {workers} workers on {HOST}:{port}")
-    with log.open("w") as out:
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-
-def wait_healthy(server: subprocess.Popen, port: int, log: Path) -> None:
-    deadline = time.monotonic() + HEALTH_TIMEOUT
-    for _attempt in range(HEALTH_TIMEOUT * 10):
-        if server.poll() is not None or time.monotonic() > deadline:
-            break
-        connection = http.client.HTTPConnection(HOST, port, timeout=2)
-        try:
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except (OSError, http.client.HTTPException):
-            pass
-        finally:
-            connection.close()
-        time.sleep(0.1)
-    sys.exit(f"gunicorn did not become healthy; its log:\n{log.read_text()[-3000:]}")
-
-
-def stop_gunicorn(server: subprocess.Popen | None) -> None:
-    if server is None or server.poll() is not None:
-        return
-    server.terminate()
-    try:
-        server.wait(timeout=40)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=10)
 
 
 # -- the load client ------------------------------------------------------------------------------
@@ -350,78 +204,6 @@ def insert_baseline(client: Client) -> str | None:
     if status == 302:
         return None
     return f"{status} {location!r} {body[:ERROR_SNIPPET].decode('utf-8', 'replace')!r}"
-
-
-@dataclass
-class Tally:
-    """What one or more clients saw during one run."""
-
-    latencies: list[float] = field(default_factory=list)  # seconds, accepted requests only
-    errors: int = 0
-    first_error: str = ""
-    elapsed: float = 0.0
-
-    @property
-    def accepted(self) -> int:
-        return len(self.latencies)
-
-    @property
-    def requests(self) -> int:
-        return self.accepted + self.errors
-
-    @property
-    def rate(self) -> float:
-        return self.accepted / self.elapsed if self.elapsed else 0.0
-
-    def record_error(self, text: str) -> None:
-        self.errors += 1
-        self.first_error = self.first_error or text
-
-    def merge(self, other: "Tally") -> None:
-        self.latencies += other.latencies
-        self.errors += other.errors
-        self.first_error = self.first_error or other.first_error
-
-    def percentile_ms(self, fraction: float) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000
-
-
-def drive(client: Client, action, deadline: float, tally: Tally) -> None:
-    """One client thread: repeat ``action`` until the deadline (or the request cap)."""
-    for _request in range(MAX_REQUESTS_PER_CLIENT):
-        if time.perf_counter() >= deadline:
-            return
-        started = time.perf_counter()
-        try:
-            problem = action(client)
-        except (OSError, http.client.HTTPException) as error:
-            problem = f"{type(error).__name__}: {error}"
-        if problem is None:
-            tally.latencies.append(time.perf_counter() - started)
-        else:
-            tally.record_error(problem)
-
-
-def run(clients: list[Client], action, seconds: float) -> Tally:
-    """Every client runs ``action`` in its own thread for ``seconds``; their summed tally."""
-    started = time.perf_counter()
-    deadline = started + seconds
-    tallies = [Tally() for _client in clients]
-    threads = [
-        threading.Thread(target=drive, args=(client, action, deadline, tally), daemon=True)
-        for client, tally in zip(clients, tallies, strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=seconds + HTTP_TIMEOUT + 5)
-    total = Tally(elapsed=time.perf_counter() - started)
-    for tally in tallies:
-        total.merge(tally)
-    return total
 
 
 # -- the benchmark and its report -----------------------------------------------------------------

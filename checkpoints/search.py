@@ -15,6 +15,7 @@ from declarations.normalize import (
 )
 
 MIN_NAME_LENGTH = 2
+MANY_EXACT_NAMES = 21  # more than one page of results
 BY_CODE = pgettext_lazy("searched by", "lookup code")
 BY_PHONE = pgettext_lazy("searched by", "phone number")
 BY_ID = pgettext_lazy("searched by", "ID number")
@@ -49,4 +50,8 @@ def search_people(text: str) -> SearchResult:
     name = fold_name(text)
     if len(name) < MIN_NAME_LENGTH:
         return SearchResult(BY_NAME, people.none())
+    exact = people.filter(name_folded=name)
+    if exact[: MANY_EXACT_NAMES].count() >= MANY_EXACT_NAMES:
+        # A full name typed exactly and shared by many: its own index answers at once.
+        return SearchResult(BY_NAME, exact)
     return SearchResult(BY_NAME, people.filter(name_folded__contains=name))

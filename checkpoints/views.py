@@ -23,7 +23,7 @@ from declarations.views import initial_for_update
 
 RESULTS_PER_PAGE = 20
 HISTORY_LENGTH = 20
-BOARD_LENGTH = 200
+BOARD_LENGTH = 100
 
 desk_required = permission_required("checkpoints.use_desk", raise_exception=True)
 
@@ -195,6 +195,6 @@ def board(request):
         at_risk=Count("id", filter=at_risk),
         declared=Count("id", filter=Q(outcome=Outcome.DECLARED_ON_SPOT)),
     )
-    passages = today.select_related("person", "officer")[:BOARD_LENGTH]
+    passages = today.select_related("person")[:BOARD_LENGTH]
     context = {"checkpoint": checkpoint, "counts": counts, "passages": passages}
     return render(request, "checkpoints/board.html", context)

@@ -62,7 +62,7 @@ class Person(models.Model):
 
     lookup_code = models.CharField(_("lookup code"), max_length=codes.LENGTH)
     full_name = models.CharField(_("full name"), max_length=100)
-    name_folded = models.CharField(max_length=100, db_index=True, editable=False)
+    name_folded = models.CharField(max_length=100, editable=False)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"))
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
     nationality = models.CharField(_("nationality"), max_length=60, default="Việt Nam")
@@ -102,9 +102,10 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        # Plain indexes for exact matches (no LIKE pattern index on PostgreSQL); the folded
-        # name keeps db_index, whose pattern index serves prefix searches.
+        # Plain indexes for exact matches (no LIKE pattern index on PostgreSQL). A name found
+        # inside a full name uses a trigram index on PostgreSQL (migration 0002).
         indexes = [
+            models.Index(fields=["name_folded", "-updated_at", "-id"], name="person_name_newest"),
             models.Index(fields=["phone"], name="person_phone"),
             models.Index(fields=["id_number"], name="person_id_number"),
             models.Index(fields=["-updated_at"], name="person_newest"),
@@ -133,6 +134,10 @@ class Person(models.Model):
     @property
     def display_code(self) -> str:
         return codes.format_code(self.lookup_code)
+
+    @property
+    def staff_path(self) -> str:
+        return codes.staff_path(self.lookup_code)
 
     @property
     def phone_last4(self) -> str:

@@ -107,3 +107,11 @@ def test_every_search_is_audited_with_its_text(desk, officer, citizen):
 
 def test_the_search_box_has_focus_on_load(desk):
     assert "autofocus" in desk.get("/chot/").content.decode()
+
+
+def test_a_full_name_shared_by_many_is_answered_by_its_exact_matches(desk, make_declaration):
+    namesakes = [make_declaration(full_name="Lò Văn Minh").person for _ in range(21)]
+    longer = make_declaration(full_name="Lò Văn Minh Tuấn").person
+    found = search(desk, "lo van minh").context["people"]
+    assert set(found) <= set(namesakes) and len(found) == 20
+    assert longer in search(desk, "van minh tuan").context["people"]
