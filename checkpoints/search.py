@@ -51,7 +51,7 @@ def search_people(text: str) -> SearchResult:
     if len(name) < MIN_NAME_LENGTH:
         return SearchResult(BY_NAME, people.none())
     exact = people.filter(name_folded=name)
-    if exact[: MANY_EXACT_NAMES].count() >= MANY_EXACT_NAMES:
+    if exact[:MANY_EXACT_NAMES].count() >= MANY_EXACT_NAMES:
         # A full name typed exactly and shared by many: its own index answers at once.
         return SearchResult(BY_NAME, exact)
     return SearchResult(BY_NAME, people.filter(name_folded__contains=name))
