@@ -28,6 +28,24 @@ class StaffProfile(models.Model):
         verbose_name=_("district"),
         help_text=_("For health staff of a district health centre."),
     )
+    facility = models.ForeignKey(
+        "facilities.HealthFacility",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("health facility"),
+        help_text=_("For health staff of a hospital or clinic: its visitors."),
+    )
+    company = models.ForeignKey(
+        "transport.BusCompany",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bus company"),
+        help_text=_("For bus operators: the company whose vehicles they run."),
+    )
     province_wide = models.BooleanField(
         _("whole province"),
         default=False,

@@ -15,28 +15,47 @@ class Role(models.TextChoices):
 
 # Permissions ("app_label.codename") granted to each role's group. Administrators also get
 # is_staff and is_superuser on their accounts, for the Django admin.
+OFFICER = [
+    "checkpoints.use_desk",
+    "declarations.view_person",
+    "checkpoints.add_passage",
+    "checkpoints.view_passage",
+    "checkpoints.add_buscheck",
+]
+TRANSPORT = [
+    "transport.view_vehicle",
+    "transport.add_vehicle",
+    "transport.change_vehicle",
+    "transport.view_buscompany",
+    "transport.add_buscompany",
+    "transport.change_buscompany",
+    "transport.manage_vehicles",
+    "transport.view_findings",
+]
+FACILITIES = [
+    "facilities.view_healthfacility",
+    "facilities.add_healthfacility",
+    "facilities.change_healthfacility",
+]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.OPERATOR: [],
-    Role.CHECKPOINT_OFFICER: [
-        "checkpoints.use_desk",
-        "declarations.view_person",
-        "checkpoints.add_passage",
-        "checkpoints.view_passage",
-    ],
-    Role.HEALTH_STAFF: ["declarations.view_person"],
-    Role.TRANSPORT: [],
+    Role.OPERATOR: ["transport.view_vehicle"],
+    Role.CHECKPOINT_OFFICER: OFFICER,
+    Role.HEALTH_STAFF: ["declarations.view_person", "facilities.view_healthfacility"],
+    Role.TRANSPORT: TRANSPORT,
     Role.LEADERSHIP: [],
     Role.ADMINISTRATOR: [
-        "checkpoints.use_desk",
-        "declarations.view_person",
-        "checkpoints.add_passage",
-        "checkpoints.view_passage",
+        *OFFICER,
         "checkpoints.add_checkpoint",
         "checkpoints.change_checkpoint",
         "checkpoints.view_checkpoint",
         "accounts.view_auditentry",
+        *TRANSPORT,
+        *FACILITIES,
     ],
 }
+# The transport department manages companies and vehicles in the admin: their accounts get
+# is_staff (as administrators do).
+ADMIN_SITE_ROLES = {Role.TRANSPORT, Role.ADMINISTRATOR}
 
 
 def roles_of(user) -> set[str]:

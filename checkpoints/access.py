@@ -29,3 +29,11 @@ def board_checkpoint(request) -> Checkpoint:
     if own is None or (asked and asked != str(own.pk)):
         raise Http404
     return own
+
+
+def checkpoint_for_staff(request, pk: int) -> Checkpoint:
+    """A checkpoint whose poster a user may print: their own, or any for administrators."""
+    checkpoint = get_object_or_404(Checkpoint.objects.select_related("point"), pk=pk)
+    if has_role(request.user, Role.ADMINISTRATOR) or checkpoint == own_checkpoint(request.user):
+        return checkpoint
+    raise Http404

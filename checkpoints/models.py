@@ -3,9 +3,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from declarations.models import HasDeclarationPoint, PointKind
 
-class Checkpoint(models.Model):
-    """A control post (chốt kiểm soát) on a road into or inside the province."""
+
+class Checkpoint(HasDeclarationPoint):
+    """A control post (chốt kiểm soát) on a road into or inside the province. Its QR is for
+    people crossing on foot or by private vehicle."""
+
+    point_kind = PointKind.CHECKPOINT
 
     name = models.CharField(_("name"), max_length=200)
     district = models.ForeignKey(
@@ -71,6 +76,14 @@ class Passage(models.Model):
         related_name="+",
         verbose_name=_("officer"),
     )
+    bus_check = models.ForeignKey(
+        "BusCheck",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="passages",
+        verbose_name=_("bus check"),
+    )
     declaration = models.ForeignKey(
         "declarations.Declaration",
         models.SET_NULL,
@@ -91,3 +104,41 @@ class Passage(models.Model):
 
     def __str__(self):
         return f"{self.person} {self.checkpoint} {self.at:%d/%m/%Y %H:%M}"
+
+
+class BusCheck(models.Model):
+    """A bus checked at a checkpoint against its passenger list for the day."""
+
+    checkpoint = models.ForeignKey(
+        Checkpoint, models.PROTECT, related_name="bus_checks", verbose_name=_("checkpoint")
+    )
+    vehicle = models.ForeignKey(
+        "transport.Vehicle",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="checks",
+        verbose_name=_("vehicle"),
+    )
+    vehicle_plate = models.CharField(_("vehicle plate"), max_length=12)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("officer"),
+    )
+    on_list = models.PositiveIntegerField(_("passengers on the list"), default=0)
+    on_board = models.PositiveIntegerField(_("listed passengers on board"), default=0)
+    undeclared = models.PositiveIntegerField(_("passengers on board without a declaration"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("bus check")
+        verbose_name_plural = _("bus checks")
+        indexes = [models.Index(fields=["at"], name="buscheck_at")]
+
+    def __str__(self):
+        return f"{self.vehicle_plate} {self.checkpoint} {self.at:%d/%m/%Y %H:%M}"

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,14 +12,16 @@ from django.views.decorators.http import require_POST
 from accounts.access import person_for_staff
 from accounts.audit import audit
 from accounts.models import AuditAction
-from checkpoints.access import board_checkpoint, own_checkpoint
+from checkpoints.access import board_checkpoint, checkpoint_for_staff, own_checkpoint
 from checkpoints.forms import DeskSearchForm, PassageForm, RiskFlagForm
 from checkpoints.models import Outcome, Passage
 from checkpoints.search import search_people
 from checkpoints.services import declare_on_the_spot, passage_record
 from declarations.forms import DeclarationForm, initial_from_data
+from declarations.models import Declaration
+from declarations.posters import poster_page, qr_png_response, qr_svg_response
 from declarations.risk import RiskLevel
-from declarations.services import person_require_update, risk_flag_add
+from declarations.services import person_require_update, point_replace_token, risk_flag_add
 from declarations.views import initial_for_update
 
 RESULTS_PER_PAGE = 20
@@ -162,7 +165,7 @@ def _declare_on_the_spot(request, *, person, initial):
         )
         return redirect("checkpoints:desk")
     if request.method == "POST" and "refresh_places" in request.POST:
-        form = DeclarationForm(initial=initial_from_data(DeclarationForm, request.POST))
+        form = DeclarationForm(initial=initial_from_data(request.POST))
     elif request.method == "POST":
         form = DeclarationForm(request.POST)
         if form.is_valid():
@@ -196,5 +199,42 @@ def board(request):
         declared=Count("id", filter=Q(outcome=Outcome.DECLARED_ON_SPOT)),
     )
     passages = today.select_related("person")[:BOARD_LENGTH]
-    context = {"checkpoint": checkpoint, "counts": counts, "passages": passages}
+    qr_declarations = (
+        Declaration.objects.filter(point=checkpoint.point_id, submitted_at__gte=start)
+        .select_related("person")
+        .newest_first()[:BOARD_LENGTH]
+    )
+    context = {
+        "checkpoint": checkpoint,
+        "counts": counts,
+        "passages": passages,
+        "qr_declarations": qr_declarations,
+    }
     return render(request, "checkpoints/board.html", context)
+
+
+@login_required
+@desk_required
+def poster(request, pk):
+    checkpoint = checkpoint_for_staff(request, pk)
+    return poster_page(request, checkpoint.point, back_url=reverse("checkpoints:board"))
+
+
+@login_required
+@desk_required
+def qr_image(request, pk, kind):
+    checkpoint = checkpoint_for_staff(request, pk)
+    render_qr = qr_png_response if kind == "png" else qr_svg_response
+    return render_qr(request, checkpoint.point)
+
+
+@login_required
+@desk_required
+@require_POST
+def replace_qr(request, pk):
+    checkpoint = checkpoint_for_staff(request, pk)
+    point_replace_token(point=checkpoint.point)
+    messages.success(
+        request, _("New QR code made: print the new poster; the old one no longer works.")
+    )
+    return redirect("checkpoints:poster", pk=checkpoint.pk)

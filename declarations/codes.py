@@ -27,6 +27,14 @@ def generate_code() -> str:
     return "".join(reversed(chars))
 
 
+POINT_TOKEN_BYTES = 12  # 96 bits: 16 URL-safe characters on a poster
+
+
+def generate_point_token() -> str:
+    """An unguessable token for a declaration point's QR link (``/q/<token>/``)."""
+    return secrets.token_urlsafe(POINT_TOKEN_BYTES)
+
+
 def format_code(code: str) -> str:
     """``K7QX3M9P`` -> ``K7QX-3M9P``."""
     return f"{code[:4]}-{code[4:]}"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from declarations import codes
-from declarations.models import Sex, Transport
+from declarations.models import DeclarationPoint, PointKind, Sex, Transport, VisitRole
 from declarations.normalize import (
     clean_spaces,
     normalize_id_number,
@@ -135,10 +135,32 @@ class DeclarationForm(forms.Form):
         error_messages={"required": _("Please confirm that the information is true.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, point: DeclarationPoint | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.point = point
         self.fields["form_token"].initial = uuid.uuid4()
         self._set_place_choices()
+        if point is not None:
+            self._fix_point_context(point)
+
+    def _fix_point_context(self, point: DeclarationPoint) -> None:
+        """A vehicle's QR fixes its plate; a facility's QR asks about the visit."""
+        if point.kind == PointKind.VEHICLE:
+            for name, value in (("vehicle_plate", point.vehicle_plate), ("transport", "coach")):
+                self.fields[name].initial = value
+                self.fields[name].disabled = True
+        if point.kind == PointKind.FACILITY:
+            self.fields["visit_role"] = forms.ChoiceField(
+                label=_("You are visiting as"), choices=VisitRole.choices, widget=forms.RadioSelect
+            )
+            departments = [(d, d) for d in point.departments.splitlines() if d.strip()]
+            self.fields["department"] = (
+                forms.ChoiceField(
+                    label=_("Department visited"), choices=[("", "---------"), *departments]
+                )
+                if departments
+                else forms.CharField(label=_("Department visited"), max_length=100)
+            )
 
     # -- choices of the chained place selects --------------------------------------------------
 
@@ -259,6 +281,7 @@ class DeclarationForm(forms.Form):
             if name in self.cleaned_data
         }
         values["symptoms"] = tuple(values.get("symptoms", ()))
+        values["point"] = self.point
         values["exposures"] = tuple(values.get("exposures", ()))
         return DeclarationData(**values)
 
@@ -305,10 +328,16 @@ class DeclarationForm(forms.Form):
                 HTML(REFRESH_BUTTON),
             ),
             Fieldset(_("Your health"), "symptoms", "exposures", "vaccine_doses"),
+            *self._visit_fieldset(),
             Fieldset(_("Commitment"), "commitment"),
             Submit("submit", _("Send declaration"), css_class="btn-lg w-100"),
         )
         return helper
+
+    def _visit_fieldset(self) -> list:
+        if "visit_role" not in self.fields:
+            return []
+        return [Fieldset(_("Your visit"), "visit_role", "department")]
 
 
 # Without JavaScript the district and commune lists cannot follow the province chosen; this
@@ -324,9 +353,9 @@ def _choices(places) -> list[tuple[str, str]]:
     return [("", "---------"), *((p.code, p.name) for p in places)]
 
 
-def initial_from_data(form_class, data) -> dict:
-    """The values posted to a form, read as initial values (to re-show it without errors)."""
-    form = form_class()
+def initial_from_data(data, *, point=None) -> dict:
+    """The values posted to the form, read as initial values (to re-show it without errors)."""
+    form = DeclarationForm(point=point)
     return {
         name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
         for name, field in form.fields.items()

@@ -177,6 +177,94 @@ class RiskFlag(models.Model):
         return f"{self.get_level_display()}: {self.reason}"
 
 
+class PointKind(models.TextChoices):
+    VEHICLE = "vehicle", _("Vehicle")
+    CHECKPOINT = "checkpoint", _("Checkpoint")
+    FACILITY = "facility", _("Health facility")
+
+
+class DeclarationPoint(models.Model):
+    """A place whose QR poster opens the form with its context: a vehicle, a checkpoint or a
+    health facility (điểm khai báo). Replacing the token retires the printed posters."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=PointKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    token = models.CharField(_("QR token"), max_length=32, unique=True, editable=False)
+    vehicle_plate = models.CharField(_("vehicle plate"), max_length=12, blank=True)
+    departments = models.TextField(_("departments"), blank=True)
+    token_changed_at = models.DateTimeField(_("token issued"), default=timezone.now)
+    is_active = models.BooleanField(_("in service"), default=True)
+
+    class Meta:
+        verbose_name = _("declaration point")
+        verbose_name_plural = _("declaration points")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.token:
+            self.token = codes.generate_point_token()
+        super().save(*args, **kwargs)
+
+    @property
+    def public_path(self) -> str:
+        return f"/q/{self.token}/"
+
+
+class RetiredPointToken(models.Model):
+    """A token replaced on a point: its old posters say they are no longer valid."""
+
+    token = models.CharField(max_length=32, unique=True)
+    point = models.ForeignKey(DeclarationPoint, models.CASCADE, related_name="retired_tokens")
+    retired_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.token
+
+
+class HasDeclarationPoint(models.Model):
+    """For vehicles, checkpoints and facilities: each owns a declaration point, made on save."""
+
+    point_kind: str = ""
+    point = models.OneToOneField(
+        DeclarationPoint,
+        models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("declaration point"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            context = self.point_context()
+            if self.point_id is None:
+                self.point = DeclarationPoint.objects.create(kind=self.point_kind, **context)
+            elif any(getattr(self.point, key) != value for key, value in context.items()):
+                for key, value in context.items():
+                    setattr(self.point, key, value)
+                self.point.save(update_fields=list(context))
+            super().save(*args, **kwargs)
+
+    def point_name(self) -> str:
+        return str(self)
+
+    def point_context(self) -> dict:
+        """What the point's form shows fixed: its name, and a plate or departments."""
+        return {"name": self.point_name()}
+
+
+class VisitRole(models.TextChoices):
+    PATIENT = "patient", _("Patient")
+    RELATIVE = "relative", _("Accompanying relative")
+    VISITOR = "visitor", _("Visitor")
+    STAFF = "staff", _("Staff")
+
+
 class Transport(models.TextChoices):
     COACH = "coach", _("Coach or bus")
     CAR = "car", _("Private car")
@@ -237,6 +325,19 @@ class Declaration(models.Model):
     vehicle_plate = models.CharField(_("vehicle plate"), max_length=12, blank=True)
     seat = models.CharField(_("seat"), max_length=10, blank=True)
     places_visited = models.TextField(_("places visited in the last 14 days"), blank=True)
+    point = models.ForeignKey(
+        DeclarationPoint,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,  # decl_point_newest starts with it
+        related_name="+",
+        verbose_name=_("declared through"),
+    )
+    visit_role = models.CharField(
+        _("visiting as"), max_length=10, choices=VisitRole.choices, blank=True
+    )
+    department = models.CharField(_("department visited"), max_length=100, blank=True)
 
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
     exposures = models.JSONField(_("exposure"), default=list, blank=True)
@@ -257,6 +358,7 @@ class Declaration(models.Model):
             models.Index(fields=["vehicle_plate", "travel_date"], name="decl_plate_date"),
             models.Index(fields=["to_district", "travel_date"], name="decl_to_district_date"),
             models.Index(fields=["risk_level", "-submitted_at"], name="decl_risk_newest"),
+            models.Index(fields=["point", "-submitted_at"], name="decl_point_newest"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -11,7 +11,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from declarations import codes
-from declarations.models import Declaration, EpidemicZone, MadeBy, Person, RiskFlag
+from declarations.models import (
+    Declaration,
+    DeclarationPoint,
+    EpidemicZone,
+    MadeBy,
+    Person,
+    RetiredPointToken,
+    RiskFlag,
+)
 from declarations.risk import Risk, RiskLevel, Zone, assess_risk
 
 CODE_ATTEMPTS = 10
@@ -46,6 +54,9 @@ class DeclarationData:
     symptoms: tuple[str, ...] = ()
     exposures: tuple[str, ...] = ()
     vaccine_doses: int = 0
+    visit_role: str = ""
+    department: str = ""
+    point: DeclarationPoint | None = None
 
     PERSON_FIELDS = (
         "full_name",
@@ -197,6 +208,9 @@ def _declaration_create(person, data, token, risk, made_by, made_by_user) -> Dec
         symptoms=list(data.symptoms),
         exposures=list(data.exposures),
         vaccine_doses=data.vaccine_doses,
+        point=data.point,
+        visit_role=data.visit_role,
+        department=data.department,
         risk_level=risk.level,
         risk_reasons=risk.stored_reasons(),
     )
@@ -218,3 +232,21 @@ def person_require_update(*, person: Person) -> None:
     """Ask the person to declare again; they see it when they next look up their code."""
     person.must_update = True
     person.save(update_fields=["must_update"])
+
+
+def point_for_token(token: str) -> tuple[DeclarationPoint | None, bool]:
+    """The active point a QR token opens, or (None, whether the token was retired)."""
+    point = DeclarationPoint.objects.filter(token=token, is_active=True).first()
+    if point is not None:
+        return point, False
+    return None, RetiredPointToken.objects.filter(token=token).exists()
+
+
+@transaction.atomic
+def point_replace_token(*, point: DeclarationPoint) -> DeclarationPoint:
+    """Give the point a new QR token; posters with the old one then say they are retired."""
+    RetiredPointToken.objects.create(token=point.token, point=point)
+    point.token = codes.generate_point_token()
+    point.token_changed_at = timezone.now()
+    point.save(update_fields=["token", "token_changed_at"])
+    return point

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("khai-bao/", views.declare, name="declare"),
     path("khai-bao/cap-nhat/", views.update, name="update"),
+    path("q/<str:token>/", views.point_declare, name="point"),
     path("khai-bao/xong/<uuid:token>/", views.success, name="success"),
     path("tra-cuu/", views.lookup, name="lookup"),
     path("tra-cuu/to-khai/", views.my_declarations, name="my_declarations"),

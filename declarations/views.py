@@ -15,7 +15,7 @@ from declarations.forms import DeclarationForm, LookupForm, initial_from_data
 from declarations.models import Declaration, Person
 from declarations.places import place_tree, served_province_code
 from declarations.qr import qr_svg
-from declarations.services import DeclarationData, declaration_submit
+from declarations.services import DeclarationData, declaration_submit, point_for_token
 
 LOOKUP_SESSION_KEY = "lookup_person"
 LOOKUP_SESSION_MINUTES = 30
@@ -35,6 +35,18 @@ def declare(request):
 
 
 @never_cache
+def point_declare(request, token):
+    """A declaration point's QR: the form with the vehicle, checkpoint or facility fixed."""
+    point, retired = point_for_token(token)
+    if point is None:
+        if not retired:
+            raise Http404
+        return render(request, "declarations/poster_retired.html", status=410)
+    initial = {"travel_date": timezone.localdate()}
+    return _declaration_form(request, person=None, initial=initial, point=point)
+
+
+@never_cache
 def update(request):
     person = _looked_up_person(request)
     if person is None:
@@ -43,11 +55,11 @@ def update(request):
     return _declaration_form(request, person=person, initial=initial_for_update(person))
 
 
-def _declaration_form(request, *, person, initial):
+def _declaration_form(request, *, person, initial, point=None):
     if request.method == "POST" and "refresh_places" in request.POST:
-        form = DeclarationForm(initial=initial_from_data(DeclarationForm, request.POST))
+        form = DeclarationForm(initial=initial_from_data(request.POST, point=point), point=point)
     elif request.method == "POST":
-        form = DeclarationForm(request.POST)
+        form = DeclarationForm(request.POST, point=point)
         if form.is_valid():
             declaration = declaration_submit(
                 data=form.declaration_data(),
@@ -56,14 +68,16 @@ def _declaration_form(request, *, person, initial):
             )
             return redirect("declarations:success", token=declaration.submission_token)
     else:
-        form = DeclarationForm(initial={"residence_province": served_province_code(), **initial})
-    return render(request, "declarations/declare.html", {"form": form, "person": person})
+        initial = {"residence_province": served_province_code(), **initial}
+        form = DeclarationForm(initial=initial, point=point)
+    context = {"form": form, "person": person, "point": point}
+    return render(request, "declarations/declare.html", context)
 
 
 @never_cache
 def success(request, token):
     declaration = get_object_or_404(
-        Declaration.objects.select_related("person", "to_district", "to_commune"),
+        Declaration.objects.select_related("person", "to_district", "to_commune", "point"),
         submission_token=token,
     )
     if timezone.now() - declaration.submitted_at > timedelta(hours=settings.SUCCESS_PAGE_HOURS):

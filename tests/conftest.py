@@ -149,7 +149,9 @@ def make_staff(username: str, role: str | None, **scope):
     if role:
         user.groups.add(Group.objects.get(name=role))
     if role == "administrator":
-        user.is_staff = user.is_superuser = True
+        user.is_superuser = True
+    if role in ("administrator", "transport"):
+        user.is_staff = True
         user.save(update_fields=["is_staff", "is_superuser"])
     StaffProfile.objects.create(user=user, **scope)
     return user
@@ -201,8 +203,73 @@ def provincial_health_worker(places):
 
 
 @pytest.fixture
-def operator(places):
-    return make_staff("operator", "operator")
+def company(places):
+    from transport.models import BusCompany
+
+    return BusCompany.objects.create(name="Nhà xe Hưng Thành", phone="0214 3876 543")
+
+
+@pytest.fixture
+def other_company(places):
+    from transport.models import BusCompany
+
+    return BusCompany.objects.create(name="Nhà xe Sơn Hà")
+
+
+@pytest.fixture
+def vehicle(company):
+    """Coach 25B-012.34 of Hưng Thành, Lai Châu – Hà Nội."""
+    from transport.models import Vehicle
+
+    return Vehicle.objects.create(
+        company=company, plate="25B-012.34", seats=40, route="Lai Châu – Hà Nội"
+    )
+
+
+@pytest.fixture
+def other_vehicle(other_company):
+    from transport.models import Vehicle
+
+    return Vehicle.objects.create(company=other_company, plate="25B-555.66", seats=29)
+
+
+@pytest.fixture
+def operator(company):
+    """Vàng A Xe, who runs the coaches of Hưng Thành."""
+    return make_staff("operator", "operator", company=company)
+
+
+@pytest.fixture
+def other_operator(other_company):
+    return make_staff("operator2", "operator", company=other_company)
+
+
+@pytest.fixture
+def facility(places):
+    """Bệnh viện Đa khoa tỉnh Lai Châu, in Thành phố Lai Châu."""
+    from facilities.models import HealthFacility
+
+    return HealthFacility.objects.create(
+        name="Bệnh viện Đa khoa tỉnh Lai Châu",
+        kind="hospital",
+        district_id=LAI_CHAU_CITY,
+        departments="Khoa Khám bệnh\nKhoa Nhi\nKhoa Truyền nhiễm",
+    )
+
+
+@pytest.fixture
+def other_facility(places):
+    from facilities.models import HealthFacility
+
+    return HealthFacility.objects.create(
+        name="Trung tâm Y tế huyện Tam Đường", kind="centre", district_id=TAM_DUONG
+    )
+
+
+@pytest.fixture
+def facility_worker(facility):
+    """Health staff of the provincial hospital: sees its visitors."""
+    return make_staff("hospital", "health_staff", facility=facility)
 
 
 @pytest.fixture

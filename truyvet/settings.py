@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "declarations",
     "accounts",
     "checkpoints",
+    "transport",
+    "facilities",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,8 @@
 """Create one group per role, with its permissions (see accounts/roles.py)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from accounts.migrations._roles import sync_roles
 
 # A frozen copy of accounts.roles.ROLE_PERMISSIONS as of this migration; later changes to the
 # roles come with a migration of their own.
@@ -30,20 +31,7 @@ ROLE_PERMISSIONS = {
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations; the groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, names in ROLE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        permissions = [
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in (name.split(".") for name in names)
-        ]
-        group.permissions.set(permissions)
+    sync_roles(apps, ROLE_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

@@ -20,7 +20,7 @@ def test_demo_accounts_get_one_role_each_in_development(places, settings):
     settings.DEBUG = True
     call_command("create_demo_accounts")
     call_command("create_demo_accounts")
-    assert User.objects.count() == 7
+    assert User.objects.count() == 8
     officer = User.objects.get(username="chot")
     assert officer.groups.get().name == Role.CHECKPOINT_OFFICER
     assert officer.staff_profile.checkpoint is not None

@@ -98,6 +98,7 @@ EXPECTED = {
     ("get", "/admin/accounts/auditentry/"): {
         "administrator": 200,
         "anonymous": 302,
+        "transport_officer": 403,
         "default": 302,
     },
 }

@@ -1,0 +1,59 @@
+"""QR posters of declaration points: an A5 page to print, and the QR as PNG or SVG.
+
+The owning apps (vehicles, checkpoints, facilities) check access, then call these.
+"""
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from declarations.models import DeclarationPoint
+from declarations.qr import qr_svg
+
+CACHE_SECONDS = 24 * 3600
+
+
+def point_link(request, point: DeclarationPoint) -> str:
+    return request.build_absolute_uri(point.public_path)
+
+
+def poster_page(request, point: DeclarationPoint, *, back_url: str = ""):
+    """The printable A5 poster: instructions in large type, a big QR, the short link."""
+    link = point_link(request, point)
+    context = {"point": point, "link": link, "qr": qr_svg(link), "back_url": back_url}
+    return render(request, "declarations/poster.html", context)
+
+
+def qr_png_response(request, point: DeclarationPoint) -> HttpResponse:
+    link = point_link(request, point)
+    key = f"qr-png:{link}"
+    data = cache.get(key)
+    if data is None:
+        image = qrcode.make(link, error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=20)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        data = buffer.getvalue()
+        cache.set(key, data, CACHE_SECONDS)
+    return _download(data, "image/png", f"qr-{point.pk}.png")
+
+
+def qr_svg_response(request, point: DeclarationPoint) -> HttpResponse:
+    link = point_link(request, point)
+    key = f"qr-svg:{link}"
+    data = cache.get(key)
+    if data is None:
+        image = qrcode.make(link, image_factory=qrcode.image.svg.SvgPathImage, box_size=20)
+        data = image.to_string(encoding="unicode")
+        cache.set(key, data, CACHE_SECONDS)
+    return _download(data, "image/svg+xml", f"qr-{point.pk}.svg")
+
+
+def _download(data, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

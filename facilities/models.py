@@ -1,0 +1,41 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from declarations.models import HasDeclarationPoint, PointKind
+
+
+class FacilityKind(models.TextChoices):
+    HOSPITAL = "hospital", _("Hospital")
+    HEALTH_CENTRE = "centre", _("Health centre")
+    CLINIC = "clinic", _("Clinic")
+    COMMUNE_STATION = "station", _("Commune health station")
+
+
+class HealthFacility(HasDeclarationPoint):
+    """A hospital, health centre or clinic whose visitors declare by scanning its QR."""
+
+    point_kind = PointKind.FACILITY
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=FacilityKind.choices)
+    district = models.ForeignKey(
+        "declarations.District", models.PROTECT, related_name="+", verbose_name=_("district")
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    departments = models.TextField(
+        _("departments"), blank=True, help_text=_("One per line, as visitors will choose them.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("health facility")
+        verbose_name_plural = _("health facilities")
+
+    def __str__(self):
+        return self.name
+
+    def point_context(self) -> dict:
+        return {"name": self.point_name(), "departments": self.departments}
+
+    def department_list(self) -> list[str]:
+        return [line.strip() for line in self.departments.splitlines() if line.strip()]
