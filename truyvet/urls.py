@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("declarations.urls")),
     path("", include("checkpoints.urls")),
     path("", include("accounts.urls")),
+    path("", include("transport.urls")),
+    path("", include("facilities.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
