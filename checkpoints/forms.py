@@ -64,3 +64,60 @@ class RiskFlagForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Say why the person is at risk."))
         return reason
+
+
+class PlateForm(forms.Form):
+    plate = forms.CharField(
+        label=_("Vehicle plate"),
+        max_length=15,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )
+
+    def clean_plate(self):
+        plate = normalize_plate(self.cleaned_data["plate"])
+        if plate is None:
+            raise forms.ValidationError(
+                _("Enter the plate as written on the vehicle, for example 25B-012.34.")
+            )
+        return plate
+
+
+class BusCheckForm(forms.Form):
+    """Who of the list is on board, and how many on board are not on it."""
+
+    on_board = forms.MultipleChoiceField(
+        label=_("On board"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    undeclared = forms.IntegerField(
+        label=_("Passengers on board who are not on the list"), min_value=0, max_value=200
+    )
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=Direction.choices, initial=Direction.IN
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, passengers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.passengers = {str(d.person_id): d.person for d in passengers}
+        self.fields["on_board"].choices = [(key, key) for key in self.passengers]
+        self.fields["on_board"].initial = list(self.passengers)
+
+    def on_board_people(self) -> list:
+        return [self.passengers[key] for key in self.cleaned_data["on_board"]]
+
+    def clean_note(self):
+        return clean_spaces(self.cleaned_data["note"])
+
+
+class FindingsForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end date must not be before the start date."))
+        if start and end and (end - start).days > 366:
+            self.add_error("end", _("Choose a range of at most one year."))
+        return cleaned

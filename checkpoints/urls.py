@@ -1,6 +1,6 @@
 from django.urls import path
 
-from checkpoints import views
+from checkpoints import bus_views, views
 
 app_name = "checkpoints"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("chot/", views.desk, name="desk"),
     path("chot/bang/", views.board, name="board"),
     path("chot/khai-bao/", views.declare_new, name="declare_new"),
+    path("chot/kiem-tra-xe/", bus_views.bus_check, name="bus_check"),
+    path("chot/kiem-tra-xe/<int:pk>/", bus_views.bus_check_done, name="bus_check_done"),
+    path("giao-thong/phat-hien/", bus_views.findings, name="findings"),
     path("chot/<int:pk>/poster/", views.poster, name="poster"),
     path("chot/<int:pk>/qr.<str:kind>", views.qr_image, name="qr_image"),
     path("chot/<int:pk>/doi-ma-qr/", views.replace_qr, name="replace_qr"),

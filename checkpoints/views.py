@@ -18,7 +18,8 @@ from checkpoints.models import Outcome, Passage
 from checkpoints.search import search_people
 from checkpoints.services import declare_on_the_spot, passage_record
 from declarations.forms import DeclarationForm, initial_from_data
-from declarations.models import Declaration
+from declarations.models import Declaration, Transport
+from declarations.normalize import normalize_plate
 from declarations.posters import poster_page, qr_png_response, qr_svg_response
 from declarations.risk import RiskLevel
 from declarations.services import person_require_update, point_replace_token, risk_flag_add
@@ -145,8 +146,11 @@ def flag_risk(request, code):
 @login_required
 @desk_required
 def declare_new(request):
-    """Declare on the spot for a traveller who has no declaration yet."""
-    return _declare_on_the_spot(request, person=None, initial={})
+    """Declare on the spot for a traveller who has no declaration yet (``?bien-so=`` comes from
+    a bus check: the passenger's coach is filled in)."""
+    plate = normalize_plate(request.GET.get("bien-so", ""))
+    initial = {"vehicle_plate": plate, "transport": Transport.COACH} if plate else {}
+    return _declare_on_the_spot(request, person=None, initial=initial)
 
 
 @login_required

@@ -23,7 +23,7 @@ def choose(page, field: str, value: str):
     page.select_option(f"#id_{field}", value)
 
 
-def fill_declaration(page, *, symptoms=()):
+def fill_declaration(page, *, symptoms=(), plate="25b01234"):
     page.fill("#id_full_name", "Lường Thị Mai")
     page.fill("#id_birth_year", "1992")
     page.check("#id_sex_1")
@@ -39,8 +39,9 @@ def fill_declaration(page, *, symptoms=()):
     choose(page, "to_district", LAI_CHAU_CITY)
     choose(page, "to_commune", QUYET_THANG)
     page.fill("#id_to_address", "Số 5 đường Trần Phú")
-    page.select_option("#id_transport", "coach")
-    page.fill("#id_vehicle_plate", "25b01234")
+    if plate is not None:  # a vehicle's QR fixes the transport and the plate
+        page.select_option("#id_transport", "coach")
+        page.fill("#id_vehicle_plate", plate)
     page.fill("#id_seat", "14")
     for symptom in symptoms:
         page.check(f"input[name=symptoms][value={symptom}]")

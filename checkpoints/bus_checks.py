@@ -1,0 +1,99 @@
+"""Checking a bus at a checkpoint against its passenger list, and what the checks found."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
+
+from checkpoints.models import BusCheck, Checkpoint, Direction, Outcome, Passage
+from transport.models import Vehicle
+
+
+def todays_list(vehicle: Vehicle | None) -> list:
+    """Today's passenger list of the vehicle (declarations, one per person), or nothing."""
+    from transport.manifest import manifest_declarations
+
+    return manifest_declarations(vehicle, timezone.localdate()) if vehicle else []
+
+
+@transaction.atomic
+def bus_check_record(
+    *,
+    checkpoint: Checkpoint,
+    officer,
+    plate: str,
+    vehicle: Vehicle | None,
+    on_board: list,
+    on_list: int,
+    undeclared: int,
+    direction: str = Direction.IN,
+    note: str = "",
+) -> BusCheck:
+    """Save the check and one passage for every listed passenger found on board."""
+    check = BusCheck.objects.create(
+        checkpoint=checkpoint,
+        officer=officer,
+        vehicle=vehicle,
+        vehicle_plate=plate,
+        on_list=on_list,
+        on_board=len(on_board),
+        undeclared=undeclared,
+        note=note,
+    )
+    Passage.objects.bulk_create(
+        Passage(
+            person=person,
+            checkpoint=checkpoint,
+            officer=officer,
+            direction=direction,
+            vehicle_plate=plate,
+            outcome=Outcome.ALLOWED,
+            bus_check=check,
+        )
+        for person in on_board
+    )
+    return check
+
+
+@dataclass
+class Finding:
+    plate: str
+    company: str
+    checks: int
+    undeclared: int
+    last_at: datetime
+    checkpoints: str
+
+
+def undeclared_findings(start: date, end: date) -> list[Finding]:
+    """Vehicles found carrying undeclared passengers between two days (inclusive), worst first."""
+    zone = timezone.get_current_timezone()
+    since = datetime.combine(start, time.min, tzinfo=zone)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    checks = BusCheck.objects.filter(at__gte=since, at__lt=until, undeclared__gt=0)
+    rows = (
+        checks.values("vehicle_plate", "vehicle__company__name")
+        .annotate(checks=Count("id"), undeclared=Sum("undeclared"), last_at=Max("at"))
+        .order_by("-undeclared", "vehicle_plate")
+    )
+    places = _checkpoints_by_plate(checks)
+    return [
+        Finding(
+            plate=row["vehicle_plate"],
+            company=row["vehicle__company__name"] or "",
+            checks=row["checks"],
+            undeclared=row["undeclared"],
+            last_at=row["last_at"],
+            checkpoints=", ".join(sorted(places.get(row["vehicle_plate"], ()))),
+        )
+        for row in rows
+    ]
+
+
+def _checkpoints_by_plate(checks) -> dict[str, set[str]]:
+    places: dict[str, set[str]] = {}
+    for plate, name in checks.values_list("vehicle_plate", "checkpoint__name").distinct():
+        places.setdefault(plate, set()).add(name)
+    return places

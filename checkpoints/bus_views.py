@@ -1,0 +1,129 @@
+"""Checking a bus against its passenger list, and the transport department's findings."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import audit
+from accounts.models import AuditAction
+from checkpoints.access import own_checkpoint
+from checkpoints.bus_checks import bus_check_record, todays_list, undeclared_findings
+from checkpoints.forms import BusCheckForm, FindingsForm, PlateForm
+from checkpoints.models import BusCheck
+from transport.models import Vehicle
+from truyvet.exports import xlsx_response
+
+bus_check_required = permission_required("checkpoints.add_buscheck", raise_exception=True)
+findings_required = permission_required("transport.view_findings", raise_exception=True)
+FINDINGS_DAYS = 30
+
+
+@login_required
+@bus_check_required
+def bus_check(request):
+    """Type or scan a plate, tick who of today's list is on board, record all in one action."""
+    checkpoint = own_checkpoint(request.user)
+    if checkpoint is None:
+        messages.error(
+            request, _("Your account has no checkpoint. Ask an administrator to set it.")
+        )
+        return redirect("checkpoints:desk")
+    plate_form = PlateForm(request.GET or None)
+    if not plate_form.is_valid():
+        return render(request, "checkpoints/bus_check.html", {"plate_form": plate_form})
+    plate = plate_form.cleaned_data["plate"]
+    vehicle = Vehicle.objects.select_related("company").filter(plate=plate).first()
+    passengers = todays_list(vehicle)
+    form = BusCheckForm(request.POST or None, passengers=passengers)
+    if request.method == "POST" and form.is_valid():
+        check = _record(request, checkpoint, plate, vehicle, passengers, form)
+        return redirect("checkpoints:bus_check_done", pk=check.pk)
+    context = {
+        "plate_form": plate_form,
+        "plate": plate,
+        "vehicle": vehicle,
+        "passengers": passengers,
+        "form": form,
+    }
+    return render(request, "checkpoints/bus_check.html", context)
+
+
+def _record(request, checkpoint, plate, vehicle, passengers, form) -> BusCheck:
+    check = bus_check_record(
+        checkpoint=checkpoint,
+        officer=request.user,
+        plate=plate,
+        vehicle=vehicle,
+        on_board=form.on_board_people(),
+        on_list=len(passengers),
+        undeclared=form.cleaned_data["undeclared"],
+        direction=form.cleaned_data["direction"],
+        note=form.cleaned_data["note"],
+    )
+    detail = f"bus check {plate}: {check.on_board} on board, {check.undeclared} undeclared"
+    audit(request, AuditAction.RECORD_PASSAGE, detail=detail)
+    return check
+
+
+@login_required
+@bus_check_required
+def bus_check_done(request, pk):
+    check = get_object_or_404(BusCheck.objects.select_related("checkpoint"), pk=pk)
+    if check.checkpoint != own_checkpoint(request.user) and not request.user.is_superuser:
+        raise Http404
+    return render(request, "checkpoints/bus_check_done.html", {"check": check})
+
+
+@login_required
+@findings_required
+def findings(request):
+    """Vehicles and companies found with undeclared passengers, by date range."""
+    form = FindingsForm(request.GET or None, initial=_default_range())
+    start, end = _default_range().values()
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    rows = undeclared_findings(start, end)
+    if request.GET.get("format") == "xlsx":
+        audit(request, AuditAction.EXPORT, detail=f"undeclared findings {start} {end}")
+        return _findings_xlsx(rows, start, end)
+    context = {"form": form, "rows": rows, "start": start, "end": end, **_totals(rows)}
+    return render(request, "checkpoints/findings.html", context)
+
+
+def _default_range() -> dict:
+    today = timezone.localdate()
+    return {"start": today - timedelta(days=FINDINGS_DAYS - 1), "end": today}
+
+
+def _totals(rows) -> dict:
+    companies: dict[str, int] = {}
+    for row in rows:
+        companies[row.company] = companies.get(row.company, 0) + row.undeclared
+    return {
+        "total_undeclared": sum(row.undeclared for row in rows),
+        "companies": sorted(companies.items(), key=lambda item: -item[1]),
+    }
+
+
+def _findings_xlsx(rows, start, end):
+    headers = [
+        _("Vehicle plate"),
+        _("Company"),
+        _("Checks with undeclared passengers"),
+        _("Undeclared passengers"),
+        _("Checkpoints"),
+        _("Last found"),
+    ]
+    lines = (
+        [r.plate, r.company, r.checks, r.undeclared, r.checkpoints, _local(r.last_at)] for r in rows
+    )
+    return xlsx_response(f"phat-hien-{start}-{end}.xlsx", headers, lines)
+
+
+def _local(moment) -> str:
+    return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}"

@@ -1,0 +1,53 @@
+"""A passenger scans the bus's QR on a phone; the poster prints on one A5 page."""
+
+import re
+
+import pytest
+
+from declarations.models import Declaration
+from tests.browser.test_citizen_journey import assert_no_horizontal_scroll, fill_declaration
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+
+
+def test_a_passenger_declares_from_the_bus_qr_with_the_plate_filled(
+    live_server, places, vehicle, phone_page, screenshot
+):
+    page = phone_page
+    page.goto(f"{live_server.url}{vehicle.point.public_path}")
+    assert_no_horizontal_scroll(page)
+    plate = page.locator("#id_vehicle_plate")
+    assert plate.input_value() == "25B-012.34"
+    assert plate.is_disabled()
+    screenshot(page, "vehicle-qr-form-360", full_page=False)
+
+    fill_declaration(page, plate=None)
+    page.click("input[type=submit][name=submit]")
+    page.wait_for_selector("#lookup-code")
+
+    declaration = Declaration.objects.get()
+    assert (declaration.vehicle_plate, declaration.point_id) == ("25B-012.34", vehicle.point_id)
+    assert "25B-012.34" in page.inner_text("main")
+
+
+def test_the_poster_prints_on_one_a5_page(live_server, chromium, officer, checkpoint):
+    from tests.browser.conftest import ARTIFACTS
+
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(f"{live_server.url}/dang-nhap/?next=/chot/{checkpoint.pk}/poster/")
+    page.fill("#id_username", "officer")
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("main button[type=submit]")
+    page.wait_for_selector(".poster")
+    page.emulate_media(media="print")
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = page.pdf(format="A5", prefer_css_page_size=True, print_background=True)
+    (ARTIFACTS / "poster-a5.pdf").write_bytes(pdf)
+    assert pdf_pages(pdf) == 1
+    assert page.locator(".poster svg.qr").count() == 1
+    context.close()

@@ -1,0 +1,118 @@
+"""Declaration points: a QR token opens the form with its vehicle, checkpoint or facility."""
+
+import pytest
+from django.utils import timezone
+
+from declarations.models import Declaration, PointKind
+from declarations.services import point_replace_token
+from tests.conftest import form_data
+
+
+def test_each_owner_gets_a_point_with_an_unguessable_token(vehicle, checkpoint, facility):
+    tokens = {vehicle.point.token, checkpoint.point.token, facility.point.token}
+    assert len(tokens) == 3
+    assert all(len(token) >= 16 for token in tokens)
+    assert (vehicle.point.kind, checkpoint.point.kind, facility.point.kind) == (
+        PointKind.VEHICLE,
+        PointKind.CHECKPOINT,
+        PointKind.FACILITY,
+    )
+
+
+def test_a_vehicle_qr_fills_and_fixes_the_plate(client, vehicle):
+    form = client.get(vehicle.point.public_path).context["form"]
+    assert form.fields["vehicle_plate"].disabled
+    assert form.fields["vehicle_plate"].initial == "25B-012.34"
+    assert form.initial["travel_date"] == timezone.localdate()
+
+    client.post(vehicle.point.public_path, form_data(vehicle_plate="99A-999.99", transport="car"))
+
+    declaration = Declaration.objects.get()
+    assert (declaration.vehicle_plate, declaration.transport) == ("25B-012.34", "coach")
+    assert declaration.point == vehicle.point
+
+
+def test_a_checkpoint_qr_links_the_declaration_to_the_checkpoint(client, checkpoint):
+    page = client.get(checkpoint.point.public_path)
+    assert checkpoint.name in page.content.decode()
+    client.post(checkpoint.point.public_path, form_data(transport="on_foot", vehicle_plate=""))
+    assert Declaration.objects.get().point == checkpoint.point
+
+
+def test_a_facility_qr_asks_about_the_visit(client, facility, settings):
+    settings.LANGUAGE_CODE = "en"
+    missing = client.post(facility.point.public_path, form_data())
+    assert missing.context["form"].errors["visit_role"] == ["This field is required."]
+    wrong = client.post(
+        facility.point.public_path, form_data(visit_role="patient", department="Khoa Mắt")
+    )
+    assert "department" in wrong.context["form"].errors
+
+    client.post(
+        facility.point.public_path, form_data(visit_role="relative", department="Khoa Nhi")
+    )
+    declaration = Declaration.objects.get()
+    assert (declaration.visit_role, declaration.department) == ("relative", "Khoa Nhi")
+    assert declaration.point == facility.point
+
+
+def test_a_replaced_token_retires_the_old_poster(client, vehicle):
+    old_path = vehicle.point.public_path
+    point_replace_token(point=vehicle.point)
+    vehicle.point.refresh_from_db()
+
+    retired = client.get(old_path)
+    assert retired.status_code == 410
+    assert "/khai-bao/" in retired.content.decode()
+    assert client.get(vehicle.point.public_path).status_code == 200
+    assert client.post(old_path, form_data()).status_code == 410
+    assert not Declaration.objects.exists()
+
+
+def test_an_unknown_token_is_not_found(client, places):
+    assert client.get("/q/not-a-real-token/").status_code == 404
+
+
+def test_renaming_the_owner_renames_its_point(vehicle, company):
+    vehicle.plate = "25B-999.00"
+    vehicle.save()
+    vehicle.point.refresh_from_db()
+    assert vehicle.point.vehicle_plate == "25B-999.00"
+    assert vehicle.point.name == f"25B-999.00 · {company.name}"
+
+
+@pytest.mark.parametrize("kind", ["png", "svg"])
+def test_qr_downloads_of_a_checkpoint(client, officer, checkpoint, kind):
+    client.force_login(officer)
+    response = client.get(f"/chot/{checkpoint.pk}/qr.{kind}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == {"png": "image/png", "svg": "image/svg+xml"}[kind]
+
+
+def test_the_poster_holds_the_absolute_link(client, officer, checkpoint):
+    client.force_login(officer)
+    html = client.get(f"/chot/{checkpoint.pk}/poster/").content.decode()
+    assert f"http://testserver/q/{checkpoint.point.token}/" in html
+    assert '<svg class="qr"' in html
+
+
+def test_an_officer_cannot_print_another_checkpoints_poster(client, officer, other_checkpoint):
+    client.force_login(officer)
+    assert client.get(f"/chot/{other_checkpoint.pk}/poster/").status_code == 404
+
+
+def test_replacing_a_checkpoint_qr(client, officer, checkpoint):
+    client.force_login(officer)
+    old = checkpoint.point.token
+    client.post(f"/chot/{checkpoint.pk}/doi-ma-qr/")
+    checkpoint.point.refresh_from_db()
+    assert checkpoint.point.token != old
+
+
+def test_declarations_through_the_checkpoint_qr_appear_on_its_board(
+    client, officer, checkpoint
+):
+    client.post(checkpoint.point.public_path, form_data(full_name="Đi Bộ Qua Chốt"))
+    client.force_login(officer)
+    board = client.get("/chot/bang/")
+    assert [d.person.full_name for d in board.context["qr_declarations"]] == ["Đi Bộ Qua Chốt"]
