@@ -8,13 +8,12 @@ from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from checkpoints.models import BusCheck, Checkpoint, Direction, Outcome, Passage
+from transport.manifest import manifest_declarations
 from transport.models import Vehicle
 
 
 def todays_list(vehicle: Vehicle | None) -> list:
     """Today's passenger list of the vehicle (declarations, one per person), or nothing."""
-    from transport.manifest import manifest_declarations
-
     return manifest_declarations(vehicle, timezone.localdate()) if vehicle else []
 
 

@@ -1,0 +1,150 @@
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import AuditEntry
+from checkpoints.bus_checks import bus_check_record, undeclared_findings
+from checkpoints.models import BusCheck, Passage
+from declarations.models import Declaration
+from declarations.services import declaration_submit
+from tests.conftest import declaration_data
+
+
+@pytest.fixture
+def desk(client, officer):
+    client.force_login(officer)
+    return client
+
+
+@pytest.fixture
+def board_passenger(vehicle):
+    """Declare someone through the vehicle's QR today."""
+
+    def board(name: str):
+        data = declaration_data(full_name=name, vehicle_plate=vehicle.plate, point=vehicle.point)
+        return declaration_submit(data=data, token=uuid.uuid4()).person
+
+    return board
+
+
+def test_a_plate_shows_todays_list_of_that_vehicle(desk, vehicle, board_passenger, other_vehicle):
+    mai, lan = board_passenger("Lường Thị Mai"), board_passenger("Tòng Thị Lan")
+    yesterday = board_passenger("Hôm Qua")
+    Declaration.objects.filter(person=yesterday).update(
+        submitted_at=timezone.now() - timedelta(days=1)
+    )
+    response = desk.get("/chot/kiem-tra-xe/", {"plate": "25b01234"})
+    assert [d.person for d in response.context["passengers"]] == [mai, lan]
+    assert response.context["vehicle"] == vehicle
+
+
+def test_ticked_passengers_get_their_passages_in_one_action(
+    desk, officer, checkpoint, vehicle, board_passenger
+):
+    mai, lan, absent = (board_passenger(n) for n in ("Mai", "Lan", "Vắng Mặt"))
+    response = desk.post(
+        "/chot/kiem-tra-xe/?plate=25B-012.34",
+        {"on_board": [mai.pk, lan.pk], "undeclared": "2", "direction": "in"},
+    )
+    check = BusCheck.objects.get()
+    assert response["Location"] == f"/chot/kiem-tra-xe/{check.pk}/"
+    assert (check.on_list, check.on_board, check.undeclared) == (3, 2, 2)
+    assert (check.vehicle, check.checkpoint, check.officer) == (vehicle, checkpoint, officer)
+    passages = Passage.objects.filter(bus_check=check)
+    assert {p.person for p in passages} == {mai, lan}
+    assert all(p.vehicle_plate == "25B-012.34" for p in passages)
+    assert AuditEntry.objects.filter(action="record_passage").exists()
+    done = desk.get(response["Location"]).content.decode()
+    assert "/chot/khai-bao/?bien-so=25B-012.34" in done
+
+
+def test_people_not_on_the_list_cannot_be_ticked(desk, vehicle, board_passenger, citizen):
+    board_passenger("Mai")
+    desk.post(
+        "/chot/kiem-tra-xe/?plate=25B-012.34",
+        {"on_board": [citizen.pk], "undeclared": "0", "direction": "in"},
+    )
+    assert not BusCheck.objects.exists()
+    assert not Passage.objects.exists()
+
+
+def test_an_unregistered_plate_counts_everyone_as_undeclared(desk, places, checkpoint):
+    desk.post("/chot/kiem-tra-xe/?plate=29A12345", {"undeclared": "7", "direction": "in"})
+    check = BusCheck.objects.get()
+    assert (check.vehicle, check.vehicle_plate, check.undeclared) == (None, "29A-123.45", 7)
+
+
+def test_a_bad_plate_gets_a_message(desk, places, settings):
+    settings.LANGUAGE_CODE = "en"
+    response = desk.get("/chot/kiem-tra-xe/", {"plate": "hello"})
+    assert response.context["plate_form"].errors["plate"]
+
+
+def test_declaring_on_the_spot_after_a_check_fills_the_coach(desk, checkpoint):
+    form = desk.get("/chot/khai-bao/?bien-so=25b01234").context["form"]
+    assert (form.initial["vehicle_plate"], form.initial["transport"]) == ("25B-012.34", "coach")
+
+
+def check(checkpoint, officer, plate, vehicle, undeclared, days_ago=0):
+    made = bus_check_record(
+        checkpoint=checkpoint,
+        officer=officer,
+        plate=plate,
+        vehicle=vehicle,
+        on_board=[],
+        on_list=0,
+        undeclared=undeclared,
+    )
+    BusCheck.objects.filter(pk=made.pk).update(at=timezone.now() - timedelta(days=days_ago))
+    return made
+
+
+def test_findings_total_the_undeclared_by_vehicle_and_company(
+    checkpoint, other_checkpoint, officer, vehicle, other_vehicle
+):
+    check(checkpoint, officer, vehicle.plate, vehicle, 3)
+    check(other_checkpoint, officer, vehicle.plate, vehicle, 2, days_ago=2)
+    check(checkpoint, officer, other_vehicle.plate, other_vehicle, 1)
+    check(checkpoint, officer, vehicle.plate, vehicle, 0)
+    check(checkpoint, officer, vehicle.plate, vehicle, 9, days_ago=40)
+    today = timezone.localdate()
+
+    rows = undeclared_findings(today - timedelta(days=29), today)
+
+    assert [(r.plate, r.company, r.checks, r.undeclared) for r in rows] == [
+        ("25B-012.34", "Nhà xe Hưng Thành", 2, 5),
+        ("25B-555.66", "Nhà xe Sơn Hà", 1, 1),
+    ]
+    assert rows[0].checkpoints == "Chốt Km 15 QL4D, Chốt Pa So"
+
+
+def test_the_transport_department_reads_and_exports_findings(
+    client, transport_officer, checkpoint, officer, vehicle
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    check(checkpoint, officer, vehicle.plate, vehicle, 4)
+    client.force_login(transport_officer)
+    page = client.get("/giao-thong/phat-hien/")
+    assert page.context["total_undeclared"] == 4
+    export = client.get("/giao-thong/phat-hien/", {"format": "xlsx"})
+    rows = list(load_workbook(BytesIO(b"".join(export.streaming_content))).active.values)
+    assert rows[1][:4] == ("25B-012.34", "Nhà xe Hưng Thành", 1, 4)
+    assert AuditEntry.objects.filter(action="export").exists()
+
+
+@pytest.mark.parametrize("persona", ["operator", "leader", "officer"])
+def test_findings_are_for_the_transport_department(request, client, places, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get("/giao-thong/phat-hien/").status_code == 403
+
+
+def test_a_bad_range_gets_a_message_not_an_error(client, transport_officer):
+    client.force_login(transport_officer)
+    response = client.get("/giao-thong/phat-hien/", {"start": "2026-02-30", "end": "x"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
