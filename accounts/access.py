@@ -13,7 +13,7 @@ def profile_of(user) -> StaffProfile | None:
     """The user's staff profile (cached on the user for the request), or None."""
     if not hasattr(user, "_staff_profile"):
         user._staff_profile = (
-            StaffProfile.objects.select_related("checkpoint", "district").filter(user=user).first()
+            StaffProfile.objects.select_related("checkpoint", "district", "facility", "company").filter(user=user).first()
         )
     return user._staff_profile
 
@@ -36,8 +36,8 @@ def person_for_staff(request, code: str) -> Person:
 
 def may_see_person(user, person: Person) -> bool:
     """Checkpoint officers and administrators see anyone who crosses the province; health
-    staff see the people of their district (who live there or travelled there), or everyone
-    when they work province-wide."""
+    staff see the people of their district (who live there or travelled there), the visitors
+    of their facility, or everyone when they work province-wide."""
     if has_role(user, Role.ADMINISTRATOR, Role.CHECKPOINT_OFFICER):
         return True
     if not has_role(user, Role.HEALTH_STAFF):
@@ -47,6 +47,8 @@ def may_see_person(user, person: Person) -> bool:
         return False
     if profile.province_wide:
         return True
+    if profile.facility_id is not None and _visited(person, profile.facility):
+        return True
     district = profile.district_id
     if district is None:
         return False
@@ -54,3 +56,7 @@ def may_see_person(user, person: Person) -> bool:
         person.residence_district_id == district
         or person.declarations.filter(to_district_id=district).exists()
     )
+
+
+def _visited(person: Person, facility) -> bool:
+    return person.declarations.filter(point=facility.point_id).exists()

@@ -152,3 +152,13 @@ def test_an_anonymous_scan_goes_to_login_and_back(client, citizen, officer):
     assert login_page == f"/dang-nhap/?next=/c/{citizen.lookup_code}/"
     response = client.post(login_page, {"username": "officer", "password": "correct-horse-battery"})
     assert response["Location"] == f"/c/{citizen.lookup_code}/"
+
+
+def test_facility_staff_see_the_people_who_visited_their_facility(
+    client, facility_worker, facility, other_facility, make_declaration
+):
+    visitor = make_declaration(point=facility.point, full_name="Bệnh Nhân").person
+    elsewhere = make_declaration(point=other_facility.point, full_name="Nơi Khác").person
+    client.force_login(facility_worker)
+    assert client.get(f"/c/{visitor.lookup_code}/").status_code == 200
+    assert client.get(f"/c/{elsewhere.lookup_code}/").status_code == 404
