@@ -13,7 +13,9 @@ def profile_of(user) -> StaffProfile | None:
     """The user's staff profile (cached on the user for the request), or None."""
     if not hasattr(user, "_staff_profile"):
         user._staff_profile = (
-            StaffProfile.objects.select_related("checkpoint", "district", "facility", "company").filter(user=user).first()
+            StaffProfile.objects.select_related("checkpoint", "district", "facility", "company")
+            .filter(user=user)
+            .first()
         )
     return user._staff_profile
 

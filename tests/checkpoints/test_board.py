@@ -45,3 +45,13 @@ def test_declarations_on_the_spot_are_counted(client, officer, record, citizen):
 def test_an_officer_cannot_read_another_checkpoints_board(client, officer, other_checkpoint):
     client.force_login(officer)
     assert client.get(f"/chot/bang/?chot={other_checkpoint.pk}").status_code == 404
+
+
+def test_the_board_page_is_well_formed(client, officer, checkpoint):
+    import re
+
+    client.force_login(officer)
+    html = client.get("/chot/bang/").content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "<" not in title
+    assert html.count("<main") == 1

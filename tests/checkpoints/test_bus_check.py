@@ -43,7 +43,7 @@ def test_a_plate_shows_todays_list_of_that_vehicle(desk, vehicle, board_passenge
 def test_ticked_passengers_get_their_passages_in_one_action(
     desk, officer, checkpoint, vehicle, board_passenger
 ):
-    mai, lan, absent = (board_passenger(n) for n in ("Mai", "Lan", "Vắng Mặt"))
+    mai, lan, _absent = (board_passenger(n) for n in ("Mai", "Lan", "Vắng Mặt"))
     response = desk.post(
         "/chot/kiem-tra-xe/?plate=25B-012.34",
         {"on_board": [mai.pk, lan.pk], "undeclared": "2", "direction": "in"},

@@ -1,0 +1,52 @@
+"""A patient scans the hospital's QR on a phone; the hospital's staff see the visit, and
+declare on the spot for a relative who has no smartphone."""
+
+import re
+
+import pytest
+
+from declarations.models import Declaration, MadeBy
+from tests.browser.test_citizen_journey import fill_declaration
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_qr_visit_shows_on_the_staff_list_and_staff_declare_for_a_relative(
+    live_server, chromium, phone_page, facility, facility_worker, screenshot
+):
+    phone_page.goto(f"{live_server.url}/q/{facility.point.token}/")
+    fill_declaration(phone_page)
+    phone_page.check("input[name=visit_role][value=patient]")
+    phone_page.select_option("#id_department", "Khoa Nhi")
+    phone_page.click("input[type=submit][name=submit]")
+    phone_page.wait_for_selector("#lookup-code")
+    patient_code = phone_page.inner_text("#lookup-code").strip()
+
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/co-so-y-te/")
+    page.fill("#id_username", "hospital")
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/co-so-y-te/")
+    row = page.locator("tbody tr", has_text=patient_code)
+    assert "Khoa Nhi" in row.inner_text()
+    assert page.inner_text("#count-patients") == "1"
+    screenshot(page, "facility-visitors", full_page=False)
+
+    page.click("main a[href^='/co-so-y-te/khai-bao/']")
+    fill_declaration(page)
+    page.fill("#id_full_name", "Lường Văn Bình")
+    page.check("input[name=visit_role][value=relative]")
+    page.select_option("#id_department", "Khoa Nhi")
+    page.click("input[type=submit][name=submit]")
+    page.wait_for_selector(".alert-success")
+    message = page.inner_text(".alert-success")
+    code = re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}", message).group()
+    assert page.locator("tbody tr", has_text=code).count() == 1
+    assert page.inner_text("#count-relatives") == "1"
+    declaration = Declaration.objects.get(visit_role="relative")
+    assert (declaration.made_by, declaration.made_by_user) == (MadeBy.ON_BEHALF, facility_worker)
+    screenshot(page, "facility-declared-for-relative", full_page=False)
+    context.close()

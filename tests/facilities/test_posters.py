@@ -1,0 +1,47 @@
+"""The facility's QR poster, its QR images, and replacing a QR whose posters must go."""
+
+import pytest
+
+
+@pytest.fixture
+def staff(client, facility_worker):
+    client.force_login(facility_worker)
+    return client
+
+
+def test_the_poster_shows_the_absolute_link_of_the_facility_qr(staff, facility):
+    response = staff.get(f"/co-so-y-te/{facility.pk}/poster/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"http://testserver/q/{facility.point.token}/" in html
+    assert facility.name in html
+    assert "<svg" in html
+    assert f'href="/co-so-y-te/?co_so={facility.pk}"' in html
+
+
+@pytest.mark.parametrize(
+    ("kind", "content_type", "start"),
+    [("png", "image/png", b"\x89PNG"), ("svg", "image/svg+xml", b"<")],
+)
+def test_the_qr_downloads_as_an_image(staff, facility, kind, content_type, start):
+    response = staff.get(f"/co-so-y-te/{facility.pk}/qr.{kind}")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response.content.startswith(start)
+    assert f'filename="qr-{facility.point.pk}.{kind}"' in response["Content-Disposition"]
+
+
+def test_replacing_the_qr_retires_the_old_posters(client, staff, facility):
+    old = facility.point.token
+
+    response = staff.post(f"/co-so-y-te/{facility.pk}/doi-ma-qr/")
+
+    assert response["Location"] == f"/co-so-y-te/{facility.pk}/poster/"
+    facility.point.refresh_from_db()
+    assert facility.point.token != old
+    assert client.get(f"/q/{old}/").status_code == 410
+    poster = staff.get(f"/co-so-y-te/{facility.pk}/poster/").content.decode()
+    assert f"/q/{facility.point.token}/" in poster
+    assert f"/q/{old}/" not in poster

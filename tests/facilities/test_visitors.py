@@ -1,0 +1,173 @@
+"""Today's visitors of a facility: who declared with its QR, or at its desk, today."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from declarations.models import Declaration
+from tests.conftest import form_data
+
+HANOI_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
+VISIT = {"visit_role": "patient", "department": "Khoa Nhi"}
+
+
+@pytest.fixture
+def visit(facility, make_declaration):
+    """A declaration made with the facility's QR (or another point's, given ``point``)."""
+
+    def visit(*, point=None, at=None, **changes):
+        values = {"visit_role": "patient", "department": "Khoa Khám bệnh", **changes}
+        declaration = make_declaration(point=point or facility.point, **values)
+        if at is not None:  # declarations are immutable; only a test moves one in time
+            Declaration.objects.filter(pk=declaration.pk).update(submitted_at=at)
+        return declaration
+
+    return visit
+
+
+@pytest.fixture
+def staff(client, facility_worker, settings):
+    """The hospital's staff, reading the site in English (its source language)."""
+    client.force_login(facility_worker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def test_a_visitor_who_scanned_the_facility_qr_is_on_todays_list(client, staff, facility):
+    client.post(f"/q/{facility.point.token}/", form_data(**VISIT))
+
+    response = staff.get("/co-so-y-te/")
+
+    [declaration] = response.context["declarations"]
+    assert declaration.person.full_name == "Nguyễn Thị Hoà"
+    assert (declaration.visit_role, declaration.department) == ("patient", "Khoa Nhi")
+    html = response.content.decode()
+    assert "Nguyễn Thị Hoà" in html
+    assert "Khoa Nhi" in html
+    assert "Patient" in html
+    assert declaration.person.staff_path in html
+
+
+@time_machine.travel(datetime(2026, 3, 10, 8, 0, tzinfo=HANOI_TIME), tick=False)
+def test_yesterdays_visitors_and_another_facilitys_are_not_on_the_list(
+    staff, visit, other_facility
+):
+    early = visit(full_name="Sáng Sớm", at=datetime(2026, 3, 10, 0, 0, 30, tzinfo=HANOI_TIME))
+    visit(full_name="Hôm Qua", at=datetime(2026, 3, 9, 23, 59, tzinfo=HANOI_TIME))
+    visit(full_name="Nơi Khác", point=other_facility.point)
+
+    response = staff.get("/co-so-y-te/")
+
+    # 00:00:30 in Hà Nội is still the previous day in UTC: the day is the local one.
+    assert list(response.context["declarations"]) == [early]
+
+
+def test_the_newest_visitor_comes_first_and_a_high_risk_row_stands_out(staff, visit):
+    first = visit(full_name="Lò Văn A")
+    second = visit(full_name="Lò Văn B", symptoms=("fever",))
+
+    response = staff.get("/co-so-y-te/")
+
+    assert list(response.context["declarations"]) == [second, first]
+    assert second.risk_level == "high"
+    assert 'class="row-risk-high"' in response.content.decode()
+
+
+def test_the_counts_are_of_people_by_role_and_risk(staff, visit):
+    patient = visit(visit_role="patient", symptoms=("fever",))
+    visit(person=patient.person, visit_role="patient")  # declared again: still one person
+    visit(full_name="Người Nhà", visit_role="relative")
+    visit(full_name="Khách", visit_role="visitor")
+
+    counts = staff.get("/co-so-y-te/").context["counts"]
+
+    assert counts == {
+        "declarations": 4,
+        "visitors": 3,
+        "at_risk": 1,
+        "patients": 1,
+        "relatives": 1,
+    }
+
+
+def test_a_department_filter_keeps_only_its_visitors(staff, visit):
+    child = visit(full_name="Bé Na", department="Khoa Nhi")
+    visit(full_name="Ông Bảy", department="Khoa Khám bệnh")
+
+    response = staff.get("/co-so-y-te/", {"khoa": "Khoa Nhi"})
+
+    assert list(response.context["declarations"]) == [child]
+    assert response.context["counts"]["visitors"] == 1
+    assert '<option value="Khoa Nhi" selected>' in response.content.decode()
+
+
+def test_a_department_not_of_the_facility_filters_nothing(staff, visit):
+    visit(department="Khoa Nhi")
+    visit(department="Khoa Khám bệnh")
+
+    response = staff.get("/co-so-y-te/", {"khoa": "Khoa Ngoại"})
+
+    assert response.context["department"] == ""
+    assert len(response.context["declarations"]) == 2
+
+
+def test_a_declaration_made_by_staff_says_who_made_it(staff, facility_worker):
+    facility_worker.first_name = "Quàng Thị Viện"
+    facility_worker.save(update_fields=["first_name"])
+    staff.post("/co-so-y-te/khai-bao/", form_data(**VISIT))
+
+    html = staff.get("/co-so-y-te/").content.decode()
+
+    assert "On the person&#x27;s behalf · Quàng Thị Viện" in html
+
+
+def test_the_page_refreshes_itself_every_minute_and_links_to_the_poster(staff, facility):
+    html = staff.get("/co-so-y-te/").content.decode()
+    assert '<meta http-equiv="refresh" content="60">' in html
+    assert f'href="/co-so-y-te/{facility.pk}/poster/"' in html
+    assert f'href="/co-so-y-te/khai-bao/?co_so={facility.pk}"' in html
+
+
+# Session and user, permissions, profile, roles, the facility, the counts, the rows (+ the
+# session save); administrators skip the permission queries but list the facilities.
+VISITORS_QUERIES = 11
+
+
+def test_the_list_costs_fixed_queries_however_many_visitors(
+    staff, visit, django_assert_max_num_queries
+):
+    for number in range(8):
+        visit(full_name=f"Người {number}", symptoms=("cough",), visit_role="relative")
+    for number in range(2):
+        staff.post("/co-so-y-te/khai-bao/", form_data(full_name=f"Nhờ khai {number}", **VISIT))
+
+    with django_assert_max_num_queries(VISITORS_QUERIES):
+        response = staff.get("/co-so-y-te/")
+
+    assert len(response.context["declarations"]) == 10
+    assert {d.made_by for d in response.context["declarations"]} == {"self", "on_behalf"}
+
+
+def test_the_administrators_list_costs_fixed_queries_too(
+    client, administrator, visit, other_facility, django_assert_max_num_queries
+):
+    client.force_login(administrator)
+    for number in range(8):
+        visit(full_name=f"Người {number}")
+    with django_assert_max_num_queries(VISITORS_QUERIES):
+        response = client.get("/co-so-y-te/")
+    assert len(response.context["declarations"]) == 8
+
+
+def test_the_list_shows_at_most_its_length_but_counts_everyone(staff, visit, monkeypatch):
+    monkeypatch.setattr("facilities.views.VISITORS_SHOWN", 2)
+    for number in range(3):
+        visit(full_name=f"Người {number}")
+
+    response = staff.get("/co-so-y-te/")
+
+    assert len(response.context["declarations"]) == 2
+    assert response.context["counts"]["visitors"] == 3
+    assert "The newest 2 of 3 declarations today are shown." in response.content.decode()
