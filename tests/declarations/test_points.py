@@ -48,9 +48,7 @@ def test_a_facility_qr_asks_about_the_visit(client, facility, settings):
     )
     assert "department" in wrong.context["form"].errors
 
-    client.post(
-        facility.point.public_path, form_data(visit_role="relative", department="Khoa Nhi")
-    )
+    client.post(facility.point.public_path, form_data(visit_role="relative", department="Khoa Nhi"))
     declaration = Declaration.objects.get()
     assert (declaration.visit_role, declaration.department) == ("relative", "Khoa Nhi")
     assert declaration.point == facility.point
@@ -109,9 +107,7 @@ def test_replacing_a_checkpoint_qr(client, officer, checkpoint):
     assert checkpoint.point.token != old
 
 
-def test_declarations_through_the_checkpoint_qr_appear_on_its_board(
-    client, officer, checkpoint
-):
+def test_declarations_through_the_checkpoint_qr_appear_on_its_board(client, officer, checkpoint):
     client.post(checkpoint.point.public_path, form_data(full_name="Đi Bộ Qua Chốt"))
     client.force_login(officer)
     board = client.get("/chot/bang/")
