@@ -1,0 +1,87 @@
+"""A bus operator on their phone: declares three passengers in a row, then prints the list."""
+
+import re
+
+import pytest
+
+from declarations.models import Person
+from tests.browser.conftest import ARTIFACTS
+from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG, TAM_DUONG_TOWN
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSENGERS = [
+    ("Lò Thị Mai", "1975", "female", "0912345678"),
+    ("Vàng A Páo", "1968", "male", "0987654321"),
+    ("Tòng Văn Ánh", "2001", "male", "0377123456"),
+]
+# A PDF page object, not the /Pages tree that holds them.
+PDF_PAGE = re.compile(rb"/Type\s*/Page(?!s)")
+
+
+def test_operator_declares_three_passengers_and_prints_the_list(
+    live_server, chromium, operator, vehicle, screenshot
+):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.fill("#id_username", "operator")
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/nhan-vien/")
+
+    page.goto(f"{live_server.url}/nha-xe/")
+    page.click(f"text={vehicle.plate}")
+    page.wait_for_url(f"{live_server.url}/nha-xe/xe/{vehicle.pk}/")
+    screenshot(page, "operator-vehicle")
+    page.click(f"a[href='/nha-xe/xe/{vehicle.pk}/khai-ho/']")
+    page.wait_for_url(f"{live_server.url}/nha-xe/xe/{vehicle.pk}/khai-ho/")
+    # The first passenger sets where they come from and go to; the next ones keep it.
+    page.select_option("#id_residence_district", TAM_DUONG)
+    page.wait_for_selector(
+        f"#id_residence_commune option[value='{TAM_DUONG_TOWN}']", state="attached"
+    )
+    page.select_option("#id_residence_commune", TAM_DUONG_TOWN)
+    page.select_option("#id_to_district", LAI_CHAU_CITY)
+    page.wait_for_selector(f"#id_to_commune option[value='{QUYET_THANG}']", state="attached")
+    page.select_option("#id_to_commune", QUYET_THANG)
+
+    codes = []
+    for seat, (name, year, sex, phone) in enumerate(PASSENGERS, start=1):
+        assert page.evaluate("document.activeElement.id") == "id_full_name"
+        page.keyboard.type(name)
+        page.fill("#id_birth_year", year)
+        page.check(f"input[name=sex][value={sex}]")
+        page.fill("#id_phone", phone)
+        page.fill("#id_seat", str(seat))
+        page.click("#submit-id-submit")
+        page.wait_for_url(re.compile(r"\?ma="))
+        person = Person.objects.get(full_name=name)
+        assert page.inner_text("#declared-code") == person.display_code
+        assert page.input_value("#id_full_name") == ""
+        assert page.input_value("#id_to_commune") == QUYET_THANG
+        codes.append(person.display_code)
+    screenshot(page, "operator-declare")
+
+    page.goto(f"{live_server.url}/nha-xe/xe/{vehicle.pk}/hanh-khach/")
+    rows = page.locator("table.passenger-table tbody tr")
+    assert rows.count() == 3
+    for row, (name, _year, _sex, phone), code in zip(rows.all(), PASSENGERS, codes, strict=True):
+        text = row.inner_text()
+        assert name in text and code in text
+        assert f"******{phone[-4:]}" in text and phone not in text
+    assert page.is_visible("button[data-print]")
+    screenshot(page, "operator-manifest")
+
+    # The print layout at the width of an A4 page inside its margins (186 mm at 96 dpi).
+    page.set_viewport_size({"width": 703, "height": 1032})
+    page.emulate_media(media="print")
+    assert page.is_visible(".signatures")
+    assert not page.is_visible("button[data-print]")
+    screenshot(page, "operator-manifest-print")
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = page.pdf(path=str(ARTIFACTS / "operator-manifest.pdf"), format="A4")
+    assert len(PDF_PAGE.findall(pdf)) == 1
+    context.close()

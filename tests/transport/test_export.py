@@ -1,0 +1,77 @@
+"""The passenger list in Excel: the page's columns, masked phones, safe cells, audited."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from accounts.models import AuditEntry
+
+
+@pytest.fixture
+def crew(client, operator):
+    client.force_login(operator)
+    return client
+
+
+def read_rows(response) -> list[list]:
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_the_export_has_the_pages_columns_with_masked_phones_and_codes(
+    crew, vehicle, make_declaration, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    declaration = make_declaration(point=vehicle.point, phone="0987654321", seat="12")
+
+    response = crew.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach.xlsx")
+
+    header, row = read_rows(response)
+    page = crew.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach/")
+    assert header == [str(h) for h in page.context["headers"]]
+    assert header == [
+        "No.",
+        "Full name",
+        "Year of birth",
+        "Seat",
+        "Phone",
+        "Lookup code",
+        "Risk",
+        "Declared by",
+    ]
+    code = declaration.person.display_code
+    assert row == [1, "Lò Văn Minh", 1990, "12", "******4321", code, "No risk found", "Self"]
+    assert "0987654321" not in str(read_rows(crew.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach.xlsx")))
+    assert response["Content-Disposition"].startswith("attachment;")
+
+
+@pytest.mark.parametrize(
+    "name", ['=HYPERLINK("http://evil.example","Bấm")', "+84 Ba", "-1+1", "@SUM(A1)"]
+)
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(
+    crew, vehicle, make_declaration, name
+):
+    make_declaration(point=vehicle.point, full_name=name)
+
+    _header, row = read_rows(crew.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach.xlsx"))
+
+    assert row[1] == "'" + name
+
+
+def test_the_export_of_a_day_is_audited(crew, operator, vehicle, today):
+    crew.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach.xlsx?ngay={today:%Y-%m-%d}")
+
+    entry = AuditEntry.objects.get()
+    assert (entry.user, entry.action) == (operator, "export")
+    assert entry.detail == f"manifest 25B-012.34 {today:%Y-%m-%d}"
+
+
+def test_another_companys_operator_exports_nothing_and_is_not_audited(
+    client, other_operator, vehicle, make_declaration
+):
+    make_declaration(point=vehicle.point)
+    client.force_login(other_operator)
+
+    assert client.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach.xlsx").status_code == 404
+    assert not AuditEntry.objects.exists()

@@ -1,0 +1,135 @@
+"""A vehicle's passenger list for a day: who declared with its QR, once per person."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from declarations.models import Declaration
+from transport.manifest import manifest_declarations, mask_phone
+
+HANOI_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
+TODAY = date(2026, 3, 10)
+NOW = datetime(2026, 3, 10, 15, 0, tzinfo=HANOI_TIME)
+
+
+@pytest.fixture
+def board(vehicle, make_declaration):
+    """A passenger boarding ``vehicle`` (or another, given ``on``) at a given time."""
+
+    def board(*, on=None, at=None, person=None, **changes):
+        on = on or vehicle
+        values = {"point": on.point, "transport": "coach", "vehicle_plate": on.plate, **changes}
+        declaration = make_declaration(person=person, **values)
+        if at is not None:  # declarations are immutable; only a test moves one in time
+            Declaration.objects.filter(pk=declaration.pk).update(submitted_at=at)
+        return declaration
+
+    return board
+
+
+@pytest.fixture
+def operator_client(client, operator):
+    client.force_login(operator)
+    return client
+
+
+def at(hour, minute=0, day=TODAY):
+    return datetime.combine(day, datetime.min.time(), tzinfo=HANOI_TIME).replace(
+        hour=hour, minute=minute
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_list_holds_the_days_passengers_of_this_vehicle_in_boarding_order(
+    vehicle, other_vehicle, board
+):
+    second = board(full_name="Hai", at=at(9))
+    first = board(full_name="Một", at=at(0, 5))  # 17:05 UTC the day before
+    board(full_name="Hôm Qua", at=datetime(2026, 3, 9, 23, 59, tzinfo=HANOI_TIME))
+    board(full_name="Ngày Mai", at=datetime(2026, 3, 11, 0, 0, tzinfo=HANOI_TIME))
+    board(full_name="Xe Khác", on=other_vehicle, at=at(10))
+    board(full_name="Không Quét QR", point=None, at=at(11))
+
+    assert manifest_declarations(vehicle, TODAY) == [first, second]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_passenger_who_declared_twice_is_listed_once_with_the_latest_declaration(vehicle, board):
+    morning = board(full_name="Lò Văn Minh", at=at(7))
+    other = board(full_name="Tòng Thị Ánh", at=at(8))
+    again = board(person=morning.person, at=at(9), symptoms=("cough",))
+
+    listed = manifest_declarations(vehicle, TODAY)
+
+    assert listed == [other, again]
+    assert listed[1].risk_level == "high"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_yesterdays_list_is_read_with_the_date_in_the_address(operator_client, vehicle, board):
+    board(full_name="Hôm Qua", at=at(20, day=date(2026, 3, 9)))
+    board(full_name="Hôm Nay", at=at(8))
+
+    response = operator_client.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach/?ngay=2026-03-09")
+
+    names = [row.person.full_name for row in response.context["rows"]]
+    assert names == ["Hôm Qua"]
+    assert response.context["day"] == date(2026, 3, 9)
+
+
+@pytest.mark.parametrize(
+    "asked", ["hôm-qua", "2026-02-30", "2026-03-11", "1999-01-01", "0001-01-01"]
+)
+@time_machine.travel(NOW, tick=False)
+def test_a_bad_or_out_of_range_date_shows_today_with_a_message(
+    operator_client, vehicle, board, asked
+):
+    board(full_name="Hôm Nay", at=at(8))
+
+    response = operator_client.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach/", {"ngay": asked})
+
+    assert response.status_code == 200
+    assert response.context["day"] == TODAY
+    assert [row.person.full_name for row in response.context["rows"]] == ["Hôm Nay"]
+    assert [m.level_tag for m in response.context["messages"]] == ["warning"]
+
+
+def test_the_page_shows_each_passenger_with_a_masked_phone_and_the_code(
+    operator_client, vehicle, board
+):
+    declaration = board(full_name="Lò Văn Minh", phone="0987654321", seat="7")
+
+    html = operator_client.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach/").content.decode()
+
+    assert "Lò Văn Minh" in html
+    assert "******4321" in html
+    assert "0987654321" not in html
+    assert declaration.person.display_code in html
+    assert vehicle.company.name in html
+    assert "Lai Châu – Hà Nội" in html
+    assert 'class="signatures d-none d-print-flex"' in html
+    assert "data-print" in html
+
+
+def test_masking_keeps_only_the_last_four_digits():
+    assert mask_phone("0912345678") == "******5678"
+    assert mask_phone("") == ""
+
+
+def test_the_list_page_costs_the_same_queries_for_three_or_thirty_passengers(
+    operator_client, vehicle, board, django_assert_max_num_queries
+):
+    for number in range(3):
+        board(full_name=f"Hành Khách {number}")
+    with django_assert_max_num_queries(10) as few:
+        operator_client.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach/")
+
+    for number in range(27):
+        board(full_name=f"Hành Khách Thêm {number}")
+    with django_assert_max_num_queries(10) as many:
+        response = operator_client.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach/")
+
+    assert len(response.context["rows"]) == 30
+    assert len(many.captured_queries) == len(few.captured_queries)

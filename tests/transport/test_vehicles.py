@@ -1,0 +1,64 @@
+"""The list of vehicles and a vehicle's page: operators see their company's only."""
+
+from transport.models import Vehicle
+
+
+def plates(response) -> list[str]:
+    return [vehicle.plate for vehicle, _count in response.context["rows"]]
+
+
+def test_an_operator_sees_only_their_companys_vehicles(client, operator, vehicle, other_vehicle):
+    client.force_login(operator)
+
+    response = client.get("/nha-xe/")
+
+    assert plates(response) == ["25B-012.34"]
+    assert response.context["form"] is None
+    assert "25B-555.66" not in response.content.decode()
+
+
+def test_the_transport_department_sees_all_vehicles_and_filters_by_company(
+    client, transport_officer, vehicle, other_vehicle, other_company
+):
+    client.force_login(transport_officer)
+
+    assert plates(client.get("/nha-xe/")) == ["25B-012.34", "25B-555.66"]
+    assert plates(client.get("/nha-xe/", {"nha_xe": other_company.pk})) == ["25B-555.66"]
+    assert plates(client.get("/nha-xe/", {"nha_xe": "nonsense"})) == ["25B-012.34", "25B-555.66"]
+
+
+def test_an_operator_cannot_filter_their_way_to_another_company(
+    client, operator, vehicle, other_vehicle, other_company
+):
+    client.force_login(operator)
+    assert plates(client.get("/nha-xe/", {"nha_xe": other_company.pk})) == ["25B-012.34"]
+
+
+def test_each_vehicle_shows_how_many_people_declared_with_its_qr_today(
+    client, administrator, vehicle, other_vehicle, make_declaration
+):
+    first = make_declaration(point=vehicle.point)
+    make_declaration(person=first.person, point=vehicle.point)
+    make_declaration(full_name="Tòng Thị Ánh", point=vehicle.point)
+    client.force_login(administrator)
+
+    counts = {v.plate: count for v, count in client.get("/nha-xe/").context["rows"]}
+    page = client.get(f"/nha-xe/xe/{vehicle.pk}/")
+
+    assert counts == {"25B-012.34": 2, "25B-555.66": 0}
+    assert page.context["passengers_today"] == 2
+
+
+def test_the_vehicle_list_costs_the_same_queries_for_one_or_many_vehicles(
+    client, transport_officer, company, vehicle, django_assert_max_num_queries
+):
+    client.force_login(transport_officer)
+    with django_assert_max_num_queries(12) as one:
+        client.get("/nha-xe/")
+    for number in range(10):
+        Vehicle.objects.create(company=company, plate=f"25B-100.{number:02d}")
+    with django_assert_max_num_queries(12) as many:
+        response = client.get("/nha-xe/")
+
+    assert len(response.context["rows"]) == 11
+    assert len(many.captured_queries) == len(one.captured_queries)

@@ -1,0 +1,25 @@
+"""Which vehicles a staff user may see. Outside their scope a vehicle is a 404, never a hint."""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.access import profile_of
+from accounts.roles import Role, has_role
+from transport.models import Vehicle
+
+
+def vehicles_for_staff(user) -> QuerySet[Vehicle]:
+    """Administrators and the transport department see every vehicle; an operator sees the
+    vehicles of their own company; anyone else none."""
+    vehicles = Vehicle.objects.select_related("company", "point")
+    if has_role(user, Role.ADMINISTRATOR, Role.TRANSPORT):
+        return vehicles
+    profile = profile_of(user)
+    if has_role(user, Role.OPERATOR) and profile is not None and profile.company_id is not None:
+        return vehicles.filter(company=profile.company_id)
+    return vehicles.none()
+
+
+def vehicle_for_staff(request, pk: int) -> Vehicle:
+    """The vehicle with this id, with its company and point, if the user may see it."""
+    return get_object_or_404(vehicles_for_staff(request.user), pk=pk)

@@ -1,0 +1,211 @@
+from datetime import date, timedelta
+from functools import cached_property, partial
+
+from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from declarations.forms import REFRESH_BUTTON, DeclarationForm, PlaceField, _choices, place_select
+from declarations.normalize import normalize_plate
+from declarations.places import place_tree, served_province_code
+from transport.models import BusCompany, Vehicle
+from transport.services import PassengerData
+
+PLATE_ERROR = _("Enter the plate as written on the vehicle, for example 25B-012.34.")
+
+
+class PassengerForm(DeclarationForm):
+    """The crew's short form for declaring one passenger after another (khai hộ).
+
+    The answers it shares with the declaration form are checked by the same code, with the same
+    messages. The journey is the vehicle's (today, by coach, its plate), and the passenger's
+    home is where they come from.
+    """
+
+    PLACE_PARENTS = {
+        "residence_district": "residence_province",
+        "residence_commune": "residence_district",
+        "to_commune": "to_district",
+    }
+    # The places remembered from one passenger to the next.
+    PLACES = (
+        "residence_province",
+        "residence_district",
+        "residence_commune",
+        "to_district",
+        "to_commune",
+    )
+
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        help_text=_("The passenger's; if they have none, the crew's."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    residence_province = PlaceField(label=_("Home province (coming from)"), widget=place_select())
+    residence_district = PlaceField(
+        label=_("Home district"), widget=place_select("residence_province")
+    )
+    residence_commune = PlaceField(
+        label=_("Home commune / ward"), widget=place_select("residence_district")
+    )
+
+    # What the short form leaves out: the vehicle and the day give the journey.
+    nationality = None
+    id_number = None
+    email = None
+    residence_address = None
+    travel_date = None
+    from_province = None
+    from_district = None
+    to_address = None
+    transport = None
+    vehicle_plate = None
+    places_visited = None
+    vaccine_doses = None
+    commitment = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].widget.attrs |= {"autofocus": True, "autocomplete": "off"}
+
+    def _set_place_choices(self) -> None:
+        tree = place_tree()
+        self.fields["residence_province"].choices = lambda: _choices(tree.provinces())
+        self.fields["to_district"].choices = lambda: _choices(
+            tree.children_of(served_province_code())
+        )
+        children_url = reverse("declarations:places", kwargs={"code": "CODE"})
+        for child, parent in self.PLACE_PARENTS.items():
+            self.fields[child].choices = partial(self._children_choices, parent)
+            self.fields[child].widget.attrs["data-url"] = children_url
+
+    def passenger_data(self) -> PassengerData:
+        cleaned = self.cleaned_data
+        return PassengerData(
+            full_name=cleaned["full_name"],
+            birth_year=cleaned["birth_year"],
+            sex=cleaned["sex"],
+            phone=cleaned["phone"],
+            home_province=cleaned["residence_province"],
+            home_district=cleaned["residence_district"],
+            home_commune=cleaned["residence_commune"],
+            to_district=cleaned["to_district"],
+            to_commune=cleaned["to_commune"],
+            seat=cleaned.get("seat", ""),
+            symptoms=tuple(cleaned.get("symptoms", ())),
+            exposures=tuple(cleaned.get("exposures", ())),
+        )
+
+    def places(self) -> dict[str, str]:
+        """The places chosen, to start the next passenger's form with."""
+        return {name: self.cleaned_data[name] for name in self.PLACES}
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
+            "form_token",
+            Row(
+                Column("full_name", css_class="col-md-6"),
+                Column("birth_year", css_class="col-6 col-md-3"),
+                Column("seat", css_class="col-6 col-md-3"),
+            ),
+            Row(
+                Column(InlineRadios("sex"), css_class="col-md-6"),
+                Column("phone", css_class="col-md-6"),
+            ),
+            Fieldset(
+                _("Home, where the passenger comes from"),
+                Row(
+                    Column("residence_province", css_class="col-md-4"),
+                    Column("residence_district", css_class="col-md-4"),
+                    Column("residence_commune", css_class="col-md-4"),
+                ),
+            ),
+            Fieldset(
+                _("Going to"),
+                Row(
+                    Column("to_district", css_class="col-md-6"),
+                    Column("to_commune", css_class="col-md-6"),
+                ),
+                HTML(REFRESH_BUTTON),
+            ),
+            Fieldset(
+                _("Health in the last 14 days"),
+                InlineCheckboxes("symptoms"),
+                InlineCheckboxes("exposures"),
+            ),
+            Submit("submit", _("Declare this passenger"), css_class="btn-lg w-100"),
+        )
+        return helper
+
+
+def passenger_initial(places: dict | None) -> dict:
+    """The next passenger's form: the last places chosen, else the served province."""
+    return places or {"residence_province": served_province_code()}
+
+
+class ManifestDayForm(forms.Form):
+    """The day of a passenger list: ``?ngay=YYYY-MM-DD``, today when absent."""
+
+    ngay = forms.DateField(
+        label=_("Date"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean_ngay(self):
+        day = self.cleaned_data["ngay"] or timezone.localdate()
+        today = timezone.localdate()
+        # Older declarations are purged, and no one has declared in the future.
+        earliest = today - timedelta(days=settings.RETENTION_DAYS)
+        if not earliest <= day <= today:
+            raise forms.ValidationError(
+                _("Choose a day between %(start)s and %(end)s.")
+                % {"start": f"{earliest:%d/%m/%Y}", "end": f"{today:%d/%m/%Y}"}
+            )
+        return day
+
+    def day(self) -> date:
+        """The valid day asked for, or today."""
+        if self.is_valid():
+            return self.cleaned_data["ngay"]
+        return timezone.localdate()
+
+
+class VehicleFilterForm(forms.Form):
+    nha_xe = forms.ModelChoiceField(
+        label=_("Bus company"),
+        queryset=BusCompany.objects.all(),
+        required=False,
+        empty_label=_("All companies"),
+    )
+
+
+class VehicleAdminForm(forms.ModelForm):
+    """A vehicle in the admin: its plate is stored in the one written form (``25B-012.34``)."""
+
+    plate = forms.CharField(
+        label=_("plate"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "25B-012.34"}),
+    )
+
+    class Meta:
+        model = Vehicle
+        fields = ["company", "plate", "seats", "route", "is_active"]
+
+    def clean_plate(self):
+        plate = normalize_plate(self.cleaned_data["plate"])
+        if plate is None:
+            raise forms.ValidationError(PLATE_ERROR)
+        return plate

@@ -1,0 +1,123 @@
+"""A vehicle's passenger list (danh sách hành khách) for one day.
+
+The list is made of the declarations sent through the vehicle's QR point, by the passengers
+themselves or by the crew on their behalf. The operators' pages, their Excel export and the
+checkpoints' bus check all read it from here, so that they always agree on who was on board.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from declarations.models import Declaration, MadeBy
+from declarations.risk import RiskLevel
+from transport.models import Vehicle
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The aware start and end (exclusive) of a local day in the site's time zone.
+
+    A range on ``submitted_at`` uses its index, where ``__date`` would convert every row.
+    """
+    zone = timezone.get_default_timezone()
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+
+
+def manifest_declarations(vehicle: Vehicle, day: date) -> list[Declaration]:
+    """The passengers of ``vehicle`` on the local ``day``: one declaration per person.
+
+    These are the declarations made through the vehicle's QR point (``point``) on that day in
+    Asia/Ho_Chi_Minh time, oldest first (boarding order). A person who declared more than once
+    that day appears once, with their latest declaration. ``person`` is selected with each
+    declaration, so reading the list costs one query however long it is.
+    """
+    if vehicle.point_id is None:  # never read "no point" as "every declaration without one"
+        return []
+    start, end = day_bounds(day)
+    declarations = (
+        Declaration.objects.filter(point=vehicle.point_id, submitted_at__gte=start)
+        .filter(submitted_at__lt=end)
+        .select_related("person")
+        .order_by("submitted_at", "id")
+    )
+    latest = {declaration.person_id: declaration for declaration in declarations}
+    return sorted(latest.values(), key=lambda d: (d.submitted_at, d.id))
+
+
+def passenger_counts(vehicles: Iterable[Vehicle], day: date) -> dict[int, int]:
+    """How many people declared through each vehicle's point on ``day``, by vehicle id."""
+    by_point = {vehicle.point_id: vehicle.pk for vehicle in vehicles}
+    start, end = day_bounds(day)
+    rows = (
+        Declaration.objects.filter(point__in=list(by_point), submitted_at__gte=start)
+        .filter(submitted_at__lt=end)
+        .values("point")
+        .annotate(people=Count("person", distinct=True))
+    )
+    return {by_point[row["point"]]: row["people"] for row in rows}
+
+
+def mask_phone(phone: str) -> str:
+    """A phone number with all but its last 4 digits hidden: ``******5678``.
+
+    Operators keep passenger lists on paper and on phones; they never see a full number.
+    """
+    if not phone:
+        return ""
+    return "*" * max(len(phone) - 4, 6) + phone[-4:]
+
+
+MANIFEST_HEADERS = [
+    _("No."),
+    _("Full name"),
+    _("Year of birth"),
+    _("Seat"),
+    _("Phone"),
+    _("Lookup code"),
+    _("Risk"),
+    _("Declared by"),
+]
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    """One line of the passenger list, as the page, the printout and the export show it."""
+
+    number: int
+    declaration: Declaration
+
+    @property
+    def person(self):
+        return self.declaration.person
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.person.phone)
+
+    @property
+    def declared_by(self) -> str:
+        if self.declaration.made_by == MadeBy.ON_BEHALF:
+            return str(_("Crew"))
+        return str(_("Self"))
+
+    def cells(self) -> list:
+        """The values of the columns of ``MANIFEST_HEADERS``, in order."""
+        return [
+            self.number,
+            self.person.full_name,
+            self.person.birth_year,
+            self.declaration.seat,
+            self.masked_phone,
+            self.person.display_code,
+            str(RiskLevel(self.declaration.risk_level).label),
+            self.declared_by,
+        ]
+
+
+def manifest_rows(declarations: Iterable[Declaration]) -> list[ManifestRow]:
+    return [ManifestRow(number, d) for number, d in enumerate(declarations, start=1)]

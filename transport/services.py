@@ -1,0 +1,71 @@
+"""Writes of the bus crews: declaring on behalf of their passengers (khai hộ)."""
+
+import uuid
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from declarations.models import Declaration, MadeBy, Transport
+from declarations.services import DeclarationData, declaration_submit
+from transport.models import Vehicle
+
+NATIONALITY = "Việt Nam"
+
+
+@dataclass(frozen=True)
+class PassengerData:
+    """The crew's short form for one passenger, validated and normalised (``PassengerForm``).
+
+    Where the passenger lives is also where their journey starts.
+    """
+
+    full_name: str
+    birth_year: int
+    sex: str
+    phone: str
+    home_province: str
+    home_district: str
+    home_commune: str
+    to_district: str
+    to_commune: str
+    seat: str = ""
+    symptoms: tuple[str, ...] = ()
+    exposures: tuple[str, ...] = ()
+
+
+def passenger_declare(
+    *, vehicle: Vehicle, operator, data: PassengerData, token: uuid.UUID
+) -> Declaration:
+    """Declare today's journey on ``vehicle`` for a passenger, on their behalf.
+
+    Every call makes a new person with their own lookup code: the crew cannot know whether a
+    passenger has declared before, and a code must never be handed to someone else. Idempotent
+    on ``token``, like every declaration: the same form sent twice records one passenger.
+    """
+    declaration_data = DeclarationData(
+        full_name=data.full_name,
+        birth_year=data.birth_year,
+        sex=data.sex,
+        nationality=NATIONALITY,
+        phone=data.phone,
+        residence_province=data.home_province,
+        residence_district=data.home_district,
+        residence_commune=data.home_commune,
+        travel_date=timezone.localdate(),
+        from_province=data.home_province,
+        from_district=data.home_district,
+        to_district=data.to_district,
+        to_commune=data.to_commune,
+        transport=Transport.COACH,
+        vehicle_plate=vehicle.plate,
+        seat=data.seat,
+        symptoms=data.symptoms,
+        exposures=data.exposures,
+        point=vehicle.point,
+    )
+    return declaration_submit(
+        data=declaration_data,
+        token=token,
+        made_by=MadeBy.ON_BEHALF,
+        made_by_user=operator,
+    )

@@ -1,0 +1,170 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.audit import audit
+from accounts.models import AuditAction
+from accounts.roles import Role, has_role
+from declarations import codes
+from declarations.forms import initial_from_data
+from declarations.posters import poster_page, qr_png_response, qr_svg_response
+from declarations.services import point_replace_token
+from transport.access import vehicle_for_staff, vehicles_for_staff
+from transport.forms import ManifestDayForm, PassengerForm, VehicleFilterForm, passenger_initial
+from transport.manifest import (
+    MANIFEST_HEADERS,
+    manifest_declarations,
+    manifest_rows,
+    passenger_counts,
+)
+from transport.services import passenger_declare
+from truyvet.exports import xlsx_response
+
+VEHICLES_PER_PAGE = 50
+PLACES_SESSION_KEY = "passenger_places"
+
+vehicle_required = permission_required("transport.view_vehicle", raise_exception=True)
+
+
+@login_required
+@vehicle_required
+def vehicles(request):
+    """The vehicles a user may see, with today's passenger count of each."""
+    sees_all = has_role(request.user, Role.ADMINISTRATOR, Role.TRANSPORT)
+    form = VehicleFilterForm(request.GET)
+    shown = vehicles_for_staff(request.user)
+    if sees_all and form.is_valid() and form.cleaned_data["nha_xe"]:
+        shown = shown.filter(company=form.cleaned_data["nha_xe"])
+    page = Paginator(shown, VEHICLES_PER_PAGE).get_page(request.GET.get("page"))
+    counts = passenger_counts(page, timezone.localdate())
+    context = {
+        "form": form if sees_all else None,
+        "page": page,
+        "rows": [(v, counts.get(v.pk, 0)) for v in page],
+    }
+    return render(request, "transport/vehicles.html", context)
+
+
+@login_required
+@vehicle_required
+def vehicle(request, pk):
+    vehicle = vehicle_for_staff(request, pk)
+    counts = passenger_counts([vehicle], timezone.localdate())
+    context = {"vehicle": vehicle, "passengers_today": counts.get(vehicle.pk, 0)}
+    return render(request, "transport/vehicle.html", context)
+
+
+@login_required
+@vehicle_required
+def manifest(request, pk):
+    vehicle = vehicle_for_staff(request, pk)
+    form, day = _manifest_day(request)
+    context = {
+        "vehicle": vehicle,
+        "form": form,
+        "day": day,
+        "headers": MANIFEST_HEADERS,
+        "rows": manifest_rows(manifest_declarations(vehicle, day)),
+    }
+    return render(request, "transport/manifest.html", context)
+
+
+@login_required
+@vehicle_required
+def manifest_xlsx(request, pk):
+    vehicle = vehicle_for_staff(request, pk)
+    _form, day = _manifest_day(request)
+    rows = manifest_rows(manifest_declarations(vehicle, day))
+    audit(request, AuditAction.EXPORT, detail=f"manifest {vehicle.plate} {day:%Y-%m-%d}")
+    return xlsx_response(
+        f"hanh-khach-{vehicle.plate}-{day:%Y-%m-%d}.xlsx",
+        MANIFEST_HEADERS,
+        (row.cells() for row in rows),
+    )
+
+
+def _manifest_day(request):
+    """The day asked for in ``?ngay=``, or today, saying so when the day was not understood;
+    and the form to choose another day."""
+    asked = ManifestDayForm(request.GET)
+    if not asked.is_valid():
+        messages.warning(
+            request,
+            _("%(error)s Showing today's list.") % {"error": " ".join(asked.errors["ngay"])},
+        )
+    day = asked.day()
+    return ManifestDayForm(initial={"ngay": day}), day
+
+
+@login_required
+@vehicle_required
+def declare(request, pk):
+    """Declare for passengers one after another: the form, and today's list below it."""
+    vehicle = vehicle_for_staff(request, pk)
+    if request.method == "POST" and "refresh_places" in request.POST:
+        form = PassengerForm(initial=initial_from_data(request.POST))
+    elif request.method == "POST":
+        form = PassengerForm(request.POST)
+        if form.is_valid():
+            declaration = passenger_declare(
+                vehicle=vehicle,
+                operator=request.user,
+                data=form.passenger_data(),
+                token=form.cleaned_data["form_token"],
+            )
+            audit(request, AuditAction.DECLARE_ON_BEHALF, person=declaration.person)
+            request.session[PLACES_SESSION_KEY] = form.places()
+            url = reverse("transport:declare", kwargs={"pk": vehicle.pk})
+            return redirect(f"{url}?ma={declaration.person.lookup_code}")
+    else:
+        form = PassengerForm(initial=passenger_initial(request.session.get(PLACES_SESSION_KEY)))
+    passengers = manifest_declarations(vehicle, timezone.localdate())
+    context = {
+        "vehicle": vehicle,
+        "form": form,
+        "declared": _just_declared(request, passengers),
+        "headers": MANIFEST_HEADERS,
+        "rows": manifest_rows(passengers),
+    }
+    return render(request, "transport/declare.html", context)
+
+
+def _just_declared(request, passengers):
+    """The passenger named by ``?ma=``, only if they are on this vehicle's list today."""
+    code = codes.parse_code(request.GET.get("ma", ""))
+    return next((d for d in passengers if d.person.lookup_code == code), None)
+
+
+@login_required
+@vehicle_required
+def poster(request, pk):
+    vehicle = vehicle_for_staff(request, pk)
+    return poster_page(request, vehicle.point, back_url=reverse("transport:vehicle", args=[pk]))
+
+
+@login_required
+@vehicle_required
+def qr_image(request, pk, kind):
+    vehicle = vehicle_for_staff(request, pk)
+    if kind not in ("png", "svg"):
+        raise Http404
+    render_qr = qr_png_response if kind == "png" else qr_svg_response
+    return render_qr(request, vehicle.point)
+
+
+@login_required
+@vehicle_required
+@require_POST
+def replace_qr(request, pk):
+    vehicle = vehicle_for_staff(request, pk)
+    point_replace_token(point=vehicle.point)
+    messages.success(
+        request, _("New QR code made: print the new poster; the old one no longer works.")
+    )
+    return redirect("transport:vehicle", pk=vehicle.pk)
