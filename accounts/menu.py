@@ -1,11 +1,22 @@
-"""The staff menu: each role sees only its own entries."""
+"""The staff menu and start pages: each role sees only its own entries."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import profile_of
 from accounts.roles import Role, has_role
+
+
+def _at_a_facility(user) -> bool:
+    profile = profile_of(user)
+    return has_role(user, Role.ADMINISTRATOR) or bool(profile and profile.facility_id)
+
+
+def _anyone(user) -> bool:
+    return True
 
 
 @dataclass(frozen=True)
@@ -13,21 +24,41 @@ class MenuItem:
     label: str
     url_name: str
     roles: tuple[str, ...]
+    scoped: Callable = _anyone  # a further condition on the user's scope
+
+    def shown_to(self, user) -> bool:
+        return has_role(user, *self.roles) and self.scoped(user)
 
 
+OFFICERS = (Role.CHECKPOINT_OFFICER, Role.ADMINISTRATOR)
+VEHICLE_STAFF = (Role.OPERATOR, Role.TRANSPORT, Role.ADMINISTRATOR)
+
+# In this order; a role lands on the first entry it sees (administrators on their start page).
 MENU = [
-    MenuItem(_("Desk"), "checkpoints:desk", (Role.CHECKPOINT_OFFICER, Role.ADMINISTRATOR)),
-    MenuItem(_("Board"), "checkpoints:board", (Role.CHECKPOINT_OFFICER, Role.ADMINISTRATOR)),
-    MenuItem(_("Administration"), "admin:index", (Role.ADMINISTRATOR,)),
+    MenuItem(_("Desk"), "checkpoints:desk", OFFICERS),
+    MenuItem(_("Board"), "checkpoints:board", OFFICERS),
+    MenuItem(_("Check a bus"), "checkpoints:bus_check", OFFICERS),
+    MenuItem(_("Vehicles"), "transport:vehicles", VEHICLE_STAFF),
+    MenuItem(
+        _("Undeclared passengers"), "checkpoints:findings", (Role.TRANSPORT, Role.ADMINISTRATOR)
+    ),
+    MenuItem(
+        _("Visitors"),
+        "facilities:visitors",
+        (Role.HEALTH_STAFF, Role.ADMINISTRATOR),
+        _at_a_facility,
+    ),
+    MenuItem(_("Administration"), "admin:index", (Role.TRANSPORT, Role.ADMINISTRATOR)),
 ]
 
 
 def menu_for(user) -> list[tuple[str, str]]:
-    return [(item.label, reverse(item.url_name)) for item in MENU if has_role(user, *item.roles)]
+    return [(item.label, reverse(item.url_name)) for item in MENU if item.shown_to(user)]
 
 
 def start_url(user) -> str:
-    """Where a role lands after logging in."""
-    if has_role(user, Role.CHECKPOINT_OFFICER):
-        return reverse("checkpoints:desk")
-    return reverse("accounts:home")
+    """Where a role lands after logging in: its first page, or the staff start page."""
+    if has_role(user, Role.ADMINISTRATOR):
+        return reverse("accounts:home")
+    entries = menu_for(user)
+    return entries[0][1] if entries else reverse("accounts:home")

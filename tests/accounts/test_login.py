@@ -18,14 +18,31 @@ def test_an_officer_lands_on_the_desk(client, officer):
     assert log_in(client, "officer")["Location"] == "/chot/"
 
 
-@pytest.mark.parametrize("persona", ["leader", "health_worker", "operator"])
-def test_other_roles_land_on_their_start_page_with_their_menu(request, client, places, persona):
+@pytest.mark.parametrize(
+    ("persona", "username", "start"),
+    [
+        ("leader", "leader", "/nhan-vien/"),
+        ("health_worker", "health", "/nhan-vien/"),
+        ("operator", "operator", "/nha-xe/"),
+        ("transport_officer", "transport", "/nha-xe/"),
+        ("facility_worker", "hospital", "/co-so-y-te/"),
+        ("administrator", "root", "/nhan-vien/"),
+    ],
+)
+def test_each_role_lands_on_its_own_start_page(request, client, places, persona, username, start):
     request.getfixturevalue(persona)
-    username = {"leader": "leader", "health_worker": "health", "operator": "operator"}[persona]
-    assert log_in(client, username)["Location"] == "/nhan-vien/"
-    page = client.get("/nhan-vien/")
-    assert page.status_code == 200
-    assert "/chot/" not in page.content.decode()
+    assert log_in(client, username)["Location"] == start
+    assert client.get(start).status_code == 200
+
+
+def test_each_role_sees_only_its_own_menu(client, operator, facility_worker, health_worker):
+    client.force_login(operator)
+    menu = client.get("/nha-xe/").context["staff_menu"]
+    assert [url for _label, url in menu] == ["/nha-xe/"]
+    client.force_login(facility_worker)
+    assert [url for _l, url in client.get("/co-so-y-te/").context["staff_menu"]] == ["/co-so-y-te/"]
+    client.force_login(health_worker)
+    assert client.get("/nhan-vien/").context["staff_menu"] == []
 
 
 def test_an_officer_sees_the_desk_in_the_menu(client, officer):

@@ -92,6 +92,8 @@ EXPECTED = {
         "officer": 302,
         "other_officer": 302,
         "anonymous": LOGIN,
+        "operator": 302,
+        "transport_officer": 302,
         "default": 200,
     },
     ("get", "/doi-mat-khau/"): {"anonymous": LOGIN, "default": 200},
