@@ -27,7 +27,9 @@ run: $(VENV)/.installed
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_places
 	$(MANAGE) create_demo_accounts
-	$(MANAGE) generate_data --declarations 2000 --if-empty
+	$(MANAGE) generate_fleet --if-empty
+	$(MANAGE) generate_data --declarations 3000 --if-empty
+	$(MANAGE) generate_passages --if-empty
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## migrate: apply database migrations

@@ -34,6 +34,9 @@ class Checkpoint(HasDeclarationPoint):
     def __str__(self):
         return self.name
 
+    def point_context(self) -> dict:
+        return {"name": self.point_name(), "is_active": self.is_active}
+
 
 class Direction(models.TextChoices):
     IN = "in", _("Entering the province")

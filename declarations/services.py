@@ -235,10 +235,11 @@ def person_require_update(*, person: Person) -> None:
 
 
 def point_for_token(token: str) -> tuple[DeclarationPoint | None, bool]:
-    """The active point a QR token opens, or (None, whether the token was retired)."""
-    point = DeclarationPoint.objects.filter(token=token, is_active=True).first()
+    """The active point a QR token opens, or (None, whether its poster is out of use: the
+    token was replaced, or the vehicle or checkpoint is out of service)."""
+    point = DeclarationPoint.objects.filter(token=token).first()
     if point is not None:
-        return point, False
+        return (point, False) if point.is_active else (None, True)
     return None, RetiredPointToken.objects.filter(token=token).exists()
 
 

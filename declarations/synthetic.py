@@ -11,13 +11,22 @@ residents bear Thái or Mông family names.
 through the service would take hours) but writes what the service would have written: the risk
 from ``assess_risk``, the person's risk and update time from their latest declaration, the folded
 name. One ``bulk_create`` per model and one transaction per batch.
+
+Given the active declaration points (``DeclarationPoint``, loaded once by the caller), some
+journeys go through their QR as they would on a real site. Most coach journeys board one of the
+registered coaches running that day, so that each running coach has a passenger list of a
+realistic size; the coaches registered first keep a daily timetable, the others run now and then.
+A few declarations are visits to a health facility (with the visitor's role and a department of
+the facility), or are made at a checkpoint by people on foot or on a motorbike. Without points,
+coaches come from a pool of plates and nothing goes through a QR.
 """
 
 import random
 import uuid
 from bisect import bisect
-from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 from operator import attrgetter
@@ -27,7 +36,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from declarations import codes
-from declarations.models import Declaration, MadeBy, Person, Sex, Transport
+from declarations.models import (
+    Declaration,
+    DeclarationPoint,
+    MadeBy,
+    Person,
+    PointKind,
+    Sex,
+    Transport,
+    VisitRole,
+)
 from declarations.normalize import fold_name
 from declarations.places import Place, PlaceTree
 from declarations.risk import Exposure, Risk, RiskLevel, Symptom, assess_risk
@@ -229,6 +247,36 @@ EXPOSURES = Weighted(
 )
 
 
+# -- declaration points ---------------------------------------------------------------------------
+
+FACILITY_VISIT_SHARE = 0.04  # of declarations: visits to a health facility, through its QR
+CHECKPOINT_QR_SHARE = 0.02  # of declarations: through a checkpoint's QR, on foot or motorbike
+VEHICLE_QR_SHARE = 0.85  # of coach journeys: on a registered coach (the rest: coaches from afar)
+COACH_SHARE = 0.6  # of journeys, about: to plan how many registered coaches run each day
+PASSENGERS_PER_RUN = 18  # the mean passenger list of a coach on a day it runs
+REGULAR_RUNS_SHARE = 1 / 3  # of each day's runs: by the coaches registered first, every day
+MAX_PASSENGERS = 40  # a full coach: later passengers take a coach without a QR
+BOARDING_SECONDS = 5400  # passengers declare in the hour and a half before departure
+CREW_SHARE = 0.15  # of a coach's passengers: declared by the crew on their behalf (khai hộ)
+VISIT_ROLES = Weighted(
+    {VisitRole.PATIENT: 55, VisitRole.RELATIVE: 33, VisitRole.VISITOR: 9, VisitRole.STAFF: 3}
+)
+CHECKPOINT_TRANSPORT = Weighted({Transport.MOTORBIKE: 75, Transport.ON_FOOT: 25})
+DEFAULT_DEPARTMENT = "Khoa Khám bệnh"  # at a facility that lists no departments
+NUMBERED_SEATS = [str(number) for number in range(1, MAX_PASSENGERS + 1)]
+SLEEPER_SEATS = [f"{deck}{number:02d}" for deck in "AB" for number in range(1, 23)]
+
+
+@dataclass
+class CoachRun:
+    """A registered coach's journey on one day: its QR point, departure and passengers so far."""
+
+    point: DeclarationPoint
+    departure: int  # seconds after midnight, site time
+    seats: list[str]  # in the order passengers take them
+    passengers: int = 0
+
+
 def default_people(declarations: int) -> int:
     """How many people make ``declarations`` when many declare more than once."""
     return max(1, round(declarations / DECLARATIONS_PER_PERSON)) if declarations > 0 else 0
@@ -268,6 +316,7 @@ class SyntheticPopulation:
         days: int = 14,
         seed: int | None = None,
         now: datetime | None = None,
+        points: Sequence[DeclarationPoint] = (),
     ):
         if not 0 < people <= declarations:
             raise ValueError("Need at least one person and no more people than declarations.")
@@ -293,6 +342,19 @@ class SyntheticPopulation:
         )
         self.coaches = self._coach_pool(max(1, round(declarations / DECLARATIONS_PER_COACH)))
         self._risks: dict[tuple[tuple[str, ...], tuple[str, ...]], Risk] = {}
+        self.vehicle_points = [p for p in points if p.kind == PointKind.VEHICLE and p.vehicle_plate]
+        self.checkpoint_points = [p for p in points if p.kind == PointKind.CHECKPOINT]
+        self.facility_points = [p for p in points if p.kind == PointKind.FACILITY]
+        self.point_kinds = {point.pk: point.kind for point in points}
+        self._departments = {
+            point.pk: [line.strip() for line in point.departments.splitlines() if line.strip()]
+            or [DEFAULT_DEPARTMENT]
+            for point in self.facility_points
+        }
+        expected = declarations * COACH_SHARE * VEHICLE_QR_SHARE / days
+        self.runs_per_day = max(1, round(expected / PASSENGERS_PER_RUN))
+        self.regular_coaches = max(1, int(self.runs_per_day * REGULAR_RUNS_SHARE))
+        self._runs: dict[date, list[CoachRun]] = {}  # the runs of each day not yet full
 
     # -- the whole population -------------------------------------------------------------------
 
@@ -408,11 +470,18 @@ class SyntheticPopulation:
 
     def _declaration(self, home: Home, birth_year: int, day: date) -> Declaration:
         rng = self.rng
+        point, visit_role, department = self._qr_point()
         from_home = not home.local and rng.random() < HOME_ORIGIN_SHARE
         from_province = home.province if from_home else self.origins.draw(rng)
         near = from_province in NEIGHBOURS
         transport = (TRANSPORT_NEAR if near else TRANSPORT_FAR).draw(rng)
-        plate, seat = self._vehicle(transport, from_province, home.province)
+        if point is not None and point.kind == PointKind.CHECKPOINT:
+            transport = CHECKPOINT_TRANSPORT.draw(rng)
+        run = self._board(day) if transport == Transport.COACH and point is None else None
+        if run is None:
+            plate, seat = self._vehicle(transport, from_province, home.province)
+        else:
+            point, plate, seat = run.point, run.point.vehicle_plate, run.seats[run.passengers - 1]
         if home.local and rng.random() < HOME_DESTINATION_SHARE:
             to_district, to_commune, to_address = home.district, home.commune, home.address
         else:
@@ -421,10 +490,10 @@ class SyntheticPopulation:
         from_district = rng.choice(self.communes_of(from_province)).parent_code
         symptoms, exposures = self._health_answers()
         risk = self._risk(symptoms, exposures, day)
-        on_behalf = rng.random() < ON_BEHALF_SHARE
+        on_behalf = rng.random() < (ON_BEHALF_SHARE if run is None else CREW_SHARE)
         return Declaration(
             submission_token=uuid.uuid4(),
-            submitted_at=self._submitted_at(day),
+            submitted_at=self._submitted_at(day, run),
             made_by=MadeBy.ON_BEHALF if on_behalf else MadeBy.SELF,
             travel_date=day,
             from_province_id=from_province,
@@ -441,18 +510,75 @@ class SyntheticPopulation:
             vaccine_doses=0 if self.today.year - birth_year < 12 else VACCINE_DOSES.draw(rng),
             risk_level=risk.level,
             risk_reasons=risk.stored_reasons(),
+            point=point,
+            visit_role=visit_role,
+            department=department,
         )
 
-    def _submitted_at(self, day: date) -> datetime:
-        """A plausible moment of ``day``, site time, never after now."""
+    def _submitted_at(self, day: date, run: CoachRun | None = None) -> datetime:
+        """A plausible moment of ``day``, site time, never after now: on a coach, at boarding."""
         rng = self.rng
-        seconds = HOURS.draw(rng) * 3600 + rng.randrange(3600)
+        if run is None:
+            seconds = HOURS.draw(rng) * 3600 + rng.randrange(3600)
+        else:
+            seconds = max(run.departure - rng.randrange(BOARDING_SECONDS), 0)
         start = datetime.combine(day, time(), tzinfo=self.now.tzinfo)
         moment = start + timedelta(seconds=seconds)
         if moment > self.now:
             elapsed = int((self.now - start).total_seconds())
             moment = start + timedelta(seconds=rng.randrange(max(elapsed, 1)))
         return moment
+
+    def _qr_point(self) -> tuple[DeclarationPoint | None, str, str]:
+        """A facility or checkpoint point for a few declarations, with the visit's role and
+        department: ``(point, visit_role, department)``. Draws nothing without such points."""
+        if not (self.facility_points or self.checkpoint_points):
+            return None, "", ""
+        rng = self.rng
+        draw = rng.random()
+        if draw < FACILITY_VISIT_SHARE and self.facility_points:
+            point = rng.choice(self.facility_points)
+            return point, VISIT_ROLES.draw(rng), rng.choice(self._departments[point.pk])
+        checkpoint_band = FACILITY_VISIT_SHARE <= draw < FACILITY_VISIT_SHARE + CHECKPOINT_QR_SHARE
+        if checkpoint_band and self.checkpoint_points:
+            return rng.choice(self.checkpoint_points), "", ""
+        return None, "", ""
+
+    def _board(self, day: date) -> CoachRun | None:
+        """A seat on one of the registered coaches running on ``day``, or None (no registered
+        coach, or all of that day's are full): the passenger then takes a coach from the pool."""
+        rng = self.rng
+        if not self.vehicle_points or rng.random() >= VEHICLE_QR_SHARE:
+            return None
+        runs = self._runs.get(day)
+        if runs is None:
+            runs = self._runs[day] = self._day_runs()
+        if not runs:
+            return None
+        index = rng.randrange(len(runs))
+        run = runs[index]
+        run.passengers += 1
+        if run.passengers >= MAX_PASSENGERS:
+            runs[index] = runs[-1]
+            runs.pop()
+        return run
+
+    def _day_runs(self) -> list[CoachRun]:
+        """The registered coaches that run on a day: enough for lists of about
+        ``PASSENGERS_PER_RUN``, each leaving at its own hour. The first points (the oldest, as
+        the command loads them) run every day, the others are drawn."""
+        rng = self.rng
+        count = round(self.runs_per_day * rng.uniform(0.75, 1.25))
+        regular = self.vehicle_points[: self.regular_coaches]
+        others = self.vehicle_points[self.regular_coaches :]
+        drawn = rng.sample(others, min(max(count - len(regular), 0), len(others)))
+        runs = []
+        for point in regular + drawn:
+            seats = list(NUMBERED_SEATS if rng.random() < 0.5 else SLEEPER_SEATS)
+            rng.shuffle(seats)
+            departure = HOURS.draw(rng) * 3600 + rng.randrange(3600)
+            runs.append(CoachRun(point=point, departure=departure, seats=seats))
+        return runs
 
     def _vehicle(self, transport: str, from_province: str, home_province: str) -> tuple[str, str]:
         rng = self.rng
@@ -559,6 +685,7 @@ class LoadResult:
     people: int = 0
     declarations: int = 0
     at_risk: int = 0  # declarations
+    through_points: Counter = field(default_factory=Counter)  # declarations by point kind
 
     @property
     def at_risk_share(self) -> float:
@@ -579,6 +706,9 @@ def synthetic_data_load(
         result.people += len(batch)
         result.declarations += len(declarations)
         result.at_risk += sum(d.risk_level != RiskLevel.NONE for d in declarations)
+        result.through_points.update(
+            population.point_kinds[d.point_id] for d in declarations if d.point_id is not None
+        )
         if progress is not None:
             progress(len(declarations))
     return result

@@ -51,4 +51,4 @@ class Vehicle(HasDeclarationPoint):
         return f"{self.plate} · {self.company.name}"
 
     def point_context(self) -> dict:
-        return {"name": self.point_name(), "vehicle_plate": self.plate}
+        return {"name": self.point_name(), "vehicle_plate": self.plate, "is_active": self.is_active}

@@ -30,7 +30,7 @@ def test_operator_declares_three_passengers_and_prints_the_list(
     page.fill("#id_username", "operator")
     page.fill("#id_password", "correct-horse-battery")
     page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/nhan-vien/")
+    page.wait_for_url(f"{live_server.url}/nha-xe/")  # an operator lands on their vehicles
 
     page.goto(f"{live_server.url}/nha-xe/")
     page.click(f"text={vehicle.plate}")

@@ -112,3 +112,9 @@ def test_declarations_through_the_checkpoint_qr_appear_on_its_board(client, offi
     client.force_login(officer)
     board = client.get("/chot/bang/")
     assert [d.person.full_name for d in board.context["qr_declarations"]] == ["Đi Bộ Qua Chốt"]
+
+
+def test_a_vehicle_out_of_service_retires_its_poster(client, vehicle):
+    vehicle.is_active = False
+    vehicle.save()
+    assert client.get(vehicle.point.public_path).status_code == 410

@@ -1,6 +1,8 @@
 import unicodedata
-from datetime import timedelta
+from collections import Counter
+from datetime import datetime, timedelta
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -8,11 +10,21 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from declarations import codes
-from declarations.models import Declaration, MadeBy, Person, Transport
+from declarations.models import (
+    Declaration,
+    DeclarationPoint,
+    MadeBy,
+    Person,
+    PointKind,
+    Transport,
+    VisitRole,
+)
 from declarations.normalize import fold_name, normalize_phone, normalize_plate
 from declarations.risk import RiskLevel, assess_risk
 from declarations.synthetic import SyntheticPopulation, lookup_codes_assign
 from tests.conftest import LAI_CHAU
+
+NOW = datetime(2021, 8, 20, 15, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 def generate(**options) -> str:
@@ -188,3 +200,76 @@ def test_more_people_than_declarations_is_refused(places):
     with pytest.raises(CommandError):
         generate(declarations=10, people=11)
     assert not Person.objects.exists()
+
+
+# -- through declaration points ------------------------------------------------------------------
+
+
+@pytest.fixture
+def points(places, time_machine):
+    """Ten coaches, a hospital with its departments, and a checkpoint, as their QR points; the
+    time frozen, so that the seed alone decides what is drawn."""
+    time_machine.move_to(NOW, tick=False)
+    coaches = [
+        DeclarationPoint.objects.create(
+            kind=PointKind.VEHICLE, name=f"25B-100.{n:02d}", vehicle_plate=f"25B-100.{n:02d}"
+        )
+        for n in range(10)
+    ]
+    hospital = DeclarationPoint.objects.create(
+        kind=PointKind.FACILITY, name="Bệnh viện", departments="Khoa Nhi\n Khoa Nội \n\n"
+    )
+    checkpoint = DeclarationPoint.objects.create(kind=PointKind.CHECKPOINT, name="Chốt")
+    return coaches, hospital, checkpoint
+
+
+def test_coach_passengers_declare_through_a_running_coachs_qr(points):
+    coaches, _hospital, _checkpoint = points
+    out = generate(declarations=1000, seed=2)
+    through = Declaration.objects.filter(point__in=coaches)
+    assert through.count() > 400
+    assert "on coaches' passenger lists" in out
+    plates = {coach.pk: coach.vehicle_plate for coach in coaches}
+    for point, plate, transport, seat in through.values_list(
+        "point", "vehicle_plate", "transport", "seat"
+    ):
+        assert plate == plates[point]
+        assert transport == Transport.COACH and seat
+    lists = Counter(
+        (point, timezone.localdate(moment))
+        for point, moment in through.values_list("point", "submitted_at")
+    )
+    sizes = sorted(lists.values())
+    assert max(sizes) <= 40
+    assert {day for point, day in lists if point == coaches[0].pk} == {
+        NOW.date() - timedelta(days=offset) for offset in range(14)
+    }  # the first coach registered runs every day, today too
+    assert sum(5 <= size <= 40 for size in sizes) > 0.8 * len(sizes)
+    seats = Counter(
+        (point, timezone.localdate(moment), seat)
+        for point, moment, seat in through.values_list("point", "submitted_at", "seat")
+    )
+    assert max(seats.values()) == 1  # no two passengers of a run on one seat
+
+
+def test_a_few_declare_at_a_facility_or_a_checkpoint(points):
+    _coaches, hospital, checkpoint = points
+    generate(declarations=1000, seed=2)
+    visits = list(Declaration.objects.filter(point=hospital))
+    assert 0.02 < len(visits) / 1000 < 0.06
+    assert {visit.department for visit in visits} == {"Khoa Nhi", "Khoa Nội"}
+    roles = Counter(visit.visit_role for visit in visits)
+    assert roles[VisitRole.PATIENT] + roles[VisitRole.RELATIVE] > 0.7 * len(visits)
+    at_checkpoint = Declaration.objects.filter(point=checkpoint)
+    assert 0.01 < at_checkpoint.count() / 1000 < 0.035
+    transports = set(at_checkpoint.values_list("transport", flat=True))
+    assert transports <= {Transport.MOTORBIKE, Transport.ON_FOOT}
+    others = Declaration.objects.exclude(point=hospital)
+    assert not others.exclude(visit_role="").exists()
+    assert not others.exclude(department="").exists()
+
+
+def test_points_out_of_service_are_left_out(points):
+    DeclarationPoint.objects.update(is_active=False)
+    generate(declarations=200, seed=2)
+    assert not Declaration.objects.filter(point__isnull=False).exists()

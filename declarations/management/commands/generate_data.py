@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from declarations.models import Person
+from declarations.models import DeclarationPoint, Person, PointKind
 from declarations.places import place_tree, served_province_code
 from declarations.synthetic import SyntheticPopulation, default_people, synthetic_data_load
 
@@ -14,6 +14,8 @@ MAX_BATCH = 20_000  # keeps the per-batch look-up of lookup codes within SQLite'
 class Command(BaseCommand):
     help = (
         "Generate synthetic people and declarations (development sites and load tests). "
+        "Journeys go through the active declaration points when there are any: coaches' "
+        "passenger lists, facility visits, checkpoint QR. "
         "With --if-empty, does nothing once any person exists."
     )
 
@@ -47,6 +49,7 @@ class Command(BaseCommand):
                 people=people,
                 days=options["days"],
                 seed=options["seed"],
+                points=list(DeclarationPoint.objects.filter(is_active=True).order_by("pk")),
             )
         except ValueError as error:
             raise CommandError(str(error)) from error
@@ -60,10 +63,18 @@ class Command(BaseCommand):
                 population=population, batch_size=options["batch"], progress=bar.update
             )
         elapsed = time.monotonic() - started
+        through = result.through_points
+        qr = (
+            f" Through QR points: {through[PointKind.VEHICLE]} on coaches' passenger lists, "
+            f"{through[PointKind.FACILITY]} at health facilities, "
+            f"{through[PointKind.CHECKPOINT]} at checkpoints."
+            if population.point_kinds
+            else ""
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {result.people} people and {result.declarations} declarations, "
                 f"{result.at_risk_share:.1%} of them at risk, in {elapsed:.1f} s "
-                f"({result.declarations / max(elapsed, 1e-9):,.0f} declarations/s)."
+                f"({result.declarations / max(elapsed, 1e-9):,.0f} declarations/s).{qr}"
             )
         )
