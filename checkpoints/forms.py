@@ -92,7 +92,10 @@ class BusCheckForm(forms.Form):
         label=_("Passengers on board who are not on the list"), min_value=0, max_value=200
     )
     direction = forms.ChoiceField(
-        label=_("Direction"), choices=Direction.choices, initial=Direction.IN
+        label=_("Direction"),
+        choices=Direction.choices,
+        initial=Direction.IN,
+        widget=forms.Select(attrs={"class": "form-select form-select-lg"}),
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
