@@ -1,7 +1,6 @@
 """Who may see which person. Staff outside a person's scope get 404, never a hint."""
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from accounts.models import StaffProfile
 from accounts.roles import Role, has_role
@@ -25,12 +24,11 @@ def person_for_staff(request, code: str) -> Person:
     parsed = codes.parse_code(code)
     if parsed is None:
         raise Http404
-    person = get_object_or_404(
-        Person.objects.select_related(
-            "residence_province", "residence_district", "residence_commune"
-        ),
-        lookup_code=parsed,
-    )
+    person = Person.objects.select_related(
+        "residence_province", "residence_district", "residence_commune"
+    ).by_code(parsed)
+    if person is None:
+        raise Http404
     if not may_see_person(request.user, person):
         raise Http404
     return person

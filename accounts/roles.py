@@ -37,10 +37,24 @@ FACILITIES = [
     "facilities.add_healthfacility",
     "facilities.change_healthfacility",
 ]
+HEALTH = [
+    "declarations.view_person",
+    "facilities.view_healthfacility",
+    "tracing.view_followup",
+    "tracing.change_followup",
+    "tracing.view_case",
+    "tracing.add_case",
+    "tracing.view_contact",
+    "tracing.add_contact",
+    "tracing.change_contact",
+    "declarations.view_epidemiczone",
+    "declarations.add_epidemiczone",
+    "declarations.change_epidemiczone",
+]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.OPERATOR: ["transport.view_vehicle"],
     Role.CHECKPOINT_OFFICER: OFFICER,
-    Role.HEALTH_STAFF: ["declarations.view_person", "facilities.view_healthfacility"],
+    Role.HEALTH_STAFF: HEALTH,
     Role.TRANSPORT: TRANSPORT,
     Role.LEADERSHIP: [],
     Role.ADMINISTRATOR: [
@@ -51,6 +65,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_auditentry",
         *TRANSPORT,
         *FACILITIES,
+        *HEALTH[2:],
     ],
 }
 # The transport department manages companies and vehicles in the admin: their accounts get

@@ -57,6 +57,15 @@ class Sex(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class PersonQuerySet(models.QuerySet):
+    def by_code(self, code: str):
+        """The person with this (parsed) code, or with it as a merged-away code; or None."""
+        person = self.filter(lookup_code=code).first()
+        if person is None:
+            person = self.filter(merged_codes__code=code).first()
+        return person
+
+
 class Person(models.Model):
     """One human being, identified by a lookup code (mã tra cứu)."""
 
@@ -98,6 +107,8 @@ class Person(models.Model):
         default=False,
         help_text=_("Set by a checkpoint officer; cleared when the person declares again."),
     )
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person")
@@ -142,6 +153,24 @@ class Person(models.Model):
     @property
     def phone_last4(self) -> str:
         return self.phone[-4:]
+
+
+class MergedCode(models.Model):
+    """The code of a person merged into another: it keeps working and leads to the kept one."""
+
+    code = models.CharField(_("lookup code"), max_length=8, unique=True)
+    person = models.ForeignKey(Person, models.CASCADE, related_name="merged_codes")
+    merged_at = models.DateTimeField(default=timezone.now)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("merged code")
+        verbose_name_plural = _("merged codes")
+
+    def __str__(self):
+        return self.code
 
 
 class RiskFlag(models.Model):

@@ -219,13 +219,12 @@ def _declaration_create(person, data, token, risk, made_by, made_by_user) -> Dec
 @transaction.atomic
 def risk_flag_add(*, person: Person, level: str, reason: str, place: str, user) -> RiskFlag:
     """Raise a person's risk by hand; they appear on the health staff's risk list."""
-    flag = RiskFlag.objects.create(
-        person=person, level=level, reason=reason, place=place, flagged_by=user
-    )
     person.risk_level = RiskLevel.highest(person.risk_level, level)
     person.updated_at = timezone.now()
     person.save(update_fields=["risk_level", "updated_at"])
-    return flag
+    return RiskFlag.objects.create(
+        person=person, level=level, reason=reason, place=place, flagged_by=user
+    )
 
 
 def person_require_update(*, person: Person) -> None:

@@ -150,7 +150,7 @@ def _lookup_limited(request, form) -> bool:
 
 
 def _find_person(code: str, phone_last4: str) -> Person | None:
-    person = Person.objects.filter(lookup_code=code).first()
+    person = Person.objects.by_code(code)
     if person is None or not person.phone or person.phone_last4 != phone_last4:
         return None
     return person

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "checkpoints",
     "transport",
     "facilities",
+    "tracing",
 ]
 
 MIDDLEWARE = [

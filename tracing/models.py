@@ -1,0 +1,182 @@
+"""Follow-up of people at risk, confirmed cases (F0) and their contacts (F1, F2)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class FollowUpStatus(models.TextChoices):
+    NEW = "new", _("New")
+    CONTACTED = "contacted", _("Contacted")
+    ISOLATING_HOME = "home", _("Isolating at home")
+    ISOLATING_FACILITY = "facility", _("Isolating in a facility")
+    TESTED_NEGATIVE = "negative", _("Tested negative")
+    TESTED_POSITIVE = "positive", _("Tested positive")
+    CLEARED = "cleared", _("Cleared")
+
+
+OPEN_STATUSES = [s for s in FollowUpStatus.values if s != FollowUpStatus.CLEARED]
+OVERDUE_AFTER_HOURS = 24
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=FollowUpStatus.CLEARED)
+
+    def overdue(self, now=None):
+        now = now or timezone.now()
+        return self.open().filter(
+            updated_at__lt=now - timezone.timedelta(hours=OVERDUE_AFTER_HOURS)
+        )
+
+
+class FollowUp(models.Model):
+    """The health staff's handling of one person at risk (theo dõi)."""
+
+    person = models.OneToOneField(
+        "declarations.Person", models.CASCADE, related_name="follow_up", verbose_name=_("person")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.NEW
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    reason = models.CharField(_("why followed up"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("opened"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last update"), default=timezone.now)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        indexes = [models.Index(fields=["status", "updated_at"], name="followup_status_updated")]
+
+    def __str__(self):
+        return f"{self.person} · {self.get_status_display()}"
+
+    @property
+    def is_overdue(self) -> bool:
+        limit = timezone.now() - timezone.timedelta(hours=OVERDUE_AFTER_HOURS)
+        return self.status != FollowUpStatus.CLEARED and self.updated_at < limit
+
+
+class FollowUpEvent(models.Model):
+    """One dated change or note on a follow-up: its full history, never edited."""
+
+    follow_up = models.ForeignKey(FollowUp, models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=FollowUpStatus.choices, blank=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("follow-up event")
+        verbose_name_plural = _("follow-up events")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class Case(models.Model):
+    """A confirmed case (ca bệnh F0)."""
+
+    person = models.OneToOneField(
+        "declarations.Person", models.CASCADE, related_name="case", verbose_name=_("person")
+    )
+    confirmed_on = models.DateField(_("confirmed on"))
+    how_confirmed = models.CharField(_("how confirmed"), max_length=200)
+    isolated_at = models.CharField(_("where isolated"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-confirmed_on", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self):
+        return f"F0 {self.person}"
+
+
+class ContactLevel(models.TextChoices):
+    F1 = "F1", _("F1 (close contact)")
+    F2 = "F2", _("F2 (contact of an F1)")
+
+
+class ContactStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class ContactSource(models.TextChoices):
+    PROPOSED = "search", _("Found in the data")
+    INVESTIGATION = "investigation", _("Reported by the investigation team")
+
+
+class Contact(models.Model):
+    """A person proposed or confirmed as a contact of a case, with why."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="contacts")
+    person = models.ForeignKey(
+        "declarations.Person", models.CASCADE, related_name="contacts", verbose_name=_("person")
+    )
+    level = models.CharField(_("level"), max_length=2, choices=ContactLevel.choices)
+    via = models.ForeignKey(
+        "self",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="onward",
+        verbose_name=_("through the F1"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ContactStatus.choices, default=ContactStatus.PROPOSED
+    )
+    source = models.CharField(
+        _("source"), max_length=13, choices=ContactSource.choices, default=ContactSource.PROPOSED
+    )
+    reasons = models.JSONField(_("why"), default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["level", "-created_at"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person"], name="contact_once_per_case"),
+            models.CheckConstraint(
+                condition=Q(level="F1", via__isnull=True) | Q(level="F2", via__isnull=False),
+                name="contact_f2_has_an_f1",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.level} {self.person}"

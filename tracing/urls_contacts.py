@@ -1,0 +1,3 @@
+"""URLs of the contacts pages."""
+
+urlpatterns = []

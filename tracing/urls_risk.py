@@ -1,0 +1,3 @@
+"""URLs of the risk pages."""
+
+urlpatterns = []
