@@ -4,6 +4,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from declarations import codes
 from declarations.normalize import fold_name
@@ -291,7 +292,7 @@ class VisitRole(models.TextChoices):
     PATIENT = "patient", _("Patient")
     RELATIVE = "relative", _("Accompanying relative")
     VISITOR = "visitor", _("Visitor")
-    STAFF = "staff", _("Staff")
+    STAFF = "staff", pgettext_lazy("visit role", "Staff")
 
 
 class Transport(models.TextChoices):
