@@ -30,6 +30,7 @@ run: $(VENV)/.installed
 	$(MANAGE) generate_fleet --if-empty
 	$(MANAGE) generate_data --declarations 3000 --if-empty
 	$(MANAGE) generate_passages --if-empty
+	$(MANAGE) generate_cases --if-empty
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## migrate: apply database migrations
@@ -64,6 +65,13 @@ bench: $(VENV)/.installed-dev
 DESK_ARGS ?=
 bench-desk: $(VENV)/.installed-dev
 	$(BIN)/python bench/desk.py $(DESK_ARGS)
+
+## bench-tracing: contact proposals and the risk list among 1,000,000 declarations against a trivial
+##   page (needs PostgreSQL; reuses bench-desk's truyvet_bench_desk: TRACING_ARGS="--reuse --keep")
+.PHONY: bench-tracing
+TRACING_ARGS ?=
+bench-tracing: $(VENV)/.installed-dev
+	$(BIN)/python bench/tracing.py $(TRACING_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -19,6 +19,12 @@ def _anyone(user) -> bool:
     return True
 
 
+def _manages_zones(user) -> bool:
+    from tracing.access import can_manage_zones
+
+    return can_manage_zones(user)
+
+
 @dataclass(frozen=True)
 class MenuItem:
     label: str
@@ -32,6 +38,7 @@ class MenuItem:
 
 OFFICERS = (Role.CHECKPOINT_OFFICER, Role.ADMINISTRATOR)
 VEHICLE_STAFF = (Role.OPERATOR, Role.TRANSPORT, Role.ADMINISTRATOR)
+HEALTH = (Role.HEALTH_STAFF, Role.ADMINISTRATOR)
 
 # In this order; a role lands on the first entry it sees (administrators on their start page).
 MENU = [
@@ -42,12 +49,12 @@ MENU = [
     MenuItem(
         _("Undeclared passengers"), "checkpoints:findings", (Role.TRANSPORT, Role.ADMINISTRATOR)
     ),
-    MenuItem(
-        _("Visitors"),
-        "facilities:visitors",
-        (Role.HEALTH_STAFF, Role.ADMINISTRATOR),
-        _at_a_facility,
-    ),
+    MenuItem(_("Visitors"), "facilities:visitors", HEALTH, _at_a_facility),
+    MenuItem(_("Risk list"), "tracing:risk_list", HEALTH),
+    MenuItem(_("Cases"), "tracing:cases", HEALTH),
+    MenuItem(_("Zoning"), "tracing:zoning", HEALTH),
+    MenuItem(_("Duplicates"), "tracing:duplicates", HEALTH),
+    MenuItem(_("Epidemic zones"), "tracing:zones", HEALTH, _manages_zones),
     MenuItem(_("Administration"), "admin:index", (Role.TRANSPORT, Role.ADMINISTRATOR)),
 ]
 

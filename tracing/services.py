@@ -7,7 +7,18 @@ from django.utils import timezone
 
 from declarations.models import Person
 from declarations.risk import RiskLevel
-from tracing.models import Case, Contact, ContactStatus, FollowUp, FollowUpEvent, FollowUpStatus
+from declarations.services import person_create
+from tracing.models import (
+    Case,
+    Contact,
+    ContactLevel,
+    ContactSource,
+    ContactStatus,
+    FollowUp,
+    FollowUpEvent,
+    FollowUpStatus,
+)
+from tracing.proposals import contacts_found
 
 
 def follow_up_open(*, person: Person, reason: str = "") -> FollowUp:
@@ -79,4 +90,181 @@ def contact_decide(*, contact: Contact, status: str, user) -> Contact:
     contact.save(update_fields=["status", "decided_by", "decided_at"])
     if status == ContactStatus.CONFIRMED:
         follow_up_open(person=contact.person, reason=f"{contact.level} {contact.case.person}")
+    return contact
+
+
+def follow_up_of(*, person: Person) -> FollowUp:
+    """The person's follow-up, opened (status new) if they have none. Unlike
+    ``follow_up_open``, a cleared one stays cleared: opening a page must not reopen a case."""
+    follow_up, _created = FollowUp.objects.select_related("assignee").get_or_create(
+        person=person, defaults={"reason": person.get_risk_level_display()}
+    )
+    return follow_up
+
+
+@transaction.atomic
+def follow_ups_open(*, person_ids: list[int], reason: str = "") -> int:
+    """``follow_up_open`` for many people at once (a re-evaluation of risk can raise thousands):
+    missing follow-ups are opened, cleared ones reopened with an event in their history.
+    Returns how many were opened or reopened."""
+    existing = FollowUp.objects.filter(person_id__in=person_ids).values_list(
+        "person_id", "pk", "status"
+    )
+    followed, cleared = set(), []
+    for person_id, pk, status in existing:
+        followed.add(person_id)
+        if status == FollowUpStatus.CLEARED:
+            cleared.append(pk)
+    missing = [FollowUp(person_id=pk, reason=reason) for pk in set(person_ids) - followed]
+    # A follow-up opened meanwhile (by a new declaration) is kept as it is.
+    FollowUp.objects.bulk_create(missing, ignore_conflicts=True)
+    now = timezone.now()
+    FollowUp.objects.filter(pk__in=cleared).update(status=FollowUpStatus.NEW, updated_at=now)
+    FollowUpEvent.objects.bulk_create(
+        FollowUpEvent(follow_up_id=pk, at=now, status=FollowUpStatus.NEW, note=reason)
+        for pk in cleared
+    )
+    return len(missing) + len(cleared)
+
+
+# -- cases entered by the health staff, proposed contacts ----------------------------------------
+
+
+@transaction.atomic
+def case_confirm_new_person(
+    *, person_values: dict, confirmed_on: date, how_confirmed: str, isolated_at: str, user
+) -> Case:
+    """Enter a case who never declared: the person is created (with a lookup code), then
+    confirmed as a case."""
+    person = person_create(person_values)
+    return case_confirm(
+        person=person,
+        confirmed_on=confirmed_on,
+        how_confirmed=how_confirmed,
+        isolated_at=isolated_at,
+        user=user,
+    )
+
+
+@transaction.atomic
+def contacts_propose(*, case: Case) -> int:
+    """Propose as F1 everyone the data shows near the case (same vehicle, same checkpoint
+    crossing, same hospital department, same home), with the reasons; return how many.
+
+    Idempotent: the case and its known contacts (proposed, confirmed or dismissed) are never
+    proposed again, so a second run adds nothing.
+    """
+    known = set(case.contacts.values_list("person_id", flat=True))
+    found = contacts_found([case.person_id], exclude=known | {case.person_id})
+    proposed = [
+        Contact(
+            case=case,
+            person_id=person_id,
+            level=ContactLevel.F1,
+            status=ContactStatus.PROPOSED,
+            source=ContactSource.PROPOSED,
+            reasons=by_source[case.person_id],
+        )
+        for person_id, by_source in found.items()
+    ]
+    # A concurrent run may have proposed someone meanwhile: the unique (case, person) decides.
+    Contact.objects.bulk_create(proposed, ignore_conflicts=True)
+    return len(proposed)
+
+
+@transaction.atomic
+def contacts_propose_onward(*, case: Case) -> int:
+    """Propose as F2 everyone the data shows near a confirmed F1 of the case; return how many.
+
+    Only confirmed F1s are searched from, never proposed or dismissed ones; nobody already a
+    contact of the case is proposed again. Someone near several F1s is proposed once, through
+    the F1 confirmed first, with every reason; each reason says through which F1 (``via``).
+    """
+    f1s = {
+        contact.person_id: contact
+        for contact in case.contacts.filter(level=ContactLevel.F1, status=ContactStatus.CONFIRMED)
+    }
+    known = set(case.contacts.values_list("person_id", flat=True)) | {case.person_id}
+    found = contacts_found(f1s, exclude=known)
+    proposed = []
+    for person_id, by_source in found.items():
+        through = sorted((f1s[source] for source in by_source), key=lambda c: c.pk)
+        reasons = [{**reason, "via": f1.pk} for f1 in through for reason in by_source[f1.person_id]]
+        proposed.append(
+            Contact(
+                case=case,
+                person_id=person_id,
+                level=ContactLevel.F2,
+                via=through[0],
+                status=ContactStatus.PROPOSED,
+                source=ContactSource.PROPOSED,
+                reasons=reasons,
+            )
+        )
+    Contact.objects.bulk_create(proposed, ignore_conflicts=True)
+    return len(proposed)
+
+
+@transaction.atomic
+def contacts_decide_all(*, case: Case, status: str, user, level: str = "") -> int:
+    """Confirm or dismiss every proposed contact of the case (of one level if given) at once,
+    as ``contact_decide`` does one by one; return how many."""
+    proposed = case.contacts.filter(status=ContactStatus.PROPOSED)
+    if level:
+        proposed = proposed.filter(level=level)
+    contacts = list(proposed.select_for_update().only("pk", "level", "person_id"))
+    case.contacts.filter(pk__in=[c.pk for c in contacts]).update(
+        status=status, decided_by=user, decided_at=timezone.now()
+    )
+    if status == ContactStatus.CONFIRMED:
+        for contact_level in ContactLevel.values:
+            people = [c.person_id for c in contacts if c.level == contact_level]
+            if people:
+                follow_ups_open(person_ids=people, reason=f"{contact_level} {case.person}")
+    return len(contacts)
+
+
+# -- contacts reported by the investigation team (line entry and file import) --------------------
+
+
+@transaction.atomic
+def contact_report(
+    *,
+    case: Case,
+    person: Person | None,
+    person_values: dict,
+    level: str,
+    via: Contact | None = None,
+    note: str = "",
+    user,
+) -> Contact:
+    """Record a contact reported by the investigation team: confirmed at once, followed up.
+
+    ``person`` is the existing person the entry was matched to; without one, a person is
+    created from ``person_values`` (with a lookup code). Someone already a contact of the case
+    (proposed from the data, say) keeps that one contact, now confirmed: an F2 reported as F1
+    becomes an F1; an F1 never goes down to F2. An F2 hangs from ``via``, an F1 of the case.
+    """
+    if level == ContactLevel.F2 and (
+        via is None or via.case_id != case.pk or via.level != ContactLevel.F1
+    ):
+        raise ValueError("An F2 needs an F1 of the same case.")
+    if person is None:
+        person = person_create(person_values)
+    if person.pk == case.person_id or (via is not None and via.person_id == person.pk):
+        raise ValueError("A case is not their own contact, nor an F1 their own F2.")
+    reasons = [{"rule": "investigation", "text": note}] if note else []
+    contact = Contact.objects.select_for_update().filter(case=case, person=person).first()
+    if contact is None:
+        via = via if level == ContactLevel.F2 else None
+        contact = Contact(case=case, person=person, level=level, via=via, reasons=[])
+    elif contact.level == ContactLevel.F2 and level == ContactLevel.F1:
+        contact.level, contact.via = ContactLevel.F1, None
+    contact.reasons = contact.reasons + [r for r in reasons if r not in contact.reasons]
+    contact.status = ContactStatus.CONFIRMED
+    contact.source = ContactSource.INVESTIGATION
+    contact.decided_by = user
+    contact.decided_at = timezone.now()
+    contact.save()
+    follow_up_open(person=person, reason=f"{contact.level} {case.person}")
     return contact

@@ -22,7 +22,7 @@ def test_an_officer_lands_on_the_desk(client, officer):
     ("persona", "username", "start"),
     [
         ("leader", "leader", "/nhan-vien/"),
-        ("health_worker", "health", "/nhan-vien/"),
+        ("health_worker", "health", "/y-te/"),
         ("operator", "operator", "/nha-xe/"),
         ("transport_officer", "transport", "/nha-xe/"),
         ("facility_worker", "hospital", "/co-so-y-te/"),
@@ -35,14 +35,17 @@ def test_each_role_lands_on_its_own_start_page(request, client, places, persona,
     assert client.get(start).status_code == 200
 
 
-def test_each_role_sees_only_its_own_menu(client, operator, facility_worker, health_worker):
-    client.force_login(operator)
-    menu = client.get("/nha-xe/").context["staff_menu"]
-    assert [url for _label, url in menu] == ["/nha-xe/"]
-    client.force_login(facility_worker)
-    assert [url for _l, url in client.get("/co-so-y-te/").context["staff_menu"]] == ["/co-so-y-te/"]
-    client.force_login(health_worker)
-    assert client.get("/nhan-vien/").context["staff_menu"] == []
+def test_each_role_sees_only_its_own_menu(client, operator, facility_worker, leader):
+    def menu_of(user, page):
+        client.force_login(user)
+        return [url for _label, url in client.get(page).context["staff_menu"]]
+
+    assert menu_of(operator, "/nha-xe/") == ["/nha-xe/"]
+    health_menu = menu_of(facility_worker, "/co-so-y-te/")
+    assert health_menu[:2] == ["/co-so-y-te/", "/y-te/"]
+    assert "/y-te/vung-dich/" not in health_menu  # zones are for provincial staff
+    assert "/chot/" not in health_menu and "/nha-xe/" not in health_menu
+    assert menu_of(leader, "/nhan-vien/") == []
 
 
 def test_an_officer_sees_the_desk_in_the_menu(client, officer):

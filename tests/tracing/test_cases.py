@@ -1,0 +1,453 @@
+"""The cases pages: the list, marking a case, the case page and its actions."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import AuditEntry
+from declarations.models import Person
+from tests.conftest import LAI_CHAU, LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG, TAM_DUONG_TOWN
+from tracing.models import Case, Contact, FollowUp
+from tracing.services import case_confirm
+
+BUS = "25B-012.34"
+
+
+@pytest.fixture
+def staff(client, health_worker, settings):
+    """The Tam Đường district health worker, reading the site in English (its source)."""
+    client.force_login(health_worker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
+def case(citizen, health_worker):
+    """Lò Văn Minh of Tam Đường, confirmed yesterday."""
+    return case_confirm(
+        person=citizen,
+        confirmed_on=timezone.localdate() - timedelta(days=1),
+        how_confirmed="RT-PCR, CDC Lai Châu",
+        isolated_at="Trung tâm Y tế huyện Tam Đường",
+        user=health_worker,
+    )
+
+
+@pytest.fixture
+def contacts(case, make_declaration):
+    """Make ``n`` proposed F1s of the case, found on its bus."""
+
+    def make(n, **fields):
+        made = []
+        for number in range(n):
+            person = make_declaration(full_name=f"Hành Khách {number:03}").person
+            made.append(
+                Contact.objects.create(
+                    case=case,
+                    person=person,
+                    level=fields.get("level", "F1"),
+                    via=fields.get("via"),
+                    status=fields.get("status", "proposed"),
+                    reasons=[{"rule": "vehicle", "plate": BUS, "day": "2026-11-20"}],
+                )
+            )
+        return made
+
+    return make
+
+
+# -- the list ---------------------------------------------------------------------------------
+
+
+def test_the_list_shows_the_cases_of_the_district_newest_first_with_their_contact_counts(
+    staff, case, contacts, make_declaration, health_worker
+):
+    first, _second = contacts(2)
+    Contact.objects.filter(pk=first.pk).update(status="confirmed")
+    neighbour = make_declaration(full_name="Lò Thị Mới").person
+    newer = case_confirm(
+        person=neighbour,
+        confirmed_on=timezone.localdate(),
+        how_confirmed="RT-PCR",
+        isolated_at="",
+        user=health_worker,
+    )
+
+    response = staff.get("/y-te/ca-benh/")
+
+    assert response.status_code == 200
+    listed = list(response.context["page"])
+    assert listed == [newer, case]
+    assert (listed[1].f1_confirmed, listed[1].f1_proposed, listed[1].f2_proposed) == (1, 1, 0)
+    html = response.content.decode()
+    assert "Lò Thị Mới" in html
+    assert f"/y-te/ca-benh/{case.pk}/" in html
+
+
+def test_the_list_leaves_out_the_cases_of_another_district(client, other_health_worker, case):
+    client.force_login(other_health_worker)
+
+    response = client.get("/y-te/ca-benh/")
+
+    assert list(response.context["page"]) == []
+    assert case.person.full_name not in response.content.decode()
+
+
+def test_the_list_shows_open_or_closed_cases_when_asked(staff, case, make_declaration):
+    closed = case_confirm(
+        person=make_declaration(full_name="Đã Khỏi").person,
+        confirmed_on=date(2026, 1, 5),
+        how_confirmed="RT-PCR",
+        isolated_at="",
+        user=None,
+    )
+    Case.objects.filter(pk=closed.pk).update(closed_at=timezone.now())
+
+    assert list(staff.get("/y-te/ca-benh/?trang-thai=mo").context["page"]) == [case]
+    assert list(staff.get("/y-te/ca-benh/?trang-thai=dong").context["page"]) == [closed]
+
+
+def test_the_list_reads_a_fixed_number_of_queries(
+    staff, case, contacts, django_assert_max_num_queries
+):
+    contacts(30)
+
+    # user, permissions (2), roles, profile, count, cases with their counts, session (3)
+    with django_assert_max_num_queries(10):
+        response = staff.get("/y-te/ca-benh/")
+
+    assert response.status_code == 200
+
+
+def test_a_checkpoint_officer_may_not_see_the_cases(client, officer, case):
+    client.force_login(officer)
+
+    assert client.get("/y-te/ca-benh/").status_code == 403
+    assert client.get(f"/y-te/ca-benh/{case.pk}/").status_code == 403
+
+
+# -- marking a case ---------------------------------------------------------------------------
+
+
+def test_a_person_who_declared_is_marked_as_a_confirmed_case(staff, citizen, health_worker):
+    form = staff.get(f"/y-te/ca-benh/moi/?ma={citizen.display_code}")
+    assert citizen.full_name in form.content.decode()
+
+    response = staff.post(
+        f"/y-te/ca-benh/moi/?ma={citizen.lookup_code}",
+        {
+            "confirmed_on": timezone.localdate().isoformat(),
+            "how_confirmed": "  RT-PCR   dương tính ",
+            "isolated_at": "Bệnh viện tỉnh",
+        },
+    )
+
+    case = Case.objects.get(person=citizen)
+    assert response.status_code == 302
+    assert response.url == f"/y-te/ca-benh/{case.pk}/"
+    assert (case.how_confirmed, case.isolated_at) == ("RT-PCR dương tính", "Bệnh viện tỉnh")
+    assert case.created_by == health_worker
+    citizen.refresh_from_db()
+    assert citizen.risk_level == "high"
+    assert FollowUp.objects.get(person=citizen).status == "positive"
+
+
+def test_a_confirmation_date_in_the_future_is_refused(staff, citizen):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+
+    response = staff.post(
+        f"/y-te/ca-benh/moi/?ma={citizen.lookup_code}",
+        {"confirmed_on": tomorrow.isoformat(), "how_confirmed": "RT-PCR"},
+    )
+
+    assert response.status_code == 200
+    assert "confirmed_on" in response.context["form"].errors
+    assert not Case.objects.exists()
+
+
+def test_marking_someone_already_a_case_leads_to_their_case(staff, case):
+    response = staff.get(f"/y-te/ca-benh/moi/?ma={case.person.lookup_code}")
+
+    assert response.status_code == 302
+    assert response.url == f"/y-te/ca-benh/{case.pk}/"
+
+
+def test_staff_of_another_district_cannot_mark_a_person_outside_it(
+    client, other_health_worker, citizen
+):
+    client.force_login(other_health_worker)
+
+    response = client.post(
+        f"/y-te/ca-benh/moi/?ma={citizen.lookup_code}",
+        {"confirmed_on": timezone.localdate().isoformat(), "how_confirmed": "RT-PCR"},
+    )
+
+    assert response.status_code == 404
+    assert not Case.objects.exists()
+
+
+NEW_PERSON = {
+    "full_name": "  Vàng   Thị Dế ",
+    "birth_year": "1975",
+    "sex": "female",
+    "phone": "",
+    "id_number": "",
+    "residence_province": LAI_CHAU,
+    "residence_district": TAM_DUONG,
+    "residence_commune": TAM_DUONG_TOWN,
+    "residence_address": "Bản Hon",
+    "how_confirmed": "Test nhanh kháng nguyên, xác nhận RT-PCR",
+    "isolated_at": "",
+}
+
+
+def test_a_case_who_never_declared_is_entered_and_gets_a_lookup_code(staff):
+    form = staff.get("/y-te/ca-benh/moi/")
+    assert form.status_code == 200
+
+    response = staff.post(
+        "/y-te/ca-benh/moi/", {**NEW_PERSON, "confirmed_on": timezone.localdate().isoformat()}
+    )
+
+    person = Person.objects.get()
+    case = Case.objects.get(person=person)
+    assert response.url == f"/y-te/ca-benh/{case.pk}/"
+    assert (person.full_name, person.birth_year, person.residence_address) == (
+        "Vàng Thị Dế",
+        1975,
+        "Bản Hon",
+    )
+    assert len(person.lookup_code) == 8
+    assert person.declarations.count() == 0
+    page = staff.get(response.url)
+    assert person.display_code in page.content.decode()
+
+
+def test_without_javascript_the_form_comes_back_with_the_communes_of_the_district_chosen(staff):
+    response = staff.post(
+        "/y-te/ca-benh/moi/",
+        {**NEW_PERSON, "residence_commune": "", "refresh_places": "1"},
+    )
+
+    assert response.status_code == 200
+    assert not Person.objects.exists()
+    communes = dict(response.context["person_form"].fields["residence_commune"].choices)
+    assert communes[TAM_DUONG_TOWN] == "Thị trấn Tam Đường"
+    assert response.context["form"]["how_confirmed"].value() == NEW_PERSON["how_confirmed"]
+
+
+def test_a_new_case_with_a_wrong_phone_or_commune_is_refused(staff):
+    response = staff.post(
+        "/y-te/ca-benh/moi/",
+        {
+            **NEW_PERSON,
+            "phone": "12345",
+            "residence_commune": QUYET_THANG,
+            "confirmed_on": timezone.localdate().isoformat(),
+        },
+    )
+
+    errors = response.context["person_form"].errors
+    assert set(errors) == {"phone", "residence_commune"}
+    assert not Person.objects.exists()
+
+
+def test_district_staff_enter_only_new_cases_who_live_in_their_district(staff):
+    response = staff.post(
+        "/y-te/ca-benh/moi/",
+        {
+            **NEW_PERSON,
+            "residence_district": LAI_CHAU_CITY,
+            "residence_commune": QUYET_THANG,
+            "confirmed_on": timezone.localdate().isoformat(),
+        },
+    )
+
+    assert "residence_district" in response.context["person_form"].errors
+    assert not Person.objects.exists()
+
+
+def test_provincial_staff_enter_new_cases_anywhere_in_the_province(
+    client, provincial_health_worker
+):
+    client.force_login(provincial_health_worker)
+
+    client.post(
+        "/y-te/ca-benh/moi/",
+        {
+            **NEW_PERSON,
+            "residence_district": LAI_CHAU_CITY,
+            "residence_commune": QUYET_THANG,
+            "confirmed_on": timezone.localdate().isoformat(),
+        },
+    )
+
+    assert Case.objects.get().person.residence_district_id == LAI_CHAU_CITY
+
+
+# -- the case page ----------------------------------------------------------------------------
+
+
+def test_the_case_page_shows_the_contacts_by_level_and_status_with_reasons_in_words(
+    staff, case, contacts
+):
+    [proposed] = contacts(1)
+    [confirmed] = contacts(1, status="confirmed")
+    [f2] = contacts(1, level="F2", via=confirmed)
+
+    response = staff.get(f"/y-te/ca-benh/{case.pk}/")
+
+    assert response.status_code == 200
+    [f1s, f2s] = response.context["levels"]
+    assert [(g.status, g.contacts) for g in f1s.statuses] == [
+        ("proposed", [proposed]),
+        ("confirmed", [confirmed]),
+        ("dismissed", []),
+    ]
+    assert f2s.statuses[0].contacts == [f2]
+    html = response.content.decode()
+    assert "Travelled in the same vehicle 25B-012.34 on 20/11/2026" in html
+    assert "RT-PCR, CDC Lai Châu" in html
+    assert f"/y-te/ca-benh/{case.pk}/tiep-xuc/{proposed.pk}/" in html
+
+
+def test_district_health_staff_of_another_district_get_404_on_the_case(
+    client, other_health_worker, case, contacts
+):
+    [contact] = contacts(1)
+    client.force_login(other_health_worker)
+    base = f"/y-te/ca-benh/{case.pk}"
+
+    assert client.get(f"{base}/").status_code == 404
+    assert client.get(f"{base}/chuoi/").status_code == 404
+    assert client.post(f"{base}/de-xuat/").status_code == 404
+    assert client.post(f"{base}/de-xuat-f2/").status_code == 404
+    decision = {"status": "confirmed"}
+    assert client.post(f"{base}/tiep-xuc/{contact.pk}/", decision).status_code == 404
+    assert client.post(f"{base}/tiep-xuc/tat-ca/", decision).status_code == 404
+    contact.refresh_from_db()
+    assert contact.status == "proposed"
+
+
+def test_provincial_health_staff_see_any_case(client, provincial_health_worker, case):
+    client.force_login(provincial_health_worker)
+
+    assert client.get(f"/y-te/ca-benh/{case.pk}/").status_code == 200
+
+
+def test_viewing_a_case_page_is_written_to_the_audit_log(staff, case, health_worker):
+    staff.get(f"/y-te/ca-benh/{case.pk}/")
+
+    entry = AuditEntry.objects.get()
+    assert (entry.user, entry.action, entry.person) == (health_worker, "view_person", case.person)
+    assert entry.person_code == case.person.lookup_code
+
+
+@pytest.mark.parametrize("how_many", [1, 60])
+def test_the_case_page_reads_the_same_number_of_queries_whatever_the_number_of_contacts(
+    staff, case, contacts, how_many, django_assert_num_queries
+):
+    confirmed = contacts(how_many, status="confirmed")
+    contacts(how_many, level="F2", via=confirmed[0])
+
+    # user, permissions (2), roles, profile, case, audit, contacts, session (3)
+    with django_assert_num_queries(11):
+        response = staff.get(f"/y-te/ca-benh/{case.pk}/")
+
+    assert len(response.context["levels"][0].statuses[1].contacts) == how_many
+
+
+# -- actions ----------------------------------------------------------------------------------
+
+
+def test_staff_confirm_a_proposed_contact_who_is_then_followed_up(
+    staff, case, contacts, health_worker
+):
+    [contact] = contacts(1)
+
+    response = staff.post(
+        f"/y-te/ca-benh/{case.pk}/tiep-xuc/{contact.pk}/", {"status": "confirmed"}
+    )
+
+    assert response.url == f"/y-te/ca-benh/{case.pk}/"
+    contact.refresh_from_db()
+    assert (contact.status, contact.decided_by) == ("confirmed", health_worker)
+    assert FollowUp.objects.get(person=contact.person).reason == f"F1 {case.person}"
+
+
+def test_staff_dismiss_a_proposed_contact_who_is_not_followed_up(staff, case, contacts):
+    [contact] = contacts(1)
+
+    staff.post(f"/y-te/ca-benh/{case.pk}/tiep-xuc/{contact.pk}/", {"status": "dismissed"})
+
+    contact.refresh_from_db()
+    assert contact.status == "dismissed"
+    assert not FollowUp.objects.filter(person=contact.person).exists()
+
+
+def test_a_decided_contact_is_not_decided_again(staff, case, contacts):
+    [contact] = contacts(1, status="dismissed")
+
+    staff.post(f"/y-te/ca-benh/{case.pk}/tiep-xuc/{contact.pk}/", {"status": "confirmed"})
+
+    contact.refresh_from_db()
+    assert contact.status == "dismissed"
+
+
+def test_a_contact_of_another_case_is_not_found_through_this_one(
+    staff, case, contacts, make_declaration
+):
+    other = case_confirm(
+        person=make_declaration(full_name="Ca Khác").person,
+        confirmed_on=timezone.localdate(),
+        how_confirmed="RT-PCR",
+        isolated_at="",
+        user=None,
+    )
+    [contact] = contacts(1)
+
+    response = staff.post(
+        f"/y-te/ca-benh/{other.pk}/tiep-xuc/{contact.pk}/", {"status": "confirmed"}
+    )
+
+    assert response.status_code == 404
+
+
+def test_staff_confirm_all_the_proposed_f1s_at_once(staff, case, contacts):
+    f1s = contacts(3)
+    f2s = contacts(2, level="F2", via=f1s[0])
+
+    staff.post(f"/y-te/ca-benh/{case.pk}/tiep-xuc/tat-ca/", {"status": "confirmed", "level": "F1"})
+
+    assert {c.status for c in Contact.objects.filter(pk__in=[c.pk for c in f1s])} == {"confirmed"}
+    assert {c.status for c in Contact.objects.filter(pk__in=[c.pk for c in f2s])} == {"proposed"}
+    assert FollowUp.objects.filter(person__in=[c.person for c in f1s]).count() == 3
+
+
+def test_staff_dismiss_all_the_proposed_contacts_at_once(staff, case, contacts):
+    f1s = contacts(3)
+
+    staff.post(f"/y-te/ca-benh/{case.pk}/tiep-xuc/tat-ca/", {"status": "dismissed"})
+
+    assert {c.status for c in Contact.objects.filter(pk__in=[c.pk for c in f1s])} == {"dismissed"}
+
+
+def test_the_search_buttons_propose_f1s_then_f2s(staff, case, make_declaration):
+    make_declaration(person=case.person, transport="coach", vehicle_plate=BUS)
+    companion = make_declaration(full_name="Bạn Đồng Hành", transport="coach", vehicle_plate=BUS)
+    f1 = companion.person
+    neighbour = make_declaration(full_name="Người Nhà Của Bạn", residence_address="Số 3 Bản Nà Tăm")
+    make_declaration(person=f1, residence_address="Số 3 Bản Nà Tăm")  # the F1 moved in with them
+
+    response = staff.post(f"/y-te/ca-benh/{case.pk}/de-xuat/", follow=True)
+
+    [contact] = Contact.objects.filter(case=case)
+    assert (contact.person, contact.level) == (f1, "F1")
+    assert "1 new contact proposed." in response.content.decode()
+    staff.post(f"/y-te/ca-benh/{case.pk}/tiep-xuc/{contact.pk}/", {"status": "confirmed"})
+
+    staff.post(f"/y-te/ca-benh/{case.pk}/de-xuat-f2/")
+
+    f2 = Contact.objects.get(case=case, level="F2")
+    assert (f2.person, f2.via) == (neighbour.person, contact)

@@ -1,0 +1,213 @@
+"""Contacts of a case typed one by one from the investigation team's notes."""
+
+import pytest
+
+from declarations.models import Person
+from tests.conftest import LAI_CHAU, LAI_CHAU_CITY, QUYET_THANG
+from tracing.models import Contact, ContactLevel, ContactSource, ContactStatus, FollowUpStatus
+from tracing.services import case_confirm
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def case(citizen, today):
+    """Lò Văn Minh of Tam Đường, confirmed today."""
+    return case_confirm(
+        person=citizen, confirmed_on=today, how_confirmed="RT-PCR", isolated_at="", user=None
+    )
+
+
+def entry(**changes) -> dict:
+    """A new person of Lai Châu city, reported as F1."""
+    data = {
+        "full_name": "Giàng Thị Mỷ",
+        "birth_year": "1995",
+        "sex": "female",
+        "phone": "0977 000 111",
+        "id_number": "",
+        "residence_province": LAI_CHAU,
+        "residence_district": LAI_CHAU_CITY,
+        "residence_commune": QUYET_THANG,
+        "residence_address": "Bản Cang",
+        "level": "F1",
+        "via": "",
+        "note": "Ăn cơm cùng mâm ngày 20/11",
+    }
+    return data | changes
+
+
+def add(client, case, **changes):
+    return client.post(f"/y-te/ca-benh/{case.pk}/tiep-xuc/them/", entry(**changes))
+
+
+def test_a_new_person_is_created_with_a_code_and_becomes_a_confirmed_f1(
+    client, health_worker, case
+):
+    client.force_login(health_worker)
+    response = add(client, case)
+    assert response.status_code == 302
+    contact = Contact.objects.select_related("person").get()
+    assert contact.person.full_name == "Giàng Thị Mỷ"
+    assert len(contact.person.lookup_code) == 8
+    assert contact.person.residence_commune_id == QUYET_THANG
+    assert (contact.level, contact.status, contact.source) == (
+        ContactLevel.F1,
+        ContactStatus.CONFIRMED,
+        ContactSource.INVESTIGATION,
+    )
+    assert contact.reasons == [{"rule": "investigation", "text": "Ăn cơm cùng mâm ngày 20/11"}]
+    assert contact.person.follow_up.status == FollowUpStatus.NEW
+
+
+def test_the_page_says_whether_the_person_is_new_and_gives_the_code(client, health_worker, case):
+    client.force_login(health_worker)
+    response = client.get(f"/y-te/ca-benh/{case.pk}/tiep-xuc/them/", follow=False)
+    assert response.status_code == 200
+    page = add(client, case, phone="0977000111")
+    page = client.get(page.url)
+    code = Contact.objects.get().person.display_code
+    assert f"new person, code {code}" in page.content.decode()
+
+
+def test_a_known_person_is_matched_by_id_number(client, health_worker, case, make_declaration):
+    known = make_declaration(full_name="Nguyễn Văn An", id_number="001190000001").person
+    client.force_login(health_worker)
+    add(
+        client,
+        case,
+        full_name="Nguyen Van An",
+        birth_year="1991",
+        id_number="001190000001",
+        phone="",
+        sex="",
+        residence_district="",
+        residence_commune="",
+    )
+    assert Contact.objects.get().person == known
+    assert Person.objects.filter(full_name__contains="An").count() == 1
+
+
+def test_a_known_person_is_matched_by_phone_name_and_year_without_accents(
+    client, health_worker, case, make_declaration
+):
+    known = make_declaration(full_name="Trần Thị Bình", birth_year=1985, phone="0911111111").person
+    client.force_login(health_worker)
+    add(client, case, full_name="TRAN THI BINH", birth_year="1985", phone="+84911111111")
+    assert Contact.objects.get().person == known
+
+
+def test_the_same_phone_with_another_year_is_another_person(
+    client, health_worker, case, make_declaration
+):
+    known = make_declaration(full_name="Trần Thị Bình", birth_year=1985, phone="0911111111").person
+    client.force_login(health_worker)
+    add(client, case, full_name="Trần Thị Bình", birth_year="2015", phone="0911111111")
+    assert Contact.objects.get().person != known
+
+
+def test_a_new_person_needs_their_sex_and_commune(client, health_worker, case):
+    client.force_login(health_worker)
+    response = add(client, case, sex="", residence_commune="")
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "sex": ["Needed for a new person."],
+        "residence_commune": ["Needed for a new person."],
+    }
+    assert not Contact.objects.exists()
+
+
+def test_a_phone_or_an_id_number_is_needed(client, health_worker, case):
+    client.force_login(health_worker)
+    response = add(client, case, phone="", id_number="")
+    assert "phone" in response.context["form"].errors
+    assert not Contact.objects.exists()
+
+
+def test_an_f2_needs_its_f1_and_hangs_from_it(client, health_worker, case):
+    client.force_login(health_worker)
+    add(client, case)
+    f1 = Contact.objects.get()
+    refused = add(client, case, full_name="Giàng A Sử", phone="0977000222", level="F2")
+    assert refused.context["form"].errors == {
+        "via": ["An F2 is a contact of an F1: choose the F1."]
+    }
+    add(client, case, full_name="Giàng A Sử", phone="0977000222", level="F2", via=str(f1.pk))
+    assert Contact.objects.get(level=ContactLevel.F2).via == f1
+
+
+def test_the_case_is_not_their_own_contact(client, health_worker, case):
+    client.force_login(health_worker)
+    response = add(client, case, full_name="Lò Văn Minh", birth_year="1990", phone="0987654321")
+    assert response.context["form"].errors == {"full_name": ["This is the case (F0) itself."]}
+
+
+def test_a_proposed_contact_reported_by_the_team_is_confirmed(
+    client, health_worker, case, make_declaration
+):
+    person = make_declaration(full_name="Trần Thị Bình", birth_year=1985, phone="0911111111").person
+    Contact.objects.create(case=case, person=person, level=ContactLevel.F1)
+    client.force_login(health_worker)
+    add(client, case, full_name="Trần Thị Bình", birth_year="1985", phone="0911111111")
+    contact = Contact.objects.get()
+    assert (contact.status, contact.source) == (
+        ContactStatus.CONFIRMED,
+        ContactSource.INVESTIGATION,
+    )
+
+
+def test_the_next_form_starts_with_the_same_places_level_and_f1(client, health_worker, case):
+    client.force_login(health_worker)
+    add(client, case)
+    f1 = Contact.objects.get()
+    add(client, case, full_name="Giàng A Sử", phone="0977000222", level="F2", via=str(f1.pk))
+    form = client.get(f"/y-te/ca-benh/{case.pk}/tiep-xuc/them/").context["form"]
+    assert form.initial["residence_commune"] == QUYET_THANG
+    assert (form.initial["level"], form.initial["via"]) == ("F2", f1.pk)
+
+
+def test_without_javascript_the_places_are_refreshed_keeping_the_answers(
+    client, health_worker, case
+):
+    client.force_login(health_worker)
+    data = entry(residence_district="", residence_commune="", refresh_places="1")
+    response = client.post(f"/y-te/ca-benh/{case.pk}/tiep-xuc/them/", data)
+    assert not Contact.objects.exists()
+    assert response.context["form"]["full_name"].value() == "Giàng Thị Mỷ"
+    assert f'value="{LAI_CHAU_CITY}"' in response.content.decode()
+
+
+def test_health_staff_of_another_district_get_404(client, other_health_worker, case):
+    client.force_login(other_health_worker)
+    assert client.get(f"/y-te/ca-benh/{case.pk}/tiep-xuc/them/").status_code == 404
+    assert add(client, case).status_code == 404
+    assert not Contact.objects.exists()
+
+
+def test_an_unknown_case_is_a_404(client, health_worker, places):
+    client.force_login(health_worker)
+    assert client.get("/y-te/ca-benh/999999/tiep-xuc/them/").status_code == 404
+
+
+def test_the_entry_page_lists_the_contacts_in_a_fixed_number_of_queries(
+    client, health_worker, case, django_assert_max_num_queries
+):
+    client.force_login(health_worker)
+    for number in range(5):
+        add(client, case, full_name=f"Người số {number}", phone=f"097700011{number}")
+    f1 = Contact.objects.first()
+    for number in range(3):
+        add(
+            client,
+            case,
+            full_name=f"F2 số {number}",
+            phone=f"097700022{number}",
+            level="F2",
+            via=str(f1.pk),
+        )
+    with django_assert_max_num_queries(11):
+        response = client.get(f"/y-te/ca-benh/{case.pk}/tiep-xuc/them/")
+    assert len(response.context["contacts"]) == 8

@@ -1,0 +1,162 @@
+"""One person's follow-up: who they are, why at risk, the status and its full history, and the
+form that changes it. Opening the page opens a missing follow-up and is audited."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import AuditAction, AuditEntry
+from declarations.services import risk_flag_add
+from tracing.models import FollowUp, FollowUpEvent, FollowUpStatus
+from tracing.services import follow_up_update
+
+
+@pytest.fixture
+def staff(client, health_worker, settings):
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(health_worker)
+    return client
+
+
+@pytest.fixture
+def at_risk(make_declaration):
+    return make_declaration(symptoms=("fever",)).person
+
+
+def page_of(person) -> str:
+    return f"/y-te/theo-doi/{person.lookup_code}/"
+
+
+def test_the_page_shows_the_person_their_risk_and_latest_declaration(staff, at_risk):
+    risk_flag_add(person=at_risk, level="high", reason="Sốt 39 độ", place="Chốt Km 15", user=None)
+    response = staff.get(page_of(at_risk))
+    html = response.content.decode()
+    assert "Lò Văn Minh" in html
+    assert at_risk.display_code in html
+    assert "Thị trấn Tam Đường, Huyện Tam Đường, Tỉnh Lai Châu" in html
+    assert "Symptom: Fever" in html
+    assert "Sốt 39 độ" in html
+    assert "Quận Ba Đình, Thành phố Hà Nội → Thị trấn Tam Đường, Huyện Tam Đường" in html
+    assert response.context["follow_up"].status == FollowUpStatus.NEW
+
+
+def test_opening_the_page_is_audited(staff, at_risk, health_worker):
+    staff.get(page_of(at_risk))
+    entry = AuditEntry.objects.get()
+    assert (entry.user, entry.action, entry.person) == (
+        health_worker,
+        AuditAction.VIEW_PERSON,
+        at_risk,
+    )
+
+
+def test_a_person_without_a_follow_up_gets_one_when_the_page_opens(staff, at_risk):
+    FollowUp.objects.filter(person=at_risk).delete()
+    staff.get(page_of(at_risk))
+    assert FollowUp.objects.get(person=at_risk).status == FollowUpStatus.NEW
+
+
+def test_opening_the_page_of_someone_cleared_does_not_reopen_them(staff, at_risk):
+    follow_up_update(follow_up=at_risk.follow_up, user=None, status="cleared")
+    staff.get(page_of(at_risk))
+    assert FollowUp.objects.get(person=at_risk).status == FollowUpStatus.CLEARED
+
+
+def test_a_merged_away_code_opens_the_kept_person(staff, at_risk):
+    from declarations.models import MergedCode
+
+    MergedCode.objects.create(code="ABCDEFGH", person=at_risk)
+    assert staff.get("/y-te/theo-doi/abcd-efgh/").context["person"] == at_risk
+
+
+def test_changing_status_and_assignee_with_a_note_goes_into_the_history(
+    staff, at_risk, health_worker, provincial_health_worker
+):
+    response = staff.post(
+        f"{page_of(at_risk)}cap-nhat/",
+        {"status": "home", "assignee": provincial_health_worker.pk, "note": "Cách ly tại nhà"},
+    )
+
+    assert response["Location"] == page_of(at_risk)
+    follow_up = FollowUp.objects.get(person=at_risk)
+    assert (follow_up.status, follow_up.assignee) == ("home", provincial_health_worker)
+    event = follow_up.events.get()
+    assert (event.user, event.status, event.assignee, event.note) == (
+        health_worker,
+        "home",
+        provincial_health_worker,
+        "Cách ly tại nhà",
+    )
+
+
+def test_the_history_is_newest_first_with_who_when_and_what(staff, at_risk, health_worker):
+    follow_up = at_risk.follow_up
+    follow_up_update(follow_up=follow_up, user=health_worker, status="contacted", note="Gọi lần 1")
+    follow_up_update(follow_up=follow_up, user=health_worker, note="Gọi lần 2")
+    html = staff.get(page_of(at_risk)).content.decode()
+    assert html.index("Gọi lần 2") < html.index("Gọi lần 1")
+    assert "<td>health</td>" in html
+    assert "<td>Contacted</td>" in html
+
+
+def test_a_note_alone_is_enough(staff, at_risk):
+    staff.post(f"{page_of(at_risk)}cap-nhat/", {"status": "new", "note": "Không nghe máy"})
+    event = FollowUpEvent.objects.get()
+    assert (event.status, event.note) == ("", "Không nghe máy")
+
+
+def test_a_form_that_changes_nothing_is_refused(staff, at_risk):
+    response = staff.post(
+        f"{page_of(at_risk)}cap-nhat/", {"status": "new", "note": " "}, follow=True
+    )
+    assert not FollowUpEvent.objects.exists()
+    assert "Change the status or the assignee, or write a note." in response.content.decode()
+
+
+def test_only_health_staff_can_be_assigned(staff, at_risk, officer):
+    staff.post(f"{page_of(at_risk)}cap-nhat/", {"status": "new", "assignee": officer.pk})
+    assert FollowUp.objects.get(person=at_risk).assignee is None
+    assert not FollowUpEvent.objects.exists()
+
+
+def test_an_overdue_follow_up_says_so(staff, at_risk, health_worker, time_machine):
+    assert "OVERDUE" not in staff.get(page_of(at_risk)).content.decode()
+    time_machine.move_to(timezone.now() + timedelta(hours=25), tick=False)
+    staff.force_login(health_worker)
+    html = staff.get(page_of(at_risk)).content.decode()
+    assert "OVERDUE: no follow-up for more than 24 hours." in html
+
+
+def test_a_note_clears_the_overdue(staff, at_risk, health_worker, time_machine):
+    time_machine.move_to(timezone.now() + timedelta(hours=25), tick=False)
+    staff.force_login(health_worker)
+    staff.post(f"{page_of(at_risk)}cap-nhat/", {"status": "new", "note": "Đã gọi"})
+    assert "OVERDUE" not in staff.get(page_of(at_risk)).content.decode()
+
+
+def test_another_districts_staff_can_neither_see_nor_change_the_follow_up(
+    client, other_health_worker, at_risk
+):
+    client.force_login(other_health_worker)
+    assert client.get(page_of(at_risk)).status_code == 404
+    response = client.post(f"{page_of(at_risk)}cap-nhat/", {"status": "cleared"})
+    assert response.status_code == 404
+    assert FollowUp.objects.get(person=at_risk).status == FollowUpStatus.NEW
+
+
+def test_the_page_costs_the_same_queries_however_long_the_history(
+    staff, at_risk, health_worker, django_assert_max_num_queries
+):
+    staff.get(page_of(at_risk))
+    with django_assert_max_num_queries(15) as few:
+        staff.get(page_of(at_risk))
+    for number in range(20):
+        follow_up_update(
+            follow_up=at_risk.follow_up,
+            user=health_worker,
+            assignee=health_worker,
+            note=str(number),
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        staff.get(page_of(at_risk))

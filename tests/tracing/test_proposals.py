@@ -1,0 +1,358 @@
+"""Proposed contacts: who the data shows near a case (F1), then near its confirmed F1s (F2).
+
+The scenario: Lò Thị Ca, confirmed case, travelled on coach 25B-012.34 on 20/11 and crossed the
+Km 15 checkpoint on it at 08:00; she visited the paediatrics department of the provincial
+hospital on 21/11; she lives at "Tổ 3, số 12 đường Lê Lợi" in Tam Đường town.
+"""
+
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from checkpoints.models import Passage
+from declarations.models import Declaration
+from tests.conftest import LAI_CHAU_CITY, QUYET_THANG
+from tracing.models import Contact, FollowUp
+from tracing.proposals import address_key, contacts_found, reason_text
+from tracing.services import (
+    case_confirm,
+    contact_decide,
+    contacts_decide_all,
+    contacts_propose,
+    contacts_propose_onward,
+)
+
+HANOI_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
+DAY1, DAY2, DAY3 = date(2026, 11, 20), date(2026, 11, 21), date(2026, 11, 22)
+BUS, OTHER_BUS = "25B-012.34", "25B-555.66"
+HOME = "Tổ 3, số 12 đường Lê Lợi"
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=HANOI_TIME)
+
+
+@pytest.fixture
+def people(make_declaration):
+    """Make a person with one declaration; ``visit_on`` moves a facility visit to a day."""
+
+    def person(name, *, visit_on=None, **changes):
+        declaration = make_declaration(full_name=name, **changes)
+        if visit_on is not None:  # declarations are immutable; only a test moves one in time
+            Declaration.objects.filter(pk=declaration.pk).update(submitted_at=visit_on)
+        return declaration.person
+
+    return person
+
+
+def passage(person, checkpoint, when, plate=BUS):
+    return Passage.objects.create(
+        person=person,
+        checkpoint=checkpoint,
+        at=when,
+        direction="in",
+        vehicle_plate=plate,
+        outcome="allowed",
+    )
+
+
+def ride(people, name, day, plate=BUS):
+    return people(name, transport="coach", vehicle_plate=plate, travel_date=day)
+
+
+@pytest.fixture
+def scenario(people, make_declaration, checkpoint, other_checkpoint, facility, health_worker):
+    s = SimpleNamespace()
+    s.case_person = ride(people, "Lò Thị Ca", DAY1)
+    make_declaration(  # her visit to the hospital, declared with its QR, at home at HOME
+        person=s.case_person,
+        full_name="Lò Thị Ca",
+        residence_address=HOME,
+        point=facility.point,
+        visit_role="relative",
+        department="Khoa Nhi",
+    )
+    Declaration.objects.filter(person=s.case_person, point=facility.point).update(
+        submitted_at=at(DAY2, 9)
+    )
+    passage(s.case_person, checkpoint, at(DAY1, 8))
+
+    # The coach: 40 passengers with her on day 1, some the next day, some the day after.
+    s.day1 = [ride(people, f"Hành Khách {n:02}", DAY1) for n in range(40)]
+    s.day2 = [ride(people, f"Ngày Hai {n}", DAY2) for n in range(3)]
+    s.day3 = [ride(people, f"Ngày Ba {n}", DAY3) for n in range(3)]
+    s.other_bus = ride(people, "Xe Khác", DAY1, plate=OTHER_BUS)
+
+    # The checkpoint: the same plate at A within 30 minutes, 45 minutes later, at B.
+    s.crossed_with = people("Qua Chốt Cùng")
+    passage(s.crossed_with, checkpoint, at(DAY1, 8, 20))
+    s.crossed_later = people("Qua Chốt Sau")
+    passage(s.crossed_later, checkpoint, at(DAY1, 8, 45))
+    s.crossed_elsewhere = people("Qua Chốt Khác")
+    passage(s.crossed_elsewhere, other_checkpoint, at(DAY1, 8, 10))
+    s.crossed_other_plate = people("Xe Máy")
+    passage(s.crossed_other_plate, checkpoint, at(DAY1, 8, 5), plate="24B1-234.56")
+    passage(s.day1[0], checkpoint, at(DAY1, 8, 1))  # a passenger, counted once, two reasons
+
+    # The hospital: the same department the same day; another department; another day.
+    visit = {"point": facility.point, "visit_role": "patient"}
+    s.same_ward = people("Cùng Khoa", visit_on=at(DAY2, 15), department="Khoa Nhi", **visit)
+    s.other_ward = people("Khoa Khác", visit_on=at(DAY2, 10), department="Khoa Khám bệnh", **visit)
+    s.other_day = people("Hôm Khác", visit_on=at(DAY3, 9), department="Khoa Nhi", **visit)
+
+    # The household: the same address, cased and spaced otherwise; the same in another commune.
+    s.housemate = people("Cùng Nhà", residence_address="  tổ 3,  SỐ 12 ĐƯỜNG  lê lợi ")
+    s.neighbour = people("Hàng Xóm", residence_address="Tổ 3, số 14 đường Lê Lợi")
+    s.same_address_elsewhere = people(
+        "Nơi Khác",
+        residence_address=HOME,
+        residence_district=LAI_CHAU_CITY,
+        residence_commune=QUYET_THANG,
+    )
+    s.case = case_confirm(
+        person=s.case_person,
+        confirmed_on=DAY3,
+        how_confirmed="RT-PCR",
+        isolated_at="",
+        user=health_worker,
+    )
+    return s
+
+
+def proposed(case, **filters) -> dict:
+    contacts = Contact.objects.filter(case=case, **filters).select_related("person")
+    return {contact.person: contact for contact in contacts}
+
+
+def test_the_proposals_are_exactly_the_people_who_shared_a_bus_a_checkpoint_a_ward_or_a_home(
+    scenario,
+):
+    s = scenario
+
+    count = contacts_propose(case=s.case)
+
+    found = proposed(s.case)
+    expected = {*s.day1, *s.day2, s.crossed_with, s.same_ward, s.housemate}
+    assert set(found) == expected
+    assert count == len(expected) == 46
+    assert {(c.level, c.status, c.source, c.via_id) for c in found.values()} == {
+        ("F1", "proposed", "search", None)
+    }
+
+
+def test_each_proposal_says_why_with_a_code_and_its_detail(scenario):
+    s = scenario
+
+    contacts_propose(case=s.case)
+
+    found = proposed(s.case)
+    assert found[s.day1[5]].reasons == [{"rule": "vehicle", "plate": BUS, "day": "2026-11-20"}]
+    assert found[s.day2[0]].reasons == [{"rule": "vehicle", "plate": BUS, "day": "2026-11-21"}]
+    assert found[s.crossed_with].reasons == [
+        {
+            "rule": "checkpoint",
+            "checkpoint": "Chốt Km 15 QL4D",
+            "plate": BUS,
+            "at": "2026-11-20T08:20+07:00",
+            "minutes": 20,
+        }
+    ]
+    assert found[s.same_ward].reasons == [
+        {
+            "rule": "facility",
+            "facility": "Bệnh viện Đa khoa tỉnh Lai Châu",
+            "department": "Khoa Nhi",
+            "day": "2026-11-21",
+        }
+    ]
+    assert found[s.housemate].reasons == [
+        {"rule": "household", "address": HOME, "commune": "Thị trấn Tam Đường"}
+    ]
+
+
+def test_a_person_found_by_several_rules_is_proposed_once_with_every_reason(scenario):
+    s = scenario
+
+    contacts_propose(case=s.case)
+
+    [contact] = Contact.objects.filter(case=s.case, person=s.day1[0])
+    assert [reason["rule"] for reason in contact.reasons] == ["vehicle", "checkpoint"]
+
+
+def test_proposing_twice_adds_nobody(scenario):
+    first = contacts_propose(case=scenario.case)
+
+    second = contacts_propose(case=scenario.case)
+
+    assert (first, second) == (46, 0)
+    assert Contact.objects.filter(case=scenario.case).count() == 46
+
+
+def test_a_dismissed_or_confirmed_contact_is_not_proposed_again(scenario, health_worker):
+    s = scenario
+    contacts_propose(case=s.case)
+    dismissed = Contact.objects.get(case=s.case, person=s.housemate)
+    contact_decide(contact=dismissed, status="dismissed", user=health_worker)
+    contacts_decide_all(case=s.case, status="confirmed", user=health_worker)
+
+    assert contacts_propose(case=s.case) == 0
+
+    dismissed.refresh_from_db()
+    assert dismissed.status == "dismissed"
+
+
+def test_the_search_reads_a_fixed_number_of_queries_however_many_were_near(
+    scenario, django_assert_num_queries
+):
+    # Three to read the case's journeys, passages and home; one per rule.
+    with django_assert_num_queries(7):
+        found = contacts_found([scenario.case_person.pk])
+
+    assert len(found) == 46
+
+
+def test_confirming_all_gives_every_contact_a_follow_up(scenario, health_worker):
+    s = scenario
+    contacts_propose(case=s.case)
+
+    confirmed = contacts_decide_all(case=s.case, status="confirmed", user=health_worker)
+
+    assert confirmed == 46
+    assert set(proposed(s.case, status="confirmed")) == set(proposed(s.case))
+    followed = FollowUp.objects.filter(person__in=list(proposed(s.case)))
+    assert followed.count() == 46
+    assert set(followed.values_list("reason", flat=True)) == {f"F1 {s.case_person}"}
+
+
+def test_dismissing_all_opens_no_follow_up(scenario, health_worker):
+    s = scenario
+    contacts_propose(case=s.case)
+
+    contacts_decide_all(case=s.case, status="dismissed", user=health_worker)
+
+    assert set(proposed(s.case, status="dismissed")) == set(proposed(s.case))
+    assert not FollowUp.objects.filter(person=s.housemate).exists()
+
+
+def test_f2_are_proposed_from_confirmed_f1s_only(scenario, people, other_checkpoint, health_worker):
+    s = scenario
+    contacts_propose(case=s.case)
+    confirmed_f1 = Contact.objects.get(case=s.case, person=s.day2[0])  # travelled on day 2
+    contact_decide(contact=confirmed_f1, status="confirmed", user=health_worker)
+    dismissed_f1 = Contact.objects.get(case=s.case, person=s.housemate)
+    contact_decide(contact=dismissed_f1, status="dismissed", user=health_worker)
+    # Someone near the dismissed F1 only, and someone near an F1 still only proposed.
+    near_dismissed, near_proposed = people("Gần Người Bị Loại"), people("Gần Người Đề Xuất")
+    for f1, near, plate in [
+        (s.housemate, near_dismissed, "29B-111.11"),
+        (s.crossed_with, near_proposed, "29B-222.22"),
+    ]:
+        passage(f1, other_checkpoint, at(DAY2, 18), plate=plate)
+        passage(near, other_checkpoint, at(DAY2, 18, 5), plate=plate)
+
+    count = contacts_propose_onward(case=s.case)
+
+    f2s = proposed(s.case, level="F2")
+    # From the day-2 passenger: the day-3 passengers (a day apart); everyone else on the coach
+    # is already a contact of the case.
+    assert set(f2s) == set(s.day3)
+    assert count == 3
+    assert {c.via for c in f2s.values()} == {confirmed_f1}
+    assert f2s[s.day3[0]].reasons == [
+        {"rule": "vehicle", "plate": BUS, "day": "2026-11-22", "via": confirmed_f1.pk}
+    ]
+    assert contacts_propose_onward(case=s.case) == 0
+
+
+def test_f2_found_near_several_f1s_is_proposed_once_with_each_reason(
+    scenario, people, health_worker
+):
+    s = scenario
+    contacts_propose(case=s.case)
+    contacts_decide_all(case=s.case, status="confirmed", user=health_worker)
+    first = Contact.objects.get(case=s.case, person=s.day2[0])
+    second = Contact.objects.get(case=s.case, person=s.day2[1])
+
+    contacts_propose_onward(case=s.case)
+
+    contact = Contact.objects.get(case=s.case, person=s.day3[0])
+    assert contact.via == first
+    vias = [reason["via"] for reason in contact.reasons]
+    assert first.pk in vias
+    assert second.pk in vias
+    assert len(vias) == 3  # the three day-2 passengers
+
+
+def test_a_reason_reads_in_words():
+    assert (
+        reason_text({"rule": "vehicle", "plate": BUS, "day": "2026-11-20"})
+        == "Travelled in the same vehicle 25B-012.34 on 20/11/2026"
+    )
+    checkpoint = {
+        "rule": "checkpoint",
+        "checkpoint": "Chốt Km 15",
+        "plate": BUS,
+        "at": "2026-11-20T08:20+07:00",
+        "minutes": 20,
+    }
+    assert reason_text(checkpoint) == (
+        "Crossed Chốt Km 15 in the same vehicle 25B-012.34 at 08:20 20/11/2026, 20 minutes apart"
+    )
+    ward = {"rule": "facility", "facility": "BV", "department": "Khoa Nhi", "day": "2026-11-21"}
+    assert reason_text(ward) == "Visited Khoa Nhi at BV the same day, 21/11/2026"
+    home = {"rule": "household", "address": HOME, "commune": "Thị trấn Tam Đường"}
+    assert reason_text(home) == f"Lives at the same address: {HOME}, Thị trấn Tam Đường"
+
+
+def test_an_address_key_ignores_case_and_spaces_but_not_the_house_number():
+    assert address_key("  tổ 3,  SỐ 12 ĐƯỜNG  lê lợi ") == address_key(HOME)
+    assert address_key("Tổ 3, số 14 đường Lê Lợi") != address_key(HOME)
+
+
+def test_a_case_who_never_travelled_has_no_proposal(people, health_worker):
+    person = people("Ở Nhà")
+    case = case_confirm(
+        person=person,
+        confirmed_on=DAY1,
+        how_confirmed="RT-PCR",
+        isolated_at="",
+        user=health_worker,
+    )
+
+    assert contacts_propose(case=case) == 0
+    assert contacts_found([]) == {}
+
+
+def test_the_window_of_a_checkpoint_is_thirty_minutes_either_side(
+    people, checkpoint, health_worker
+):
+    case_person = people("Ca Bệnh")
+    passage(case_person, checkpoint, at(DAY1, 8))
+    before = people("Trước")
+    passage(before, checkpoint, at(DAY1, 8) - timedelta(minutes=30))
+    too_early = people("Sớm Quá")
+    passage(too_early, checkpoint, at(DAY1, 7, 29))
+
+    found = contacts_found([case_person.pk])
+
+    assert set(found) == {before.pk}
+
+
+def test_a_hamlet_or_a_crowded_address_is_not_a_household(people, health_worker):
+    def case_of(person):
+        return case_confirm(
+            person=person,
+            confirmed_on=DAY1,
+            how_confirmed="RT-PCR",
+            isolated_at="",
+            user=health_worker,
+        )
+
+    hamlet = [people(f"Bản {n}", residence_address="Bản Nà Khuồng") for n in range(3)]
+    assert contacts_propose(case=case_of(hamlet[0])) == 0
+    block = [people(f"Tổ {n}", residence_address="Số 5 Tổ 5") for n in range(14)]
+    assert contacts_propose(case=case_of(block[0])) == 0
+    home = [people(f"Nhà {n}", residence_address="12 Trần Phú") for n in range(3)]
+    assert contacts_propose(case=case_of(home[0])) == 2

@@ -1,0 +1,197 @@
+"""Who sees whom on the risk pages: health staff by district, facility or the whole province;
+404 outside their scope, 403 for roles without the health pages."""
+
+import pytest
+
+from tests.conftest import LAI_CHAU_CITY, QUYET_THANG
+from tracing.access import can_manage_zones, people_in_scope
+
+LOGIN = "login"
+PERSONAS = [
+    "anonymous",
+    "officer",
+    "health_worker",
+    "other_health_worker",
+    "provincial_health_worker",
+    "facility_worker",
+    "operator",
+    "transport_officer",
+    "leader",
+    "administrator",
+    "outsider",
+]
+NO_HEALTH_PAGES = {
+    "officer": 403,
+    "operator": 403,
+    "transport_officer": 403,
+    "leader": 403,
+    "outsider": 403,
+    "anonymous": LOGIN,
+}
+# address -> {persona: expected status}; the at-risk person lives in Tam Đường.
+EXPECTED = {
+    ("get", "/y-te/"): {
+        **NO_HEALTH_PAGES,
+        "health_worker": 200,
+        "other_health_worker": 200,
+        "provincial_health_worker": 200,
+        "facility_worker": 200,
+        "administrator": 200,
+    },
+    ("get", "/y-te/theo-doi/{code}/"): {
+        **NO_HEALTH_PAGES,
+        "health_worker": 200,
+        "other_health_worker": 404,
+        "provincial_health_worker": 200,
+        "facility_worker": 404,
+        "administrator": 200,
+    },
+    ("post", "/y-te/theo-doi/{code}/cap-nhat/"): {
+        **NO_HEALTH_PAGES,
+        "health_worker": 302,
+        "other_health_worker": 404,
+        "provincial_health_worker": 302,
+        "facility_worker": 404,
+        "administrator": 302,
+    },
+    ("get", "/y-te/theo-doi/ZZZZ-ZZZZ/"): {
+        **NO_HEALTH_PAGES,
+        "health_worker": 404,
+        "provincial_health_worker": 404,
+        "administrator": 404,
+    },
+    ("get", "/y-te/vung-dich/"): {
+        **NO_HEALTH_PAGES,
+        "health_worker": 403,
+        "other_health_worker": 403,
+        "facility_worker": 403,
+        "provincial_health_worker": 200,
+        "administrator": 200,
+    },
+    ("post", "/y-te/vung-dich/{zone}/ket-thuc/"): {
+        **NO_HEALTH_PAGES,
+        "health_worker": 403,
+        "provincial_health_worker": 302,
+        "administrator": 302,
+    },
+}
+CASES = [
+    (method, address, persona, expected)
+    for (method, address), answers in EXPECTED.items()
+    for persona, expected in answers.items()
+]
+
+
+@pytest.fixture
+def at_risk(make_declaration):
+    return make_declaration(symptoms=("fever",)).person
+
+
+@pytest.fixture
+def zone(places, today):
+    from declarations.models import EpidemicZone
+
+    return EpidemicZone.objects.create(place_code="001", place_name="Quận Ba Đình", starts_on=today)
+
+
+@pytest.mark.parametrize(("method", "address", "persona", "expected"), CASES)
+def test_each_persona_gets_the_answer_of_its_role_and_scope(
+    client, request, at_risk, zone, method, address, persona, expected
+):
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    url = address.format(code=at_risk.lookup_code, zone=zone.pk)
+    data = {"note": "Đã gọi điện"} if method == "post" else None
+    response = getattr(client, method)(url, data)
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/dang-nhap/")
+    else:
+        assert response.status_code == expected
+
+
+@pytest.fixture
+def elsewhere(make_declaration):
+    """Someone of Thành phố Lai Châu who stayed there: outside Tam Đường's scope."""
+    return make_declaration(
+        full_name="Đèo Thị Xa",
+        residence_district=LAI_CHAU_CITY,
+        residence_commune=QUYET_THANG,
+        to_district=LAI_CHAU_CITY,
+        to_commune=QUYET_THANG,
+        symptoms=("cough",),
+    ).person
+
+
+def test_district_staff_see_their_residents_and_travellers_to_their_district(
+    health_worker, at_risk, elsewhere, make_declaration
+):
+    visitor = make_declaration(
+        full_name="Khách Đến Tam Đường",
+        residence_district=LAI_CHAU_CITY,
+        residence_commune=QUYET_THANG,
+    ).person
+    assert set(people_in_scope(health_worker)) == {at_risk, visitor}
+
+
+def test_district_staff_do_not_find_another_districts_people_on_the_list(
+    client, health_worker, other_health_worker, at_risk, elsewhere
+):
+    client.force_login(health_worker)
+    listed = [row.person for row in client.get("/y-te/").context["rows"]]
+    assert listed == [at_risk]
+    client.force_login(other_health_worker)
+    listed = [row.person for row in client.get("/y-te/").context["rows"]]
+    assert listed == [elsewhere]
+
+
+def test_district_staff_get_404_for_another_districts_follow_up(client, health_worker, elsewhere):
+    from accounts.models import AuditEntry
+
+    client.force_login(health_worker)
+    assert client.get(f"/y-te/theo-doi/{elsewhere.lookup_code}/").status_code == 404
+    assert not AuditEntry.objects.filter(person=elsewhere).exists()
+
+
+def test_facility_staff_see_the_people_who_declared_through_their_facility(
+    facility_worker, facility, at_risk, make_declaration
+):
+    visitor = make_declaration(full_name="Bệnh Nhân", point=facility.point).person
+    assert list(people_in_scope(facility_worker)) == [visitor]
+
+
+def test_province_wide_staff_and_administrators_see_everyone_and_others_nobody(
+    provincial_health_worker, administrator, officer, outsider, at_risk, elsewhere
+):
+    assert set(people_in_scope(provincial_health_worker)) == {at_risk, elsewhere}
+    assert set(people_in_scope(administrator)) == {at_risk, elsewhere}
+    assert not people_in_scope(officer).exists()
+    assert not people_in_scope(outsider).exists()
+
+
+def test_health_staff_without_a_district_or_facility_see_nobody(places, at_risk):
+    from tests.conftest import make_staff
+
+    unscoped = make_staff("unscoped", "health_staff")
+    assert not people_in_scope(unscoped).exists()
+
+
+def test_the_scope_is_one_query_on_the_people(
+    health_worker, facility, at_risk, django_assert_num_queries
+):
+    from accounts.models import StaffProfile
+
+    StaffProfile.objects.filter(user=health_worker).update(facility=facility)
+    people_in_scope(health_worker)  # reads the roles and profile once per request
+    with django_assert_num_queries(1):
+        assert list(people_in_scope(health_worker)) == [at_risk]
+
+
+def test_only_province_wide_staff_and_administrators_manage_zones(
+    provincial_health_worker, administrator, health_worker, facility_worker, officer
+):
+    assert can_manage_zones(provincial_health_worker)
+    assert can_manage_zones(administrator)
+    assert not can_manage_zones(health_worker)
+    assert not can_manage_zones(facility_worker)
+    assert not can_manage_zones(officer)

@@ -1,0 +1,112 @@
+"""The risk list in Excel: the same filters as the page, every row, safe cells, audited."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from accounts.models import AuditAction, AuditEntry
+from tests.conftest import LAI_CHAU_CITY, QUYET_THANG
+
+
+@pytest.fixture
+def staff(client, provincial_health_worker, settings):
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(provincial_health_worker)
+    return client
+
+
+def read_rows(response) -> list[list]:
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_the_export_has_a_row_per_person_at_risk_with_the_lists_columns(
+    staff, make_declaration, monkeypatch
+):
+    monkeypatch.setattr("tracing.risk_views.RESULTS_PER_PAGE", 1)
+    fever = make_declaration(symptoms=("fever",)).person
+    make_declaration(full_name="Ho", symptoms=("cough",), phone="0912345678")
+    make_declaration(full_name="Khoẻ")
+
+    response = staff.get("/y-te/", {"format": "xlsx"})
+
+    assert response["Content-Disposition"].startswith('attachment; filename="nguy-co-')
+    header, *rows = read_rows(response)
+    assert header == [
+        "Lookup code",
+        "Full name",
+        "Year of birth",
+        "Phone",
+        "District of residence",
+        "Risk",
+        "Follow-up",
+        "Assigned to",
+        "Last update",
+        "Overdue",
+    ]
+    assert [row[1] for row in rows] == ["Ho", "Lò Văn Minh"]  # all of them, not one page
+    assert rows[1][:8] == [
+        fever.display_code,
+        "Lò Văn Minh",
+        1990,
+        "0987654321",
+        "Huyện Tam Đường",
+        "High risk",
+        "New",
+        None,
+    ]
+
+
+def test_the_export_keeps_the_filters(staff, make_declaration):
+    make_declaration(symptoms=("fever",))
+    make_declaration(
+        full_name="Thành Phố",
+        residence_district=LAI_CHAU_CITY,
+        residence_commune=QUYET_THANG,
+        symptoms=("fever",),
+    )
+    _header, *rows = read_rows(staff.get("/y-te/", {"huyen": LAI_CHAU_CITY, "format": "xlsx"}))
+    assert [row[1] for row in rows] == ["Thành Phố"]
+
+
+def test_district_staff_export_only_their_district(client, health_worker, make_declaration):
+    make_declaration(symptoms=("fever",))
+    make_declaration(
+        full_name="Thành Phố",
+        residence_district=LAI_CHAU_CITY,
+        residence_commune=QUYET_THANG,
+        to_district=LAI_CHAU_CITY,
+        to_commune=QUYET_THANG,
+        symptoms=("fever",),
+    )
+    client.force_login(health_worker)
+    _header, *rows = read_rows(client.get("/y-te/", {"format": "xlsx"}))
+    assert [row[1] for row in rows] == ["Lò Văn Minh"]
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example","Bấm")', "+84 Ba", "@SUM(A1)"])
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(staff, make_declaration, name):
+    make_declaration(full_name=name, symptoms=("fever",))
+    _header, row = read_rows(staff.get("/y-te/", {"format": "xlsx"}))
+    assert row[1] == "'" + name
+
+
+def test_the_export_is_audited_with_its_filters(staff, make_declaration, provincial_health_worker):
+    make_declaration(symptoms=("fever",))
+    staff.get("/y-te/", {"muc": "high", "format": "xlsx"})
+    entry = AuditEntry.objects.get()
+    assert (entry.user, entry.action) == (provincial_health_worker, AuditAction.EXPORT)
+    assert entry.detail == "risk list muc=high"
+
+
+def test_an_export_with_a_wrong_filter_exports_nothing(staff, make_declaration):
+    make_declaration(symptoms=("fever",))
+    response = staff.get("/y-te/", {"huyen": "001", "format": "xlsx"})
+    assert response["Content-Type"].startswith("text/html")
+    assert not AuditEntry.objects.exists()
+
+
+def test_roles_without_the_risk_list_cannot_export(client, officer):
+    client.force_login(officer)
+    assert client.get("/y-te/", {"format": "xlsx"}).status_code == 403

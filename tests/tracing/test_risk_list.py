@@ -1,0 +1,233 @@
+"""The list of people at risk: newest first, each filter narrows it, overdue people stand out,
+every viewing is audited, and the page costs the same queries however many rows."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import AuditAction, AuditEntry
+from declarations.models import EpidemicZone, Person
+from declarations.services import risk_flag_add, zones_changed
+from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG
+from tracing.models import FollowUp, FollowUpStatus
+from tracing.services import follow_up_update
+
+
+@pytest.fixture
+def staff(client, provincial_health_worker):
+    client.force_login(provincial_health_worker)
+    return client
+
+
+@pytest.fixture
+def crowd(make_declaration, vehicle, checkpoint, today):
+    """Four people at risk, each for a different reason, and one without risk.
+
+    ``fever`` came by coach, ``exposed`` through a checkpoint's QR (and, like bulk-loaded
+    people, has no follow-up), ``from_zone`` came from an epidemic zone, ``flagged`` was
+    flagged by an officer."""
+    EpidemicZone.objects.create(place_code="001", place_name="Quận Ba Đình", starts_on=today)
+    zones_changed()
+    fever = make_declaration(
+        full_name="Sốt",
+        symptoms=("fever",),
+        point=vehicle.point,
+        from_province="12",
+        from_district=LAI_CHAU_CITY,
+    )
+    exposed = make_declaration(
+        full_name="Tiếp Xúc",
+        residence_district=LAI_CHAU_CITY,
+        residence_commune=QUYET_THANG,
+        exposures=("suspected_case",),
+        from_province="12",
+        from_district=LAI_CHAU_CITY,
+        point=checkpoint.point,
+    )
+    FollowUp.objects.filter(person=exposed.person).delete()
+    from_zone = make_declaration(full_name="Về Từ Vùng Dịch", residence_commune="03394")
+    flagged = make_declaration(
+        full_name="Cờ Đỏ", residence_commune="03400", from_province="12", from_district="105"
+    )
+    risk_flag_add(person=flagged.person, level="medium", reason="Sốt 38", place="", user=None)
+    make_declaration(full_name="Khoẻ", from_province="12", from_district="105")
+    people = {
+        "fever": fever.person,
+        "exposed": exposed.person,
+        "from_zone": from_zone.person,
+        "flagged": flagged.person,
+    }
+    # Newest first: fever, exposed, from_zone, flagged, one hour apart.
+    now = timezone.now()
+    for hours, person in enumerate(people.values()):
+        Person.objects.filter(pk=person.pk).update(updated_at=now - timedelta(hours=hours))
+    return people
+
+
+def listed(response) -> list[str]:
+    return [row.person.full_name for row in response.context["rows"]]
+
+
+def test_the_list_shows_people_at_risk_newest_first(staff, crowd):
+    assert listed(staff.get("/y-te/")) == ["Sốt", "Tiếp Xúc", "Về Từ Vùng Dịch", "Cờ Đỏ"]
+
+
+def test_a_row_has_the_code_link_identity_risk_and_follow_up(staff, crowd, health_worker, settings):
+    settings.LANGUAGE_CODE = "en"
+    fever = crowd["fever"]
+    follow_up_update(
+        follow_up=fever.follow_up, user=None, status="contacted", assignee=health_worker
+    )
+    html = staff.get("/y-te/").content.decode()
+    assert f'href="{fever.staff_path}">{fever.display_code}</a>' in html
+    assert f'href="/y-te/theo-doi/{fever.lookup_code}/">Sốt</a>' in html
+    assert "<td>1990</td><td>0987654321</td><td>Huyện Tam Đường</td>" in html
+    assert '<span class="badge risk-high">' in html
+    assert "<td>Contacted</td>" in html
+    assert "<td>health</td>" in html
+
+
+def test_someone_at_risk_without_a_follow_up_counts_as_new(staff, crowd):
+    rows = {row.person.full_name: row for row in staff.get("/y-te/").context["rows"]}
+    assert rows["Tiếp Xúc"].follow_up is None
+    assert rows["Tiếp Xúc"].status == FollowUpStatus.NEW.label
+    assert rows["Tiếp Xúc"].last_update == Person.objects.get(full_name="Tiếp Xúc").updated_at
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"huyen": LAI_CHAU_CITY}, {"Tiếp Xúc"}),
+        ({"huyen": TAM_DUONG}, {"Sốt", "Về Từ Vùng Dịch", "Cờ Đỏ"}),
+        ({"xa": "03394"}, {"Về Từ Vùng Dịch"}),
+        ({"huyen": TAM_DUONG, "xa": "03400"}, {"Cờ Đỏ"}),
+        ({"muc": "high"}, {"Sốt"}),
+        ({"muc": "medium"}, {"Tiếp Xúc", "Về Từ Vùng Dịch", "Cờ Đỏ"}),
+        ({"ly_do": "symptom"}, {"Sốt"}),
+        ({"ly_do": "exposure"}, {"Tiếp Xúc"}),
+        ({"ly_do": "zone"}, {"Về Từ Vùng Dịch"}),
+        ({"ly_do": "manual"}, {"Cờ Đỏ"}),
+        ({"diem": "vehicle"}, {"Sốt"}),
+        ({"diem": "checkpoint"}, {"Tiếp Xúc"}),
+        ({"diem": "facility"}, set()),
+        ({"trang_thai": "contacted"}, {"Sốt"}),
+        ({"trang_thai": "new"}, {"Tiếp Xúc", "Về Từ Vùng Dịch", "Cờ Đỏ"}),
+        ({"muc": "medium", "huyen": TAM_DUONG, "ly_do": "zone"}, {"Về Từ Vùng Dịch"}),
+    ],
+)
+def test_each_filter_narrows_the_list(staff, crowd, query, expected):
+    follow_up_update(follow_up=crowd["fever"].follow_up, user=None, status="contacted")
+    assert set(listed(staff.get("/y-te/", query))) == expected
+
+
+def test_the_date_range_is_of_the_last_update(staff, crowd, today):
+    three_days_ago = timezone.now() - timedelta(days=3)
+    Person.objects.filter(pk=crowd["flagged"].pk).update(updated_at=three_days_ago)
+    day = timezone.localtime(three_days_ago).date()
+    assert listed(staff.get("/y-te/", {"tu_ngay": day, "den_ngay": day})) == ["Cờ Đỏ"]
+    assert "Cờ Đỏ" not in listed(staff.get("/y-te/", {"tu_ngay": today}))
+    assert listed(staff.get("/y-te/", {"den_ngay": day - timedelta(1)})) == []
+
+
+def test_the_reason_is_that_of_the_latest_declaration(staff, crowd, make_declaration):
+    make_declaration(person=crowd["fever"], full_name="Sốt", exposures=("confirmed_case",))
+    assert "Sốt" not in listed(staff.get("/y-te/", {"ly_do": "symptom"}))
+    assert "Sốt" in listed(staff.get("/y-te/", {"ly_do": "exposure"}))
+
+
+def test_a_cleared_flag_no_longer_counts_as_a_staff_reason(staff, crowd):
+    crowd["flagged"].risk_flags.update(cleared_at=timezone.now())
+    assert listed(staff.get("/y-te/", {"ly_do": "manual"})) == []
+
+
+def later(client, user, time_machine, **delta):
+    """The time ``delta`` later, logged in again (a staff session lasts an hour)."""
+    time_machine.move_to(timezone.now() + timedelta(**delta), tick=False)
+    client.force_login(user)
+
+
+def test_people_not_followed_up_for_24_hours_are_overdue(
+    staff, crowd, time_machine, provincial_health_worker, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    later(staff, provincial_health_worker, time_machine, hours=22)
+    assert listed(staff.get("/y-te/", {"qua_han": "on"})) == []
+    assert "OVERDUE" not in staff.get("/y-te/").content.decode()
+    follow_up_update(follow_up=crowd["fever"].follow_up, user=None, note="Đã gọi")
+
+    later(staff, provincial_health_worker, time_machine, hours=2)
+    response = staff.get("/y-te/", {"qua_han": "on"})
+
+    # The flagged person and the one without a follow-up have waited longest; the fever one
+    # was called an hour ago.
+    assert listed(response) == ["Tiếp Xúc", "Về Từ Vùng Dịch", "Cờ Đỏ"]
+    assert response.content.decode().count("OVERDUE") == 3
+    assert [row.overdue for row in staff.get("/y-te/").context["rows"]] == [
+        False,
+        True,
+        True,
+        True,
+    ]
+
+
+def test_a_cleared_follow_up_is_never_overdue(staff, crowd, time_machine, provincial_health_worker):
+    follow_up_update(follow_up=crowd["flagged"].follow_up, user=None, status="cleared")
+    later(staff, provincial_health_worker, time_machine, days=2)
+    assert "Cờ Đỏ" not in listed(staff.get("/y-te/", {"qua_han": "on"}))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"huyen": "001"}, {"huyen": TAM_DUONG, "xa": QUYET_THANG}, {"xa": "00001"}, {"muc": "none"}],
+)
+def test_a_filter_outside_the_choices_is_refused_and_lists_nobody(staff, crowd, query):
+    response = staff.get("/y-te/", query)
+    assert response.context["form"].errors
+    assert "rows" not in response.context
+    assert not AuditEntry.objects.exists()
+
+
+def test_an_end_date_before_the_start_is_refused(staff, crowd, today):
+    response = staff.get("/y-te/", {"tu_ngay": today, "den_ngay": today - timedelta(1)})
+    assert "den_ngay" in response.context["form"].errors
+
+
+def test_the_communes_offered_are_those_of_the_district_chosen(staff, crowd):
+    form = staff.get("/y-te/", {"huyen": LAI_CHAU_CITY}).context["form"]
+    codes = [code for code, _name in form.fields["xa"].choices if code]
+    assert QUYET_THANG in codes
+    assert "03390" not in codes
+
+
+def test_pages_follow_each_other_without_counting_and_keep_the_filters(staff, crowd, monkeypatch):
+    monkeypatch.setattr("tracing.risk_views.RESULTS_PER_PAGE", 2)
+    first = staff.get("/y-te/", {"muc": "medium"})
+    second = staff.get("/y-te/", {"muc": "medium", "page": 2})
+    assert listed(first) == ["Tiếp Xúc", "Về Từ Vùng Dịch"]
+    assert first.context["has_next"]
+    assert 'href="?muc=medium&amp;page=2"' in first.content.decode()
+    assert listed(second) == ["Cờ Đỏ"]
+    assert not second.context["has_next"]
+
+
+def test_viewing_the_list_is_audited_with_its_filters(staff, crowd, provincial_health_worker):
+    staff.get("/y-te/", {"muc": "high", "huyen": TAM_DUONG, "ly_do": ""})
+    entry = AuditEntry.objects.get()
+    assert (entry.user, entry.action) == (provincial_health_worker, AuditAction.SEARCH)
+    assert entry.detail == f"risk list huyen={TAM_DUONG}&muc=high"
+
+
+def test_the_list_costs_the_same_queries_however_many_rows(
+    staff, crowd, make_declaration, health_worker, django_assert_max_num_queries
+):
+    query = {"ly_do": "symptom", "diem": "vehicle", "trang_thai": "new", "qua_han": ""}
+    staff.get("/y-te/", query)  # warm the per-process caches (places, permissions)
+    with django_assert_max_num_queries(10) as few:
+        staff.get("/y-te/", query)
+    for number in range(30):
+        person = make_declaration(full_name=f"Người {number}", symptoms=("cough",)).person
+        follow_up_update(follow_up=person.follow_up, user=None, assignee=health_worker)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = staff.get("/y-te/")
+    assert len(response.context["rows"]) == 34

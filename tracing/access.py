@@ -1,0 +1,81 @@
+"""Whom health staff may see and what they may manage. Outside their scope: 404, never a hint.
+
+The scope is the one ``accounts.access.may_see_person`` decides for one person, written as a
+query for lists: province-wide health staff and administrators see everyone; district health
+staff the people who live in their district or declared a journey to it; facility health staff
+the people who declared through their facility's point. Other roles see nobody here.
+"""
+
+from functools import reduce, wraps
+from operator import or_
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from accounts.access import profile_of
+from accounts.roles import Role, has_role
+from declarations import codes
+from declarations.models import Declaration, Person
+
+
+def people_in_scope(user) -> QuerySet[Person]:
+    """The people a user may see in the health pages, as one query (no rows are read here)."""
+    people = Person.objects.all()
+    if has_role(user, Role.ADMINISTRATOR):
+        return people
+    profile = profile_of(user) if has_role(user, Role.HEALTH_STAFF) else None
+    if profile is None:
+        return people.none()
+    if profile.province_wide:
+        return people
+    conditions = []
+    if profile.district_id is not None:
+        conditions.append(Q(residence_district_id=profile.district_id))
+        conditions.append(_declared(to_district_id=profile.district_id))
+    if profile.facility_id is not None and profile.facility.point_id is not None:
+        conditions.append(_declared(point_id=profile.facility.point_id))
+    if not conditions:
+        return people.none()
+    return people.filter(reduce(or_, conditions))
+
+
+def _declared(**where) -> Exists:
+    return Exists(Declaration.objects.filter(person=OuterRef("pk"), **where))
+
+
+def person_for_health_staff(request, code: str) -> Person:
+    """The person with this lookup code (typed in any form, or merged away), if in the user's
+    scope; 404 otherwise, whether the code is unknown or the person lives elsewhere."""
+    parsed = codes.parse_code(code)
+    if parsed is None:
+        raise Http404
+    person = (
+        people_in_scope(request.user)
+        .select_related("residence_province", "residence_district", "residence_commune")
+        .by_code(parsed)
+    )
+    if person is None:
+        raise Http404
+    return person
+
+
+def can_manage_zones(user) -> bool:
+    """Epidemic zones concern the whole province: province-wide health staff and
+    administrators declare and end them."""
+    if has_role(user, Role.ADMINISTRATOR):
+        return True
+    profile = profile_of(user) if has_role(user, Role.HEALTH_STAFF) else None
+    return profile is not None and profile.province_wide
+
+
+def zone_manager_required(view):
+    """403 for anyone who may not manage epidemic zones (after ``login_required``)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not can_manage_zones(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,301 @@
+"""Confirmed cases (F0), their proposed and confirmed contacts (F1, F2) and their chain."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from accounts.access import profile_of
+from accounts.audit import audit
+from accounts.models import AuditAction
+from accounts.roles import Role, has_role
+from declarations.models import Person
+from declarations.places import served_province_code
+from tracing.access import people_in_scope, person_for_health_staff
+from tracing.chain import chain_layout, chain_tree
+from tracing.forms_cases import CaseForm, CasePersonForm, DecisionForm
+from tracing.models import Case, Contact, ContactLevel, ContactStatus
+from tracing.proposals import reason_text
+from tracing.services import (
+    case_confirm,
+    case_confirm_new_person,
+    contact_decide,
+    contacts_decide_all,
+    contacts_propose,
+    contacts_propose_onward,
+)
+
+CASES_PER_PAGE = 50
+CASE_FILTERS = {"mo": Q(closed_at__isnull=True), "dong": Q(closed_at__isnull=False)}
+
+view_case_required = permission_required("tracing.view_case", raise_exception=True)
+add_case_required = permission_required("tracing.add_case", raise_exception=True)
+add_contact_required = permission_required("tracing.add_contact", raise_exception=True)
+change_contact_required = permission_required("tracing.change_contact", raise_exception=True)
+
+
+# -- access: the cases of the people in the user's scope; 404 for any other ----------------------
+
+
+def cases_in_scope(user) -> QuerySet[Case]:
+    return Case.objects.filter(person__in=people_in_scope(user))
+
+
+def case_for_staff(request, pk: int) -> Case:
+    """The case, with its person and their places, if the user may see the person."""
+    cases = cases_in_scope(request.user).select_related(
+        "person__residence_province", "person__residence_district", "person__residence_commune"
+    )
+    return get_object_or_404(cases, pk=pk)
+
+
+# -- pages ---------------------------------------------------------------------------------------
+
+
+@login_required
+@view_case_required
+def case_list(request):
+    """The cases in the user's scope, newest first, with the counts of their contacts."""
+    shown = request.GET.get("trang-thai", "")
+    cases = (
+        cases_in_scope(request.user)
+        .select_related("person", "person__residence_district")
+        .annotate(**_contact_counts())
+        .order_by("-confirmed_on", "-id")  # Meta.ordering is not applied with an aggregate
+    )
+    if shown in CASE_FILTERS:
+        cases = cases.filter(CASE_FILTERS[shown])
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "tracing/case_list.html", {"page": page, "shown": shown})
+
+
+@login_required
+@add_case_required
+def case_new(request):
+    """Mark as a confirmed case someone who declared (``?ma=<code>``) or someone who never did."""
+    if request.GET.get("ma"):
+        return _case_for_person(request, person_for_health_staff(request, request.GET["ma"]))
+    return _case_for_new_person(request)
+
+
+@login_required
+@view_case_required
+def case_detail(request, pk):
+    case = case_for_staff(request, pk)
+    audit(request, AuditAction.VIEW_PERSON, person=case.person, detail=f"case {case.pk}")
+    contacts = case.contacts.select_related("person", "person__follow_up", "via__person")
+    context = {
+        "case": case,
+        "levels": contact_groups(contacts.order_by("level", "person__full_name", "pk")),
+        "can_propose": request.user.has_perm("tracing.add_contact"),
+        "can_decide": request.user.has_perm("tracing.change_contact"),
+    }
+    return render(request, "tracing/case_detail.html", context)
+
+
+@login_required
+@view_case_required
+def case_chain(request, pk):
+    """The transmission chain F0 → F1 → F2 of confirmed contacts, drawn and listed."""
+    case = case_for_staff(request, pk)
+    audit(request, AuditAction.VIEW_PERSON, person=case.person, detail=f"chain {case.pk}")
+    contacts = case.contacts.filter(status=ContactStatus.CONFIRMED).select_related("person")
+    tree = chain_tree(case, list(contacts.order_by("level", "person__full_name", "pk")))
+    context = {"case": case, "tree": tree, "layout": chain_layout(tree)}
+    return render(request, "tracing/chain.html", context)
+
+
+# -- actions -------------------------------------------------------------------------------------
+
+
+@login_required
+@add_contact_required
+@require_POST
+def case_propose(request, pk):
+    """Search the data for the case's F1s and propose them."""
+    case = case_for_staff(request, pk)
+    count = contacts_propose(case=case)
+    messages.success(request, _proposed_message(count))
+    return redirect("tracing:case", pk=case.pk)
+
+
+@login_required
+@add_contact_required
+@require_POST
+def case_propose_onward(request, pk):
+    """Search the data around the confirmed F1s and propose F2s."""
+    case = case_for_staff(request, pk)
+    count = contacts_propose_onward(case=case)
+    messages.success(request, _proposed_message(count))
+    return redirect("tracing:case", pk=case.pk)
+
+
+@login_required
+@change_contact_required
+@require_POST
+def contact_decision(request, pk, contact_pk):
+    case = case_for_staff(request, pk)
+    contact = get_object_or_404(case.contacts.select_related("person"), pk=contact_pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid() or contact.status != ContactStatus.PROPOSED:
+        messages.error(request, _("Only a proposed contact can be confirmed or dismissed."))
+        return redirect("tracing:case", pk=case.pk)
+    contact.case = case
+    contact_decide(contact=contact, status=form.cleaned_data["status"], user=request.user)
+    messages.success(request, _decided_message(form.cleaned_data["status"], 1))
+    return redirect("tracing:case", pk=case.pk)
+
+
+@login_required
+@change_contact_required
+@require_POST
+def contacts_decision(request, pk):
+    """Confirm or dismiss every proposed contact of one level at once."""
+    case = case_for_staff(request, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        status, level = form.cleaned_data["status"], form.cleaned_data["level"]
+        count = contacts_decide_all(case=case, status=status, user=request.user, level=level)
+        messages.success(request, _decided_message(status, count))
+    return redirect("tracing:case", pk=case.pk)
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _case_for_person(request, person: Person):
+    existing = Case.objects.filter(person=person).first()
+    if existing is not None:
+        messages.info(request, _("This person is already a confirmed case."))
+        return redirect("tracing:case", pk=existing.pk)
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case = case_confirm(person=person, user=request.user, **form.cleaned_data)
+        messages.success(request, _("%(name)s is now a confirmed case.") % {"name": person})
+        return redirect("tracing:case", pk=case.pk)
+    return render(request, "tracing/case_new.html", {"person": person, "form": form})
+
+
+def _case_for_new_person(request):
+    district = _entry_district(request.user)
+    if request.method == "POST" and "refresh_places" not in request.POST:
+        person_form = CasePersonForm(request.POST, district=district)
+        form = CaseForm(request.POST)
+        if person_form.is_valid() and form.is_valid():
+            values = person_form.person_values()
+            case = case_confirm_new_person(
+                person_values=values, user=request.user, **form.cleaned_data
+            )
+            messages.success(
+                request,
+                _("Case entered. Their lookup code is %(code)s.")
+                % {"code": case.person.display_code},
+            )
+            return redirect("tracing:case", pk=case.pk)
+    else:
+        initial = request.POST.dict() or {
+            "residence_province": served_province_code(),
+            "residence_district": district,
+        }
+        person_form = CasePersonForm(initial=initial, district=district)
+        form = CaseForm(initial=request.POST.dict())
+    return render(request, "tracing/case_new.html", {"person_form": person_form, "form": form})
+
+
+def _entry_district(user) -> str | None:
+    """The district whose residents the user may enter as new cases; None for anywhere.
+
+    Anyone else entered would be out of their sight at once; staff of a facility only, with
+    no district, get "" and may enter nobody new (they confirm visitors by code)."""
+    profile = profile_of(user)
+    if has_role(user, Role.ADMINISTRATOR) or (profile and profile.province_wide):
+        return None
+    return (profile.district_id if profile else None) or ""
+
+
+def _contact_counts() -> dict:
+    """``f1_confirmed``, ``f1_proposed``, ``f2_confirmed``, ``f2_proposed``, per case."""
+    return {
+        f"{level.lower()}_{status}": Count(
+            "contacts", filter=Q(contacts__level=level, contacts__status=status)
+        )
+        for level in ContactLevel.values
+        for status in (ContactStatus.CONFIRMED, ContactStatus.PROPOSED)
+    }
+
+
+@dataclass
+class StatusGroup:
+    status: str
+    label: str
+    contacts: list[Contact]
+
+
+@dataclass
+class LevelGroup:
+    level: str
+    label: str
+    statuses: list[StatusGroup]
+
+    @property
+    def count(self) -> int:
+        return sum(len(group.contacts) for group in self.statuses)
+
+
+def contact_groups(contacts) -> list[LevelGroup]:
+    """The contacts by level (F1, F2) then status (proposed first), each with its reasons in
+    words (``reason_texts``). Reasons of an F2 found near another F1 say which."""
+    contacts = list(contacts)
+    names = {contact.pk: contact.person.full_name for contact in contacts}
+    for contact in contacts:
+        contact.reason_texts = [_reason_words(contact, reason, names) for reason in contact.reasons]
+    order = [ContactStatus.PROPOSED, ContactStatus.CONFIRMED, ContactStatus.DISMISSED]
+    return [
+        LevelGroup(
+            level,
+            label,
+            [
+                StatusGroup(
+                    status,
+                    status.label,
+                    [c for c in contacts if c.level == level and c.status == status],
+                )
+                for status in order
+            ],
+        )
+        for level, label in ContactLevel.choices
+    ]
+
+
+def _reason_words(contact: Contact, reason: dict, names: dict[int, str]) -> str:
+    text = reason_text(reason)
+    via = reason.get("via")
+    if via and via != contact.via_id and via in names:
+        text = _("%(reason)s (with %(name)s)") % {"reason": text, "name": names[via]}
+    return text
+
+
+def _proposed_message(count: int) -> str:
+    if not count:
+        return _("No new contact found in the data.")
+    return ngettext(
+        "%(count)s new contact proposed.", "%(count)s new contacts proposed.", count
+    ) % {"count": count}
+
+
+def _decided_message(status: str, count: int) -> str:
+    if status == ContactStatus.CONFIRMED:
+        return ngettext(
+            "%(count)s contact confirmed; they are followed up.",
+            "%(count)s contacts confirmed; they are followed up.",
+            count,
+        ) % {"count": count}
+    return ngettext("%(count)s contact dismissed.", "%(count)s contacts dismissed.", count) % {
+        "count": count
+    }

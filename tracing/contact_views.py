@@ -1,0 +1,197 @@
+"""Contacts reported by an investigation team for a case: typed one by one, or imported from a
+spreadsheet after a preview (nothing is imported until every row is right)."""
+
+import base64
+import hashlib
+import time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from accounts.audit import audit
+from accounts.models import AuditAction
+from tracing.access import people_in_scope
+from tracing.contact_import import (
+    COLUMNS,
+    MAX_BYTES,
+    ImportFileError,
+    check_contacts,
+    contacts_import,
+    read_table,
+    template_csv,
+    template_xlsx,
+)
+from tracing.forms_contacts import (
+    ContactEntryForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+    entry_initial,
+)
+from tracing.models import Case
+from tracing.services import contact_report
+from truyvet.exports import XLSX
+
+add_contact_required = permission_required("tracing.add_contact", raise_exception=True)
+ENTRY_SESSION_KEY = "contact_entry"
+IMPORT_SESSION_KEY = "contact_import"
+IMPORT_KEEP_SECONDS = 30 * 60
+TEMPLATE_NAME = "mau-danh-sach-tiep-xuc"
+
+
+def case_for_staff(request, case_id: int) -> Case:
+    """The case, with its person, if the user may see that person; 404 otherwise."""
+    cases = Case.objects.filter(person__in=people_in_scope(request.user)).select_related("person")
+    return get_object_or_404(cases, pk=case_id)
+
+
+@login_required
+@add_contact_required
+def contact_add(request, case_id):
+    """One short form per contact, again and again; the contacts so far are listed below."""
+    case = case_for_staff(request, case_id)
+    if request.method == "POST" and "refresh_places" in request.POST:
+        form = ContactEntryForm(initial=request.POST.dict(), case=case)
+    elif request.method == "POST":
+        form = ContactEntryForm(request.POST, case=case)
+        if form.is_valid():
+            contact = _record_entry(request, case, form)
+            request.session[ENTRY_SESSION_KEY] = form.remembered()
+            messages.success(request, _entry_message(contact, is_new=form.person is None))
+            return redirect("tracing:contact_add", case_id=case.pk)
+    else:
+        initial = entry_initial(request.session.get(ENTRY_SESSION_KEY))
+        form = ContactEntryForm(initial=initial, case=case)
+    contacts = case.contacts.select_related("person__residence_commune", "via__person")
+    return render(
+        request, "tracing/contact_add.html", {"case": case, "form": form, "contacts": contacts}
+    )
+
+
+def _record_entry(request, case, form):
+    cleaned = form.cleaned_data
+    contact = contact_report(
+        case=case,
+        person=form.person,
+        person_values=form.person_values(),
+        level=cleaned["level"],
+        via=cleaned["via"],
+        note=cleaned["note"],
+        user=request.user,
+    )
+    # Matching the entry to a known person is a search of personal data.
+    audit(request, AuditAction.SEARCH, person=contact.person, detail=f"contact of case {case.pk}")
+    return contact
+
+
+def _entry_message(contact, *, is_new: bool) -> str:
+    values = {
+        "level": contact.level,
+        "name": contact.person.full_name,
+        "code": contact.person.display_code,
+    }
+    if is_new:
+        return _("%(level)s added: %(name)s, new person, code %(code)s.") % values
+    return _("%(level)s added: %(name)s, already known, code %(code)s.") % values
+
+
+@login_required
+@add_contact_required
+def contact_import(request, case_id):
+    """Choose a file; it is checked and shown, row by row, before anything is imported."""
+    case = case_for_staff(request, case_id)
+    request.session.pop(IMPORT_SESSION_KEY, None)  # a new file, or none: the old one goes
+    form = ImportUploadForm(request.POST or None, request.FILES or None, max_bytes=MAX_BYTES)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            table = read_table(data, upload.name)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            check = check_contacts(case=case, dataset=table.dataset)
+            audit(request, AuditAction.SEARCH, detail=f"check import file, case {case.pk}")
+            digest = _keep_file(request, case, upload.name, data) if check.is_valid else ""
+            context = {"case": case, "check": check, "table": table, "sha256": digest}
+            return render(request, "tracing/import_preview.html", context)
+    context = {"case": case, "form": form, "columns": COLUMNS, "max_kb": MAX_BYTES // 1024}
+    return render(request, "tracing/import_form.html", context)
+
+
+@login_required
+@add_contact_required
+@require_POST
+def contact_import_confirm(request, case_id):
+    """Import the file checked a moment ago, all rows or none (it is checked again)."""
+    case = case_for_staff(request, case_id)
+    form = ImportConfirmForm(request.POST)
+    kept = _kept_file(request, case, form.cleaned_data["sha256"] if form.is_valid() else "")
+    if kept is None:
+        messages.error(request, _("The checked file is no longer available: choose it again."))
+        return redirect("tracing:contact_import", case_id=case.pk)
+    name, data = kept
+    table = read_table(data, name)
+    check = contacts_import(case=case, dataset=table.dataset, user=request.user)
+    if not check.is_valid:  # the data changed since the preview: show what is wrong now
+        context = {"case": case, "check": check, "table": table, "sha256": ""}
+        return render(request, "tracing/import_preview.html", context)
+    del request.session[IMPORT_SESSION_KEY]
+    audit(
+        request, AuditAction.SEARCH, detail=f"import {len(check.contacts)} contacts, case {case.pk}"
+    )
+    counts = check.counts()
+    message = ngettext(
+        "%(rows)s contact imported: %(matched)s already known, %(new)s new.",
+        "%(rows)s contacts imported: %(matched)s already known, %(new)s new.",
+        counts["rows"],
+    )
+    messages.success(request, message % counts)
+    return redirect("tracing:contact_add", case_id=case.pk)
+
+
+@login_required
+@add_contact_required
+def contact_import_template(request, kind):
+    """The empty list to fill in, with the expected columns (Vietnamese headers)."""
+    if kind == "xlsx":
+        response = HttpResponse(template_xlsx(), content_type=XLSX)
+    elif kind == "csv":
+        response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_NAME}.{kind}"'
+    return response
+
+
+# -- the checked file, kept in the session until it is confirmed ---------------------------------
+
+
+def _keep_file(request, case, name: str, data: bytes) -> str:
+    digest = hashlib.sha256(data).hexdigest()
+    request.session[IMPORT_SESSION_KEY] = {
+        "case": case.pk,
+        "name": name,
+        "sha256": digest,
+        "at": time.time(),
+        "data": base64.b64encode(data).decode("ascii"),
+    }
+    return digest
+
+
+def _kept_file(request, case, digest: str) -> tuple[str, bytes] | None:
+    """The file kept for this case, if it is the one the confirmation is about (and recent)."""
+    kept = request.session.get(IMPORT_SESSION_KEY)
+    if not kept or kept["case"] != case.pk or not digest or kept["sha256"] != digest:
+        return None
+    if time.time() - kept["at"] > IMPORT_KEEP_SECONDS:
+        del request.session[IMPORT_SESSION_KEY]
+        return None
+    data = base64.b64decode(kept["data"])
+    if hashlib.sha256(data).hexdigest() != digest:
+        return None
+    return kept["name"], data

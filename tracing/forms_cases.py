@@ -1,0 +1,189 @@
+"""Forms of the cases pages: confirming a case, and the person of a case who never declared."""
+
+from functools import partial
+
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from declarations.forms import PlaceField, place_select
+from declarations.models import Sex
+from declarations.normalize import clean_spaces, normalize_id_number, normalize_phone
+from declarations.places import place_tree
+from tracing.models import ContactLevel, ContactStatus
+
+
+class CaseForm(forms.Form):
+    """What makes a person a confirmed case (F0)."""
+
+    confirmed_on = forms.DateField(
+        label=_("Confirmed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    how_confirmed = forms.CharField(
+        label=_("How confirmed"),
+        max_length=200,
+        help_text=_("For example: RT-PCR positive, provincial CDC laboratory."),
+    )
+    isolated_at = forms.CharField(
+        label=_("Where isolated"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: Lai Châu provincial general hospital, infectious diseases."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirmed_on"].initial = timezone.localdate()
+
+    def clean_confirmed_on(self):
+        day = self.cleaned_data["confirmed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date of confirmation cannot be in the future."))
+        return day
+
+    def clean_how_confirmed(self):
+        return clean_spaces(self.cleaned_data["how_confirmed"])
+
+    def clean_isolated_at(self):
+        return clean_spaces(self.cleaned_data["isolated_at"])
+
+
+class CasePersonForm(forms.Form):
+    """The person of a case who never declared: just enough to trace them and give a code."""
+
+    PLACE_PARENTS = {
+        "residence_district": "residence_province",
+        "residence_commune": "residence_district",
+    }
+
+    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    birth_year = forms.IntegerField(
+        label=_("Year of birth"), widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    id_number = forms.CharField(
+        label=_("ID card (CCCD/CMND) or passport number"), max_length=20, required=False
+    )
+    residence_province = PlaceField(label=_("Province / city"), widget=place_select())
+    residence_district = PlaceField(label=_("District"), widget=place_select("residence_province"))
+    residence_commune = PlaceField(
+        label=_("Commune / ward"), widget=place_select("residence_district")
+    )
+    residence_address = forms.CharField(
+        label=_("House number, street, hamlet"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, district: str | None = None, **kwargs):
+        """``district``: the only district of residence the user may enter (None: any)."""
+        super().__init__(*args, **kwargs)
+        self.district = district
+        tree = place_tree()
+        self.fields["residence_province"].choices = lambda: _choices(tree.provinces())
+        children_url = reverse("declarations:places", kwargs={"code": "CODE"})
+        for child, parent in self.PLACE_PARENTS.items():
+            self.fields[child].choices = partial(self._children_choices, parent)
+            self.fields[child].widget.attrs["data-url"] = children_url
+
+    def _children_choices(self, parent: str) -> list[tuple[str, str]]:
+        if self.is_bound:
+            current = self.data.get(self.add_prefix(parent), "")
+        else:
+            current = str(self.initial.get(parent) or "")
+        return _choices(place_tree().children_of(current))
+
+    def clean_full_name(self):
+        name = clean_spaces(self.cleaned_data["full_name"])
+        if len(name) < 2:
+            raise forms.ValidationError(_("Please enter the full name."))
+        return name
+
+    def clean_birth_year(self):
+        year = self.cleaned_data["birth_year"]
+        this_year = timezone.localdate().year
+        if not 1900 <= year <= this_year:
+            raise forms.ValidationError(
+                _("Enter a year of birth between 1900 and %(year)s.") % {"year": this_year}
+            )
+        return year
+
+    def clean_phone(self):
+        raw = self.cleaned_data["phone"].strip()
+        if not raw:
+            return ""
+        value = normalize_phone(raw)
+        if value is None:
+            raise forms.ValidationError(
+                _(
+                    "Enter a Vietnamese mobile number of 10 digits starting with 03, 05, 07, 08 "
+                    "or 09 (or +84)."
+                )
+            )
+        return value
+
+    def clean_id_number(self):
+        raw = self.cleaned_data["id_number"].strip()
+        if not raw:
+            return ""
+        value = normalize_id_number(raw)
+        if value is None:
+            raise forms.ValidationError(
+                _(
+                    "Enter a CCCD number (12 digits), a CMND number (9 digits) or a passport "
+                    "number (1–2 letters and 6–8 digits)."
+                )
+            )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        tree = place_tree()
+        for child, parent in self.PLACE_PARENTS.items():
+            both_chosen = child in cleaned and parent in cleaned
+            if both_chosen and not tree.is_child(cleaned[child], cleaned[parent]):
+                self.add_error(child, _("This place is not inside the one chosen above."))
+        chosen = cleaned.get("residence_district")
+        if self.district is not None and chosen and chosen != self.district:
+            self.add_error(
+                "residence_district",
+                _("You can enter only cases who live in your district."),
+            )
+        if "residence_address" in cleaned:
+            cleaned["residence_address"] = clean_spaces(cleaned["residence_address"])
+        return cleaned
+
+    def person_values(self) -> dict:
+        """The values ``declarations.services.person_create`` takes."""
+        data = self.cleaned_data
+        values = {
+            name: data[name] for name in ("full_name", "birth_year", "sex", "phone", "id_number")
+        }
+        values |= {
+            "residence_province_id": data["residence_province"],
+            "residence_district_id": data["residence_district"],
+            "residence_commune_id": data["residence_commune"],
+            "residence_address": data["residence_address"],
+        }
+        return values
+
+
+def _choices(places) -> list[tuple[str, str]]:
+    return [("", "---------"), *((p.code, p.name) for p in places)]
+
+
+class DecisionForm(forms.Form):
+    """Confirm or dismiss a proposed contact, or all the proposed contacts of a level."""
+
+    status = forms.ChoiceField(
+        choices=[
+            (ContactStatus.CONFIRMED, ContactStatus.CONFIRMED.label),
+            (ContactStatus.DISMISSED, ContactStatus.DISMISSED.label),
+        ]
+    )
+    level = forms.ChoiceField(choices=ContactLevel.choices, required=False)

@@ -1,0 +1,292 @@
+"""Forms of the risk pages: the risk list's filters, a follow-up's changes, epidemic zones."""
+
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from declarations.forms import PlaceField, place_select
+from declarations.models import Declaration, EpidemicZone, PointKind, RiskFlag
+from declarations.places import place_tree, served_province_code
+from declarations.risk import RiskLevel
+from tracing.models import OPEN_STATUSES, OVERDUE_AFTER_HOURS, FollowUp, FollowUpStatus
+
+EMPTY = [("", "---------")]
+DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+
+
+REASON_FAMILIES = [
+    ("symptom", _("Symptoms")),
+    ("exposure", _("Exposure")),
+    ("zone", _("Epidemic zone")),
+    ("manual", _("Flagged by staff")),
+]
+
+
+def overdue(now: datetime) -> Q:
+    """People at risk whom nobody has handled for ``OVERDUE_AFTER_HOURS``: an open follow-up
+    not updated since, or no follow-up at all since they became at risk (bulk-loaded people
+    have none: they count as new)."""
+    limit = now - timedelta(hours=OVERDUE_AFTER_HOURS)
+    handled_late = Q(follow_up__status__in=OPEN_STATUSES, follow_up__updated_at__lt=limit)
+    never_handled = Q(follow_up__isnull=True, updated_at__lt=limit)
+    return handled_late | never_handled
+
+
+def _place_choices(places) -> list[tuple[str, str]]:
+    return [*EMPTY, *((p.code, p.name) for p in places)]
+
+
+def _children_url() -> str:
+    return reverse("declarations:places", kwargs={"code": "CODE"})
+
+
+class RiskListForm(forms.Form):
+    """The filters of the risk list, from the query string; every one is optional.
+
+    District and commune are those of residence (where the person is followed up).
+    """
+
+    huyen = PlaceField(label=_("District of residence"), required=False, widget=place_select())
+    xa = PlaceField(label=_("Commune of residence"), required=False, widget=place_select("huyen"))
+    tu_ngay = forms.DateField(label=_("Updated from"), required=False, widget=DATE_INPUT)
+    den_ngay = forms.DateField(label=_("Updated until"), required=False, widget=DATE_INPUT)
+    muc = forms.ChoiceField(
+        label=_("Risk"),
+        required=False,
+        choices=[*EMPTY, *((level, level.label) for level in (RiskLevel.HIGH, RiskLevel.MEDIUM))],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    ly_do = forms.ChoiceField(
+        label=_("Reason"),
+        required=False,
+        choices=[*EMPTY, *REASON_FAMILIES],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    trang_thai = forms.ChoiceField(
+        label=_("Follow-up"),
+        required=False,
+        choices=[*EMPTY, *FollowUpStatus.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    diem = forms.ChoiceField(
+        label=_("Declared through"),
+        required=False,
+        choices=[*EMPTY, *PointKind.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    qua_han = forms.BooleanField(
+        label=_("Overdue only"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        tree = place_tree()
+        self.fields["huyen"].choices = lambda: _place_choices(
+            tree.children_of(served_province_code())
+        )
+        self.fields["xa"].choices = lambda: _place_choices(
+            tree.children_of(self.data.get("huyen", ""))
+        )
+        self.fields["xa"].widget.attrs["data-url"] = _children_url()
+
+    def clean_huyen(self):
+        code = self.cleaned_data["huyen"]
+        if code and not place_tree().is_child(code, served_province_code()):
+            raise forms.ValidationError(_("Choose a district of this province."))
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        tree = place_tree()
+        district, commune = cleaned.get("huyen"), cleaned.get("xa")
+        if commune:
+            place = tree.get(commune)
+            in_province = tree.is_child(place.parent_code, served_province_code())
+            if not in_province or (district and place.parent_code != district):
+                self.add_error("xa", _("Choose a commune of the district chosen."))
+        start, end = cleaned.get("tu_ngay"), cleaned.get("den_ngay")
+        if start and end and end < start:
+            self.add_error("den_ngay", _("The end date is before the start date."))
+        return cleaned
+
+    def filters(self) -> dict[str, str]:
+        """The filters chosen, as query-string values (for the audit log and the links)."""
+        return {name: self.data[name] for name in self.fields if self.cleaned_data.get(name)}
+
+    def narrow(self, people: QuerySet, *, now: datetime) -> QuerySet:
+        """``people`` narrowed by every filter chosen (the form must be valid)."""
+        chosen = self.cleaned_data
+        if chosen["xa"]:
+            people = people.filter(residence_commune_id=chosen["xa"])
+        elif chosen["huyen"]:
+            people = people.filter(residence_district_id=chosen["huyen"])
+        if chosen["tu_ngay"]:
+            people = people.filter(updated_at__gte=_start_of(chosen["tu_ngay"]))
+        if chosen["den_ngay"]:
+            people = people.filter(updated_at__lt=_start_of(chosen["den_ngay"] + timedelta(1)))
+        if chosen["muc"]:
+            people = people.filter(risk_level=chosen["muc"])
+        if chosen["ly_do"]:
+            people = _with_reason(people, chosen["ly_do"])
+        if chosen["trang_thai"] == FollowUpStatus.NEW:
+            new = Q(follow_up__status=FollowUpStatus.NEW) | Q(follow_up__isnull=True)
+            people = people.filter(new)
+        elif chosen["trang_thai"]:
+            people = people.filter(follow_up__status=chosen["trang_thai"])
+        if chosen["diem"]:
+            kind = Subquery(_latest_declaration().values("point__kind")[:1])
+            people = people.alias(latest_point_kind=kind).filter(latest_point_kind=chosen["diem"])
+        if chosen["qua_han"]:
+            people = people.filter(overdue(now))
+        return people
+
+
+def _start_of(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _latest_declaration() -> QuerySet:
+    return Declaration.objects.filter(person=OuterRef("pk")).order_by("-submitted_at", "-id")
+
+
+def _with_reason(people: QuerySet, family: str) -> QuerySet:
+    """People whose current risk has a reason of this family: staff flags are the open risk
+    flags; the other reasons are those of the latest declaration, from which the current risk
+    comes. Stored reasons are ``family:detail`` strings in a JSON list, so the list's text
+    holds ``"family:`` exactly when one of them is of that family (on SQLite and PostgreSQL)."""
+    if family == "manual":
+        open_flags = RiskFlag.objects.filter(person=OuterRef("pk"), cleared_at__isnull=True)
+        return people.filter(Exists(open_flags))
+    reasons = Subquery(_latest_declaration().values("risk_reasons")[:1])
+    return people.alias(latest_reasons=Cast(reasons, TextField())).filter(
+        latest_reasons__contains=f'"{family}:'
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+def health_staff_users() -> QuerySet:
+    """Whom a follow-up may be assigned to: active health staff."""
+    users = get_user_model().objects.filter(is_active=True, groups__name=Role.HEALTH_STAFF)
+    return users.order_by("first_name", "last_name", "username")
+
+
+class FollowUpForm(forms.Form):
+    """A change of status or assignee, a note, or all three: each goes into the history."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=FollowUpStatus.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    assignee = StaffChoiceField(
+        label=_("Assigned to"),
+        queryset=health_staff_users(),
+        required=False,
+        empty_label=_("(unchanged)"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+    def __init__(self, *args, follow_up: FollowUp, **kwargs):
+        initial = {"status": follow_up.status, "assignee": follow_up.assignee_id}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.follow_up = follow_up
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["note"] = cleaned.get("note", "").strip()
+        status_changed = cleaned.get("status") not in (None, self.follow_up.status)
+        assignee = cleaned.get("assignee")
+        assignee_changed = assignee is not None and assignee.pk != self.follow_up.assignee_id
+        if not (status_changed or assignee_changed or cleaned["note"]) and not self.errors:
+            raise forms.ValidationError(_("Change the status or the assignee, or write a note."))
+        return cleaned
+
+
+class ZoneForm(forms.Form):
+    """A new epidemic zone: a province, or a district or commune of it, from a date."""
+
+    province = PlaceField(label=_("Province / city"), widget=place_select())
+    district = PlaceField(label=_("District"), required=False, widget=place_select("province"))
+    commune = PlaceField(label=_("Commune / ward"), required=False, widget=place_select("district"))
+    starts_on = forms.DateField(label=_("From"), widget=DATE_INPUT)
+    ends_on = forms.DateField(
+        label=_("Until"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("Leave empty while the zone is in force."),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        tree = place_tree()
+        self.fields["province"].choices = lambda: _place_choices(tree.provinces())
+        for child, parent in (("district", "province"), ("commune", "district")):
+            self.fields[child].choices = lambda parent=parent: _place_choices(
+                tree.children_of(self._current(parent))
+            )
+            self.fields[child].widget.attrs["data-url"] = _children_url()
+
+    def _current(self, name: str) -> str:
+        if self.is_bound:
+            return self.data.get(name, "")
+        return str(self.initial.get(name, ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        tree = place_tree()
+        for child, parent in (("district", "province"), ("commune", "district")):
+            code, parent_code = cleaned.get(child), cleaned.get(parent)
+            if code and not (parent_code and tree.is_child(code, parent_code)):
+                self.add_error(child, _("This place is not inside the one chosen above."))
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The end date is before the start date."))
+        return cleaned
+
+    @property
+    def place_code(self) -> str:
+        """The most precise place chosen: the commune, else the district, else the province."""
+        chosen = self.cleaned_data
+        return chosen.get("commune") or chosen.get("district") or chosen["province"]
+
+
+class ZoneEndForm(forms.Form):
+    ends_on = forms.DateField(label=_("Last day in force"), widget=DATE_INPUT)
+
+    def __init__(self, *args, zone: EpidemicZone, **kwargs):
+        super().__init__(*args, initial={"ends_on": timezone.localdate()}, **kwargs)
+        self.zone = zone
+
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data["ends_on"]
+        if ends_on < self.zone.starts_on:
+            raise forms.ValidationError(
+                _("A zone cannot end before it starts (%(day)s).")
+                % {"day": f"{self.zone.starts_on:%d/%m/%Y}"}
+            )
+        return ends_on

@@ -1,0 +1,177 @@
+"""Pages about people across cases: the same human under several codes (and merging them), and
+the communes involved by the open cases or by one case (zoning)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.audit import audit
+from accounts.models import AuditAction
+from declarations import codes
+from tracing.access import people_in_scope, person_for_health_staff
+from tracing.contact_views import case_for_staff
+from tracing.duplicates import (
+    DuplicateRule,
+    duplicate_groups,
+    duplicate_keys,
+    people_merge_group,
+    same_human,
+)
+from tracing.models import Case
+from tracing.zoning import ZONING_DAYS, ZONING_HEADERS, zoning_for
+from truyvet.exports import xlsx_response
+
+GROUPS_PER_PAGE = 25
+PROPOSED_PARAM = "de-xuat"
+
+change_contact_required = permission_required("tracing.change_contact", raise_exception=True)
+view_case_required = permission_required("tracing.view_case", raise_exception=True)
+
+
+# -- duplicates ------------------------------------------------------------------------------------
+
+
+@login_required
+@change_contact_required
+def duplicates(request):
+    """Groups of people who look like one human (same ID number, or same phone, name and year
+    of birth), in the user's scope, largest groups first, each with a merge form."""
+    rule = request.GET.get("theo", DuplicateRule.ID_NUMBER)
+    if rule not in DuplicateRule.values:
+        rule = DuplicateRule.ID_NUMBER
+    people = people_in_scope(request.user)
+    number = _page_number(request)
+    start = (number - 1) * GROUPS_PER_PAGE
+    # One more than a page tells whether there is a next one, without counting every group.
+    keys = list(duplicate_keys(people, rule)[start : start + GROUPS_PER_PAGE + 1])
+    groups = duplicate_groups(people, rule, keys[:GROUPS_PER_PAGE])
+    audit(request, AuditAction.SEARCH, detail=f"duplicate people ({rule}), page {number}")
+    context = {
+        "rule": rule,
+        "rules": DuplicateRule.choices,
+        "groups": groups,
+        "page_number": number,
+        "has_next": len(keys) > GROUPS_PER_PAGE,
+    }
+    return render(request, "tracing/duplicates.html", context)
+
+
+def _page_number(request) -> int:
+    number = request.GET.get("page", "1")
+    return int(number) if number.isdigit() and 0 < int(number) < 10000 else 1
+
+
+class CodeListField(forms.Field):
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        return [text for text in (value or []) if text]
+
+
+class MergeForm(forms.Form):
+    keep = forms.CharField(max_length=40)
+    merge = CodeListField()
+    rule = forms.CharField(required=False)
+
+
+@login_required
+@change_contact_required
+@require_POST
+def duplicates_merge(request):
+    """Merge the ticked people of a group into the one chosen to keep."""
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the person to keep and at least one to merge."))
+        return redirect("tracing:duplicates")
+    keep = person_for_health_staff(request, form.cleaned_data["keep"])
+    others = {person_for_health_staff(request, code) for code in form.cleaned_data["merge"]}
+    others = sorted((p for p in others if p.pk != keep.pk), key=lambda p: p.pk)
+    refusal = _merge_refusal(keep, others)
+    if refusal:
+        messages.error(request, refusal)
+    else:
+        merged = [other.lookup_code for other in others]
+        people_merge_group(keep=keep, others=others, user=request.user)
+        audit(request, AuditAction.SEARCH, person=keep, detail=f"merge {' '.join(merged)}")
+        messages.success(
+            request,
+            _("Merged into %(code)s: %(codes)s. The old codes lead to this person.")
+            % {"code": keep.display_code, "codes": ", ".join(map(codes.format_code, merged))},
+        )
+    rule = form.cleaned_data["rule"]
+    query = f"?theo={rule}" if rule in DuplicateRule.values else ""
+    return redirect(reverse("tracing:duplicates") + query)
+
+
+def _merge_refusal(keep, others) -> str:
+    if not others:
+        return _("Tick at least one other person to merge into the one kept.")
+    if not all(same_human(keep, other) for other in others):
+        return _(
+            "Only people with the same ID number, or the same phone, name and year of birth, "
+            "are merged."
+        )
+    return ""
+
+
+# -- zoning ----------------------------------------------------------------------------------------
+
+
+@login_required
+@view_case_required
+def zoning(request):
+    """The communes involved by all the open cases the user may see."""
+    return _zoning_page(request, _open_cases(request), case=None)
+
+
+@login_required
+@view_case_required
+def zoning_export(request):
+    return _zoning_export(request, _open_cases(request), "khoanh-vung", "zoning open cases")
+
+
+@login_required
+@view_case_required
+def case_zoning(request, case_id):
+    """The communes involved by one case."""
+    case = case_for_staff(request, case_id)
+    return _zoning_page(request, Case.objects.filter(pk=case.pk), case=case)
+
+
+@login_required
+@view_case_required
+def case_zoning_export(request, case_id):
+    case = case_for_staff(request, case_id)
+    cases = Case.objects.filter(pk=case.pk)
+    return _zoning_export(request, cases, f"khoanh-vung-ca-{case.pk}", f"zoning case {case.pk}")
+
+
+def _open_cases(request):
+    return Case.objects.filter(person__in=people_in_scope(request.user), closed_at__isnull=True)
+
+
+def _zoning_page(request, cases, *, case):
+    include_proposed = request.GET.get(PROPOSED_PARAM) == "1"
+    context = {
+        "case": case,
+        "zoning": zoning_for(cases, include_proposed=include_proposed),
+        "include_proposed": include_proposed,
+        "days": ZONING_DAYS,
+        "query": f"?{PROPOSED_PARAM}=1" if include_proposed else "",
+    }
+    return render(request, "tracing/zoning.html", context)
+
+
+def _zoning_export(request, cases, filename: str, detail: str):
+    include_proposed = request.GET.get(PROPOSED_PARAM) == "1"
+    result = zoning_for(cases, include_proposed=include_proposed)
+    audit(
+        request, AuditAction.EXPORT, detail=detail + (" with proposed" if include_proposed else "")
+    )
+    name = f"{filename}-{timezone.localdate():%Y-%m-%d}.xlsx"
+    return xlsx_response(name, ZONING_HEADERS, result.cells())

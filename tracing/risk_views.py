@@ -1,0 +1,229 @@
+"""The health staff's risk pages: the list of people at risk, one person's follow-up, and the
+epidemic zones."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import BooleanField, ExpressionWrapper
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.audit import audit
+from accounts.models import AuditAction
+from declarations.models import EpidemicZone, Person
+from declarations.places import served_province_code
+from declarations.risk import RiskLevel
+from tracing.access import (
+    can_manage_zones,
+    people_in_scope,
+    person_for_health_staff,
+    zone_manager_required,
+)
+from tracing.forms_risk import FollowUpForm, RiskListForm, ZoneEndForm, ZoneForm, overdue
+from tracing.models import FollowUp, FollowUpStatus
+from tracing.services import follow_up_of, follow_up_update
+from tracing.zones import Reevaluation, zone_add, zone_end
+from truyvet.exports import xlsx_response
+
+RESULTS_PER_PAGE = 50
+HISTORY_LENGTH = 200
+
+follow_up_viewers = permission_required("tracing.view_followup", raise_exception=True)
+follow_up_editors = permission_required("tracing.change_followup", raise_exception=True)
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    """One person on the risk list; without a follow-up yet, they count as new."""
+
+    person: Person
+    overdue: bool
+
+    @property
+    def follow_up(self) -> FollowUp | None:
+        return getattr(self.person, "follow_up", None)  # read with the person, never queried
+
+    @property
+    def status(self) -> str:
+        follow_up = self.follow_up
+        return follow_up.get_status_display() if follow_up else FollowUpStatus.NEW.label
+
+    @property
+    def assignee(self):
+        return self.follow_up.assignee if self.follow_up else None
+
+    @property
+    def last_update(self) -> datetime:
+        return self.follow_up.updated_at if self.follow_up else self.person.updated_at
+
+    def cells(self) -> list:
+        person, assignee = self.person, self.assignee
+        return [
+            person.display_code,
+            person.full_name,
+            person.birth_year,
+            person.phone,
+            str(person.residence_district),
+            str(RiskLevel(person.risk_level).label),
+            str(self.status),
+            (assignee.get_full_name() or assignee.get_username()) if assignee else "",
+            f"{timezone.localtime(self.last_update):%d/%m/%Y %H:%M}",
+            str(_("Overdue")) if self.overdue else "",
+        ]
+
+
+EXPORT_HEADERS = [
+    gettext_lazy("Lookup code"),
+    gettext_lazy("Full name"),
+    gettext_lazy("Year of birth"),
+    gettext_lazy("Phone"),
+    gettext_lazy("District of residence"),
+    gettext_lazy("Risk"),
+    gettext_lazy("Follow-up"),
+    gettext_lazy("Assigned to"),
+    gettext_lazy("Last update"),
+    gettext_lazy("Overdue"),
+]
+
+
+@login_required
+@follow_up_viewers
+def risk_list(request):
+    """People at risk in the user's scope, newest first, filtered; or all of them in Excel."""
+    form = RiskListForm(request.GET)
+    context = {"form": form, "can_manage_zones": can_manage_zones(request.user)}
+    if not form.is_valid():
+        return render(request, "tracing/risk_list.html", context)
+    people = _at_risk(request.user, form)
+    filters = urlencode(form.filters())
+    if request.GET.get("format") == "xlsx":
+        audit(request, AuditAction.EXPORT, detail=f"risk list {filters}")
+        rows = (RiskRow(p, p.overdue).cells() for p in people.iterator(chunk_size=2000))
+        name = f"nguy-co-{timezone.localdate():%Y-%m-%d}.xlsx"
+        return xlsx_response(name, EXPORT_HEADERS, rows)
+    audit(request, AuditAction.SEARCH, detail=f"risk list {filters}")
+    context |= {"filters": filters, **_page(request, people)}
+    return render(request, "tracing/risk_list.html", context)
+
+
+def _at_risk(user, form: RiskListForm):
+    now = timezone.now()
+    people = people_in_scope(user).exclude(risk_level=RiskLevel.NONE)
+    return (
+        form.narrow(people, now=now)
+        .select_related("residence_district", "follow_up__assignee")
+        .annotate(overdue=ExpressionWrapper(overdue(now), output_field=BooleanField()))
+        .order_by("-updated_at", "-id")
+    )
+
+
+def _page(request, people) -> dict:
+    """One page of the list, without counting it all (a province can have many at risk)."""
+    number = request.GET.get("page", "1")
+    number = int(number) if number.isdigit() and 0 < int(number) < 10_000 else 1
+    start = (number - 1) * RESULTS_PER_PAGE
+    found = list(people[start : start + RESULTS_PER_PAGE + 1])
+    return {
+        "rows": [RiskRow(p, p.overdue) for p in found[:RESULTS_PER_PAGE]],
+        "page_number": number,
+        "has_next": len(found) > RESULTS_PER_PAGE,
+    }
+
+
+@login_required
+@follow_up_viewers
+def follow_up(request, code):
+    """A person at risk and their follow-up (opened now if they had none), with its history."""
+    person = person_for_health_staff(request, code)
+    follow_up = follow_up_of(person=person)
+    audit(request, AuditAction.VIEW_PERSON, person=person)
+    latest = (
+        person.declarations.newest_first()
+        .select_related("from_province", "from_district", "to_district", "to_commune", "point")
+        .first()
+    )
+    context = {
+        "person": person,
+        "follow_up": follow_up,
+        "latest": latest,
+        "flags": person.risk_flags.filter(cleared_at__isnull=True).select_related("flagged_by"),
+        "events": follow_up.events.select_related("user", "assignee")[:HISTORY_LENGTH],
+        "form": FollowUpForm(follow_up=follow_up),
+    }
+    return render(request, "tracing/follow_up.html", context)
+
+
+@login_required
+@follow_up_editors
+@require_POST
+def follow_up_change(request, code):
+    person = person_for_health_staff(request, code)
+    follow_up = follow_up_of(person=person)
+    form = FollowUpForm(request.POST, follow_up=follow_up)
+    if form.is_valid():
+        follow_up_update(follow_up=follow_up, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Follow-up updated."))
+    else:
+        errors = (str(e) for errors in form.errors.values() for e in errors)
+        messages.error(request, _("Nothing was saved: %(errors)s") % {"errors": " ".join(errors)})
+    return redirect("tracing:follow_up", code=person.lookup_code)
+
+
+@login_required
+@zone_manager_required
+def zones(request):
+    """Epidemic zones in force, planned and ended; and the form to declare a new one."""
+    if request.method == "POST" and "refresh_places" in request.POST:
+        form = ZoneForm(initial=request.POST.dict())  # without JavaScript: show the children
+    elif request.method == "POST":
+        form = ZoneForm(request.POST)
+        if form.is_valid():
+            zone, result = zone_add(
+                place_code=form.place_code,
+                **{k: form.cleaned_data[k] for k in ("starts_on", "ends_on", "note")},
+            )
+            _reevaluated(request, _("Epidemic zone added: %(place)s.") % {"place": zone}, result)
+            return redirect("tracing:zones")
+    else:
+        form = ZoneForm(initial={"province": served_province_code()})
+    context = {"form": form, "zones": EpidemicZone.objects.order_by("-starts_on", "-pk")}
+    context["today"] = timezone.localdate()
+    return render(request, "tracing/zones.html", context)
+
+
+@login_required
+@zone_manager_required
+@require_POST
+def zone_close(request, pk):
+    zone = get_object_or_404(EpidemicZone, pk=pk)
+    form = ZoneEndForm(request.POST, zone=zone)
+    if form.is_valid():
+        result = zone_end(zone=zone, ends_on=form.cleaned_data["ends_on"])
+        _reevaluated(request, _("Epidemic zone ended: %(place)s.") % {"place": zone}, result)
+    else:
+        messages.error(request, " ".join(form.errors["ends_on"]))
+    return redirect("tracing:zones")
+
+
+def _reevaluated(request, done: str, result: Reevaluation) -> None:
+    messages.success(
+        request,
+        _(
+            "%(done)s Risk re-evaluated over %(declarations)s recent declarations: "
+            "%(changed)s changed, %(people)s people's risk changed, %(opened)s follow-ups "
+            "opened."
+        )
+        % {
+            "done": done,
+            "declarations": result.declarations,
+            "changed": result.changed,
+            "people": result.people_changed,
+            "opened": result.follow_ups_opened,
+        },
+    )
