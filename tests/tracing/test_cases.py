@@ -451,3 +451,22 @@ def test_the_search_buttons_propose_f1s_then_f2s(staff, case, make_declaration):
 
     f2 = Contact.objects.get(case=case, level="F2")
     assert (f2.person, f2.via) == (neighbour.person, contact)
+
+
+def test_the_case_page_links_to_entering_importing_and_zoning(
+    client, provincial_health_worker, make_declaration
+):
+    from tracing.services import case_confirm
+
+    person = make_declaration(symptoms=("fever",)).person
+    case = case_confirm(
+        person=person,
+        confirmed_on=person.updated_at.date(),
+        how_confirmed="RT-PCR",
+        isolated_at="",
+        user=provincial_health_worker,
+    )
+    client.force_login(provincial_health_worker)
+    html = client.get(f"/y-te/ca-benh/{case.pk}/").content.decode()
+    for path in ("tiep-xuc/them/", "tiep-xuc/nhap/", "khoanh-vung/"):
+        assert f"/y-te/ca-benh/{case.pk}/{path}" in html
