@@ -176,7 +176,8 @@ def _case_for_person(request, person: Person):
         return redirect("tracing:case", pk=existing.pk)
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        case = case_confirm(person=person, user=request.user, **form.cleaned_data)
+        details = {k: v for k, v in form.cleaned_data.items() if k != "form_token"}
+        case = case_confirm(person=person, user=request.user, **details)
         messages.success(request, _("%(name)s is now a confirmed case.") % {"name": person})
         return redirect("tracing:case", pk=case.pk)
     return render(request, "tracing/case_new.html", {"person": person, "form": form})

@@ -1,5 +1,6 @@
 """Forms of the cases pages: confirming a case, and the person of a case who never declared."""
 
+import uuid
 from functools import partial
 
 from django import forms
@@ -16,6 +17,8 @@ from tracing.models import ContactLevel, ContactStatus
 
 class CaseForm(forms.Form):
     """What makes a person a confirmed case (F0)."""
+
+    form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
     confirmed_on = forms.DateField(
         label=_("Confirmed on"), widget=forms.DateInput(attrs={"type": "date"})

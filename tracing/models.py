@@ -111,6 +111,9 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The one-time token of the form that entered a case who never declared: a resent form
+    # finds this case instead of creating the person twice.
+    entry_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-confirmed_on", "-id"]

@@ -1,8 +1,9 @@
 """Writes of the health staff: follow-ups, cases and contacts."""
 
+import uuid
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from declarations.models import Person
@@ -132,18 +133,36 @@ def follow_ups_open(*, person_ids: list[int], reason: str = "") -> int:
 
 @transaction.atomic
 def case_confirm_new_person(
-    *, person_values: dict, confirmed_on: date, how_confirmed: str, isolated_at: str, user
+    *,
+    person_values: dict,
+    confirmed_on: date,
+    how_confirmed: str,
+    isolated_at: str,
+    user,
+    form_token: uuid.UUID | None = None,
 ) -> Case:
     """Enter a case who never declared: the person is created (with a lookup code), then
-    confirmed as a case."""
-    person = person_create(person_values)
-    return case_confirm(
-        person=person,
-        confirmed_on=confirmed_on,
-        how_confirmed=how_confirmed,
-        isolated_at=isolated_at,
-        user=user,
-    )
+    confirmed as a case. Idempotent on ``form_token``: a resent form creates nobody twice."""
+    if form_token is not None:
+        existing = Case.objects.filter(entry_token=form_token).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            case = case_confirm(
+                person=person_create(person_values),
+                confirmed_on=confirmed_on,
+                how_confirmed=how_confirmed,
+                isolated_at=isolated_at,
+                user=user,
+            )
+            case.entry_token = form_token
+            case.save(update_fields=["entry_token"])
+            return case
+    except IntegrityError as error:
+        if "entry_token" not in str(error):
+            raise
+        return Case.objects.get(entry_token=form_token)
 
 
 @transaction.atomic

@@ -470,3 +470,32 @@ def test_the_case_page_links_to_entering_importing_and_zoning(
     html = client.get(f"/y-te/ca-benh/{case.pk}/").content.decode()
     for path in ("tiep-xuc/them/", "tiep-xuc/nhap/", "khoanh-vung/"):
         assert f"/y-te/ca-benh/{case.pk}/{path}" in html
+
+
+def test_a_new_case_form_sent_twice_creates_one_person(client, provincial_health_worker):
+    from declarations.models import Person
+    from tests.conftest import LAI_CHAU, TAM_DUONG, TAM_DUONG_TOWN
+    from tracing.models import Case
+
+    client.force_login(provincial_health_worker)
+    data = {
+        "full_name": "Chưa Khai Báo",
+        "birth_year": "1970",
+        "sex": "male",
+        "phone": "0912000111",
+        "id_number": "",
+        "residence_province": LAI_CHAU,
+        "residence_district": TAM_DUONG,
+        "residence_commune": TAM_DUONG_TOWN,
+        "residence_address": "1 Phúc Xá",
+        "confirmed_on": "2026-11-20",
+        "how_confirmed": "RT-PCR",
+        "isolated_at": "",
+        "form_token": "0b9c8f52-3d6e-4b8a-9f50-6a1a2c3d4e5f",
+    }
+    first = client.post("/y-te/ca-benh/moi/", data)
+    second = client.post("/y-te/ca-benh/moi/", data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Case.objects.count() == 1
+    assert Person.objects.filter(full_name="Chưa Khai Báo").count() == 1
