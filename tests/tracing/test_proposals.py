@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from checkpoints.models import Passage
 from declarations.models import Declaration
@@ -286,6 +287,16 @@ def test_f2_found_near_several_f1s_is_proposed_once_with_each_reason(
 
 
 def test_a_reason_reads_in_words():
+    with translation.override("en"):
+        assert_reasons_in_english()
+
+
+def test_a_reason_reads_in_vietnamese_by_default():
+    text = reason_text({"rule": "vehicle", "plate": BUS, "day": "2026-11-20"})
+    assert text == "Đi cùng xe 25B-012.34 ngày 20/11/2026"
+
+
+def assert_reasons_in_english():
     assert (
         reason_text({"rule": "vehicle", "plate": BUS, "day": "2026-11-20"})
         == "Travelled in the same vehicle 25B-012.34 on 20/11/2026"
