@@ -9,7 +9,7 @@ DAY = date(2021, 5, 10)
 HIGH, MEDIUM, NONE = RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.NONE
 
 
-def assess(symptoms=(), exposures=(), places=("01", "001"), zones=(), day=DAY):
+def assess(symptoms=(), exposures=(), places=("01", "001", "00001"), zones=(), day=DAY):
     return assess_risk(
         symptoms=symptoms, exposures=exposures, place_codes=places, travel_date=day, zones=zones
     )
@@ -55,9 +55,12 @@ ZONE_BA_DINH = Zone("001", "Quận Ba Đình", date(2021, 5, 1), date(2021, 5, 2
         (Zone("001", "Quận Ba Đình", date(2021, 5, 1)), date(2022, 1, 1), MEDIUM),
         (Zone("01", "Hà Nội", date(2021, 5, 1)), DAY, MEDIUM),
         (Zone("12", "Lai Châu", date(2021, 5, 1)), DAY, NONE),
+        (Zone("00001", "Phường Phúc Xá", date(2021, 5, 1)), DAY, MEDIUM),
+        (Zone("00004", "Phường Trúc Bạch", date(2021, 5, 1)), DAY, NONE),
     ],
 )
 def test_a_place_in_an_active_zone_is_medium_risk(zone, day, level):
+    """A zone counts at each level of area: province (01), district (001), commune (00001)."""
     risk = assess(zones=[zone], day=day)
     assert risk.level == level
     if level == MEDIUM:
