@@ -12,6 +12,7 @@ from operator import or_
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from accounts.access import profile_of
 from accounts.roles import Role, has_role
@@ -79,3 +80,18 @@ def zone_manager_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def cases_in_scope(user) -> QuerySet:
+    """The cases of the people in the user's scope."""
+    from tracing.models import Case
+
+    return Case.objects.filter(person__in=people_in_scope(user))
+
+
+def case_for_staff(request, pk: int):
+    """The case, with its person and their places, if the user may see the person; else 404."""
+    cases = cases_in_scope(request.user).select_related(
+        "person__residence_province", "person__residence_district", "person__residence_commune"
+    )
+    return get_object_or_404(cases, pk=pk)

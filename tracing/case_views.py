@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,7 +17,7 @@ from accounts.models import AuditAction
 from accounts.roles import Role, has_role
 from declarations.models import Person
 from declarations.places import served_province_code
-from tracing.access import people_in_scope, person_for_health_staff
+from tracing.access import case_for_staff, cases_in_scope, person_for_health_staff
 from tracing.chain import chain_layout, chain_tree
 from tracing.forms_cases import CaseForm, CasePersonForm, DecisionForm
 from tracing.models import Case, Contact, ContactLevel, ContactStatus
@@ -38,21 +38,6 @@ view_case_required = permission_required("tracing.view_case", raise_exception=Tr
 add_case_required = permission_required("tracing.add_case", raise_exception=True)
 add_contact_required = permission_required("tracing.add_contact", raise_exception=True)
 change_contact_required = permission_required("tracing.change_contact", raise_exception=True)
-
-
-# -- access: the cases of the people in the user's scope; 404 for any other ----------------------
-
-
-def cases_in_scope(user) -> QuerySet[Case]:
-    return Case.objects.filter(person__in=people_in_scope(user))
-
-
-def case_for_staff(request, pk: int) -> Case:
-    """The case, with its person and their places, if the user may see the person."""
-    cases = cases_in_scope(request.user).select_related(
-        "person__residence_province", "person__residence_district", "person__residence_commune"
-    )
-    return get_object_or_404(cases, pk=pk)
 
 
 # -- pages ---------------------------------------------------------------------------------------

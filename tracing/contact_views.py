@@ -8,14 +8,14 @@ import time
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit
 from accounts.models import AuditAction
-from tracing.access import people_in_scope
+from tracing.access import case_for_staff
 from tracing.contact_import import (
     COLUMNS,
     MAX_BYTES,
@@ -32,7 +32,6 @@ from tracing.forms_contacts import (
     ImportUploadForm,
     entry_initial,
 )
-from tracing.models import Case
 from tracing.services import contact_report
 from truyvet.exports import XLSX
 
@@ -41,12 +40,6 @@ ENTRY_SESSION_KEY = "contact_entry"
 IMPORT_SESSION_KEY = "contact_import"
 IMPORT_KEEP_SECONDS = 30 * 60
 TEMPLATE_NAME = "mau-danh-sach-tiep-xuc"
-
-
-def case_for_staff(request, case_id: int) -> Case:
-    """The case, with its person, if the user may see that person; 404 otherwise."""
-    cases = Case.objects.filter(person__in=people_in_scope(request.user)).select_related("person")
-    return get_object_or_404(cases, pk=case_id)
 
 
 @login_required

@@ -13,8 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import audit
 from accounts.models import AuditAction
 from declarations import codes
-from tracing.access import people_in_scope, person_for_health_staff
-from tracing.contact_views import case_for_staff
+from tracing.access import case_for_staff, people_in_scope, person_for_health_staff
 from tracing.duplicates import (
     DuplicateRule,
     duplicate_groups,
