@@ -44,6 +44,81 @@ def place_select(parent_field: str = ""):
     return forms.Select(attrs=attrs)
 
 
+PHONE_MESSAGE = _(
+    "Enter a Vietnamese mobile number of 10 digits starting with 03, 05, 07, 08 or 09 (or +84)."
+)
+ID_NUMBER_MESSAGE = _(
+    "Enter a CCCD number (12 digits), a CMND number (9 digits) or a passport number "
+    "(1–2 letters and 6–8 digits)."
+)
+
+
+# The identity fields of every form that records a person (declarations, cases, contacts,
+# passengers): one place for each rule and its message.
+
+
+class FullNameField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(**{"label": _("Full name"), "max_length": 100, **kwargs})
+
+    def clean(self, value):
+        name = clean_spaces(super().clean(value) or "")
+        if self.required and len(name) < 2:
+            raise forms.ValidationError(_("Please enter the full name."), code="short")
+        return name
+
+
+class BirthYearField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        widget = forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "1985"})
+        super().__init__(**{"label": _("Year of birth"), "widget": widget, **kwargs})
+
+    def validate(self, value):
+        super().validate(value)
+        this_year = timezone.localdate().year
+        if value is not None and not 1900 <= value <= this_year:
+            raise forms.ValidationError(
+                _("Enter a year of birth between 1900 and %(year)s.") % {"year": this_year},
+                code="range",
+            )
+
+
+class MobilePhoneField(forms.CharField):
+    """A Vietnamese mobile number, returned in national form (``0912345678``), or ""."""
+
+    def __init__(self, **kwargs):
+        widget = forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})
+        super().__init__(
+            **{"label": _("Mobile phone"), "max_length": 20, "widget": widget, **kwargs}
+        )
+
+    def clean(self, value):
+        raw = super().clean(value)
+        if not raw:
+            return ""
+        phone = normalize_phone(raw)
+        if phone is None:
+            raise forms.ValidationError(PHONE_MESSAGE, code="phone")
+        return phone
+
+
+class IdNumberField(forms.CharField):
+    """A CCCD, CMND or passport number, normalised, or ""."""
+
+    def __init__(self, **kwargs):
+        label = _("ID card (CCCD/CMND) or passport number")
+        super().__init__(**{"label": label, "max_length": 20, "required": False, **kwargs})
+
+    def clean(self, value):
+        raw = super().clean(value)
+        if not raw:
+            return ""
+        number = normalize_id_number(raw)
+        if number is None:
+            raise forms.ValidationError(ID_NUMBER_MESSAGE, code="id_number")
+        return number
+
+
 class DeclarationForm(forms.Form):
     """The declaration form (tờ khai y tế), one page, usable without JavaScript."""
 
@@ -57,24 +132,12 @@ class DeclarationForm(forms.Form):
 
     form_token = forms.UUIDField(widget=forms.HiddenInput)
 
-    full_name = forms.CharField(label=_("Full name"), max_length=100)
-    birth_year = forms.IntegerField(
-        label=_("Year of birth"),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "1985"}),
-    )
+    full_name = FullNameField()
+    birth_year = BirthYearField()
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
     nationality = forms.CharField(label=_("Nationality"), max_length=60, initial="Việt Nam")
-    id_number = forms.CharField(
-        label=_("ID card (CCCD/CMND) or passport number"),
-        max_length=20,
-        required=False,
-        help_text=_("Optional. CCCD: 12 digits; CMND: 9 digits."),
-    )
-    phone = forms.CharField(
-        label=_("Mobile phone"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
+    id_number = IdNumberField(help_text=_("Optional. CCCD: 12 digits; CMND: 9 digits."))
+    phone = MobilePhoneField()
     email = forms.EmailField(label=_("Email"), required=False)
 
     residence_province = PlaceField(label=_("Province / city"), widget=place_select())
@@ -188,48 +251,8 @@ class DeclarationForm(forms.Form):
 
     # -- validation -------------------------------------------------------------------------------
 
-    def clean_full_name(self):
-        name = clean_spaces(self.cleaned_data["full_name"])
-        if len(name) < 2:
-            raise forms.ValidationError(_("Please enter your full name."))
-        return name
-
-    def clean_birth_year(self):
-        year = self.cleaned_data["birth_year"]
-        this_year = timezone.localdate().year
-        if not 1900 <= year <= this_year:
-            raise forms.ValidationError(
-                _("Enter a year of birth between 1900 and %(year)s.") % {"year": this_year}
-            )
-        return year
-
     def clean_nationality(self):
         return clean_spaces(self.cleaned_data["nationality"]) or "Việt Nam"
-
-    def clean_id_number(self):
-        raw = self.cleaned_data["id_number"].strip()
-        if not raw:
-            return ""
-        value = normalize_id_number(raw)
-        if value is None:
-            raise forms.ValidationError(
-                _(
-                    "Enter a CCCD number (12 digits), a CMND number (9 digits) or a passport "
-                    "number (1–2 letters and 6–8 digits)."
-                )
-            )
-        return value
-
-    def clean_phone(self):
-        value = normalize_phone(self.cleaned_data["phone"])
-        if value is None:
-            raise forms.ValidationError(
-                _(
-                    "Enter a Vietnamese mobile number of 10 digits starting with 03, 05, 07, 08 "
-                    "or 09 (or +84)."
-                )
-            )
-        return value
 
     def clean_travel_date(self):
         day = self.cleaned_data["travel_date"]

@@ -8,9 +8,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from declarations.forms import PlaceField, place_select
+from declarations.forms import (
+    BirthYearField,
+    FullNameField,
+    IdNumberField,
+    MobilePhoneField,
+    PlaceField,
+    place_select,
+)
 from declarations.models import Sex
-from declarations.normalize import clean_spaces, normalize_id_number, normalize_phone
+from declarations.normalize import clean_spaces
 from declarations.places import place_tree
 from tracing.models import ContactLevel, ContactStatus
 
@@ -60,20 +67,11 @@ class CasePersonForm(forms.Form):
         "residence_commune": "residence_district",
     }
 
-    full_name = forms.CharField(label=_("Full name"), max_length=100)
-    birth_year = forms.IntegerField(
-        label=_("Year of birth"), widget=forms.NumberInput(attrs={"inputmode": "numeric"})
-    )
+    full_name = FullNameField()
+    birth_year = BirthYearField()
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
-    phone = forms.CharField(
-        label=_("Mobile phone"),
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "tel"}),
-    )
-    id_number = forms.CharField(
-        label=_("ID card (CCCD/CMND) or passport number"), max_length=20, required=False
-    )
+    phone = MobilePhoneField(required=False)
+    id_number = IdNumberField()
     residence_province = PlaceField(label=_("Province / city"), widget=place_select())
     residence_district = PlaceField(label=_("District"), widget=place_select("residence_province"))
     residence_commune = PlaceField(
@@ -100,49 +98,6 @@ class CasePersonForm(forms.Form):
         else:
             current = str(self.initial.get(parent) or "")
         return _choices(place_tree().children_of(current))
-
-    def clean_full_name(self):
-        name = clean_spaces(self.cleaned_data["full_name"])
-        if len(name) < 2:
-            raise forms.ValidationError(_("Please enter the full name."))
-        return name
-
-    def clean_birth_year(self):
-        year = self.cleaned_data["birth_year"]
-        this_year = timezone.localdate().year
-        if not 1900 <= year <= this_year:
-            raise forms.ValidationError(
-                _("Enter a year of birth between 1900 and %(year)s.") % {"year": this_year}
-            )
-        return year
-
-    def clean_phone(self):
-        raw = self.cleaned_data["phone"].strip()
-        if not raw:
-            return ""
-        value = normalize_phone(raw)
-        if value is None:
-            raise forms.ValidationError(
-                _(
-                    "Enter a Vietnamese mobile number of 10 digits starting with 03, 05, 07, 08 "
-                    "or 09 (or +84)."
-                )
-            )
-        return value
-
-    def clean_id_number(self):
-        raw = self.cleaned_data["id_number"].strip()
-        if not raw:
-            return ""
-        value = normalize_id_number(raw)
-        if value is None:
-            raise forms.ValidationError(
-                _(
-                    "Enter a CCCD number (12 digits), a CMND number (9 digits) or a passport "
-                    "number (1–2 letters and 6–8 digits)."
-                )
-            )
-        return value
 
     def clean(self):
         cleaned = super().clean()

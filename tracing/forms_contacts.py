@@ -12,46 +12,37 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from declarations.forms import REFRESH_BUTTON, PlaceField, _choices, place_select
+from declarations.forms import (
+    REFRESH_BUTTON,
+    BirthYearField,
+    FullNameField,
+    IdNumberField,
+    MobilePhoneField,
+    PlaceField,
+    _choices,
+    place_select,
+)
 from declarations.models import Sex
-from declarations.normalize import clean_spaces, normalize_id_number, normalize_phone
+from declarations.normalize import clean_spaces
 from declarations.places import place_tree, served_province_code
 from tracing.duplicates import Identity, PersonMatcher
 from tracing.models import Case, Contact, ContactLevel, ContactStatus
 
 NOTE_LENGTH = 300
-ID_NUMBER_ERROR = _(
-    "Enter a CCCD number (12 digits), a CMND number (9 digits) or a passport "
-    "number (1–2 letters and 6–8 digits)."
-)
-PHONE_ERROR = _(
-    "Enter a Vietnamese mobile number of 10 digits starting with 03, 05, 07, 08 or 09 (or +84)."
-)
 
 
 class ContactPersonForm(forms.Form):
     """Who the contact is, and their level: the checks shared by the line entry and the file."""
 
-    full_name = forms.CharField(label=_("Full name"), max_length=100)
-    birth_year = forms.IntegerField(
-        label=_("Year of birth"),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "1985"}),
-    )
+    full_name = FullNameField()
+    birth_year = BirthYearField()
     sex = forms.ChoiceField(
         label=_("Sex"), choices=Sex.choices, required=False, widget=forms.RadioSelect
     )
-    phone = forms.CharField(
-        label=_("Mobile phone"),
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
-    )
-    id_number = forms.CharField(
-        label=_("ID card (CCCD/CMND) or passport number"), max_length=20, required=False
-    )
+    phone = MobilePhoneField(required=False)
+    id_number = IdNumberField()
     residence_address = forms.CharField(
         label=_("House number, street, hamlet"), max_length=200, required=False
     )
@@ -64,39 +55,6 @@ class ContactPersonForm(forms.Form):
     note = forms.CharField(
         label=_("Note (how they were in contact)"), max_length=NOTE_LENGTH, required=False
     )
-
-    def clean_full_name(self):
-        name = clean_spaces(self.cleaned_data["full_name"])
-        if len(name) < 2:
-            raise forms.ValidationError(_("Enter the full name."))
-        return name
-
-    def clean_birth_year(self):
-        year = self.cleaned_data["birth_year"]
-        this_year = timezone.localdate().year
-        if not 1900 <= year <= this_year:
-            raise forms.ValidationError(
-                _("Enter a year of birth between 1900 and %(year)s.") % {"year": this_year}
-            )
-        return year
-
-    def clean_phone(self):
-        raw = self.cleaned_data["phone"].strip()
-        if not raw:
-            return ""
-        value = normalize_phone(raw)
-        if value is None:
-            raise forms.ValidationError(PHONE_ERROR)
-        return value
-
-    def clean_id_number(self):
-        raw = self.cleaned_data["id_number"].strip()
-        if not raw:
-            return ""
-        value = normalize_id_number(raw)
-        if value is None:
-            raise forms.ValidationError(ID_NUMBER_ERROR)
-        return value
 
     def clean_residence_address(self):
         return clean_spaces(self.cleaned_data["residence_address"])

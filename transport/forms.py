@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from declarations.forms import REFRESH_BUTTON, DeclarationForm, PlaceField, _choices, place_select
+from declarations.forms import (
+    REFRESH_BUTTON,
+    DeclarationForm,
+    MobilePhoneField,
+    PlaceField,
+    _choices,
+    place_select,
+)
 from declarations.normalize import normalize_plate
 from declarations.places import place_tree, served_province_code
 from transport.models import BusCompany, Vehicle
@@ -41,12 +48,7 @@ class PassengerForm(DeclarationForm):
         "to_commune",
     )
 
-    phone = forms.CharField(
-        label=_("Mobile phone"),
-        max_length=20,
-        help_text=_("The passenger's; if they have none, the crew's."),
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
-    )
+    phone = MobilePhoneField(help_text=_("The passenger's; if they have none, the crew's."))
     residence_province = PlaceField(label=_("Home province (coming from)"), widget=place_select())
     residence_district = PlaceField(
         label=_("Home district"), widget=place_select("residence_province")
