@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from declarations.models import Commune, Declaration, District, EpidemicZone, Person, Province
+from declarations.models import Commune, Declaration, District, Person, Province
 
 
 @admin.register(Province)
@@ -72,9 +72,3 @@ class DeclarationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(EpidemicZone)
-class EpidemicZoneAdmin(admin.ModelAdmin):
-    list_display = ["place_name", "place_code", "starts_on", "ends_on"]
-    search_fields = ["place_name", "place_code"]
