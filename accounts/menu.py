@@ -55,6 +55,7 @@ MENU = [
     MenuItem(_("Zoning"), "tracing:zoning", HEALTH),
     MenuItem(_("Duplicates"), "tracing:duplicates", HEALTH),
     MenuItem(_("Epidemic zones"), "tracing:zones", HEALTH, _manages_zones),
+    MenuItem(_("Report"), "reports:report", (Role.LEADERSHIP, Role.ADMINISTRATOR)),
     MenuItem(_("Administration"), "admin:index", (Role.TRANSPORT, Role.ADMINISTRATOR)),
 ]
 

@@ -56,7 +56,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CHECKPOINT_OFFICER: OFFICER,
     Role.HEALTH_STAFF: HEALTH,
     Role.TRANSPORT: TRANSPORT,
-    Role.LEADERSHIP: [],
+    Role.LEADERSHIP: ["reports.view_report"],
     Role.ADMINISTRATOR: [
         *OFFICER,
         "checkpoints.add_checkpoint",
@@ -66,6 +66,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *TRANSPORT,
         *FACILITIES,
         *HEALTH[2:],
+        "reports.view_report",
     ],
 }
 # The transport department manages companies and vehicles in the admin: their accounts get

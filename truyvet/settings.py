@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "transport",
     "facilities",
     "tracing",
+    "reports",
 ]
 
 MIDDLEWARE = [

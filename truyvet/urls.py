@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("transport.urls")),
     path("", include("facilities.urls")),
     path("", include("tracing.urls")),
+    path("", include("reports.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -21,7 +21,7 @@ def test_an_officer_lands_on_the_desk(client, officer):
 @pytest.mark.parametrize(
     ("persona", "username", "start"),
     [
-        ("leader", "leader", "/nhan-vien/"),
+        ("leader", "leader", "/bao-cao/"),
         ("health_worker", "health", "/y-te/"),
         ("operator", "operator", "/nha-xe/"),
         ("transport_officer", "transport", "/nha-xe/"),
@@ -45,7 +45,7 @@ def test_each_role_sees_only_its_own_menu(client, operator, facility_worker, lea
     assert health_menu[:2] == ["/co-so-y-te/", "/y-te/"]
     assert "/y-te/vung-dich/" not in health_menu  # zones are for provincial staff
     assert "/chot/" not in health_menu and "/nha-xe/" not in health_menu
-    assert menu_of(leader, "/nhan-vien/") == []
+    assert menu_of(leader, "/bao-cao/") == ["/bao-cao/"]
 
 
 def test_an_officer_sees_the_desk_in_the_menu(client, officer):

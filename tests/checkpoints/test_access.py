@@ -97,6 +97,7 @@ EXPECTED = {
         "health_worker": 302,
         "other_health_worker": 302,
         "provincial_health_worker": 302,
+        "leader": 302,
         "default": 200,
     },
     ("get", "/doi-mat-khau/"): {"anonymous": LOGIN, "default": 200},

@@ -51,7 +51,9 @@ def test_the_page_needs_the_same_queries_however_long_the_history(
     assert short == long
     with django_assert_num_queries(long):
         desk.get(f"/c/{citizen.lookup_code}/")
-    assert long <= 14  # user, 2 permission sets, roles, profile, session save (3), audit, page
+    assert (
+        long <= 15
+    )  # user, 2 permission sets, roles, profile, session save (3), audit, page, deletion date
 
 
 def test_recording_a_passage(desk, officer, citizen, checkpoint):

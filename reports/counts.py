@@ -1,0 +1,277 @@
+"""Daily counts: computed from the raw data with grouped queries, stored in DailyCount and
+CheckpointDailyCount, and read back for the report.
+
+The stored counts outlive the personal data they come from (retention purges it), so the report
+reads only them. They are kept up to date by a short job: a systemd timer or cron entry (or the
+compose ``counts`` service) runs ``manage.py rebuild_counts --days 2`` every 5 minutes, which
+calls ``counts_refresh``. Yesterday is included so that late records (a contact confirmed just
+after midnight, a clock off by a few minutes) still land in the right day.
+
+A day is a local day (``settings.TIME_ZONE``, Asia/Ho_Chi_Minh). A row's district is the
+declaration's destination district, the checkpoint's district for passages and bus checks, and
+the person's district of residence for cases and contacts; a district outside the served
+province counts as no district (outside the province or unknown).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, F, Min, Q, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from checkpoints.models import BusCheck, Direction, Passage
+from declarations.models import Declaration, District, MadeBy
+from declarations.places import served_province_code
+from declarations.risk import RiskLevel
+from reports.models import CheckpointDailyCount, DailyCount, Measure
+from tracing.models import Case, Contact, ContactLevel, ContactStatus
+
+# (day, district code or None, measure) -> value; zeros are left out.
+DailyFigures = dict[tuple[date, str | None, str], int]
+# (day, checkpoint id, direction) -> value; zeros are left out.
+CheckpointFigures = dict[tuple[date, int, str], int]
+
+REBUILD_LOCK = 0x7472_7670  # any fixed number: one rebuild at a time on PostgreSQL
+PASSAGE_MEASURES = {Direction.IN: Measure.PASSAGES_IN, Direction.OUT: Measure.PASSAGES_OUT}
+CONTACT_MEASURES = {ContactLevel.F1: Measure.NEW_F1, ContactLevel.F2: Measure.NEW_F2}
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The instants from the start of ``start`` to the start of the day after ``end``."""
+    zone = _zone()
+    return (
+        datetime.combine(start, time.min, tzinfo=zone),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+    )
+
+
+def _local_day(expression) -> TruncDate:
+    return TruncDate(expression, tzinfo=_zone())
+
+
+def counts_raw(*, start: date, end: date) -> dict:
+    """The counts of the days in [start, end] straight from the raw data, without storing them:
+    ``{"daily": DailyFigures, "checkpoints": CheckpointFigures}``. Six grouped queries."""
+    lo, hi = _bounds(start, end)
+    served = served_province_code()
+    in_province = set(District.objects.filter(province_id=served).values_list("code", flat=True))
+    daily: DailyFigures = defaultdict(int)
+    checkpoints: CheckpointFigures = {}
+
+    def add(day, district, measure, value):
+        if value:
+            daily[(day, district if district in in_province else None, measure)] += value
+
+    declarations = (
+        Declaration.objects.filter(submitted_at__gte=lo, submitted_at__lt=hi)
+        .annotate(day=_local_day("submitted_at"))
+        .values("day", "to_district")
+        .order_by()
+        .annotate(
+            declarations=Count("id"),
+            arrivals=Count("id", filter=~Q(from_province=served)),
+            on_behalf=Count("id", filter=Q(made_by=MadeBy.ON_BEHALF)),
+            high_risk=Count("id", filter=Q(risk_level=RiskLevel.HIGH)),
+            medium_risk=Count("id", filter=Q(risk_level=RiskLevel.MEDIUM)),
+        )
+    )
+    for row in declarations:
+        for measure in (
+            Measure.DECLARATIONS,
+            Measure.ARRIVALS,
+            Measure.ON_BEHALF,
+            Measure.HIGH_RISK,
+            Measure.MEDIUM_RISK,
+        ):
+            add(row["day"], row["to_district"], measure, row[measure.value])
+
+    passages = (
+        Passage.objects.filter(at__gte=lo, at__lt=hi)
+        .annotate(day=_local_day("at"), district=F("checkpoint__district"))
+        .values("day", "checkpoint", "district", "direction")
+        .order_by()
+        .annotate(value=Count("id"))
+    )
+    for row in passages:
+        add(row["day"], row["district"], PASSAGE_MEASURES[row["direction"]], row["value"])
+        checkpoints[(row["day"], row["checkpoint"], row["direction"])] = row["value"]
+
+    bus_checks = (
+        BusCheck.objects.filter(at__gte=lo, at__lt=hi)
+        .annotate(day=_local_day("at"), district=F("checkpoint__district"))
+        .values("day", "district")
+        .order_by()
+        .annotate(value=Sum("undeclared"))
+    )
+    for row in bus_checks:
+        add(row["day"], row["district"], Measure.UNDECLARED, row["value"])
+
+    cases = (
+        Case.objects.filter(confirmed_on__range=(start, end))
+        .values("confirmed_on", district=F("person__residence_district"))
+        .order_by()
+        .annotate(value=Count("id"))
+    )
+    for row in cases:
+        add(row["confirmed_on"], row["district"], Measure.NEW_CASES, row["value"])
+
+    contacts = (
+        Contact.objects.filter(status=ContactStatus.CONFIRMED)
+        .annotate(moment=Coalesce("decided_at", "created_at"))
+        .filter(moment__gte=lo, moment__lt=hi)
+        .annotate(day=_local_day("moment"), district=F("person__residence_district"))
+        .values("day", "district", "level")
+        .order_by()
+        .annotate(value=Count("id"))
+    )
+    for row in contacts:
+        add(row["day"], row["district"], CONTACT_MEASURES[row["level"]], row["value"])
+
+    return {"daily": dict(daily), "checkpoints": checkpoints}
+
+
+def counts_stored(*, start: date, end: date) -> dict:
+    """The stored counts of the days in [start, end], in the shape of ``counts_raw``."""
+    daily = {
+        (day, district, measure): value
+        for day, district, measure, value in DailyCount.objects.filter(
+            day__range=(start, end)
+        ).values_list("day", "district", "measure", "value")
+    }
+    checkpoints = {
+        (day, checkpoint, direction): value
+        for day, checkpoint, direction, value in CheckpointDailyCount.objects.filter(
+            day__range=(start, end)
+        ).values_list("day", "checkpoint", "direction", "value")
+    }
+    return {"daily": daily, "checkpoints": checkpoints}
+
+
+@transaction.atomic
+def counts_rebuild(*, start: date, end: date) -> int:
+    """Recompute exactly, from the raw data, every count of the days in [start, end]: their
+    stored rows are replaced in one transaction. Returns the number of rows written.
+
+    Only rebuild days whose raw data is still complete: a day already purged would be counted
+    again from what is left, that is from nothing.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REBUILD_LOCK])
+    figures = counts_raw(start=start, end=end)
+    DailyCount.objects.filter(day__range=(start, end)).delete()
+    CheckpointDailyCount.objects.filter(day__range=(start, end)).delete()
+    daily = DailyCount.objects.bulk_create(
+        [
+            DailyCount(day=day, district_id=district, measure=measure, value=value)
+            for (day, district, measure), value in figures["daily"].items()
+        ],
+        batch_size=2000,
+    )
+    checkpoints = CheckpointDailyCount.objects.bulk_create(
+        [
+            CheckpointDailyCount(day=day, checkpoint_id=checkpoint, direction=direction, value=v)
+            for (day, checkpoint, direction), v in figures["checkpoints"].items()
+        ],
+        batch_size=2000,
+    )
+    return len(daily) + len(checkpoints)
+
+
+def counts_refresh(*, days: int = 2) -> int:
+    """Rebuild the counts of the last ``days`` local days, today included: the short job that
+    a systemd timer, cron or the compose service runs every 5 minutes through
+    ``manage.py rebuild_counts --days 2``."""
+    today = timezone.localdate()
+    return counts_rebuild(start=today - timedelta(days=max(days, 1) - 1), end=today)
+
+
+def first_day() -> date | None:
+    """The local day of the first declaration, where a full rebuild starts."""
+    first = Declaration.objects.aggregate(first=Min("submitted_at"))["first"]
+    return timezone.localdate(first) if first else None
+
+
+# -- the report -------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    label: str
+    values: list[int]
+
+
+@dataclass
+class Report:
+    """What the report page shows and its downloads contain, read from the stored counts."""
+
+    start: date
+    end: date
+    measures: list[Measure] = field(default_factory=lambda: list(Measure))
+    districts: list[Row] = field(default_factory=list)
+    total: Row | None = None
+    days: list[Row] = field(default_factory=list)
+    checkpoints: list[Row] = field(default_factory=list)
+    checkpoint_total: Row | None = None
+
+    @property
+    def day_count(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def column(self, rows: list[Row], measure: Measure) -> list[tuple[str, int]]:
+        index = self.measures.index(measure)
+        return [(row.label, row.values[index]) for row in rows]
+
+
+def report_build(*, start: date, end: date) -> Report:
+    """The report of the days in [start, end]: three queries on the stored counts."""
+    report = Report(start=start, end=end)
+    column = {measure.value: i for i, measure in enumerate(report.measures)}
+    width = len(report.measures)
+    by_district: dict[str | None, list[int]] = {}
+    names = dict(
+        District.objects.filter(province_id=served_province_code()).values_list("code", "name")
+    )
+    for code in names:
+        by_district[code] = [0] * width
+    by_day = {start + timedelta(days=i): [0] * width for i in range(report.day_count)}
+    for day, district, measure, value in DailyCount.objects.filter(
+        day__range=(start, end)
+    ).values_list("day", "district", "measure", "value"):
+        key = district if district in names else None
+        by_district.setdefault(key, [0] * width)[column[measure]] += value
+        by_day[day][column[measure]] += value
+    report.districts = [
+        Row(names.get(code, _("Outside the province or unknown")), values)
+        for code, values in by_district.items()
+    ]
+    totals = [sum(values[i] for values in by_district.values()) for i in range(width)]
+    report.total = Row(_("Province total"), totals)
+    report.days = [Row(f"{day:%d/%m/%Y}", values) for day, values in by_day.items()]
+    passages = (
+        CheckpointDailyCount.objects.filter(day__range=(start, end))
+        .values("checkpoint", "checkpoint__name")
+        .annotate(
+            entering=Sum("value", filter=Q(direction=Direction.IN)),
+            leaving=Sum("value", filter=Q(direction=Direction.OUT)),
+        )
+        .order_by("checkpoint__name", "checkpoint")
+    )
+    report.checkpoints = [
+        Row(row["checkpoint__name"], [row["entering"] or 0, row["leaving"] or 0])
+        for row in passages
+    ]
+    report.checkpoint_total = Row(
+        _("Total"), [sum(row.values[i] for row in report.checkpoints) for i in range(2)]
+    )
+    return report

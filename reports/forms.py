@@ -1,0 +1,52 @@
+from datetime import date, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_DAYS = 14
+MAX_DAYS = 366
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class ReportForm(forms.Form):
+    """Which days the report covers: one day, or a range (by default the last 14 days)."""
+
+    day = forms.DateField(label=_("Day"), required=False, input_formats=DATE_FORMATS)
+    start = forms.DateField(label=_("From"), required=False, input_formats=DATE_FORMATS)
+    end = forms.DateField(label=_("To"), required=False, input_formats=DATE_FORMATS)
+
+    error_messages = {
+        "invalid": _("Enter a date such as 31/12/2021."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].error_messages["invalid"] = self.error_messages["invalid"]
+            self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        if data.get("day"):
+            data["start"] = data["end"] = data["day"]
+        end = data.get("end") or today
+        start = data.get("start") or end - timedelta(days=DEFAULT_DAYS - 1)
+        if start > end:
+            raise forms.ValidationError(_("The first day must come before the last day."))
+        if (end - start).days >= MAX_DAYS:
+            raise forms.ValidationError(
+                _("A report covers at most %(days)s days.") % {"days": MAX_DAYS}
+            )
+        if end > today:
+            raise forms.ValidationError(_("The report cannot cover days still to come."))
+        data["start"], data["end"] = start, end
+        return data
+
+    def period(self) -> tuple[date, date]:
+        """The days asked for, or the last 14 days when the form has errors."""
+        if self.is_valid():
+            return self.cleaned_data["start"], self.cleaned_data["end"]
+        today = timezone.localdate()
+        return today - timedelta(days=DEFAULT_DAYS - 1), today

@@ -1,0 +1,165 @@
+"""The leaders' report: figures from the stored counts, aggregates only, audited downloads."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from accounts.models import AuditAction, AuditEntry
+from declarations.models import Declaration, Person
+from reports.models import DailyCount
+from tests.reports.test_counts import D0, D1, seed
+
+URL = "/bao-cao/"
+RANGE = "?start=2021-06-08&end=2021-06-10"
+
+
+@pytest.fixture
+def seeded(time_machine, checkpoint, other_checkpoint, officer):
+    return seed(time_machine, checkpoint, other_checkpoint, officer, refresh=True)
+
+
+def cells(html: str, row_id: str) -> str:
+    return html.split(f'id="{row_id}"', 1)[1].split("</tr>", 1)[0]
+
+
+def row_of(html: str, label: str) -> str:
+    return html.split(f"{label}</th>", 1)[1].split("</tr>", 1)[0]
+
+
+def forbidden_words(people: list[Person]) -> list[str]:
+    words = []
+    for person in people:
+        words += [person.full_name, person.phone, person.lookup_code, person.display_code]
+    return words
+
+
+def xlsx_text(response) -> str:
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return "\n".join(
+        " ".join(str(cell) for cell in row if cell is not None)
+        for row in workbook.active.iter_rows(values_only=True)
+    )
+
+
+def test_leader_sees_the_stored_figures_by_district_day_and_checkpoint(client, leader, seeded):
+    client.force_login(leader)
+    html = client.get(URL + RANGE).content.decode()
+    tam_duong = row_of(html, "Huyện Tam Đường")
+    # declarations, arrivals, on behalf, high, medium, passages in, out, cases, F1, F2, undeclared
+    assert "<td>3</td><td>3</td><td>0</td><td>1</td><td>1</td><td>2</td><td>1</td>" in tam_duong
+    assert "<td>5</td><td>4</td><td>1</td><td>1</td><td>1</td><td>3</td><td>1</td><td>1</td>" in (
+        cells(html, "province-total")
+    )
+    assert "Chốt Pa So" in html
+    assert "<svg" in html and "<script" not in html.split("<main", 1)[1].split("</main>")[0]
+
+
+def test_the_report_survives_the_purge_of_the_raw_data(client, leader, seeded):
+    Declaration.objects.all().delete()
+    client.force_login(leader)
+    html = client.get(URL + "?day=2021-06-10").content.decode()
+    assert "<td>2</td><td>2</td><td>0</td><td>0</td><td>1</td><td>3</td>" in cells(
+        html, "province-total"
+    )
+
+
+def test_one_day_is_shown_alone(client, leader, seeded):
+    client.force_login(leader)
+    response = client.get(URL + "?day=2021-06-09")
+    assert response.context["report"].start == response.context["report"].end == D1
+    assert len(response.context["report"].days) == 1
+
+
+def test_the_default_is_the_last_14_days(client, leader, seeded):
+    client.force_login(leader)
+    report = client.get(URL).context["report"]
+    assert (report.end, report.day_count) == (D0, 14)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?day=31/02/2021",
+        "?start=hôm-qua",
+        "?start=2021-06-10&end=2021-06-01",
+        "?end=2099-01-01",
+        "?start=2019-01-01&end=2021-06-10",
+        "?day=99999-01-01",
+    ],
+)
+def test_a_bad_date_shows_an_error_never_a_crash(client, leader, seeded, query):
+    client.force_login(leader)
+    response = client.get(URL + query)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert response.context["report"].day_count == 14
+
+
+def test_a_bad_date_downloads_nothing(client, leader, seeded):
+    client.force_login(leader)
+    response = client.get(URL + "?day=x&format=csv")
+    assert response["Content-Type"].startswith("text/html")
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_leadership_pages_and_downloads_hold_no_name_phone_or_code(client, leader, seeded):
+    client.force_login(leader)
+    html = client.get(URL + RANGE).content.decode()
+    sheet = xlsx_text(client.get(URL + RANGE + "&format=xlsx"))
+    table = b"".join(client.get(URL + RANGE + "&format=csv").streaming_content).decode()
+    assert "Huyện Tam Đường" in html and "Huyện Tam Đường" in sheet and "Huyện Tam Đường" in table
+    for text in (html, sheet, table):
+        for word in forbidden_words(seeded["people"]):
+            assert word not in text
+
+
+def test_downloads_hold_the_tables_shown_and_are_audited(client, leader, seeded):
+    client.force_login(leader)
+    response = client.get(URL + RANGE + "&format=csv")
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-20210608-20210610.csv"'
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    by_label = {row[0]: row[1:] for row in rows if row}
+    assert by_label["Huyện Tam Đường"][:3] == ["3", "3", "0"]
+    assert by_label["10/06/2021"][:6] == ["2", "2", "0", "0", "1", "3"]
+    assert any(row[:3] == ["Chốt Pa So", "1", "0"] for row in rows)
+    sheet = xlsx_text(client.get(URL + RANGE + "&format=xlsx"))
+    assert "Chốt Pa So 1 0" in sheet
+    entries = AuditEntry.objects.filter(action=AuditAction.EXPORT, user=leader)
+    assert entries.count() == 2
+    assert entries.first().detail == "report 2021-06-08 2021-06-10"
+
+
+def test_a_14_day_report_reads_the_counts_in_three_queries(
+    client, leader, seeded, django_assert_num_queries
+):
+    client.force_login(leader)
+    client.get(URL)
+    # user, its permissions (2), districts, daily counts, checkpoint counts, its roles (menu),
+    # the session saved (savepoint, update, release)
+    with django_assert_num_queries(10):
+        response = client.get(URL)
+    assert response.status_code == 200
+    assert DailyCount.objects.exists()
+
+
+def test_leaders_and_administrators_may_see_the_report(client, leader, administrator, places):
+    for user in (leader, administrator):
+        client.force_login(user)
+        assert client.get(URL).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "persona", ["officer", "health_worker", "provincial_health_worker", "operator", "outsider"]
+)
+def test_other_roles_are_refused_the_report(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(URL).status_code == 403
+    assert client.get(URL + "?format=csv").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, places):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert "/login" in response["Location"] or "dang-nhap" in response["Location"]
