@@ -21,7 +21,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
-## run: install, migrate, load reference data and demo accounts, and serve on http://127.0.0.1:$(PORT) (SQLite)
+## run: install, migrate, load reference data, demo accounts and demo data, rebuild the report counts, serve on http://127.0.0.1:$(PORT) (SQLite)
 run: export DEBUG ?= 1
 run: $(VENV)/.installed
 	$(MANAGE) migrate --no-input
@@ -31,6 +31,7 @@ run: $(VENV)/.installed
 	$(MANAGE) generate_data --declarations 3000 --if-empty
 	$(MANAGE) generate_passages --if-empty
 	$(MANAGE) generate_cases --if-empty
+	$(MANAGE) rebuild_counts
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## migrate: apply database migrations
