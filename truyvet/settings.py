@@ -1,7 +1,8 @@
 """Settings for Truy Vết, read from the environment.
 
-The defaults give a working development site on SQLite. Production sets at least SECRET_KEY,
-DATABASE_URL and ALLOWED_HOSTS, with DEBUG off; see README.md for every variable.
+The defaults give a working development site on SQLite (``manage.py`` defaults DEBUG on).
+Production sets at least SECRET_KEY, DATABASE_URL and ALLOWED_HOSTS, with DEBUG=0; see README.md
+for every variable.
 """
 
 from datetime import timedelta
@@ -96,6 +97,10 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# reports.DailyCount keeps one row per day, district (or none) and measure. PostgreSQL enforces it
+# with NULLS NOT DISTINCT; SQLite cannot, and there counts_rebuild, which rewrites whole days in
+# one transaction, is what keeps it.
+SILENCED_SYSTEM_CHECKS = ["models.W047"]
 
 REDIS_URL = env_str("REDIS_URL", default="")
 if REDIS_URL:

@@ -95,3 +95,21 @@ def test_an_expired_form_gets_a_friendly_page_not_an_error(places):
     response = client.post("/khai-bao/", form_data())
     assert response.status_code == 403
     assert "Truy Vết" in response.content.decode()
+
+
+def test_manage_py_works_without_any_environment(tmp_path):
+    """A newcomer's `python manage.py ...` needs no variables: it assumes development."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, str(root / "manage.py"), "check"],
+        env={"PATH": "", "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
