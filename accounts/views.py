@@ -3,12 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
+from accounts.forms import LoginForm
 from accounts.menu import menu_for, start_url
 from accounts.roles import roles_of
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    form_class = LoginForm
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self):

@@ -18,7 +18,7 @@ def board_checkpoint(request) -> Checkpoint:
     asked = request.GET.get("chot", "")
     own = own_checkpoint(request.user)
     if has_role(request.user, Role.ADMINISTRATOR):
-        if asked.isdigit():
+        if asked.isdecimal() and len(asked) < 19:
             return get_object_or_404(Checkpoint, pk=int(asked))
         if own is not None:
             return own

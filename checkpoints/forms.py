@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from checkpoints.models import Checkpoint, Direction, Outcome
+from declarations.forms import plausible_day
 from declarations.normalize import clean_spaces, normalize_plate
 from declarations.risk import RiskLevel
 
@@ -115,10 +116,14 @@ class BusCheckForm(forms.Form):
 
 class FindingsForm(forms.Form):
     start = forms.DateField(
-        label=pgettext_lazy("date range", "From"), widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range", "From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[plausible_day],
     )
     end = forms.DateField(
-        label=pgettext_lazy("date range", "To"), widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range", "To"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[plausible_day],
     )
 
     def clean(self):

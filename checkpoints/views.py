@@ -17,13 +17,20 @@ from checkpoints.forms import DeskSearchForm, PassageForm, RiskFlagForm
 from checkpoints.models import Outcome, Passage
 from checkpoints.search import search_people
 from checkpoints.services import declare_on_the_spot, passage_record
+from declarations import codes
 from declarations.forms import DeclarationForm, initial_from_data
 from declarations.models import Declaration, Transport
 from declarations.normalize import normalize_plate
 from declarations.posters import poster_page, qr_png_response, qr_svg_response
 from declarations.risk import RiskLevel
 from declarations.services import person_require_update, point_replace_token, risk_flag_add
-from declarations.views import initial_for_update
+from declarations.views import (
+    code_guessing_limited,
+    code_miss_count,
+    code_misses_exceeded,
+    initial_for_update,
+    rate_limited,
+)
 
 RESULTS_PER_PAGE = 20
 HISTORY_LENGTH = 20
@@ -39,16 +46,23 @@ def desk(request):
     context = {"form": form}
     if form.is_valid():
         text = form.cleaned_data["q"]
+        # A code typed here is a code tried as at /c/<code>/: its misses count the same.
+        code_shaped = codes.parse_code(text) is not None and normalize_plate(text) is None
+        if code_shaped and code_misses_exceeded(request):
+            return rate_limited(request, None)
         audit(request, AuditAction.SEARCH, detail=text)
         result = search_people(text)
         if result.exact is not None:
             return redirect("checkpoints:person", code=result.exact.lookup_code)
+        if code_shaped:
+            code_miss_count(request)
         context |= {"result": result, "query": text, **_page(request, result.people)}
     return render(request, "checkpoints/desk.html", context)
 
 
 @login_required
 @permission_required("declarations.view_person", raise_exception=True)
+@code_guessing_limited
 def person(request, code):
     person = person_for_staff(request, code)
     audit(request, AuditAction.VIEW_PERSON, person=person)
@@ -73,7 +87,7 @@ def person(request, code):
 def _page(request, people) -> dict:
     """One page of results, newest first, without counting them all (names can match many)."""
     number = request.GET.get("page", "1")
-    number = int(number) if number.isdigit() and 0 < int(number) < 1000 else 1
+    number = int(number) if len(number) < 4 and number.isdecimal() and int(number) > 0 else 1
     start = (number - 1) * RESULTS_PER_PAGE
     rows = list(people[start : start + RESULTS_PER_PAGE + 1])
     return {
@@ -92,6 +106,7 @@ def _passage_form(request, declarations) -> PassageForm:
 @login_required
 @desk_required
 @require_POST
+@code_guessing_limited
 def record_passage(request, code):
     person = person_for_staff(request, code)
     form = PassageForm(request.POST)
@@ -113,6 +128,7 @@ def record_passage(request, code):
 @login_required
 @desk_required
 @require_POST
+@code_guessing_limited
 def require_update(request, code):
     person = person_for_staff(request, code)
     person_require_update(person=person)
@@ -124,6 +140,7 @@ def require_update(request, code):
 @login_required
 @desk_required
 @require_POST
+@code_guessing_limited
 def flag_risk(request, code):
     person = person_for_staff(request, code)
     form = RiskFlagForm(request.POST)
@@ -155,6 +172,7 @@ def declare_new(request):
 
 @login_required
 @desk_required
+@code_guessing_limited
 def declare_update(request, code):
     """Declare on the spot again for a known person (for example one who must update)."""
     person = person_for_staff(request, code)

@@ -1,5 +1,5 @@
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cached_property, partial
 
 from crispy_forms.helper import FormHelper
@@ -51,6 +51,26 @@ ID_NUMBER_MESSAGE = _(
     "Enter a CCCD number (12 digits), a CMND number (9 digits) or a passport number "
     "(1–2 letters and 6–8 digits)."
 )
+
+
+# Every text field refuses a NUL character (PostgreSQL cannot store one) with Django's message,
+# which Django's Vietnamese catalogue leaves untranslated: naming the same text here puts it in
+# this project's catalogue, whose translation Django's validator then shows.
+NUL_MESSAGE = _("Null characters are not allowed.")
+
+# Days a staff form may name: a day outside them is a typing error, and the year-1 or year-9999
+# days a form would otherwise take overflow once a day is added or a time zone applied.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def plausible_day(day: date) -> None:
+    """A validator for date fields of staff forms: a day from ``FIRST_DAY`` to ``LAST_DAY``."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise forms.ValidationError(
+            _("Choose a day between %(start)s and %(end)s.")
+            % {"start": f"{FIRST_DAY:%d/%m/%Y}", "end": f"{LAST_DAY:%d/%m/%Y}"},
+            code="day_range",
+        )
 
 
 # The identity fields of every form that records a person (declarations, cases, contacts,

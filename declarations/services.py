@@ -1,5 +1,6 @@
 """Writes that span people and declarations. Views, admin actions, importers and tests use these."""
 
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -233,9 +234,16 @@ def person_require_update(*, person: Person) -> None:
     person.save(update_fields=["must_update"])
 
 
+# What a QR token can be (``codes.generate_point_token``: URL-safe base64); anything else, such
+# as a NUL that PostgreSQL refuses in a query, is no token and is not looked up.
+POINT_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
 def point_for_token(token: str) -> tuple[DeclarationPoint | None, bool]:
     """The active point a QR token opens, or (None, whether its poster is out of use: the
     token was replaced, or the vehicle or checkpoint is out of service)."""
+    if not POINT_TOKEN.fullmatch(token):
+        return None, False
     point = DeclarationPoint.objects.filter(token=token).first()
     if point is not None:
         return (point, False) if point.is_active else (None, True)

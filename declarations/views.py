@@ -1,4 +1,5 @@
 from datetime import timedelta
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 
 from declarations import codes
 from declarations.forms import DeclarationForm, LookupForm, initial_from_data
@@ -19,6 +20,11 @@ from declarations.services import DeclarationData, declaration_submit, point_for
 
 LOOKUP_SESSION_KEY = "lookup_person"
 LOOKUP_SESSION_MINUTES = 30
+# Staff pages opened by a lookup code (``/c/<code>/`` and the like): codes that open nobody are
+# counted per user and per client address, and past this rate those pages answer 429 until the
+# window ends, so that codes cannot be tried one after another. A code that opens someone is
+# never counted: an officer scanning travellers all day is not stopped.
+CODE_MISS_RATE = "30/10m"
 
 
 def home(request):
@@ -129,6 +135,45 @@ def places(request, code):
 
 def rate_limited(request, exception):
     return render(request, "429.html", status=429)
+
+
+def code_guessing_limited(view):
+    """For staff views that take a lookup code: 404s count as misses (see ``CODE_MISS_RATE``);
+    past the limit the view answers 429 without looking the code up. Put it under
+    ``login_required``, so that anonymous visitors are sent to log in and learn nothing."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if code_misses_exceeded(request):
+            return rate_limited(request, None)
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            code_miss_count(request)
+            raise
+
+    return wrapped
+
+
+def code_misses_exceeded(request) -> bool:
+    return _code_misses(request, increment=False)
+
+
+def code_miss_count(request) -> None:
+    _code_misses(request, increment=True)
+
+
+def _code_misses(request, *, increment: bool) -> bool:
+    exceeded = False
+    for group, key in (("code-miss-user", _user_key), ("code-miss-address", "ip")):
+        usage = get_usage(request, group=group, key=key, rate=CODE_MISS_RATE, increment=increment)
+        # A cache that does not answer gives a limit of 0: then the staff are not stopped.
+        exceeded |= usage is not None and 0 < usage["limit"] <= usage["count"]
+    return exceeded
+
+
+def _user_key(_group, request) -> str:
+    return str(request.user.pk)
 
 
 # -- helpers ------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ def facility_for_staff(request, pk: int | None = None) -> HealthFacility:
     profile = profile_of(request.user)
     own_id = profile.facility_id if profile else None
     if has_role(request.user, Role.ADMINISTRATOR):
-        if asked.isdigit():
+        if asked.isdecimal() and len(asked) < 19:
             return get_object_or_404(facilities, pk=int(asked))
         facility = facilities.filter(pk=own_id).first() if own_id else None
         facility = facility or facilities.first()

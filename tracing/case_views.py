@@ -17,6 +17,7 @@ from accounts.models import AuditAction
 from accounts.roles import Role, has_role
 from declarations.models import Person
 from declarations.places import served_province_code
+from declarations.views import code_guessing_limited
 from tracing.access import case_for_staff, cases_in_scope, person_for_health_staff
 from tracing.chain import chain_layout, chain_tree
 from tracing.forms_cases import CaseForm, CasePersonForm, DecisionForm
@@ -62,6 +63,7 @@ def case_list(request):
 
 @login_required
 @add_case_required
+@code_guessing_limited
 def case_new(request):
     """Mark as a confirmed case someone who declared (``?ma=<code>``) or someone who never did."""
     if request.GET.get("ma"):

@@ -18,6 +18,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -254,6 +255,22 @@ def _blank(row) -> bool:
     return all(cell is None or str(cell).strip() == "" for cell in row)
 
 
+# What a damaged or forged .xlsx raises, while it is opened or while its rows are read: a bad
+# zip or compressed stream, missing parts, XML that does not parse (SyntaxError: ElementTree's
+# and lxml's ParseError), a workbook without sheets.
+XLSX_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    InvalidFileException,
+    KeyError,
+    IndexError,
+    OSError,
+    ValueError,
+    SyntaxError,
+)
+
+
 def _xlsx_rows(data: bytes) -> list[list]:
     unreadable = ImportFileError(_("The file could not be read as an Excel file (.xlsx)."))
     try:
@@ -261,7 +278,7 @@ def _xlsx_rows(data: bytes) -> list[list]:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
                 raise unreadable
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+    except XLSX_ERRORS as error:
         raise unreadable from error
     try:
         rows = []
@@ -270,6 +287,8 @@ def _xlsx_rows(data: bytes) -> list[list]:
             rows.append(list(values))
             if len(rows) > 2 * MAX_ROWS + 1:
                 break
+    except XLSX_ERRORS as error:
+        raise unreadable from error
     finally:
         workbook.close()
     return rows

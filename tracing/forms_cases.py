@@ -15,6 +15,7 @@ from declarations.forms import (
     MobilePhoneField,
     PlaceField,
     place_select,
+    plausible_day,
 )
 from declarations.models import Sex
 from declarations.normalize import clean_spaces
@@ -28,7 +29,9 @@ class CaseForm(forms.Form):
     form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
     confirmed_on = forms.DateField(
-        label=_("Confirmed on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Confirmed on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[plausible_day],
     )
     how_confirmed = forms.CharField(
         label=_("How confirmed"),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import audit
 from accounts.models import AuditAction
 from declarations import codes
+from declarations.views import code_guessing_limited
 from tracing.access import case_for_staff, people_in_scope, person_for_health_staff
 from tracing.duplicates import (
     DuplicateRule,
@@ -62,7 +63,7 @@ def duplicates(request):
 
 def _page_number(request) -> int:
     number = request.GET.get("page", "1")
-    return int(number) if number.isdigit() and 0 < int(number) < 10000 else 1
+    return int(number) if len(number) < 5 and number.isdecimal() and int(number) > 0 else 1
 
 
 class CodeListField(forms.Field):
@@ -81,6 +82,7 @@ class MergeForm(forms.Form):
 @login_required
 @change_contact_required
 @require_POST
+@code_guessing_limited
 def duplicates_merge(request):
     """Merge the ticked people of a group into the one chosen to keep."""
     form = MergeForm(request.POST)
