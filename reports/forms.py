@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 DEFAULT_DAYS = 14
 MAX_DAYS = 366
@@ -13,8 +14,12 @@ class ReportForm(forms.Form):
     """Which days the report covers: one day, or a range (by default the last 14 days)."""
 
     day = forms.DateField(label=_("Day"), required=False, input_formats=DATE_FORMATS)
-    start = forms.DateField(label=_("From"), required=False, input_formats=DATE_FORMATS)
-    end = forms.DateField(label=_("To"), required=False, input_formats=DATE_FORMATS)
+    start = forms.DateField(
+        label=pgettext_lazy("date range", "From"), required=False, input_formats=DATE_FORMATS
+    )
+    end = forms.DateField(
+        label=pgettext_lazy("date range", "To"), required=False, input_formats=DATE_FORMATS
+    )
 
     error_messages = {
         "invalid": _("Enter a date such as 31/12/2021."),

@@ -9,6 +9,7 @@ from reports import charts
 from reports.counts import Report, report_build
 from reports.forms import ReportForm
 from reports.models import Measure
+from truyvet.db_router import reads_from_replica
 from truyvet.exports import csv_response, xlsx_response
 
 DOWNLOADS = {"xlsx": xlsx_response, "csv": csv_response}
@@ -18,6 +19,7 @@ report_required = permission_required("reports.view_report", raise_exception=Tru
 
 @login_required
 @report_required
+@reads_from_replica
 def report(request):
     """The leaders' daily report: aggregates only, read from the stored counts."""
     form = ReportForm(request.GET)

@@ -9,9 +9,10 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.roles import Role
-from declarations.forms import PlaceField, place_select
+from declarations.forms import PlaceField, place_select, plausible_day
 from declarations.models import Declaration, EpidemicZone, PointKind, RiskFlag
 from declarations.places import place_tree, served_province_code
 from declarations.risk import RiskLevel
@@ -55,8 +56,12 @@ class RiskListForm(forms.Form):
 
     huyen = PlaceField(label=_("District of residence"), required=False, widget=place_select())
     xa = PlaceField(label=_("Commune of residence"), required=False, widget=place_select("huyen"))
-    tu_ngay = forms.DateField(label=_("Updated from"), required=False, widget=DATE_INPUT)
-    den_ngay = forms.DateField(label=_("Updated until"), required=False, widget=DATE_INPUT)
+    tu_ngay = forms.DateField(
+        label=_("Updated from"), required=False, widget=DATE_INPUT, validators=[plausible_day]
+    )
+    den_ngay = forms.DateField(
+        label=_("Updated until"), required=False, widget=DATE_INPUT, validators=[plausible_day]
+    )
     muc = forms.ChoiceField(
         label=_("Risk"),
         required=False,
@@ -227,11 +232,14 @@ class ZoneForm(forms.Form):
     province = PlaceField(label=_("Province / city"), widget=place_select())
     district = PlaceField(label=_("District"), required=False, widget=place_select("province"))
     commune = PlaceField(label=_("Commune / ward"), required=False, widget=place_select("district"))
-    starts_on = forms.DateField(label=_("From"), widget=DATE_INPUT)
+    starts_on = forms.DateField(
+        label=pgettext_lazy("date range", "From"), widget=DATE_INPUT, validators=[plausible_day]
+    )
     ends_on = forms.DateField(
         label=_("Until"),
         required=False,
         widget=DATE_INPUT,
+        validators=[plausible_day],
         help_text=_("Leave empty while the zone is in force."),
     )
     note = forms.CharField(
@@ -276,7 +284,9 @@ class ZoneForm(forms.Form):
 
 
 class ZoneEndForm(forms.Form):
-    ends_on = forms.DateField(label=_("Last day in force"), widget=DATE_INPUT)
+    ends_on = forms.DateField(
+        label=_("Last day in force"), widget=DATE_INPUT, validators=[plausible_day]
+    )
 
     def __init__(self, *args, zone: EpidemicZone, **kwargs):
         super().__init__(*args, initial={"ends_on": timezone.localdate()}, **kwargs)

@@ -19,6 +19,7 @@ from accounts.models import AuditAction
 from declarations.models import EpidemicZone, Person
 from declarations.places import served_province_code
 from declarations.risk import RiskLevel
+from declarations.views import code_guessing_limited
 from tracing.access import (
     can_manage_zones,
     people_in_scope,
@@ -29,6 +30,7 @@ from tracing.forms_risk import FollowUpForm, RiskListForm, ZoneEndForm, ZoneForm
 from tracing.models import FollowUp, FollowUpStatus
 from tracing.services import follow_up_of, follow_up_update
 from tracing.zones import Reevaluation, zone_add, zone_end
+from truyvet.db_router import reads_from_replica
 from truyvet.exports import xlsx_response
 
 RESULTS_PER_PAGE = 50
@@ -94,6 +96,7 @@ EXPORT_HEADERS = [
 
 @login_required
 @follow_up_viewers
+@reads_from_replica
 def risk_list(request):
     """People at risk in the user's scope, newest first, filtered; or all of them in Excel."""
     form = RiskListForm(request.GET)
@@ -126,7 +129,7 @@ def _at_risk(user, form: RiskListForm):
 def _page(request, people) -> dict:
     """One page of the list, without counting it all (a province can have many at risk)."""
     number = request.GET.get("page", "1")
-    number = int(number) if number.isdigit() and 0 < int(number) < 10_000 else 1
+    number = int(number) if len(number) < 5 and number.isdecimal() and int(number) > 0 else 1
     start = (number - 1) * RESULTS_PER_PAGE
     found = list(people[start : start + RESULTS_PER_PAGE + 1])
     return {
@@ -138,6 +141,7 @@ def _page(request, people) -> dict:
 
 @login_required
 @follow_up_viewers
+@code_guessing_limited
 def follow_up(request, code):
     """A person at risk and their follow-up (opened now if they had none), with its history."""
     person = person_for_health_staff(request, code)
@@ -162,6 +166,7 @@ def follow_up(request, code):
 @login_required
 @follow_up_editors
 @require_POST
+@code_guessing_limited
 def follow_up_change(request, code):
     person = person_for_health_staff(request, code)
     follow_up = follow_up_of(person=person)

@@ -1,6 +1,12 @@
+import logging
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from truyvet import views
+
+logger = logging.getLogger(__name__)
 
 
 class SiteLanguageMiddleware:
@@ -23,3 +29,31 @@ class SiteLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with a friendly page, not 500, while the database cannot be reached.
+
+    A stopped or restarting database is temporary: the page asks the visitor to wait and send
+    again (the form token makes sending a declaration twice harmless), ``Retry-After`` tells
+    clients when, and the next request reconnects by itself (CONN_HEALTH_CHECKS). With DEBUG on,
+    the error goes on to Django's technical page instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG or not isinstance(exception, views.DATABASE_UNAVAILABLE):
+            return None
+        logger.error(
+            "database unavailable, answering 503 to %s %s: %s: %s",
+            request.method,
+            request.path,
+            type(exception).__name__,
+            " ".join(str(exception).split()),
+        )
+        return views.database_unavailable(request)

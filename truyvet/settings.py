@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "csp",
     "declarations",
     "accounts",
     "checkpoints",
@@ -54,11 +56,13 @@ INSTALLED_APPS = [
     "facilities",
     "tracing",
     "reports",
+    "guide",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "truyvet.middleware.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "truyvet.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "truyvet.urls"
@@ -88,14 +93,33 @@ TEMPLATES = [
     },
 ]
 
+DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", default=60, minimum=0)
 DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", default=60, minimum=0),
+        conn_max_age=DB_CONN_MAX_AGE,
         conn_health_checks=True,
     )
 }
+# Behind PgBouncer in transaction pooling mode, a cursor cannot outlive its transaction: exports
+# then read their rows without server-side cursors (docs/scaling.md, step 5).
+DB_DISABLE_SERVER_SIDE_CURSORS = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DB_DISABLE_SERVER_SIDE_CURSORS
+# A PostgreSQL read replica (streaming replication of the primary). Only the views marked with
+# truyvet.db_router.reads_from_replica (the report, the risk list and their downloads) read from
+# it; every write, and every other read, goes to the primary. Tests use it as a mirror of the
+# test database. Unset: one database, no router.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True
+        ),
+        "DISABLE_SERVER_SIDE_CURSORS": DB_DISABLE_SERVER_SIDE_CURSORS,
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["truyvet.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # reports.DailyCount keeps one row per day, district (or none) and measure. PostgreSQL enforces it
 # with NULLS NOT DISTINCT; SQLite cannot, and there counts_rebuild, which rewrites whole days in
@@ -105,12 +129,19 @@ SILENCED_SYSTEM_CHECKS = ["models.W047"]
 REDIS_URL = env_str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that hangs fails the request in seconds instead of holding a worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Rate limits (django-ratelimit) count in this cache. The per-process memory cache suits one
-# development server; production sets REDIS_URL so that every app server shares the counters.
+# This cache holds the rate-limit counters (django-ratelimit), the sessions (cached_db: the
+# database keeps them, the cache saves the reads) and the epidemic zones. The per-process memory
+# cache suits one server; with several app servers, REDIS_URL makes them share it all, so that
+# they behave as one (docs/scaling.md). Failed logins (django-axes) are counted in the database.
 RATELIMIT_VIEW = "declarations.views.rate_limited"
 
 AUTHENTICATION_BACKENDS = [
@@ -169,21 +200,65 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-SESSION_COOKIE_HTTPONLY = True
+# -- security headers and cookies (README.md, "Running in production"; docs/deploy.md) --------
 CSRF_FAILURE_VIEW = "truyvet.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Only the site's own files: no inline script or style, no other host. Bootstrap's CSS draws its
+# check marks and select arrows as data: SVG images, hence img-src data:. Pages keep their
+# JavaScript in static/js (site.js wires buttons through data- attributes).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token
+# HTTPS: the site is served over HTTPS unless SECURE_COOKIES=0 (a trial on plain HTTP). The proxy
+# in front (nginx) terminates TLS and says so in X-Forwarded-Proto; it must set that header on
+# every request (deploy/nginx/truyvet.conf does).
+SERVED_OVER_HTTPS = not DEBUG and env_bool("SECURE_COOKIES", default=True)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = SERVED_OVER_HTTPS
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Plain HTTP requests are redirected to HTTPS (nginx usually does it first), except /healthz, which
+# load balancers and the container health check call over plain HTTP.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=SERVED_OVER_HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# HSTS, sent on HTTPS responses only: browsers then refuse plain HTTP for this host for a year.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preloading is a decision for the owner of the whole domain (browsers' preload list), not for one
+# installation: off unless asked for, and `check --deploy` is told so rather than warning.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 
+# Logs go to stdout, one line per event: JSON objects in production (truyvet/logs.py, which also
+# formats gunicorn's lines, and leaves out query strings), plain text in development.
+LOG_FORMAT = env_str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text; got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "truyvet.logs.JsonLineFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
     # django-axes announces itself at every start; keep its lockout messages only.
     "loggers": {"axes.apps": {"level": "WARNING"}},

@@ -1,11 +1,20 @@
 import logging
+import sys
 
-from django.db import DatabaseError, connection
+from django.contrib.auth.models import AnonymousUser
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
+
+# The errors of a database that cannot be reached (stopped, restarting, network cut), as opposed
+# to a bad query: the same request can succeed a moment later.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
 
 
 @never_cache
@@ -30,4 +39,26 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    # A database error raised outside a view (say, saving the session) ends up here.
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return database_unavailable(request)
     return render(request, "500.html", status=500)
+
+
+def database_unavailable(request):
+    """The friendly 503 page shown while the database cannot be reached.
+
+    It must render without the database: the staff menu and the messages read the user and the
+    session from it, so the page is drawn as for an anonymous visitor, without messages (they stay
+    stored for the next page).
+    """
+    request.user = AnonymousUser()
+    try:
+        response = render(request, "503.html", {"messages": ()}, status=503)
+    except DatabaseError:
+        logger.exception("the 503 page needed the database")
+        text = _("Please wait a few minutes and try again.")
+        response = HttpResponse(f"{text}\n", status=503, content_type="text/plain; charset=utf-8")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response

@@ -1,0 +1,8 @@
+"""The project's settings with a static root of the test run's own (DEBUG is off there, so the
+pages need the collected, hashed static files; collecting them must not write into the tree)."""
+
+import os
+
+from truyvet.settings import *  # noqa: F403
+
+STATIC_ROOT = os.environ["RELIABILITY_STATIC_ROOT"]
