@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("facilities.urls")),
     path("", include("tracing.urls")),
     path("", include("reports.urls")),
+    path("", include("guide.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

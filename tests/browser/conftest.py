@@ -63,3 +63,63 @@ def screenshot():
         return path
 
     return save
+
+
+# -- the journeys of each role (test_journeys.py) and the user guide's screenshots -------------
+
+DESKTOP = {"width": 1280, "height": 800}
+PASSWORD = "correct-horse-battery"  # every persona's, see tests/conftest.py
+GUIDE_SCREENSHOTS = Path(__file__).resolve().parents[2] / "static" / "guide"
+
+
+@pytest.fixture
+def log_in(chromium, live_server):
+    """Open a desktop window, log in through the form as a persona, and return the page,
+    which stands on that persona's start page."""
+    contexts = []
+
+    def open_as(username: str, *, viewport: dict = DESKTOP):
+        context = chromium.new_context(viewport=viewport, locale="vi-VN")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{live_server.url}/dang-nhap/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        with page.expect_navigation():
+            page.click("main button[type=submit]")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def guide_screenshot():
+    """The screenshot of a role's main page for the user guide and the README.
+
+    With SCREENSHOTS=1 it replaces static/guide/<slug>.png (committed); otherwise it goes to
+    test-artifacts/, so that an ordinary run leaves the tree clean. Either way the PNG is
+    reduced to a palette of 256 colours, which keeps a screenshot of text under 150 KB.
+    """
+
+    def save(page, slug: str) -> Path:
+        if os.environ.get("SCREENSHOTS") == "1":
+            path = GUIDE_SCREENSHOTS / f"{slug}.png"
+        else:
+            ARTIFACTS.mkdir(exist_ok=True)
+            path = ARTIFACTS / f"guide-{slug}.png"
+        page.screenshot(path=str(path), full_page=False, animations="disabled", caret="hide")
+        _shrink_png(path)
+        return path
+
+    return save
+
+
+def _shrink_png(path: Path) -> None:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        palette = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    palette.save(path, optimize=True)

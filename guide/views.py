@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import render
+from django.template.loader import select_template
+from django.utils.translation import get_language
+
+from guide.guides import GUIDES, GUIDES_BY_SLUG
+
+
+def index(request):
+    """The user guide's contents: a page for each role."""
+    return render(request, "guide/index.html", {"guides": GUIDES})
+
+
+def page(request, slug):
+    """One role's guide. Being long documents, they are written once per language
+    (templates/guide/<language>/<slug>.html), in Vietnamese when no other exists."""
+    guide = GUIDES_BY_SLUG.get(slug)
+    if guide is None:
+        raise Http404
+    body = select_template([f"guide/{get_language()}/{slug}.html", f"guide/vi/{slug}.html"])
+    context = {"guide": guide, "guides": GUIDES, "body": body, **_figures()}
+    return render(request, "guide/page.html", context)
+
+
+def _figures() -> dict[str, int]:
+    """The deployment's own limits, which the guides quote."""
+    return {
+        "session_minutes": settings.SESSION_COOKIE_AGE // 60,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "success_hours": settings.SUCCESS_PAGE_HOURS,
+    }

@@ -1,0 +1,96 @@
+"""The citizen's pages pass axe-core (through axe-playwright-python) with no serious or critical
+violation, on a phone, in Vietnamese and in English."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from declarations.services import point_replace_token
+from tests.browser.test_citizen_journey import fill_declaration
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SEVERE = {"serious", "critical"}
+axe = Axe()
+
+
+def severe_violations(page) -> list[str]:
+    """axe's serious and critical findings on the page as it stands, one line each."""
+    results = axe.run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(" ".join(node["target"]) for node in v["nodes"])
+        for v in results.response["violations"]
+        if v["impact"] in SEVERE
+    ]
+
+
+@pytest.fixture
+def check(phone_page):
+    """Run axe on the page as it stands; collect what it finds under the page's name."""
+    found: dict[str, list[str]] = {}
+
+    def run(name: str):
+        assert phone_page.locator("html[lang]").count() == 1
+        violations = severe_violations(phone_page)
+        if violations:
+            found[name] = violations
+
+    run.found = found
+    return run
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_citizen_pages_have_no_serious_accessibility_violation(
+    live_server, places, vehicle, facility, phone_page, check, language
+):
+    page = phone_page
+    base = live_server.url
+    if language == "en":
+        page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+    retired = vehicle.point.token
+    point_replace_token(point=vehicle.point)
+
+    for name, path in [
+        ("home", "/"),
+        ("declaration form", "/khai-bao/"),
+        ("lookup", "/tra-cuu/"),
+        ("privacy notice", "/quyen-rieng-tu/"),
+        ("retired poster", f"/q/{retired}/"),
+        ("vehicle QR form", vehicle.point.public_path),
+        ("facility QR form", facility.point.public_path),
+        ("page not found", "/khong-co-trang-nay/"),
+        ("user guides", "/huong-dan/"),
+        ("citizen's guide", "/huong-dan/nguoi-dan/"),
+    ]:
+        page.goto(f"{base}{path}")
+        check(name)
+
+    page.goto(f"{base}/khai-bao/")
+    page.click("input[type=submit][name=submit]")
+    page.wait_for_selector(".invalid-feedback")
+    check("declaration form with errors")
+
+    page.goto(f"{base}/tra-cuu/")
+    page.fill("#id_code", "K7QX-3M9P")
+    page.fill("#id_phone_last4", "12")
+    page.click("main button[type=submit]")
+    page.wait_for_selector(".invalid-feedback, .alert-danger, .alert-block")
+    check("lookup with errors")
+
+    page.goto(f"{base}/khai-bao/")
+    fill_declaration(page)
+    page.click("input[type=submit][name=submit]")
+    page.wait_for_selector("#lookup-code")
+    check("success page")
+    code = page.inner_text("#lookup-code").strip()
+
+    page.goto(f"{base}/tra-cuu/")
+    page.fill("#id_code", code)
+    page.fill("#id_phone_last4", "6789")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/tra-cuu/to-khai/")
+    check("your declarations")
+    page.goto(f"{base}/khai-bao/cap-nhat/")
+    check("update form")
+
+    assert check.found == {}
