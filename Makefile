@@ -21,6 +21,10 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-bench: requirements.txt requirements-bench.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $@ $(VENV)/.installed
+
 ## run: install, migrate, load reference data, demo accounts and demo data, rebuild the report counts, serve on http://127.0.0.1:$(PORT) (SQLite)
 run: export DEBUG ?= 1
 run: $(VENV)/.installed
@@ -73,6 +77,14 @@ bench-desk: $(VENV)/.installed-dev
 TRACING_ARGS ?=
 bench-tracing: $(VENV)/.installed-dev
 	$(BIN)/python bench/tracing.py $(TRACING_ARGS)
+
+## load: a locust load test among 1,000,000 declarations: citizens, officers, health staff and
+##   leaders in a realistic mix, against a trivial page and a bare insert (needs PostgreSQL and
+##   Redis; builds truyvet_bench_desk in minutes, then reuses and keeps it: LOAD_ARGS below)
+.PHONY: load
+LOAD_ARGS ?= --reuse --keep
+load: $(VENV)/.installed-bench
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
