@@ -122,6 +122,12 @@ class Person(models.Model):
             models.Index(fields=["id_number"], name="person_id_number"),
             models.Index(fields=["-updated_at"], name="person_newest"),
             models.Index(fields=["risk_level", "-updated_at"], name="person_risk_newest"),
+            # The risk list: everyone at risk, newest first (a small part of all people).
+            models.Index(
+                fields=["-updated_at", "-id"],
+                condition=~Q(risk_level="none"),
+                name="person_at_risk_newest",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["lookup_code"], name="person_lookup_code_unique"),
