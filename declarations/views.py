@@ -20,11 +20,6 @@ from declarations.services import DeclarationData, declaration_submit, point_for
 
 LOOKUP_SESSION_KEY = "lookup_person"
 LOOKUP_SESSION_MINUTES = 30
-# Staff pages opened by a lookup code (``/c/<code>/`` and the like): codes that open nobody are
-# counted per user and per client address, and past this rate those pages answer 429 until the
-# window ends, so that codes cannot be tried one after another. A code that opens someone is
-# never counted: an officer scanning travellers all day is not stopped.
-CODE_MISS_RATE = "30/10m"
 
 
 def home(request):
@@ -138,7 +133,7 @@ def rate_limited(request, exception):
 
 
 def code_guessing_limited(view):
-    """For staff views that take a lookup code: 404s count as misses (see ``CODE_MISS_RATE``);
+    """For staff views that take a lookup code: 404s count as misses (``CODE_MISS_RATE``);
     past the limit the view answers 429 without looking the code up. Put it under
     ``login_required``, so that anonymous visitors are sent to log in and learn nothing."""
 
@@ -166,7 +161,8 @@ def code_miss_count(request) -> None:
 def _code_misses(request, *, increment: bool) -> bool:
     exceeded = False
     for group, key in (("code-miss-user", _user_key), ("code-miss-address", "ip")):
-        usage = get_usage(request, group=group, key=key, rate=CODE_MISS_RATE, increment=increment)
+        rate = settings.CODE_MISS_RATE
+        usage = get_usage(request, group=group, key=key, rate=rate, increment=increment)
         # A cache that does not answer gives a limit of 0: then the staff are not stopped.
         exceeded |= usage is not None and 0 < usage["limit"] <= usage["count"]
     return exceeded

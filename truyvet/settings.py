@@ -36,6 +36,11 @@ RETENTION_DAYS = env_int("RETENTION_DAYS", default=30, minimum=1)
 SUCCESS_PAGE_HOURS = 24
 # Citizen look-up: attempts allowed per client address and per code in the window.
 LOOKUP_RATE = env_str("LOOKUP_RATE", default="10/10m")
+# Staff pages opened by a lookup code (``/c/<code>/`` and the like): codes that open nobody are
+# counted per user and per client address, and past this rate those pages answer 429 until the
+# window ends, so that codes cannot be tried one after another. A code that opens someone is
+# never counted: an officer scanning travellers all day is not stopped.
+CODE_MISS_RATE = env_str("CODE_MISS_RATE", default="30/10m")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

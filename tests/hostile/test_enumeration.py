@@ -3,7 +3,7 @@
 The look-up allows 10 attempts per client address and per code in 10 minutes (settings
 LOOKUP_RATE; the per-address and per-code basics are in tests/declarations/test_lookup.py).
 Staff pages opened by a code count the codes that open nobody, per user and per address
-(declarations.views.CODE_MISS_RATE); codes that open someone are never counted.
+(settings.CODE_MISS_RATE); codes that open someone are never counted.
 """
 
 import time
@@ -11,19 +11,19 @@ from types import SimpleNamespace
 
 import django_ratelimit.core
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import Client
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from declarations import codes
-from declarations.views import CODE_MISS_RATE
 from tests.hostile.payloads import HOSTILE
 
 pytestmark = pytest.mark.django_db
 
 LOOKUP_LIMIT = 10
-MISS_LIMIT = int(CODE_MISS_RATE.split("/")[0])
+MISS_LIMIT = int(django_settings.CODE_MISS_RATE.split("/")[0])
 # Codes in the stored form: 8 characters of the alphabet (almost surely nobody's).
 random_code = st.text(st.sampled_from(codes.ALPHABET), min_size=8, max_size=8)
 
