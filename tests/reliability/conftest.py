@@ -48,6 +48,17 @@ def start_site(places, static_root, tmp_path):
     yield start
     for site in sites:
         site.stop()
+    _end_other_sessions()
+
+
+def _end_other_sessions() -> None:
+    """End what the site left connected to the test database (a worker killed in a transaction,
+    a connection held by the proxy), so that pytest-django can drop the database at the end."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture
