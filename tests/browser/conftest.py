@@ -25,6 +25,20 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def _without_favicon_requests(new_context):
+    """Contexts that answer Chromium's own /favicon.ico requests themselves (pages without an
+    icon link, such as the admin's). Such a request runs in the live server while the test's next
+    page loads; on SQLite in memory both share one connection, and two session saves at once
+    break each other's savepoints."""
+
+    def make(**options):
+        context = new_context(**options)
+        context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+        return context
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def chromium():
     if not CHROMIUM.exists():
@@ -38,6 +52,7 @@ def chromium():
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
+        browser.new_context = _without_favicon_requests(browser.new_context)
         yield browser
         browser.close()
 
