@@ -32,6 +32,38 @@ MAX_REQUESTS_PER_CLIENT = 1_000_000  # per phase; the duration normally ends it 
 ERROR_SNIPPET = 300  # characters of the first unexpected answer to show
 
 
+# -- the declaration form ------------------------------------------------------------------------
+
+# What a declaration posts, as tests/conftest.py form_data() does: a resident of Hà Nội (01) /
+# Ba Đình (001) / Phúc Xá (00001), on a coach to Lai Châu city (105) / Quyết Thắng (03386).
+# The person's identity (name, year of birth, phone, ID) and the travel date are added per post.
+JOURNEY_FIELDS = {
+    "email": "",
+    "from_province": "01",
+    "from_district": "001",
+    "to_district": "105",
+    "to_commune": "03386",
+    "to_address": "Số 5 đường Trần Phú",
+    "transport": "coach",
+    "vehicle_plate": "25b01234",
+    "seat": "12",
+    "places_visited": "",
+    "vaccine_doses": "2",
+    "commitment": "on",
+}
+NEW_PERSON_FIELDS = {
+    "sex": "female",
+    "nationality": "Việt Nam",
+    "residence_province": "01",
+    "residence_district": "001",
+    "residence_commune": "00001",
+    "residence_address": "12 Phố Phúc Xá",
+}
+FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Lò", "Đỗ"]
+MIDDLE_NAMES = ["Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc"]
+GIVEN_NAMES = ["Hoà", "Minh", "An", "Lan", "Hùng", "Dũng", "Mai", "Tú", "Hạnh", "Sơn"]
+
+
 # -- the database ---------------------------------------------------------------------------------
 
 

@@ -40,8 +40,13 @@ from zoneinfo import ZoneInfo
 
 from common import (
     ERROR_SNIPPET,
+    FAMILY_NAMES,
+    GIVEN_NAMES,
     HOST,
     HTTP_TIMEOUT,
+    JOURNEY_FIELDS,
+    MIDDLE_NAMES,
+    NEW_PERSON_FIELDS,
     Database,
     Tally,
     app_environment,
@@ -69,31 +74,7 @@ BASELINE_TABLE = """
     )
 """
 
-# Hà Nội (01) / Ba Đình (001) / Phúc Xá (00001) to Lai Châu city (105) / Quyết Thắng (03386),
-# as tests/conftest.py form_data() posts it.
-DECLARATION_FIELDS = {
-    "sex": "female",
-    "nationality": "Việt Nam",
-    "email": "",
-    "residence_province": "01",
-    "residence_district": "001",
-    "residence_commune": "00001",
-    "residence_address": "12 Phố Phúc Xá",
-    "from_province": "01",
-    "from_district": "001",
-    "to_district": "105",
-    "to_commune": "03386",
-    "to_address": "Số 5 đường Trần Phú",
-    "transport": "coach",
-    "vehicle_plate": "25b01234",
-    "seat": "12",
-    "places_visited": "",
-    "vaccine_doses": "2",
-    "commitment": "on",
-}
-FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Lò", "Đỗ"]
-MIDDLE_NAMES = ["Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc"]
-GIVEN_NAMES = ["Hoà", "Minh", "An", "Lan", "Hùng", "Dũng", "Mai", "Tú", "Hạnh", "Sơn"]
+DECLARATION_FIELDS = {**NEW_PERSON_FIELDS, **JOURNEY_FIELDS}
 
 
 # -- command line and environment -----------------------------------------------------------------

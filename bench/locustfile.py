@@ -46,6 +46,7 @@ from zoneinfo import ZoneInfo
 
 import gevent
 import psutil  # a dependency of locust
+from common import FAMILY_NAMES, GIVEN_NAMES, JOURNEY_FIELDS, MIDDLE_NAMES, NEW_PERSON_FIELDS
 from locust import FastHttpUser, between, constant, constant_pacing, task
 from locust.env import Environment
 from locust.exception import StopUser
@@ -73,34 +74,6 @@ BASELINE_PATH = "/bench/baseline/"
 DESK_PATH = "/chot/"
 RISK_PATH = "/y-te/"
 REPORT_PATH = "/bao-cao/"
-
-# What a declaration posts besides the person (as bench/declarations.py and tests/conftest.py):
-# a coach from Hà Nội (01) / Ba Đình (001) to Lai Châu city (105) / Quyết Thắng (03386).
-JOURNEY_FIELDS = {
-    "email": "",
-    "from_province": "01",
-    "from_district": "001",
-    "to_district": "105",
-    "to_commune": "03386",
-    "to_address": "Số 5 đường Trần Phú",
-    "transport": "coach",
-    "vehicle_plate": "25b01234",
-    "seat": "12",
-    "places_visited": "",
-    "vaccine_doses": "2",
-    "commitment": "on",
-}
-NEW_PERSON_FIELDS = {
-    "sex": "female",
-    "nationality": "Việt Nam",
-    "residence_province": "01",
-    "residence_district": "001",
-    "residence_commune": "00001",
-    "residence_address": "12 Phố Phúc Xá",
-}
-FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Lò", "Đỗ"]
-MIDDLE_NAMES = ["Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc"]
-GIVEN_NAMES = ["Hoà", "Minh", "An", "Lan", "Hùng", "Dũng", "Mai", "Tú", "Hạnh", "Sơn"]
 
 # Names of the requests that write a declaration, and of the baseline insert.
 DECLARATION_POSTS = ("declaration (POST)", "citizen: declare (POST)", "citizen: update (POST)")

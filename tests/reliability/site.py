@@ -16,7 +16,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
-from django.utils import timezone
+from tests.conftest import form_data
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -32,28 +32,6 @@ CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM_TOKEN_INPUT = re.compile(r'name="form_token" value="([0-9a-f-]{36})"')
 LOOKUP_CODE = re.compile(r'id="lookup-code">([0-9A-Z]{4})-([0-9A-Z]{4})<')
 
-# Hà Nội (01) / Ba Đình (001) / Phúc Xá (00001) to Lai Châu city (105) / Quyết Thắng (03386),
-# as tests/conftest.py form_data() posts it; the identity changes with every declaration.
-JOURNEY = {
-    "sex": "female",
-    "nationality": "Việt Nam",
-    "email": "",
-    "residence_province": "01",
-    "residence_district": "001",
-    "residence_commune": "00001",
-    "residence_address": "12 Phố Phúc Xá",
-    "from_province": "01",
-    "from_district": "001",
-    "to_district": "105",
-    "to_commune": "03386",
-    "to_address": "Số 5 đường Trần Phú",
-    "transport": "coach",
-    "vehicle_plate": "25b01234",
-    "seat": "12",
-    "places_visited": "",
-    "vaccine_doses": "2",
-    "commitment": "on",
-}
 FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Lò", "Đỗ"]
 GIVEN_NAMES = ["Hoà", "Minh", "An", "Lan", "Hùng", "Dũng", "Mai", "Tú", "Hạnh", "Sơn"]
 
@@ -225,15 +203,13 @@ def request(port: int, method: str, path: str, *, body: str = "", headers=None) 
 
 def declaration_fields(number: int, form_token: str) -> dict[str, str]:
     """A valid declaration by person ``number``: a distinct ID number and phone for each."""
-    return {
-        **JOURNEY,
-        "form_token": form_token,
-        "full_name": f"{FAMILY_NAMES[number % 10]} Thị {GIVEN_NAMES[number // 10 % 10]}",
-        "birth_year": str(1940 + number % 60),
-        "id_number": f"001{number:09d}",
-        "phone": f"09{number:08d}",
-        "travel_date": timezone.localdate().isoformat(),
-    }
+    return form_data(
+        form_token=form_token,
+        full_name=f"{FAMILY_NAMES[number % 10]} Thị {GIVEN_NAMES[number // 10 % 10]}",
+        birth_year=str(1940 + number % 60),
+        id_number=f"001{number:09d}",
+        phone=f"09{number:08d}",
+    )
 
 
 class Phone:
