@@ -10,6 +10,7 @@ import qrcode.image.svg
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from declarations.models import DeclarationPoint
 from declarations.qr import qr_svg
@@ -24,7 +25,8 @@ def point_link(request, point: DeclarationPoint) -> str:
 def poster_page(request, point: DeclarationPoint, *, back_url: str = ""):
     """The printable A5 poster: instructions in large type, a big QR, the short link."""
     link = point_link(request, point)
-    context = {"point": point, "link": link, "qr": qr_svg(link), "back_url": back_url}
+    qr = qr_svg(link, label=_("QR code of the declaration form"))
+    context = {"point": point, "link": link, "qr": qr, "back_url": back_url}
     return render(request, "declarations/poster.html", context)
 
 

@@ -4,11 +4,13 @@ import re
 
 import qrcode
 import qrcode.image.svg
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 
-def qr_svg(text: str) -> str:
-    """An inline ``<svg>`` of a QR code holding ``text`` (which the QR encodes, not renders)."""
+def qr_svg(text: str, *, label: str) -> str:
+    """An inline ``<svg>`` of a QR code holding ``text`` (which the QR encodes, not renders),
+    named ``label`` for screen readers."""
     image = qrcode.make(
         text,
         image_factory=qrcode.image.svg.SvgPathImage,
@@ -19,5 +21,6 @@ def qr_svg(text: str) -> str:
     svg = image.to_string(encoding="unicode")
     svg = svg[svg.index("<svg") :]
     # Drop the fixed size in millimetres: the page's CSS sizes the code for the screen.
-    svg = re.sub(r'^<svg width="[^"]*" height="[^"]*"', '<svg class="qr" role="img"', svg)
-    return mark_safe(svg)  # noqa: S308 - drawn by qrcode from a URL; holds no user markup
+    opening = format_html('<svg class="qr" role="img" aria-label="{}"', label)
+    svg = re.sub(r'^<svg width="[^"]*" height="[^"]*"', lambda _: opening, svg)
+    return mark_safe(svg)  # noqa: S308 - drawn by qrcode from a URL; the label is escaped

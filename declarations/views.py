@@ -7,6 +7,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django_ratelimit.core import get_usage, is_ratelimited
@@ -18,6 +19,7 @@ from declarations.places import place_tree, served_province_code
 from declarations.qr import qr_svg
 from declarations.services import DeclarationData, declaration_submit, point_for_token
 
+SUCCESS_QR_LABEL = gettext_noop("QR code of your lookup code, for checkpoint staff to scan")
 LOOKUP_SESSION_KEY = "lookup_person"
 LOOKUP_SESSION_MINUTES = 30
 
@@ -88,7 +90,7 @@ def success(request, token):
     context = {
         "declaration": declaration,
         "person": person,
-        "qr": qr_svg(staff_link),
+        "qr": qr_svg(staff_link, label=_(SUCCESS_QR_LABEL)),
         "place_names": _place_names(declaration),
     }
     return render(request, "declarations/success.html", context)
