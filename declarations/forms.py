@@ -20,6 +20,7 @@ from declarations.normalize import (
 from declarations.places import place_tree, served_province_code
 from declarations.risk import Exposure, Symptom
 from declarations.services import DeclarationData
+from truyvet.forms import fields_copied_cheaply
 
 DAYS_BACK = 14
 DAYS_AHEAD = 3
@@ -139,6 +140,7 @@ class IdNumberField(forms.CharField):
         return number
 
 
+@fields_copied_cheaply
 class DeclarationForm(forms.Form):
     """The declaration form (tờ khai y tế), one page, usable without JavaScript."""
 

@@ -1,4 +1,5 @@
 import logging
+import time
 
 from django.conf import settings
 from django.utils import translation
@@ -28,6 +29,33 @@ class SiteLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
+        return response
+
+
+class SessionRefreshMiddleware:
+    """Keep a session alive while it is used, writing it at most once a minute.
+
+    A staff session ends after SESSION_COOKIE_AGE without a request. Saving the session on every
+    request (SESSION_SAVE_EVERY_REQUEST) would do that exactly, at the price of a database write
+    on every page; this renews it when the last renewal is SESSION_REFRESH_SECONDS old, so a
+    session ends between SESSION_COOKIE_AGE minus that and SESSION_COOKIE_AGE after its last use.
+    A request without a session, or with an unknown or ended one, creates none.
+    """
+
+    KEY = "renewed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.session_key is None or session.modified:
+            return response
+        now = int(time.time())
+        renewed_at = session.get(self.KEY, 0)  # reads the session if the view did not
+        if session.session_key is not None and now - renewed_at >= settings.SESSION_REFRESH_SECONDS:
+            session[self.KEY] = now
         return response
 
 

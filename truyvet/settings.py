@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "truyvet.middleware.SessionRefreshMiddleware",
     "truyvet.middleware.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -135,7 +136,7 @@ REDIS_URL = env_str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "truyvet.cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             # A Redis that hangs fails the request in seconds instead of holding a worker.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -158,7 +159,9 @@ LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Staff sessions end after this many minutes without a request.
 SESSION_COOKIE_AGE = env_int("STAFF_SESSION_MINUTES", default=60, minimum=5) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# A session is renewed (its expiry moved on) at most this often, not on every request:
+# truyvet.middleware.SessionRefreshMiddleware.
+SESSION_REFRESH_SECONDS = 60
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Lockout after repeated failed logins (django-axes): per user name and client address.

@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
 
 from accounts.models import AuditEntry
 
@@ -79,7 +83,41 @@ def test_sessions_expire_after_inactivity(client, officer):
     response = log_in(client, "officer")
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["max-age"] == settings.SESSION_COOKIE_AGE <= 4 * 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def _session_expiry(client):
+    return Session.objects.get(pk=client.cookies[settings.SESSION_COOKIE_NAME].value).expire_date
+
+
+def test_a_session_in_use_is_renewed_at_most_once_a_minute(client, officer, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    log_in(client, "officer")
+    client.get("/chot/")  # the first renewal after logging in
+    renewed = _session_expiry(client)
+
+    time_machine.shift(30)
+    response = client.get("/chot/")
+    assert settings.SESSION_COOKIE_NAME not in response.cookies  # not written again
+    assert _session_expiry(client) == renewed
+
+    time_machine.shift(31)
+    response = client.get("/chot/")
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == settings.SESSION_COOKIE_AGE
+    assert _session_expiry(client) == renewed + timedelta(seconds=61)
+
+    time_machine.shift(settings.SESSION_COOKIE_AGE - 1)
+    assert client.get("/chot/").status_code == 200  # still in the hour after the last renewal
+    time_machine.shift(settings.SESSION_COOKIE_AGE + 1)
+    assert client.get("/chot/")["Location"].startswith("/dang-nhap/")
+
+
+def test_a_visitor_without_a_session_gets_none(client, places):
+    response = client.get("/")
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    client.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session-key-0123456789ab"
+    response = client.get("/")
+    assert not Session.objects.exists()
+    assert response.cookies[settings.SESSION_COOKIE_NAME].value == ""  # the unknown one dropped
 
 
 def test_password_change_uses_djangos_validators(client, officer):

@@ -116,7 +116,7 @@ def test_the_documented_production_settings_are_secure(tmp_path):
     assert values["hsts"] == [31_536_000, True, False]
     assert values["proxy_ssl_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     assert values["static_storage"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "truyvet.cache.ReusingRedisCache"
     assert values["log_format"] == "json"
     assert values["databases"] == ["default"] and values["routers"] == []
 

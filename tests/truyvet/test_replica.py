@@ -200,3 +200,20 @@ def test_two_app_servers_share_the_look_up_limit_through_redis(tmp_path, rf):
         for server in servers:
             server.close_all()
     assert allowed == [True, True, True, False]  # A, B, A allowed; the 4th, on B, refused
+
+
+def test_the_redis_cache_keeps_one_client_per_connection_pool(tmp_path):
+    """Django's own backend builds a Redis client for every operation; ours keeps it."""
+    needs_redis()
+    config = caches_from_settings(tmp_path, REDIS_TEST_URL)
+    config["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    handler = CacheHandler(config)
+    try:
+        cache = handler["default"]
+        cache.set("count", 1, 60)
+        assert cache.incr("count") == 2
+        assert cache.get("count") == 2
+        clients = {id(cache._cache.get_client(write=write)) for write in (True, False, True)}
+        assert len(clients) == 1
+    finally:
+        handler.close_all()
