@@ -71,13 +71,17 @@ def person(request, code):
     )[:HISTORY_LENGTH]
     passages = person.passages.select_related("checkpoint", "officer")[:HISTORY_LENGTH]
     declarations = list(declarations)
+    passage_form = _passage_form(request, declarations)
     context = {
         "person": person,
         "latest": declarations[0] if declarations else None,
         "declarations": declarations,
         "passages": passages,
         "flags": person.risk_flags.filter(cleared_at__isnull=True).select_related("flagged_by"),
-        "passage_form": _passage_form(request, declarations),
+        "passage_form": passage_form,
+        # The blank forms are rendered once and kept: the passage form for a minute (a checkpoint
+        # opened meanwhile joins its list after that), per checkpoint and plate it starts with.
+        "passage_form_key": _passage_form_key(passage_form),
         "flag_form": RiskFlagForm(),
         "can_use_desk": request.user.has_perm("checkpoints.use_desk"),
     }
@@ -95,6 +99,11 @@ def _page(request, people) -> dict:
         "page_number": number,
         "has_next": len(rows) > RESULTS_PER_PAGE,
     }
+
+
+def _passage_form_key(form: PassageForm) -> str:
+    checkpoint, plate = form.initial["checkpoint"], form.initial["vehicle_plate"]
+    return f"{checkpoint.pk if checkpoint else ''} {plate}"
 
 
 def _passage_form(request, declarations) -> PassageForm:

@@ -338,8 +338,7 @@ class DeclarationForm(forms.Form):
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True
-        helper.layout = Layout(
-            "form_token",
+        helper.layout = Layout(  # the form token is drawn outside: the rest can be kept
             Fieldset(
                 _("About you"),
                 "full_name",

@@ -74,7 +74,20 @@ def _declaration_form(request, *, person, initial, point=None):
         initial = {"residence_province": served_province_code(), **initial}
         form = DeclarationForm(initial=initial, point=point)
     context = {"form": form, "person": person, "point": point}
+    if request.method == "GET" and person is None:
+        context["form_cache_key"] = _blank_form_key(point)
     return render(request, "declarations/declare.html", context)
+
+
+def _blank_form_key(point) -> str:
+    """What a blank declaration form depends on, besides the language: its rendered fields are
+    the same for everyone (the form token is drawn outside), so they are rendered once and kept
+    (``templates/declarations/declare.html``). A form with anyone's answers is never kept."""
+    if point is None:
+        return f"new {served_province_code()}"
+    return f"point {point.pk} {point.kind} {point.vehicle_plate} {point.departments} " + str(
+        timezone.localdate()
+    )
 
 
 @never_cache

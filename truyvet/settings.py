@@ -144,6 +144,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered page fragments that depend on nothing but code, reference data and the language (the
+# blank declaration form): each process keeps its own, for an hour.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 # This cache holds the rate-limit counters (django-ratelimit), the sessions (cached_db: the
 # database keeps them, the cache saves the reads) and the epidemic zones. The per-process memory
 # cache suits one server; with several app servers, REDIS_URL makes them share it all, so that

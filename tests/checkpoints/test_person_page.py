@@ -37,6 +37,7 @@ def test_the_page_needs_the_same_queries_however_long_the_history(
             assert desk.get(f"/c/{citizen.lookup_code}/").status_code == 200
         return len(captured)
 
+    queries_for_page()  # the first view also renews the session and renders the blank forms
     short = queries_for_page()
     for _ in range(30):
         make_declaration(person=citizen)
@@ -144,3 +145,18 @@ def test_markup_in_a_name_is_shown_as_text(desk, make_declaration):
     html = desk.get(f"/c/{person.lookup_code}/").content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_the_kept_passage_form_starts_with_each_persons_own_plate(
+    desk, make_declaration, checkpoint
+):
+    def passage_form(person) -> str:
+        html = desk.get(f"/c/{person.lookup_code}/").content.decode()
+        return html.split('name="record"')[0].rsplit("Record a passage", 1)[-1]
+
+    on_bus = make_declaration(transport="coach", vehicle_plate="25B-012.34").person
+    by_car = make_declaration(full_name="Lò Thị Mai", vehicle_plate="25A-111.22").person
+    for person, plate in ((on_bus, "25B-012.34"), (by_car, "25A-111.22"), (on_bus, "25B-012.34")):
+        form = passage_form(person)
+        assert f'name="vehicle_plate" value="{plate}"' in form
+        assert f'<option value="{checkpoint.pk}" selected>' in form
