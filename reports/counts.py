@@ -13,6 +13,7 @@ the person's district of residence for cases and contacts; a district outside th
 province counts as no district (outside the province or unknown).
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -227,6 +228,20 @@ class Report:
     @property
     def day_count(self) -> int:
         return (self.end - self.start).days + 1
+
+    def digest(self) -> str:
+        """A fingerprint of all the report shows: reports with the same one render alike."""
+        parts: list = [self.start, self.end, *self.measures]
+        tables = (
+            self.districts,
+            [self.total],
+            self.days,
+            self.checkpoints,
+            [self.checkpoint_total],
+        )
+        for rows in tables:
+            parts += [(str(row.label), row.values) for row in rows if row is not None]
+        return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
     def column(self, rows: list[Row], measure: Measure) -> list[tuple[str, int]]:
         index = self.measures.index(measure)

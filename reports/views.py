@@ -37,10 +37,13 @@ def report(request):
         "place": charts.short_name(served_province_name()),
         "report": built,
         "query": request.GET.urlencode() if form.is_valid() else "",
-        "trend": charts.trend_line(
+        # The tables and charts are rendered once per language and content, and kept (the
+        # counts change every few minutes): the charts are drawn only when they are rendered.
+        "report_digest": built.digest(),
+        "trend": lambda: charts.trend_line(
             built.column(built.days, Measure.DECLARATIONS), title=_("Declarations per day")
         ),
-        "bars": charts.bars(
+        "bars": lambda: charts.bars(
             built.column(built.districts, Measure.DECLARATIONS), title=_("Declarations by district")
         ),
     }

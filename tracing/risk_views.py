@@ -54,7 +54,7 @@ class RiskRow:
     @property
     def status(self) -> str:
         follow_up = self.follow_up
-        return follow_up.get_status_display() if follow_up else FollowUpStatus.NEW.label
+        return FollowUpStatus(follow_up.status if follow_up else FollowUpStatus.NEW).label
 
     @property
     def assignee(self):
