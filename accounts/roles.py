@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.backends import cached_roles
+
 
 class Role(models.TextChoices):
     OPERATOR = "operator", _("Bus operator")
@@ -75,14 +77,20 @@ ADMIN_SITE_ROLES = {Role.TRANSPORT, Role.ADMINISTRATOR}
 
 
 def roles_of(user) -> set[str]:
-    """The roles of a user, from their groups (cached on the user for the request)."""
+    """The roles of a user, from their groups (kept for the request, and in the shared cache:
+    ``accounts.backends``)."""
     if not user.is_authenticated:
         return set()
     if not hasattr(user, "_roles"):
-        user._roles = set(user.groups.values_list("name", flat=True)) & set(Role.values)
-        if user.is_superuser:
-            user._roles.add(Role.ADMINISTRATOR)
+        user._roles = cached_roles(user, lambda: _roles_read(user))
     return user._roles
+
+
+def _roles_read(user) -> set[str]:
+    roles = set(user.groups.values_list("name", flat=True)) & set(Role.values)
+    if user.is_superuser:
+        roles.add(Role.ADMINISTRATOR)
+    return roles
 
 
 def has_role(user, *roles: str) -> bool:

@@ -160,8 +160,11 @@ RATELIMIT_VIEW = "declarations.views.rate_limited"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.CachedPermissionsBackend",
 ]
+# Staff permissions and roles are kept in the cache this long; a change saved through the admin
+# drops them at once (accounts.backends, accounts.signals).
+ACCESS_CACHE_SECONDS = 60
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
