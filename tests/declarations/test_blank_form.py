@@ -65,3 +65,23 @@ def _keys() -> list[str]:
 def _values() -> list:
     fragments = caches["fragments"]
     return [fragments.get(key.split(":", 2)[2]) for key in _keys()]
+
+
+def test_every_declaration_form_carries_one_form_token(
+    client, officer, facility_worker, operator, vehicle, facility, citizen
+):
+    """The token is drawn outside the kept fields: each page that shows the form draws it."""
+    pages = [
+        (None, "/khai-bao/"),
+        (None, vehicle.point.public_path),
+        (officer, "/chot/khai-bao/"),
+        (officer, f"/c/{citizen.lookup_code}/khai-bao/"),
+        (facility_worker, f"/co-so-y-te/khai-bao/?co_so={facility.pk}"),
+        (operator, f"/nha-xe/xe/{vehicle.pk}/khai-ho/"),
+    ]
+    for user, path in pages:
+        if user is not None:
+            client.force_login(user)
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert len(TOKEN.findall(page.content.decode())) == 1, path
