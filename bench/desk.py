@@ -27,8 +27,8 @@ for a fixed time per phase, after a short warm-up of every kind. An error is an 
 (anything but the expected 200 or 302) or a wrong answer: a code search not redirected to that
 person, a phone or ID search without that person, a matching search without any person, the
 no-match search with one. Every request carries the session cookie, so every page (the trivial one
-too) pays the session save that SESSION_SAVE_EVERY_REQUEST costs. At the end it stops gunicorn and
-drops the database, unless --keep.
+too) pays for reading the session (and, once a minute, renewing it). At the end it stops gunicorn
+and drops the database, unless --keep.
 
 Run from the project root (PostgreSQL on 127.0.0.1:5432, user postgres, trust auth by default):
 
