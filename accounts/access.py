@@ -6,15 +6,15 @@ from accounts.models import StaffProfile
 from accounts.roles import Role, has_role
 from declarations import codes
 from declarations.models import Person
+from declarations.places import with_places
 
 
 def profile_of(user) -> StaffProfile | None:
     """The user's staff profile (cached on the user for the request), or None."""
     if not hasattr(user, "_staff_profile"):
-        user._staff_profile = (
-            StaffProfile.objects.select_related("checkpoint", "district", "facility", "company")
-            .filter(user=user)
-            .first()
+        profiles = StaffProfile.objects.select_related("checkpoint", "facility", "company")
+        user._staff_profile = next(
+            iter(with_places(profiles.filter(user=user)[:1], "district")), None
         )
     return user._staff_profile
 
@@ -24,14 +24,10 @@ def person_for_staff(request, code: str) -> Person:
     parsed = codes.parse_code(code)
     if parsed is None:
         raise Http404
-    person = Person.objects.select_related(
-        "residence_province", "residence_district", "residence_commune"
-    ).by_code(parsed)
-    if person is None:
+    person = Person.objects.by_code(parsed)
+    if person is None or not may_see_person(request.user, person):
         raise Http404
-    if not may_see_person(request.user, person):
-        raise Http404
-    return person
+    return with_places([person], *Person.PLACES)[0]
 
 
 def may_see_person(user, person: Person) -> bool:

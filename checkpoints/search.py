@@ -34,7 +34,7 @@ def search_people(text: str) -> SearchResult:
     """Read ``text`` as, in order: a lookup code (or the staff link holding it), a phone number,
     an ID number, a vehicle plate, then a name typed with or without accents."""
     text = (text or "").strip()[:200]
-    people = Person.objects.select_related("residence_district").order_by("-updated_at", "-id")
+    people = Person.objects.order_by("-updated_at", "-id")  # the page adds the places
     code = codes.parse_code(text)
     if code:
         exact = people.filter(lookup_code=code).first()

@@ -21,6 +21,7 @@ from declarations import codes
 from declarations.forms import DeclarationForm, initial_from_data
 from declarations.models import Declaration, Transport
 from declarations.normalize import normalize_plate
+from declarations.places import with_places
 from declarations.posters import poster_page, qr_png_response, qr_svg_response
 from declarations.risk import RiskLevel
 from declarations.services import person_require_update, point_replace_token, risk_flag_add
@@ -66,11 +67,9 @@ def desk(request):
 def person(request, code):
     person = person_for_staff(request, code)
     audit(request, AuditAction.VIEW_PERSON, person=person)
-    declarations = person.declarations.newest_first().select_related(
-        "from_province", "from_district", "to_district", "to_commune", "made_by_user"
-    )[:HISTORY_LENGTH]
+    declarations = person.declarations.newest_first().select_related("made_by_user")
+    declarations = with_places(declarations[:HISTORY_LENGTH], *Declaration.PLACES)
     passages = person.passages.select_related("checkpoint", "officer")[:HISTORY_LENGTH]
-    declarations = list(declarations)
     passage_form = _passage_form(request, declarations)
     context = {
         "person": person,
@@ -79,8 +78,8 @@ def person(request, code):
         "passages": passages,
         "flags": person.risk_flags.filter(cleared_at__isnull=True).select_related("flagged_by"),
         "passage_form": passage_form,
-        # The blank forms are rendered once and kept: the passage form for a minute (a checkpoint
-        # opened meanwhile joins its list after that), per checkpoint and plate it starts with.
+        # The blank forms are rendered once and kept: the passage form's checkpoint list for a
+        # minute (a checkpoint opened meanwhile joins it after that), per checkpoint it starts with.
         "passage_form_key": _passage_form_key(passage_form),
         "flag_form": RiskFlagForm(),
         "can_use_desk": request.user.has_perm("checkpoints.use_desk"),
@@ -93,7 +92,7 @@ def _page(request, people) -> dict:
     number = request.GET.get("page", "1")
     number = int(number) if len(number) < 4 and number.isdecimal() and int(number) > 0 else 1
     start = (number - 1) * RESULTS_PER_PAGE
-    rows = list(people[start : start + RESULTS_PER_PAGE + 1])
+    rows = with_places(people[start : start + RESULTS_PER_PAGE + 1], "residence_district")
     return {
         "people": rows[:RESULTS_PER_PAGE],
         "page_number": number,
@@ -102,8 +101,8 @@ def _page(request, people) -> dict:
 
 
 def _passage_form_key(form: PassageForm) -> str:
-    checkpoint, plate = form.initial["checkpoint"], form.initial["vehicle_plate"]
-    return f"{checkpoint.pk if checkpoint else ''} {plate}"
+    checkpoint = form.initial["checkpoint"]
+    return str(checkpoint.pk) if checkpoint else ""
 
 
 def _passage_form(request, declarations) -> PassageForm:

@@ -110,6 +110,7 @@ class Person(models.Model):
     )
 
     objects = PersonQuerySet.as_manager()
+    PLACES = ("residence_province", "residence_district", "residence_commune")  # with_places
 
     class Meta:
         verbose_name = _("person")
@@ -385,6 +386,7 @@ class Declaration(models.Model):
     risk_reasons = models.JSONField(_("risk reasons"), default=list, blank=True)
 
     objects = DeclarationQuerySet.as_manager()
+    PLACES = ("from_province", "from_district", "to_district", "to_commune")  # with_places
 
     class Meta:
         verbose_name = _("declaration")

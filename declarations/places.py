@@ -1,11 +1,13 @@
 """The administrative units (provinces, districts, communes) as an in-memory tree.
 
 The reference data is about 11,000 rows that change only with a new GSO list, so each process
-reads it once; the form validates and lists places without asking the database.
+reads it once; the form validates and lists places without asking the database, and pages show
+the places of people and declarations without joining the place tables (``with_places``).
 """
 
 import gzip
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +29,7 @@ class Place:
 class PlaceTree:
     by_code: dict[str, Place] = field(default_factory=dict)
     children: dict[str, list[Place]] = field(default_factory=dict)
+    instances: dict[str, object] = field(default_factory=dict)
 
     def add(self, place: Place) -> None:
         self.by_code[place.code] = place
@@ -49,6 +52,29 @@ class PlaceTree:
         child = self.get(child_code)
         return child is not None and child.parent_code == parent_code
 
+    def instance(self, code: str):
+        """The place as a model instance (a district with its province, a commune with its
+        district), made when first asked for and kept with the tree: shared, so never to be
+        changed or saved. None for a code the tree does not know."""
+        if code in self.instances:
+            return self.instances[code]
+        from declarations.models import Commune, District, Province
+
+        place = self.get(code)
+        if place is None:
+            return None
+        parent = self.get(place.parent_code)
+        if parent is None:
+            instance = Province(code=code, name=place.name)
+        elif not parent.parent_code:
+            instance = District(code=code, name=place.name, province=self.instance(parent.code))
+        else:
+            instance = Commune(code=code, name=place.name, district=self.instance(parent.code))
+        instance._state.adding = False  # as if read from the database, which it mirrors
+        instance._state.db = "default"
+        self.instances[code] = instance
+        return instance
+
 
 @lru_cache(maxsize=1)
 def place_tree() -> PlaceTree:
@@ -62,6 +88,27 @@ def place_tree() -> PlaceTree:
     for code, name, parent in Commune.objects.values_list("code", "name", "district_id"):
         tree.add(Place(code, name, parent))
     return tree
+
+
+def with_places(objects: Iterable, *fields: str) -> list:
+    """The objects, with the places their foreign keys ``fields`` name taken from memory.
+
+    Rows fetched without ``select_related`` on the place tables then show place names without a
+    query each: joining the three place tables costs PostgreSQL more to plan than to run (for a
+    person's declarations, about 1.7 ms of planning against 0.2 ms of work). A code the tree does
+    not know is left alone, and is read from the database if used.
+    """
+    objects = list(objects)
+    if not objects:
+        return objects
+    tree = place_tree()
+    place_fields = [type(objects[0])._meta.get_field(name) for name in fields]
+    for obj in objects:
+        for place_field in place_fields:
+            place = tree.instance(getattr(obj, place_field.attname))
+            if place is not None:
+                place_field.set_cached_value(obj, place)
+    return objects
 
 
 def served_province_code() -> str:

@@ -15,7 +15,7 @@ from django_ratelimit.core import get_usage, is_ratelimited
 from declarations import codes
 from declarations.forms import DeclarationForm, LookupForm, initial_from_data
 from declarations.models import Declaration, Person
-from declarations.places import place_tree, served_province_code
+from declarations.places import place_tree, served_province_code, with_places
 from declarations.qr import qr_svg
 from declarations.services import DeclarationData, declaration_submit, point_for_token
 
@@ -93,9 +93,9 @@ def _blank_form_key(point) -> str:
 @never_cache
 def success(request, token):
     declaration = get_object_or_404(
-        Declaration.objects.select_related("person", "to_district", "to_commune", "point"),
-        submission_token=token,
+        Declaration.objects.select_related("person", "point"), submission_token=token
     )
+    with_places([declaration], "to_district", "to_commune")
     if timezone.now() - declaration.submitted_at > timedelta(hours=settings.SUCCESS_PAGE_HOURS):
         raise Http404
     person = declaration.person
@@ -130,7 +130,7 @@ def my_declarations(request):
     person = _looked_up_person(request)
     if person is None:
         return redirect("declarations:lookup")
-    declarations = person.declarations.newest_first().select_related("to_district", "to_commune")
+    declarations = with_places(person.declarations.newest_first(), "to_district", "to_commune")
     context = {"person": person, "declarations": declarations}
     return render(request, "declarations/my_declarations.html", context)
 

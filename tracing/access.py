@@ -18,6 +18,7 @@ from accounts.access import profile_of
 from accounts.roles import Role, has_role
 from declarations import codes
 from declarations.models import Declaration, Person
+from declarations.places import with_places
 
 
 def people_in_scope(user) -> QuerySet[Person]:
@@ -51,14 +52,10 @@ def person_for_health_staff(request, code: str) -> Person:
     parsed = codes.parse_code(code)
     if parsed is None:
         raise Http404
-    person = (
-        people_in_scope(request.user)
-        .select_related("residence_province", "residence_district", "residence_commune")
-        .by_code(parsed)
-    )
+    person = people_in_scope(request.user).by_code(parsed)
     if person is None:
         raise Http404
-    return person
+    return with_places([person], *Person.PLACES)[0]
 
 
 def can_manage_zones(user) -> bool:

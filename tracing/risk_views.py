@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import audit
 from accounts.models import AuditAction
-from declarations.models import EpidemicZone, Person
-from declarations.places import served_province_code
+from declarations.models import Declaration, EpidemicZone, Person
+from declarations.places import served_province_code, with_places
 from declarations.risk import RiskLevel
 from declarations.views import code_guessing_limited
 from tracing.access import (
@@ -107,6 +107,7 @@ def risk_list(request):
     filters = urlencode(form.filters())
     if request.GET.get("format") == "xlsx":
         audit(request, AuditAction.EXPORT, detail=f"risk list {filters}")
+        people = people.select_related("residence_district")
         rows = (RiskRow(p, p.overdue).cells() for p in people.iterator(chunk_size=2000))
         name = f"nguy-co-{timezone.localdate():%Y-%m-%d}.xlsx"
         return xlsx_response(name, EXPORT_HEADERS, rows)
@@ -120,7 +121,7 @@ def _at_risk(user, form: RiskListForm):
     people = people_in_scope(user).exclude(risk_level=RiskLevel.NONE)
     return (
         form.narrow(people, now=now)
-        .select_related("residence_district", "follow_up__assignee")
+        .select_related("follow_up__assignee")  # the page adds the places
         .annotate(overdue=ExpressionWrapper(overdue(now), output_field=BooleanField()))
         .order_by("-updated_at", "-id")
     )
@@ -131,7 +132,7 @@ def _page(request, people) -> dict:
     number = request.GET.get("page", "1")
     number = int(number) if len(number) < 5 and number.isdecimal() and int(number) > 0 else 1
     start = (number - 1) * RESULTS_PER_PAGE
-    found = list(people[start : start + RESULTS_PER_PAGE + 1])
+    found = with_places(people[start : start + RESULTS_PER_PAGE + 1], "residence_district")
     return {
         "rows": [RiskRow(p, p.overdue) for p in found[:RESULTS_PER_PAGE]],
         "page_number": number,
@@ -147,11 +148,8 @@ def follow_up(request, code):
     person = person_for_health_staff(request, code)
     follow_up = follow_up_of(person=person)
     audit(request, AuditAction.VIEW_PERSON, person=person)
-    latest = (
-        person.declarations.newest_first()
-        .select_related("from_province", "from_district", "to_district", "to_commune", "point")
-        .first()
-    )
+    latest = person.declarations.newest_first().select_related("point")[:1]
+    latest = next(iter(with_places(latest, *Declaration.PLACES)), None)
     context = {
         "person": person,
         "follow_up": follow_up,

@@ -1,7 +1,8 @@
 from django.core.management import call_command
 
-from declarations.models import Commune, District, Province
-from declarations.places import places_load
+from declarations.models import Commune, District, Person, Province
+from declarations.places import place_tree, places_load, with_places
+from tests.conftest import LAI_CHAU, TAM_DUONG, TAM_DUONG_TOWN
 
 
 def test_every_unit_of_the_2021_list_is_loaded(places):
@@ -43,3 +44,32 @@ def test_the_json_endpoint_lists_children(client, places):
     communes = client.get("/dia-gioi/105/").json()["places"]
     assert ["03386", "Phường Quyết Thắng"] in communes
     assert client.get("/dia-gioi/zzz/").json() == {"places": []}
+
+
+def test_with_places_attaches_the_places_from_memory(places, citizen, django_assert_num_queries):
+    person = Person.objects.get(pk=citizen.pk)
+    with django_assert_num_queries(0):
+        (same,) = with_places([person], *Person.PLACES)
+        shown = [str(same.residence_commune), str(same.residence_district)]
+        shown += [str(same.residence_district.province), str(same.residence_province)]
+    assert same is person
+    names = [places.name(code) for code in (TAM_DUONG_TOWN, TAM_DUONG, LAI_CHAU, LAI_CHAU)]
+    assert shown == names
+    assert same.residence_commune.district is same.residence_district  # one instance per place
+
+
+def test_a_code_the_tree_does_not_know_is_read_from_the_database(places, citizen):
+    District.objects.create(code="999", name="Huyện mới", province_id=LAI_CHAU)  # after the tree
+    Person.objects.filter(pk=citizen.pk).update(residence_district_id="999")
+    (person,) = with_places(Person.objects.filter(pk=citizen.pk), "residence_district")
+    assert str(person.residence_district) == "Huyện mới"
+
+
+def test_reloading_the_places_renews_the_kept_instances(places, citizen):
+    Province.objects.filter(code=LAI_CHAU).update(name="Tỉnh Lai Châu (cũ)")
+    place_tree.cache_clear()
+    (person,) = with_places([Person.objects.get(pk=citizen.pk)], "residence_province")
+    assert str(person.residence_province) == "Tỉnh Lai Châu (cũ)"
+    places_load()
+    (person,) = with_places([Person.objects.get(pk=citizen.pk)], "residence_province")
+    assert str(person.residence_province) == "Tỉnh Lai Châu"
