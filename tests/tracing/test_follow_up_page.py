@@ -1,9 +1,13 @@
 """One person's follow-up: who they are, why at risk, the status and its full history, and the
 form that changes it. Opening the page opens a missing follow-up and is audited."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEntry
@@ -149,6 +153,7 @@ def test_the_page_costs_the_same_queries_however_long_the_history(
     staff, at_risk, health_worker, django_assert_max_num_queries
 ):
     staff.get(page_of(at_risk))
+    caches["fragments"].clear()  # both times with the form drawn again
     with django_assert_max_num_queries(15) as few:
         staff.get(page_of(at_risk))
     for number in range(20):
@@ -158,5 +163,28 @@ def test_the_page_costs_the_same_queries_however_long_the_history(
             assignee=health_worker,
             note=str(number),
         )
+    caches["fragments"].clear()
     with django_assert_max_num_queries(len(few.captured_queries)):
         staff.get(page_of(at_risk))
+
+
+def test_the_kept_form_starts_from_each_follow_ups_status_and_assignee(
+    staff, at_risk, make_declaration, health_worker
+):
+    other = make_declaration(full_name="Lò Thị Mai", symptoms=("cough",)).person
+    follow_up_update(follow_up=at_risk.follow_up, user=health_worker, status="contacted")
+    follow_up_update(follow_up=other.follow_up, user=health_worker, assignee=health_worker)
+
+    def form_of(person) -> str:
+        html = staff.get(page_of(person)).content.decode()
+        form = html.split("cap-nhat/")[1].split("</form>")[0]
+        return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", form)
+
+    first, second = form_of(at_risk), form_of(other)
+    assert '<option value="contacted" selected>' in first
+    assert f'<option value="{health_worker.pk}" selected>' not in first
+    assert '<option value="new" selected>' in second
+    assert f'<option value="{health_worker.pk}" selected>' in second
+    with CaptureQueriesContext(connection) as queries:
+        assert form_of(at_risk) == first  # kept: the list of assignees is not read again
+    assert not [q for q in queries if "auth_user_groups" in q["sql"]]
