@@ -24,24 +24,41 @@ OVERDUE = ' <span class="badge text-bg-danger overdue">{}</span>'
 @register.simple_tag
 def risk_rows(rows) -> str:
     """The table rows of ``tracing.risk_views.RiskRow`` objects."""
-    overdue = format_html(OVERDUE, _("OVERDUE"))
-    return format_html_join("\n", ROW, (_cells(row, overdue) for row in rows))
+    shared = _Shared()
+    return format_html_join("\n", ROW, (_cells(row, shared) for row in rows))
 
 
-def _cells(row, overdue: str) -> tuple:
+class _Shared:
+    """What many rows show alike, made once per table: the badges, the follow-up link and the
+    overdue mark."""
+
+    CODE = "0000CODE"  # a lookup code's shape, replaced by each person's
+
+    def __init__(self):
+        self.badges = {}
+        self.follow_up_path = reverse("tracing:follow_up", args=[self.CODE])
+        self.overdue = format_html(OVERDUE, _("OVERDUE"))
+
+    def badge(self, person) -> str:
+        if person.risk_level not in self.badges:
+            self.badges[person.risk_level] = risk_badge(person)
+        return self.badges[person.risk_level]
+
+
+def _cells(row, shared: _Shared) -> tuple:
     person, assignee = row.person, row.assignee
     return (
         person.risk_level,
         person.staff_path,
         person.display_code,
-        reverse("tracing:follow_up", args=[person.lookup_code]),
+        shared.follow_up_path.replace(shared.CODE, person.lookup_code),
         person.full_name,
         person.birth_year,
         person.phone,
         person.residence_district,
-        risk_badge(person),
+        shared.badge(person),
         row.status,
         (assignee.get_full_name() or assignee.username) if assignee else "",
         f"{timezone.localtime(row.last_update):%H:%M %d/%m/%Y}",
-        overdue if row.overdue else "",
+        shared.overdue if row.overdue else "",
     )
