@@ -301,3 +301,15 @@ def test_gunicorn_writes_json_lines_to_stdout_without_query_strings(tmp_path):
     assert any(line["logger"] == "gunicorn.error" for line in lines)  # "Listening at ..."
     assert access[-1]["message"] == "GET /healthz 200"
     assert "0912345678" not in output + errors
+
+
+@pytest.mark.parametrize("path", ["/", "/q/unknown-token/", "/admin/login/", "/admin/"])
+def test_every_page_names_the_site_icon_so_browsers_do_not_ask_for_favicon_ico(
+    client, places, administrator, path
+):
+    if path == "/admin/":
+        client.force_login(administrator)
+    html = client.get(path).content.decode()
+    assert re.search(
+        r'<link rel="icon" href="/static/favicon[^"]*\.svg" type="image/svg\+xml">', html
+    )
