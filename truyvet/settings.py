@@ -145,7 +145,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rendered page fragments that depend on nothing but code, reference data and the language (the
-# blank declaration form): each process keeps its own, for an hour.
+# blank declaration form, the staff pages' blank forms): each process keeps its own, for an hour
+# at most (the templates' {% cache %} tags say how long each).
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
