@@ -2,6 +2,7 @@
 
 from django.http import Http404
 
+from accounts.backends import cached_profile
 from accounts.models import StaffProfile
 from accounts.roles import Role, has_role
 from declarations import codes
@@ -10,13 +11,16 @@ from declarations.places import with_places
 
 
 def profile_of(user) -> StaffProfile | None:
-    """The user's staff profile (cached on the user for the request), or None."""
+    """The user's staff profile, or None: from the shared cache (``accounts.backends``), and kept
+    on the user for the request."""
     if not hasattr(user, "_staff_profile"):
-        profiles = StaffProfile.objects.select_related("checkpoint", "facility", "company")
-        user._staff_profile = next(
-            iter(with_places(profiles.filter(user=user)[:1], "district")), None
-        )
+        user._staff_profile = cached_profile(user, lambda: _read_profile(user))
     return user._staff_profile
+
+
+def _read_profile(user) -> StaffProfile | None:
+    profiles = StaffProfile.objects.select_related("checkpoint", "facility", "company")
+    return next(iter(with_places(profiles.filter(user=user)[:1], "district")), None)
 
 
 def person_for_staff(request, code: str) -> Person:

@@ -1,11 +1,12 @@
-"""Staff permissions and roles, read from the shared cache instead of the database.
+"""Staff permissions, roles and profiles, read from the shared cache instead of the database.
 
-Every staff page checks permissions (two queries with Django's ModelBackend) and draws the menu
-from the user's roles (one more). They change only when an administrator changes someone's groups
-or a group's permissions, so they are kept in the cache (Redis when several app servers share it)
-for ``ACCESS_CACHE_SECONDS``, and dropped at once when such a change is saved
-(``accounts.signals``). The account itself (active or not) is still read on every request, so
-deactivating an account takes effect at once.
+Every staff page checks permissions (two queries with Django's ModelBackend), draws the menu from
+the user's roles (one more) and scopes what it shows by the user's staff profile (one more). They
+change only when an administrator changes someone's groups, a group's permissions or someone's
+profile (or renames their checkpoint, facility or company), so they are kept in the cache (Redis
+when several app servers share it) for ``ACCESS_CACHE_SECONDS``, and dropped at once when such a
+change is saved (``accounts.signals``). The account itself (active or not) is still read on every
+request, so deactivating an account takes effect at once.
 """
 
 from django.conf import settings
@@ -14,6 +15,8 @@ from django.core.cache import cache
 
 PERMISSIONS_KEY = "staff-permissions:{}"
 ROLES_KEY = "staff-roles:{}"
+PROFILE_KEY = "staff-profile:{}"
+KEYS = (PERMISSIONS_KEY, ROLES_KEY, PROFILE_KEY)
 
 
 class CachedPermissionsBackend(ModelBackend):
@@ -42,8 +45,19 @@ def cached_roles(user, read) -> set[str]:
     return roles
 
 
+def cached_profile(user, read):
+    """The user's staff profile (or None) from the shared cache, or ``read()`` and kept."""
+    key = PROFILE_KEY.format(user.pk)
+    kept = cache.get(key)  # a tuple, so that "no profile" is kept too
+    if kept is None:
+        kept = (read(),)
+        cache.set(key, kept, settings.ACCESS_CACHE_SECONDS)
+    return kept[0]
+
+
 def forget_access(user_ids) -> None:
-    """Drop the kept permissions and roles of these users: the next request reads them again."""
-    keys = [key.format(pk) for pk in user_ids for key in (PERMISSIONS_KEY, ROLES_KEY)]
+    """Drop the kept permissions, roles and profiles of these users: the next request reads them
+    again."""
+    keys = [key.format(pk) for pk in user_ids for key in KEYS]
     if keys:
         cache.delete_many(keys)

@@ -1,11 +1,16 @@
-"""Changes to groups and permissions drop the kept access of the users concerned
+"""Changes to groups, permissions and staff profiles (and to the checkpoints, facilities and
+companies that profiles name) drop the kept access of the users concerned
 (``accounts.backends``)."""
 
 from django.contrib.auth.models import Group, User
-from django.db.models.signals import m2m_changed, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from accounts.backends import forget_access
+from accounts.models import StaffProfile
+from checkpoints.models import Checkpoint
+from facilities.models import HealthFacility
+from transport.models import BusCompany
 
 
 @receiver(m2m_changed, sender=User.groups.through, dispatch_uid="access-user-groups")
@@ -40,3 +45,26 @@ def group_deleted(sender, instance, **kwargs):
 def user_saved(sender, instance, created, **kwargs):
     if not created:  # is_superuser may have changed
         forget_access([instance.pk])
+
+
+@receiver(post_save, sender=StaffProfile, dispatch_uid="access-profile-saved")
+@receiver(post_delete, sender=StaffProfile, dispatch_uid="access-profile-deleted")
+def profile_changed(sender, instance, **kwargs):
+    forget_access([instance.user_id])
+
+
+WORKPLACES = {Checkpoint: "checkpoint", HealthFacility: "facility", BusCompany: "company"}
+
+
+@receiver(post_save, sender=Checkpoint, dispatch_uid="access-checkpoint-saved")
+@receiver(post_save, sender=HealthFacility, dispatch_uid="access-facility-saved")
+@receiver(post_save, sender=BusCompany, dispatch_uid="access-company-saved")
+@receiver(pre_delete, sender=Checkpoint, dispatch_uid="access-checkpoint-deleted")
+@receiver(pre_delete, sender=HealthFacility, dispatch_uid="access-facility-deleted")
+@receiver(pre_delete, sender=BusCompany, dispatch_uid="access-company-deleted")
+def workplace_changed(sender, instance, created=False, **kwargs):
+    """A renamed, closed or deleted workplace shows at once on the pages of the staff who work
+    there (deleting it empties their profiles' field without saving them)."""
+    if not created:
+        staff = StaffProfile.objects.filter(**{WORKPLACES[sender]: instance})
+        forget_access(staff.values_list("user_id", flat=True))

@@ -163,8 +163,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.CachedPermissionsBackend",
 ]
-# Staff permissions and roles are kept in the cache this long; a change saved through the admin
-# drops them at once (accounts.backends, accounts.signals).
+# Staff permissions, roles and profiles are kept in the cache this long; a change saved through
+# the admin drops them at once (accounts.backends, accounts.signals).
 ACCESS_CACHE_SECONDS = 60
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"

@@ -6,6 +6,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.conftest import LAI_CHAU_CITY
+
 DESK = "/chot/"
 ACCESS_TABLES = ('"auth_permission"', '"auth_group"')
 
@@ -71,3 +73,56 @@ def test_a_deactivated_account_is_out_at_once(desk, officer):
     officer.is_active = False
     officer.save(update_fields=["is_active"])
     assert desk.get(DESK)["Location"].startswith("/dang-nhap/")
+
+
+# -- the staff profile (the user's checkpoint, district, facility or company) ---------------------
+
+
+def profile_queries(client, path: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return [q["sql"] for q in captured if '"accounts_staffprofile"' in q["sql"]]
+
+
+def test_the_staff_profile_is_read_once(desk, citizen):
+    page = f"/c/{citizen.lookup_code}/"  # starts the passage form at the officer's checkpoint
+    assert profile_queries(desk, page)  # the first request reads it
+    assert profile_queries(desk, page) == []
+
+
+@pytest.fixture
+def district_worker(client, health_worker, make_declaration):
+    """A health worker of Tam Đường, who sees its resident (and not, later, from elsewhere)."""
+    client.force_login(health_worker)
+    resident = make_declaration().person
+    assert client.get(f"/y-te/theo-doi/{resident.lookup_code}/").status_code == 200
+    return client, f"/y-te/theo-doi/{resident.lookup_code}/"
+
+
+def test_a_health_worker_moved_to_another_district_loses_the_old_one_at_once(
+    district_worker, health_worker
+):
+    client, page = district_worker
+    health_worker.staff_profile.district_id = LAI_CHAU_CITY
+    health_worker.staff_profile.save()
+    assert client.get(page).status_code == 404
+
+
+def test_a_deleted_profile_takes_the_scope_away_at_once(district_worker, health_worker):
+    client, page = district_worker
+    health_worker.staff_profile.delete()
+    assert client.get(page).status_code == 404
+
+
+@pytest.mark.parametrize("change", ["renamed", "deleted"])
+def test_a_renamed_or_deleted_checkpoint_shows_at_once(desk, citizen, checkpoint, change):
+    """A flag raised at the desk records the officer's checkpoint as it is now."""
+    assert profile_queries(desk, f"/c/{citizen.lookup_code}/")  # the profile is kept from here
+    if change == "renamed":
+        checkpoint.name = "Chốt Km 16 QL4D"
+        checkpoint.save()
+    else:
+        checkpoint.delete()
+    desk.post(f"/c/{citizen.lookup_code}/nguy-co/", {"level": "high", "reason": "Sốt"})
+    flag = citizen.risk_flags.get()
+    assert flag.place == ("Chốt Km 16 QL4D" if change == "renamed" else "")
