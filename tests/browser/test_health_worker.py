@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from tracing.models import Case, Contact, FollowUp
+from tracing.services import follow_up_update
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,3 +77,15 @@ def test_a_health_worker_marks_a_person_at_risk_as_a_case_and_traces_the_bus_com
     assert "Tòng Thị Đồng Hành" in page.inner_text(".chain-list")
     screenshot(page, "health-chain")
     context.close()
+
+
+def test_a_follow_ups_notes_stay_readable_on_a_phone(
+    log_in, live_server, health_worker, make_declaration
+):
+    person = make_declaration(symptoms=("fever",)).person
+    note = "Cán bộ trạm y tế xã đã đến nhà, hướng dẫn đeo khẩu trang và hạn chế tiếp xúc."
+    follow_up_update(follow_up=person.follow_up, user=health_worker, status="contacted", note=note)
+    page = log_in("health", viewport={"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/y-te/theo-doi/{person.lookup_code}/")
+    cell = page.locator("td.note-cell", has_text="Cán bộ trạm y tế xã")
+    assert cell.bounding_box()["width"] >= 180  # not a column a word wide; the table scrolls
