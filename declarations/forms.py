@@ -5,7 +5,7 @@ from functools import cached_property, partial
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +25,10 @@ from truyvet.forms import fields_copied_cheaply
 DAYS_BACK = 14
 DAYS_AHEAD = 3
 VACCINE_DOSES = [(n, str(n)) for n in range(4)] + [(4, _("4 or more"))]
+
+
+# Where the chained selects fetch a place's children; resolved only when a form is drawn.
+PLACES_URL = reverse_lazy("declarations:places", kwargs={"code": "CODE"})
 
 
 class PlaceField(forms.ChoiceField):
@@ -263,10 +267,9 @@ class DeclarationForm(forms.Form):
         self.fields["to_district"].choices = lambda: _choices(
             tree.children_of(served_province_code())
         )
-        children_url = reverse("declarations:places", kwargs={"code": "CODE"})
         for child, parent in self.PLACE_PARENTS.items():
             self.fields[child].choices = partial(self._children_choices, parent)
-            self.fields[child].widget.attrs["data-url"] = children_url
+            self.fields[child].widget.attrs["data-url"] = PLACES_URL
 
     def _children_choices(self, parent: str) -> list[tuple[str, str]]:
         return _choices(place_tree().children_of(self._current(parent)))

@@ -145,10 +145,14 @@ class Person(models.Model):
         return f"{self.full_name} ({self.display_code})"
 
     def save(self, *args, **kwargs):
-        self.name_folded = fold_name(self.full_name)[:100]
+        self.fold_full_name()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "name_folded"}
         super().save(*args, **kwargs)
+
+    def fold_full_name(self) -> None:
+        """Set the name the desk searches by; ``save()`` does it before every write."""
+        self.name_folded = fold_name(self.full_name)[:100]
 
     @property
     def display_code(self) -> str:
