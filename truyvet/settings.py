@@ -153,6 +153,13 @@ CACHES["fragments"] = {
     "TIMEOUT": 3600,
     "OPTIONS": {"MAX_ENTRIES": 2000},
 }
+# Values each process keeps for a few seconds on top of the shared cache, because nearly every
+# request needs them: the epidemic zones (declarations.services.all_zones).
+CACHES["process"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "process",
+    "TIMEOUT": 5,
+}
 # This cache holds the rate-limit counters (django-ratelimit), the sessions (cached_db: the
 # database keeps them, the cache saves the reads) and the epidemic zones. The per-process memory
 # cache suits one server; with several app servers, REDIS_URL makes them share it all, so that
