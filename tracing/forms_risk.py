@@ -31,13 +31,14 @@ REASON_FAMILIES = [
 
 
 def overdue(now: datetime) -> Q:
-    """People at risk whom nobody has handled for ``OVERDUE_AFTER_HOURS``: an open follow-up
-    not updated since, or no follow-up at all since they became at risk (bulk-loaded people
-    have none: they count as new)."""
+    """People at risk whom nobody has handled for ``OVERDUE_AFTER_HOURS``: their follow-up is
+    open and was not updated since. Everyone at risk has a follow-up: tracing's signals open it
+    when the risk is raised, ``generate_cases`` for bulk-loaded people, and migration
+    ``tracing.0003`` for people loaded before. The test is on the follow-up alone, so that the
+    overdue list walks the index ``followup_open_waiting`` (longest waiting first) instead of
+    every person at risk."""
     limit = now - timedelta(hours=OVERDUE_AFTER_HOURS)
-    handled_late = Q(follow_up__status__in=OPEN_STATUSES, follow_up__updated_at__lt=limit)
-    never_handled = Q(follow_up__isnull=True, updated_at__lt=limit)
-    return handled_late | never_handled
+    return Q(follow_up__status__in=OPEN_STATUSES, follow_up__updated_at__lt=limit)
 
 
 def _place_choices(places) -> list[tuple[str, str]]:

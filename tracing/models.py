@@ -58,7 +58,15 @@ class FollowUp(models.Model):
     class Meta:
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
-        indexes = [models.Index(fields=["status", "updated_at"], name="followup_status_updated")]
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="followup_status_updated"),
+            # The overdue list: open follow-ups, longest waiting first.
+            models.Index(
+                fields=["updated_at", "id"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="followup_open_waiting",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.person} · {self.get_status_display()}"

@@ -117,13 +117,20 @@ def risk_list(request):
 
 
 def _at_risk(user, form: RiskListForm):
+    """People at risk in the user's scope, filtered: newest first, or, overdue only, those who
+    have waited longest first (the order of the index ``followup_open_waiting``)."""
     now = timezone.now()
     people = people_in_scope(user).exclude(risk_level=RiskLevel.NONE)
+    order = (
+        ("follow_up__updated_at", "follow_up__id")
+        if form.cleaned_data["qua_han"]
+        else ("-updated_at", "-id")
+    )
     return (
         form.narrow(people, now=now)
         .select_related("follow_up__assignee")  # the page adds the places
         .annotate(overdue=ExpressionWrapper(overdue(now), output_field=BooleanField()))
-        .order_by("-updated_at", "-id")
+        .order_by(*order)
     )
 
 

@@ -24,9 +24,9 @@ def staff(client, provincial_health_worker):
 def crowd(make_declaration, vehicle, checkpoint, today):
     """Four people at risk, each for a different reason, and one without risk.
 
-    ``fever`` came by coach, ``exposed`` through a checkpoint's QR (and, like bulk-loaded
-    people, has no follow-up), ``from_zone`` came from an epidemic zone, ``flagged`` was
-    flagged by an officer."""
+    ``fever`` came by coach, ``exposed`` through a checkpoint's QR, ``from_zone`` came from an
+    epidemic zone, ``flagged`` was flagged by an officer. Each has the follow-up that becoming at
+    risk opened."""
     EpidemicZone.objects.create(place_code="001", place_name="Quận Ba Đình", starts_on=today)
     zones_changed()
     fever = make_declaration(
@@ -45,7 +45,6 @@ def crowd(make_declaration, vehicle, checkpoint, today):
         from_district=LAI_CHAU_CITY,
         point=checkpoint.point,
     )
-    FollowUp.objects.filter(person=exposed.person).delete()
     from_zone = make_declaration(full_name="Về Từ Vùng Dịch", residence_commune="03394")
     flagged = make_declaration(
         full_name="Cờ Đỏ", residence_commune="03400", from_province="12", from_district="105"
@@ -89,6 +88,7 @@ def test_a_row_has_the_code_link_identity_risk_and_follow_up(staff, crowd, healt
 
 
 def test_someone_at_risk_without_a_follow_up_counts_as_new(staff, crowd):
+    FollowUp.objects.filter(person=crowd["exposed"]).delete()  # as loaded before tracing.0003
     rows = {row.person.full_name: row for row in staff.get("/y-te/").context["rows"]}
     assert rows["Tiếp Xúc"].follow_up is None
     assert rows["Tiếp Xúc"].status == FollowUpStatus.NEW.label
@@ -159,8 +159,8 @@ def test_people_not_followed_up_for_24_hours_are_overdue(
     later(staff, provincial_health_worker, time_machine, hours=2)
     response = staff.get("/y-te/", {"qua_han": "on"})
 
-    # The flagged person and the one without a follow-up have waited longest; the fever one
-    # was called an hour ago.
+    # The three others have waited since their follow-ups opened; the fever one was called an
+    # hour ago.
     assert listed(response) == ["Tiếp Xúc", "Về Từ Vùng Dịch", "Cờ Đỏ"]
     assert response.content.decode().count("OVERDUE") == 3
     assert [row.overdue for row in staff.get("/y-te/").context["rows"]] == [
@@ -175,6 +175,16 @@ def test_a_cleared_follow_up_is_never_overdue(staff, crowd, time_machine, provin
     follow_up_update(follow_up=crowd["flagged"].follow_up, user=None, status="cleared")
     later(staff, provincial_health_worker, time_machine, days=2)
     assert "Cờ Đỏ" not in listed(staff.get("/y-te/", {"qua_han": "on"}))
+
+
+def test_the_overdue_list_puts_those_who_have_waited_longest_first(staff, crowd):
+    now = timezone.now()
+    waited = {"fever": 26, "exposed": 30, "from_zone": 50, "flagged": 25}
+    for name, hours in waited.items():
+        FollowUp.objects.filter(person=crowd[name]).update(updated_at=now - timedelta(hours=hours))
+    overdue = ["Về Từ Vùng Dịch", "Tiếp Xúc", "Sốt", "Cờ Đỏ"]
+    assert listed(staff.get("/y-te/", {"qua_han": "on"})) == overdue
+    assert listed(staff.get("/y-te/")) == ["Sốt", "Tiếp Xúc", "Về Từ Vùng Dịch", "Cờ Đỏ"]
 
 
 @pytest.mark.parametrize(
