@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_datetime
 from checkpoints.models import Passage
 from declarations.models import Declaration, Person, RiskFlag
 from tracing.models import Case, Contact, FollowUp, FollowUpEvent, FollowUpStatus
+from truyvet import prepared
 
 BATCH_SIZE = 1000
 
@@ -91,12 +92,12 @@ def _latest(queryset: QuerySet, field: str) -> Subquery:
 
 def deletion_date(person: Person) -> dt.date | None:
     """The day the purge will delete this person, or None while they are held by an open case or
-    follow-up. One query."""
+    follow-up. One query, prepared once per database session (``truyvet.prepared``)."""
     alias = router.db_for_read(Person)
-    sql, params = _deletion_sql(alias)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [person.pk if p == _ANY_PERSON else p for p in params])
-        row = cursor.fetchone()
+    query = _deletion_sql(alias)
+    row = prepared.fetchone(
+        connections[alias], "truyvet_deletion_date", query, person.pk, slot=_ANY_PERSON
+    )
     if row is None or row[0]:
         return None
     last_activity = _as_datetime(row[1])
