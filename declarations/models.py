@@ -129,6 +129,12 @@ class Person(models.Model):
                 condition=~Q(risk_level="none"),
                 name="person_at_risk_newest",
             ),
+            # The risk list of one district, and its overdue people (joined to their follow-ups).
+            models.Index(
+                fields=["residence_district", "-updated_at", "-id"],
+                condition=~Q(risk_level="none"),
+                name="person_at_risk_district",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["lookup_code"], name="person_lookup_code_unique"),
