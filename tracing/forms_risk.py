@@ -16,7 +16,7 @@ from declarations.forms import PlaceField, place_select, plausible_day
 from declarations.models import Declaration, EpidemicZone, PointKind, RiskFlag
 from declarations.places import place_tree, served_province_code
 from declarations.risk import RiskLevel
-from tracing.models import OPEN_STATUSES, OVERDUE_AFTER_HOURS, FollowUp, FollowUpStatus
+from tracing.models import OPEN_STATUSES, FollowUp, FollowUpStatus, overdue_limit
 
 EMPTY = [("", "---------")]
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"})
@@ -31,14 +31,13 @@ REASON_FAMILIES = [
 
 
 def overdue(now: datetime) -> Q:
-    """People at risk whom nobody has handled for ``OVERDUE_AFTER_HOURS``: their follow-up is
-    open and was not updated since. Everyone at risk has a follow-up: tracing's signals open it
-    when the risk is raised, ``generate_cases`` for bulk-loaded people, and migration
-    ``tracing.0003`` for people loaded before. The test is on the follow-up alone, so that the
-    overdue list walks the index ``followup_open_waiting`` (longest waiting first) instead of
-    every person at risk."""
-    limit = now - timedelta(hours=OVERDUE_AFTER_HOURS)
-    return Q(follow_up__status__in=OPEN_STATUSES, follow_up__updated_at__lt=limit)
+    """People at risk whose follow-up is overdue (``tracing.models.overdue_limit``, the rule
+    that ``FollowUp.is_overdue`` applies to one follow-up). Everyone at risk has a follow-up:
+    tracing's signals open it when the risk is raised, ``generate_cases`` for bulk-loaded people,
+    and migration ``tracing.0003`` for people loaded before. The test is on the follow-up alone,
+    so that the overdue list walks the index ``followup_open_waiting`` (longest waiting first)
+    instead of every person at risk."""
+    return Q(follow_up__status__in=OPEN_STATUSES, follow_up__updated_at__lt=overdue_limit(now))
 
 
 def _place_choices(places) -> list[tuple[str, str]]:

@@ -1,5 +1,7 @@
 """Follow-up of people at risk, confirmed cases (F0) and their contacts (F1, F2)."""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -21,15 +23,10 @@ OPEN_STATUSES = [s for s in FollowUpStatus.values if s != FollowUpStatus.CLEARED
 OVERDUE_AFTER_HOURS = 24
 
 
-class FollowUpQuerySet(models.QuerySet):
-    def open(self):
-        return self.exclude(status=FollowUpStatus.CLEARED)
-
-    def overdue(self, now=None):
-        now = now or timezone.now()
-        return self.open().filter(
-            updated_at__lt=now - timezone.timedelta(hours=OVERDUE_AFTER_HOURS)
-        )
+def overdue_limit(now: datetime | None = None) -> datetime:
+    """An open follow-up last updated before this moment is overdue: nobody has handled the
+    person for ``OVERDUE_AFTER_HOURS``."""
+    return (now or timezone.now()) - timedelta(hours=OVERDUE_AFTER_HOURS)
 
 
 class FollowUp(models.Model):
@@ -53,8 +50,6 @@ class FollowUp(models.Model):
     created_at = models.DateTimeField(_("opened"), default=timezone.now)
     updated_at = models.DateTimeField(_("last update"), default=timezone.now)
 
-    objects = FollowUpQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
@@ -73,8 +68,7 @@ class FollowUp(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        limit = timezone.now() - timezone.timedelta(hours=OVERDUE_AFTER_HOURS)
-        return self.status != FollowUpStatus.CLEARED and self.updated_at < limit
+        return self.status in OPEN_STATUSES and self.updated_at < overdue_limit()
 
 
 class FollowUpEvent(models.Model):
