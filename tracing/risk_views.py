@@ -27,7 +27,7 @@ from tracing.access import (
     zone_manager_required,
 )
 from tracing.forms_risk import FollowUpForm, RiskListForm, ZoneEndForm, ZoneForm, overdue
-from tracing.models import FollowUp, FollowUpStatus
+from tracing.models import OVERDUE_AFTER_HOURS, FollowUp, FollowUpStatus
 from tracing.services import follow_up_of, follow_up_update
 from tracing.zones import Reevaluation, zone_add, zone_end
 from truyvet.db_router import reads_from_replica
@@ -100,7 +100,11 @@ EXPORT_HEADERS = [
 def risk_list(request):
     """People at risk in the user's scope, newest first, filtered; or all of them in Excel."""
     form = RiskListForm(request.GET)
-    context = {"form": form, "can_manage_zones": can_manage_zones(request.user)}
+    context = {
+        "form": form,
+        "can_manage_zones": can_manage_zones(request.user),
+        "overdue_hours": OVERDUE_AFTER_HOURS,
+    }
     if not form.is_valid():
         return render(request, "tracing/risk_list.html", context)
     people = _at_risk(request.user, form)
@@ -164,6 +168,7 @@ def follow_up(request, code):
         "flags": person.risk_flags.filter(cleared_at__isnull=True).select_related("flagged_by"),
         "events": follow_up.events.select_related("user", "assignee")[:HISTORY_LENGTH],
         "form": FollowUpForm(follow_up=follow_up),
+        "overdue_hours": OVERDUE_AFTER_HOURS,
     }
     return render(request, "tracing/follow_up.html", context)
 

@@ -188,3 +188,10 @@ def test_the_kept_form_starts_from_each_follow_ups_status_and_assignee(
     with CaptureQueriesContext(connection) as queries:
         assert form_of(at_risk) == first  # kept: the list of assignees is not read again
     assert not [q for q in queries if "auth_user_groups" in q["sql"]]
+
+
+def test_the_overdue_warning_gives_the_rules_hours(staff, at_risk, monkeypatch):
+    monkeypatch.setattr("tracing.risk_views.OVERDUE_AFTER_HOURS", 36)
+    FollowUp.objects.filter(person=at_risk).update(updated_at=timezone.now() - timedelta(days=3))
+    html = staff.get(page_of(at_risk)).content.decode()
+    assert "OVERDUE: no follow-up for more than 36 hours." in html

@@ -241,3 +241,9 @@ def test_the_list_costs_the_same_queries_however_many_rows(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = staff.get("/y-te/")
     assert len(response.context["rows"]) == 34
+
+
+def test_the_list_says_after_how_many_hours_someone_is_overdue(staff, monkeypatch):
+    monkeypatch.setattr("tracing.risk_views.OVERDUE_AFTER_HOURS", 36)
+    html = staff.get("/y-te/").content.decode()
+    assert "Quá hạn: chưa ai theo dõi người này trong 36 giờ." in html
