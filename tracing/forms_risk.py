@@ -127,6 +127,11 @@ class RiskListForm(forms.Form):
         """The filters chosen, as query-string values (for the audit log and the links)."""
         return {name: self.data[name] for name in self.fields if self.cleaned_data.get(name)}
 
+    def overdue_of_a_place(self) -> bool:
+        """Whether the list is the overdue people of a district or a commune."""
+        chosen = self.cleaned_data
+        return bool(chosen["qua_han"] and (chosen["huyen"] or chosen["xa"]))
+
     def narrow(self, people: QuerySet, *, now: datetime) -> QuerySet:
         """``people`` narrowed by every filter chosen (the form must be valid)."""
         chosen = self.cleaned_data

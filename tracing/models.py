@@ -55,9 +55,12 @@ class FollowUp(models.Model):
         verbose_name_plural = _("follow-ups")
         indexes = [
             models.Index(fields=["status", "updated_at"], name="followup_status_updated"),
-            # The overdue list: open follow-ups, longest waiting first.
+            # The overdue list: open follow-ups, longest waiting first, with their people's keys
+            # (PostgreSQL reads the list's page of people from this index and the people's
+            # person_at_risk_district alone: tracing.risk_views._page).
             models.Index(
                 fields=["updated_at", "id"],
+                include=["person"],
                 condition=Q(status__in=OPEN_STATUSES),
                 name="followup_open_waiting",
             ),

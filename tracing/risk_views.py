@@ -116,7 +116,8 @@ def risk_list(request):
         name = f"nguy-co-{timezone.localdate():%Y-%m-%d}.xlsx"
         return xlsx_response(name, EXPORT_HEADERS, rows)
     audit(request, AuditAction.SEARCH, detail=f"risk list {filters}")
-    context |= {"filters": filters, **_page(request, people)}
+    keys_first = form.overdue_of_a_place()
+    context |= {"filters": filters, **_page(request, people, keys_first=keys_first)}
     return render(request, "tracing/risk_list.html", context)
 
 
@@ -138,17 +139,35 @@ def _at_risk(user, form: RiskListForm):
     )
 
 
-def _page(request, people) -> dict:
-    """One page of the list, without counting it all (a province can have many at risk)."""
+def _page(request, people, *, keys_first: bool = False) -> dict:
+    """One page of the list, without counting it all (a province can have many at risk).
+
+    ``keys_first``: the page's people are found by their keys, then read. For the overdue list
+    of a district, PostgreSQL cannot tell that the follow-ups belong to the people at risk: it
+    expects a handful where there are hundreds, and reads every person at risk of the district
+    to join them (15 to 25 ms among a million declarations). Asked for keys only, it joins two
+    indexes instead (``followup_open_waiting``, ``person_at_risk_district``) and reads the
+    table for the page's people alone (5 ms). The province-wide overdue list walks the
+    follow-ups' index in order and needs no second query.
+    """
     number = request.GET.get("page", "1")
     number = int(number) if len(number) < 5 and number.isdecimal() and int(number) > 0 else 1
     start = (number - 1) * RESULTS_PER_PAGE
-    found = with_places(people[start : start + RESULTS_PER_PAGE + 1], "residence_district")
+    window = people[start : start + RESULTS_PER_PAGE + 1]
+    if keys_first:
+        window = _in_order(people, list(window.values_list("pk", flat=True)))
+    found = with_places(window, "residence_district")
     return {
         "rows": [RiskRow(p, p.overdue) for p in found[:RESULTS_PER_PAGE]],
         "page_number": number,
         "has_next": len(found) > RESULTS_PER_PAGE,
     }
+
+
+def _in_order(people, keys: list[int]) -> list:
+    """The people of ``people`` with these keys, in the keys' order."""
+    by_key = people.order_by().in_bulk(keys)
+    return [by_key[key] for key in keys if key in by_key]
 
 
 @login_required

@@ -247,3 +247,28 @@ def test_the_list_says_after_how_many_hours_someone_is_overdue(staff, monkeypatc
     monkeypatch.setattr("tracing.risk_views.OVERDUE_AFTER_HOURS", 36)
     html = staff.get("/y-te/").content.decode()
     assert "Quá hạn: chưa ai theo dõi người này trong 36 giờ." in html
+
+
+def test_a_districts_overdue_list_finds_its_page_by_keys_then_reads_it(
+    staff, crowd, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("tracing.risk_views.RESULTS_PER_PAGE", 2)
+    now = timezone.now()
+    waited = {"fever": 26, "exposed": 30, "from_zone": 50, "flagged": 25}
+    for name, hours in waited.items():
+        FollowUp.objects.filter(person=crowd[name]).update(updated_at=now - timedelta(hours=hours))
+    elsewhere = crowd["from_zone"].pk
+    Person.objects.exclude(pk=elsewhere).update(residence_district_id=LAI_CHAU_CITY)
+    query = {"huyen": LAI_CHAU_CITY, "qua_han": "on"}
+    staff.get("/y-te/", query)  # warm the per-process caches (places, permissions)
+
+    with django_assert_max_num_queries(10) as queries:
+        first = staff.get("/y-te/", query)
+    keys_only = 'SELECT "declarations_person"."id" AS "pk" FROM "declarations_person"'
+    assert any(q["sql"].startswith(keys_only) for q in queries.captured_queries)
+    second = staff.get("/y-te/", {**query, "page": 2})
+
+    assert listed(first) == ["Tiếp Xúc", "Sốt"]
+    assert first.context["has_next"]
+    assert listed(second) == ["Cờ Đỏ"]
+    assert not second.context["has_next"]
