@@ -2,12 +2,13 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import profile_of
-from accounts.roles import Role, has_role
+from accounts.roles import Role, has_role, roles_of
 
 
 def _at_a_facility(user) -> bool:
@@ -32,8 +33,9 @@ class MenuItem:
     roles: tuple[str, ...]
     scoped: Callable = _anyone  # a further condition on the user's scope
 
-    def shown_to(self, user) -> bool:
-        return has_role(user, *self.roles) and self.scoped(user)
+    def shown_to(self, user, roles: set[str]) -> bool:
+        """Whether the user, who has these ``roles``, sees the entry."""
+        return not roles.isdisjoint(self.roles) and self.scoped(user)
 
 
 OFFICERS = (Role.CHECKPOINT_OFFICER, Role.ADMINISTRATOR)
@@ -61,7 +63,19 @@ MENU = [
 
 
 def menu_for(user) -> list[tuple[str, str]]:
-    return [(item.label, reverse(item.url_name)) for item in MENU if item.shown_to(user)]
+    """The entries the user sees, as (label, path). Every staff page draws the menu: the roles
+    are read once for it, and each path is reversed once per process."""
+    roles = roles_of(user)
+    return [(item.label, _path(item.url_name)) for item in MENU if item.shown_to(user, roles)]
+
+
+def _path(url_name: str) -> str:
+    return _path_in(url_name, get_urlconf(), get_script_prefix())
+
+
+@cache
+def _path_in(url_name: str, urlconf, script_prefix: str) -> str:
+    return reverse(url_name, urlconf=urlconf)
 
 
 def start_url(user) -> str:
