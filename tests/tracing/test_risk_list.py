@@ -272,3 +272,19 @@ def test_a_districts_overdue_list_finds_its_page_by_keys_then_reads_it(
     assert first.context["has_next"]
     assert listed(second) == ["Cờ Đỏ"]
     assert not second.context["has_next"]
+
+
+def test_a_later_page_is_found_by_keys_then_read(
+    staff, crowd, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("tracing.risk_views.RESULTS_PER_PAGE", 1)
+    staff.get("/y-te/")  # warm the per-process caches (places, permissions)
+    keys_only = 'SELECT "declarations_person"."id" AS "pk" FROM "declarations_person"'
+    with django_assert_max_num_queries(10) as first:
+        staff.get("/y-te/")
+    assert not any(q["sql"].startswith(keys_only) for q in first.captured_queries)
+    with django_assert_max_num_queries(10) as third:
+        response = staff.get("/y-te/", {"page": 3})
+    assert any(q["sql"].startswith(keys_only) for q in third.captured_queries)
+    assert listed(response) == ["Về Từ Vùng Dịch"]
+    assert response.context["has_next"]
