@@ -102,6 +102,7 @@ def risk_list(request):
     form = RiskListForm(request.GET)
     context = {
         "form": form,
+        "form_key": _filters_key(request),
         "can_manage_zones": can_manage_zones(request.user),
         "overdue_hours": OVERDUE_AFTER_HOURS,
     }
@@ -119,6 +120,14 @@ def risk_list(request):
     keys_first = form.overdue_of_a_place()
     context |= {"filters": filters, **_page(request, people, keys_first=keys_first)}
     return render(request, "tracing/risk_list.html", context)
+
+
+def _filters_key(request) -> str:
+    """What the rendered filters depend on: the query without the page number, so that every
+    page of a list shares them (the template keeps them rendered, ``{% cache %}``)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _at_risk(user, form: RiskListForm):

@@ -4,6 +4,7 @@ every viewing is audited, and the page costs the same queries however many rows.
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEntry
@@ -288,3 +289,14 @@ def test_a_later_page_is_found_by_keys_then_read(
     assert any(q["sql"].startswith(keys_only) for q in third.captured_queries)
     assert listed(response) == ["Về Từ Vùng Dịch"]
     assert response.context["has_next"]
+
+
+def test_every_page_of_a_list_shares_its_rendered_filters(staff, crowd, monkeypatch):
+    monkeypatch.setattr("tracing.risk_views.RESULTS_PER_PAGE", 1)
+    fragments = caches["fragments"]
+    fragments.clear()
+    for page in (1, 2, 3):
+        staff.get("/y-te/", {"muc": "medium", "page": page})
+    assert len([key for key in fragments._cache if "risk_filters" in key]) == 1
+    staff.get("/y-te/", {"muc": "high"})
+    assert len([key for key in fragments._cache if "risk_filters" in key]) == 2
