@@ -32,6 +32,7 @@ from declarations.views import (
     initial_for_update,
     rate_limited,
 )
+from truyvet.paging import page_number
 
 RESULTS_PER_PAGE = 20
 HISTORY_LENGTH = 20
@@ -89,8 +90,7 @@ def person(request, code):
 
 def _page(request, people) -> dict:
     """One page of results, newest first, without counting them all (names can match many)."""
-    number = request.GET.get("page", "1")
-    number = int(number) if len(number) < 4 and number.isdecimal() and int(number) > 0 else 1
+    number = page_number(request, last=999)
     start = (number - 1) * RESULTS_PER_PAGE
     rows = with_places(people[start : start + RESULTS_PER_PAGE + 1], "residence_district")
     return {

@@ -25,6 +25,7 @@ from tracing.duplicates import (
 from tracing.models import Case
 from tracing.zoning import ZONING_DAYS, ZONING_HEADERS, zoning_for
 from truyvet.exports import xlsx_response
+from truyvet.paging import page_number
 
 GROUPS_PER_PAGE = 25
 PROPOSED_PARAM = "de-xuat"
@@ -45,7 +46,7 @@ def duplicates(request):
     if rule not in DuplicateRule.values:
         rule = DuplicateRule.ID_NUMBER
     people = people_in_scope(request.user)
-    number = _page_number(request)
+    number = page_number(request)
     start = (number - 1) * GROUPS_PER_PAGE
     # One more than a page tells whether there is a next one, without counting every group.
     keys = list(duplicate_keys(people, rule)[start : start + GROUPS_PER_PAGE + 1])
@@ -59,11 +60,6 @@ def duplicates(request):
         "has_next": len(keys) > GROUPS_PER_PAGE,
     }
     return render(request, "tracing/duplicates.html", context)
-
-
-def _page_number(request) -> int:
-    number = request.GET.get("page", "1")
-    return int(number) if len(number) < 5 and number.isdecimal() and int(number) > 0 else 1
 
 
 class CodeListField(forms.Field):

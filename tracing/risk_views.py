@@ -32,6 +32,7 @@ from tracing.services import follow_up_of, follow_up_update
 from tracing.zones import Reevaluation, zone_add, zone_end
 from truyvet.db_router import reads_from_replica
 from truyvet.exports import xlsx_response
+from truyvet.paging import page_number
 
 RESULTS_PER_PAGE = 50
 HISTORY_LENGTH = 200
@@ -117,8 +118,7 @@ def risk_list(request):
         name = f"nguy-co-{timezone.localdate():%Y-%m-%d}.xlsx"
         return xlsx_response(name, EXPORT_HEADERS, rows)
     audit(request, AuditAction.SEARCH, detail=f"risk list {filters}")
-    keys_first = form.overdue_of_a_place()
-    context |= {"filters": filters, **_page(request, people, keys_first=keys_first)}
+    context |= {"filters": filters, **_page(request, people, form)}
     return render(request, "tracing/risk_list.html", context)
 
 
@@ -148,11 +148,11 @@ def _at_risk(user, form: RiskListForm):
     )
 
 
-def _page(request, people, *, keys_first: bool = False) -> dict:
+def _page(request, people, form: RiskListForm) -> dict:
     """One page of the list, without counting it all (a province can have many at risk).
 
     The page's people are found by their keys first, then read by key, for a later page, and
-    for the overdue list of a place (``keys_first``):
+    for the overdue list of a place:
 
     - A later page skips the pages before it. Asked for whole rows, PostgreSQL joins each
       skipped person to their follow-up before it skips them (page 20: 1,000 people, 6.6 ms);
@@ -165,11 +165,10 @@ def _page(request, people, *, keys_first: bool = False) -> dict:
 
     The first page of the other lists walks an index in order and needs no second query.
     """
-    number = request.GET.get("page", "1")
-    number = int(number) if len(number) < 5 and number.isdecimal() and int(number) > 0 else 1
+    number = page_number(request)
     start = (number - 1) * RESULTS_PER_PAGE
     window = people[start : start + RESULTS_PER_PAGE + 1]
-    if keys_first or number > 1:
+    if number > 1 or form.overdue_of_a_place():
         window = _in_order(people, list(window.values_list("pk", flat=True)))
     found = with_places(window, "residence_district")
     return {
