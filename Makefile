@@ -42,9 +42,11 @@ run: $(VENV)/.installed
 migrate: $(VENV)/.installed
 	$(MANAGE) migrate --no-input
 
-## test: install the test tools and run every test (SQLite, or DATABASE_URL when set)
+## test: install the test tools and run every test (SQLite, or DATABASE_URL when set), on every
+##   core: PYTEST_ARGS= runs them in one process
+PYTEST_ARGS ?= -n auto
 test: $(VENV)/.installed-dev
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## lint: ruff check and format check
 lint: $(VENV)/.installed-dev
