@@ -9,12 +9,21 @@ messages, validators and choice lists are new objects, as ``Field.__deepcopy__``
 ``ChoiceField.__deepcopy__``, ``Widget.__deepcopy__`` and ``ChoiceWidget.__deepcopy__`` make
 them; any other field or widget class with a copy of its own (a model choice field, a
 multi-widget) is deep-copied as before.
+
+``WidgetRenderer`` (the ``FORM_RENDERER``): Django draws every widget from a template, and a
+select draws each of its options from another. Through Django's template engine, a declaration
+form sent back with one mistake (its province, district and commune lists: about 250 options)
+took 55 ms to draw, against 32 ms with the same templates in Jinja2, which Django ships for every
+built-in widget. Widgets that only have a Django template (the admin's) are drawn with it.
 """
 
 import copy
+from functools import cached_property
 
 from django import forms
+from django.forms.renderers import DjangoTemplates, Jinja2
 from django.forms.widgets import ChoiceWidget
+from django.template import TemplateDoesNotExist
 
 _PLAIN_FIELD_COPIES = {forms.Field.__deepcopy__, forms.ChoiceField.__deepcopy__}
 _PLAIN_WIDGET_COPIES = {forms.Widget.__deepcopy__, ChoiceWidget.__deepcopy__}
@@ -64,3 +73,18 @@ def _choices_copy(choices):
     if not isinstance(choices, list):
         return copy.copy(choices)
     return [(key, list(value) if isinstance(value, list) else value) for key, value in choices]
+
+
+class WidgetRenderer(Jinja2):
+    """Django's Jinja2 templates for the widgets, or its own templates where a widget has no
+    Jinja2 template (the admin's related-object wrapper and date pickers)."""
+
+    def get_template(self, template_name):
+        try:
+            return super().get_template(template_name)
+        except TemplateDoesNotExist:
+            return self._django_templates.get_template(template_name)
+
+    @cached_property
+    def _django_templates(self) -> DjangoTemplates:
+        return DjangoTemplates()

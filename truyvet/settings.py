@@ -99,6 +99,8 @@ TEMPLATES = [
     },
 ]
 
+FORM_RENDERER = "truyvet.forms.WidgetRenderer"  # Jinja2 for the widgets: truyvet/forms.py
+
 DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", default=60, minimum=0)
 DATABASES = {
     "default": dj_database_url.config(
