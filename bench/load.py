@@ -10,7 +10,8 @@ declarations by default), one phase after the other with locust:
 3. the bare insert again: the declarations are compared with the mean of its two runs, so that a
    drift of the machine's speed between the phases moves both sides (as in bench/declarations.py);
 4. the realistic mix (``--users`` users thinking ``--think`` seconds between tasks, by share:
-   citizens declaring 40 (form, POST, success page), looking up 15 (lookup form, POST, their
+   citizens declaring 40 (form, POST, success page; one in ten first sends the form with a
+   mistyped phone and gets it back with the field marked), looking up 15 (lookup form, POST, their
    declarations), updating 5 (lookup, update form, POST, success page); checkpoint officers 20
    (desk search by code, phone, ID number or name, then the person page); provincial health staff
    10 (the risk list: all, a district, overdue, later pages; then a follow-up); leaders 5 (the
