@@ -3,7 +3,8 @@
 The qrcode library encodes the text (version, error correction, the mask that reads best); the
 drawing is one SVG path with a rectangle per run of dark modules in a row. qrcode's own SVG
 factory draws one square per module through several objects each: with it, a success page's QR
-cost 9–11 ms of CPU, four times the declaration it confirms; the encoding alone is about 4.5 ms.
+cost 9–11.5 ms of CPU, three to four times the declaration it confirms; the encoding alone is
+about 4.5 ms.
 """
 
 from itertools import groupby
