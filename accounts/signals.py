@@ -1,12 +1,15 @@
 """Changes to groups, permissions and staff profiles (and to the checkpoints, facilities and
 companies that profiles name) drop the kept access of the users concerned
-(``accounts.backends``)."""
+(``accounts.backends``). Changes to users and to their groups also make a new version of the staff
+directory (``accounts.directory``), which the kept lists of staff depend on."""
 
 from django.contrib.auth.models import Group, User
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from accounts.backends import forget_access
+from accounts.directory import directory_changed
 from accounts.models import StaffProfile
 from checkpoints.models import Checkpoint
 from facilities.models import HealthFacility
@@ -18,6 +21,8 @@ from transport.models import BusCompany
 def user_access_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not action.startswith("post_") and action != "pre_clear":
         return
+    if sender is User.groups.through:
+        _directory_changed()
     if not reverse:  # user.groups.add(...), user.user_permissions.remove(...)
         forget_access([instance.pk])
     elif isinstance(instance, Group):  # group.user_set.add(...)
@@ -39,12 +44,26 @@ def group_permissions_changed(sender, instance, action, reverse, pk_set, **kwarg
 @receiver(pre_delete, sender=Group, dispatch_uid="access-group-deleted")
 def group_deleted(sender, instance, **kwargs):
     forget_access(instance.user_set.values_list("pk", flat=True))
+    _directory_changed()
 
 
 @receiver(post_save, sender=User, dispatch_uid="access-user-saved")
-def user_saved(sender, instance, created, **kwargs):
+def user_saved(sender, instance, created, update_fields=None, **kwargs):
     if not created:  # is_superuser may have changed
         forget_access([instance.pk])
+    if update_fields is None or set(update_fields) - {"last_login"}:  # not a mere login
+        _directory_changed()  # a name or an account's activity may have changed
+
+
+@receiver(post_delete, sender=User, dispatch_uid="directory-user-deleted")
+def user_deleted(sender, instance, **kwargs):
+    _directory_changed()
+
+
+def _directory_changed() -> None:
+    """A new directory version once the change is committed: a page drawn meanwhile, from the
+    data before the change, is then kept under the old version, never under the new one."""
+    transaction.on_commit(directory_changed)
 
 
 @receiver(post_save, sender=StaffProfile, dispatch_uid="access-profile-saved")

@@ -46,13 +46,15 @@ def _declared(**where) -> Exists:
     return Exists(Declaration.objects.filter(person=OuterRef("pk"), **where))
 
 
-def person_for_health_staff(request, code: str) -> Person:
+def person_for_health_staff(request, code: str, *related: str) -> Person:
     """The person with this lookup code (typed in any form, or merged away), if in the user's
-    scope; 404 otherwise, whether the code is unknown or the person lives elsewhere."""
+    scope; 404 otherwise, whether the code is unknown or the person lives elsewhere. ``related``:
+    what to read with them, as ``select_related`` takes it."""
     parsed = codes.parse_code(code)
     if parsed is None:
         raise Http404
-    person = people_in_scope(request.user).by_code(parsed)
+    people = people_in_scope(request.user)
+    person = (people.select_related(*related) if related else people).by_code(parsed)
     if person is None:
         raise Http404
     return with_places([person], *Person.PLACES)[0]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit
+from accounts.directory import directory_version
 from accounts.models import AuditAction
 from declarations.models import Declaration, EpidemicZone, Person
 from declarations.places import served_province_code, with_places
@@ -189,7 +190,7 @@ def _in_order(people, keys: list[int]) -> list:
 @code_guessing_limited
 def follow_up(request, code):
     """A person at risk and their follow-up (opened now if they had none), with its history."""
-    person = person_for_health_staff(request, code)
+    person = person_for_health_staff(request, code, "follow_up__assignee")
     follow_up = follow_up_of(person=person)
     audit(request, AuditAction.VIEW_PERSON, person=person)
     latest = person.declarations.newest_first().select_related("point")[:1]
@@ -201,6 +202,7 @@ def follow_up(request, code):
         "flags": person.risk_flags.filter(cleared_at__isnull=True).select_related("flagged_by"),
         "events": follow_up.events.select_related("user", "assignee")[:HISTORY_LENGTH],
         "form": FollowUpForm(follow_up=follow_up),
+        "directory_version": directory_version(),
         "overdue_hours": OVERDUE_AFTER_HOURS,
     }
     return render(request, "tracing/follow_up.html", context)

@@ -96,7 +96,10 @@ def contact_decide(*, contact: Contact, status: str, user) -> Contact:
 
 def follow_up_of(*, person: Person) -> FollowUp:
     """The person's follow-up, opened (status new) if they have none. Unlike
-    ``follow_up_open``, a cleared one stays cleared: opening a page must not reopen a case."""
+    ``follow_up_open``, a cleared one stays cleared: opening a page must not reopen a case.
+    A follow-up read with the person (``select_related``) is not read again."""
+    if Person.follow_up.is_cached(person) and getattr(person, "follow_up", None) is not None:
+        return person.follow_up
     follow_up, _created = FollowUp.objects.select_related("assignee").get_or_create(
         person=person, defaults={"reason": person.get_risk_level_display()}
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEntry
 from declarations.services import risk_flag_add
+from tests.conftest import TAM_DUONG, make_staff
 from tracing.models import FollowUp, FollowUpEvent, FollowUpStatus
 from tracing.services import follow_up_update
 
@@ -195,3 +196,52 @@ def test_the_overdue_warning_gives_the_rules_hours(staff, at_risk, monkeypatch):
     FollowUp.objects.filter(person=at_risk).update(updated_at=timezone.now() - timedelta(days=3))
     html = staff.get(page_of(at_risk)).content.decode()
     assert "OVERDUE: no follow-up for more than 36 hours." in html
+
+
+def is_assignees_query(sql: str) -> bool:
+    return sql.startswith('SELECT "auth_user"."id"') and '"auth_user_groups"' in sql
+
+
+def assignees_in(client, person) -> str:
+    html = client.get(page_of(person)).content.decode()
+    return html.split('name="assignee"')[1].split("</select>")[0]
+
+
+def test_the_kept_form_is_kept_for_an_hour(staff, at_risk, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    first = assignees_in(staff, at_risk)
+    time_machine.shift(timedelta(minutes=50))
+    with CaptureQueriesContext(connection) as queries:
+        assert assignees_in(staff, at_risk) == first
+    assert not [q for q in queries if is_assignees_query(q["sql"])]
+
+
+def test_a_health_worker_added_or_renamed_is_in_the_kept_form_at_once(
+    staff, at_risk, places, django_capture_on_commit_callbacks
+):
+    assert "Quàng Văn Thắng" not in assignees_in(staff, at_risk)
+    with django_capture_on_commit_callbacks(execute=True):
+        colleague = make_staff("health3", "health_staff", district_id=TAM_DUONG)
+        colleague.first_name, colleague.last_name = "Quàng Văn", "Thắng"
+        colleague.save()
+    assert "Quàng Văn Thắng" in assignees_in(staff, at_risk)
+    with django_capture_on_commit_callbacks(execute=True):
+        colleague.first_name = "Quàng Văn Thắng"
+        colleague.last_name = "(Trạm y tế)"
+        colleague.save()
+    assert "Quàng Văn Thắng (Trạm y tế)" in assignees_in(staff, at_risk)
+    with django_capture_on_commit_callbacks(execute=True):
+        colleague.is_active = False
+        colleague.save()
+    assert "Quàng Văn Thắng" not in assignees_in(staff, at_risk)
+
+
+def test_the_follow_up_is_read_with_the_person(staff, at_risk):
+    staff.get(page_of(at_risk))
+    with CaptureQueriesContext(connection) as queries:
+        assert staff.get(page_of(at_risk)).status_code == 200
+    alone = [q["sql"] for q in queries if q["sql"].startswith('SELECT "tracing_followup"."id"')]
+    assert alone == []
+    assert '"tracing_followup"' in next(
+        q["sql"] for q in queries if "declarations_person" in q["sql"]
+    )
