@@ -26,33 +26,33 @@ class CachedPermissionsBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            key = PERMISSIONS_KEY.format(user_obj.pk)
-            permissions = cache.get(key)
-            if permissions is None:
-                permissions = super().get_all_permissions(user_obj)
-                cache.set(key, permissions, settings.ACCESS_CACHE_SECONDS)
-            user_obj._perm_cache = permissions
+            read = super().get_all_permissions
+            user_obj._perm_cache = _kept(user_obj, PERMISSIONS_KEY, lambda: read(user_obj))
         return user_obj._perm_cache
 
 
 def cached_roles(user, read) -> set[str]:
     """The user's roles from the shared cache, or ``read()`` and kept."""
-    key = ROLES_KEY.format(user.pk)
-    roles = cache.get(key)
-    if roles is None:
-        roles = read()
-        cache.set(key, roles, settings.ACCESS_CACHE_SECONDS)
-    return roles
+    return _kept(user, ROLES_KEY, read)
 
 
 def cached_profile(user, read):
     """The user's staff profile (or None) from the shared cache, or ``read()`` and kept."""
-    key = PROFILE_KEY.format(user.pk)
-    kept = cache.get(key)  # a tuple, so that "no profile" is kept too
-    if kept is None:
-        kept = (read(),)
-        cache.set(key, kept, settings.ACCESS_CACHE_SECONDS)
-    return kept[0]
+    return _kept(user, PROFILE_KEY, lambda: (read(),))[0]  # a tuple: "no profile" is kept too
+
+
+def _kept(user, key: str, read):
+    """One of the user's kept values (``KEYS``), or ``read()`` and kept. The first one a request
+    asks for brings all three from the shared cache in one round trip: most staff pages need
+    them all (permissions for the view, roles for the menu, the profile for the scope)."""
+    if not hasattr(user, "_kept_access"):
+        names = {name.format(user.pk): name for name in KEYS}
+        user._kept_access = {names[k]: v for k, v in cache.get_many(list(names)).items()}
+    value = user._kept_access.get(key)
+    if value is None:
+        value = user._kept_access[key] = read()
+        cache.set(key.format(user.pk), value, settings.ACCESS_CACHE_SECONDS)
+    return value
 
 
 def forget_access(user_ids) -> None:

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.backends import KEYS
 from tests.conftest import LAI_CHAU_CITY
 
 DESK = "/chot/"
@@ -88,6 +89,38 @@ def test_the_staff_profile_is_read_once(desk, citizen):
     page = f"/c/{citizen.lookup_code}/"  # starts the passage form at the officer's checkpoint
     assert profile_queries(desk, page)  # the first request reads it
     assert profile_queries(desk, page) == []
+
+
+def test_the_kept_access_comes_in_one_round_trip(desk, citizen, monkeypatch):
+    from django.core.cache import cache
+
+    page = f"/c/{citizen.lookup_code}/"  # permissions, roles (the menu) and the profile
+    assert desk.get(page).status_code == 200  # the first request reads and keeps them
+    asked, inside = [], []  # the calls to the cache; inside one (locmem's get_many calls get)
+
+    def spy(method):
+        original = getattr(cache, method)
+
+        def call(keys, *args, **kwargs):
+            if not inside:
+                asked.append((method, keys))
+            inside.append(method)
+            try:
+                return original(keys, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(cache, method, call)
+
+    spy("get")
+    spy("get_many")
+    assert desk.get(page).status_code == 200
+    access = [(method, keys) for method, keys in asked if "staff-" in str(keys)]
+    assert access == [("get_many", [key.format(desk_user(desk)) for key in KEYS])]
+
+
+def desk_user(client) -> int:
+    return int(client.session["_auth_user_id"])
 
 
 @pytest.fixture
