@@ -25,7 +25,12 @@ class PassageForm(forms.Form):
     direction = forms.ChoiceField(
         label=_("Direction"), choices=Direction.choices, initial=Direction.IN
     )
-    vehicle_plate = forms.CharField(label=_("Vehicle plate"), max_length=15, required=False)
+    vehicle_plate = forms.CharField(
+        label=_("Vehicle plate"),
+        max_length=15,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "textinput form-control"}),  # as crispy-forms sets
+    )
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=Outcome.choices, initial=Outcome.ALLOWED
     )

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from accounts.models import AuditEntry
@@ -160,3 +162,29 @@ def test_the_kept_passage_form_starts_with_each_persons_own_plate(
         form = passage_form(person)
         assert f'name="vehicle_plate" value="{plate}"' in form
         assert f'<option value="{checkpoint.pk}" selected>' in form
+
+
+def test_the_plate_field_is_written_as_crispy_forms_writes_it(desk, make_declaration, checkpoint):
+    from django.template import engines
+    from django.test.html import parse_html
+
+    from checkpoints.forms import PassageForm
+
+    person = make_declaration(transport="coach", vehicle_plate="25B-012.34").person
+    html = desk.get(f"/c/{person.lookup_code}/").content.decode()
+    ours = re.search(r'<div id="div_id_vehicle_plate".*?</div>', html, re.S).group(0)
+    crispy = engines["django"].from_string("{% load crispy_forms_tags %}{{ f|as_crispy_field }}")
+    theirs = crispy.render(
+        {"f": PassageForm(initial={"vehicle_plate": "25B-012.34"})["vehicle_plate"]}
+    )
+    assert parse_html(ours) == parse_html(theirs)
+
+
+def test_a_person_page_draws_no_form_field_through_crispy_forms_once_kept(
+    desk, citizen, checkpoint
+):
+    page = f"/c/{citizen.lookup_code}/"
+    desk.get(page)  # draws the kept parts of the forms
+    drawn = [template.name for template in desk.get(page).templates]
+    assert "checkpoints/person.html" in drawn
+    assert not [name for name in drawn if name and name.startswith("bootstrap5/")]
