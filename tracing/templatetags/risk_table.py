@@ -52,13 +52,22 @@ class _Shared:
 
     def __init__(self):
         self.badges = {}
+        self.statuses = {}
         self.follow_up_path = reverse("tracing:follow_up", args=[self.CODE])
         self.overdue = format_html(OVERDUE, _("OVERDUE"))
+        self.zone = timezone.get_current_timezone()
 
     def badge(self, person) -> str:
         if person.risk_level not in self.badges:
             self.badges[person.risk_level] = risk_badge(person)
         return self.badges[person.risk_level]
+
+    def status(self, row) -> str:
+        """The follow-up's status, translated once per table (a lazy label costs each time)."""
+        status = row.follow_up.status if row.follow_up else None
+        if status not in self.statuses:
+            self.statuses[status] = str(row.status)
+        return self.statuses[status]
 
 
 def _cells(row, shared: _Shared) -> tuple:
@@ -73,8 +82,8 @@ def _cells(row, shared: _Shared) -> tuple:
         person.phone,
         person.residence_district,
         shared.badge(person),
-        row.status,
+        shared.status(row),
         (assignee.get_full_name() or assignee.username) if assignee else "",
-        f"{timezone.localtime(row.last_update):%H:%M %d/%m/%Y}",
+        f"{row.last_update.astimezone(shared.zone):%H:%M %d/%m/%Y}",
         shared.overdue if row.overdue else "",
     )
