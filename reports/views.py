@@ -37,8 +37,9 @@ def report(request):
         "place": charts.short_name(served_province_name()),
         "report": built,
         "query": request.GET.urlencode() if form.is_valid() else "",
-        # The tables and charts are rendered once per language and content, and kept (the
-        # counts change every few minutes): the charts are drawn only when they are rendered.
+        # The tables and charts are rendered once per language and content, and kept in the
+        # shared cache (the counts change every few minutes; five workers would each draw them
+        # again): the charts are drawn only when they are rendered.
         "report_digest": built.digest(),
         "trend": lambda: charts.trend_line(
             built.column(built.days, Measure.DECLARATIONS), title=_("Declarations per day")

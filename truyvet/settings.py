@@ -148,7 +148,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rendered page fragments that depend on nothing but code, reference data and the language (the
 # blank declaration form, the staff pages' blank forms): each process keeps its own, for an hour
-# at most (the templates' {% cache %} tags say how long each).
+# at most (the templates' {% cache %} tags say how long each). Fragments with many variants, or
+# that go stale every few minutes (the follow-up form, the report's tables), are kept in the
+# shared cache instead, so that every worker and server draws each variant once.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",

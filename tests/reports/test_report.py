@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.core.cache import caches
 from openpyxl import load_workbook
 
 from accounts.models import AuditAction, AuditEntry
@@ -178,3 +179,18 @@ def test_the_kept_tables_follow_the_counts_and_the_language(client, leader, seed
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(URL + RANGE).content.decode()
     assert "By district" in english and "Declarations per day" in english
+
+
+def test_another_worker_finds_the_tables_kept_in_the_shared_cache(
+    client, leader, seeded, monkeypatch
+):
+    client.force_login(leader)
+    first = client.get(URL + RANGE).content.decode()
+    caches["fragments"].clear()  # what a worker keeps in its own memory: another worker's is empty
+
+    def not_drawn_again(*args, **kwargs):
+        raise AssertionError("the charts were drawn again")
+
+    monkeypatch.setattr("reports.charts.trend_line", not_drawn_again)
+    monkeypatch.setattr("reports.charts.bars", not_drawn_again)
+    assert client.get(URL + RANGE).content.decode().count("<svg") == first.count("<svg") > 0
