@@ -143,7 +143,8 @@ def risk_list(request):
 
 def _filters_key(request) -> str:
     """What the rendered filters depend on: the query without the page number, so that every
-    page of a list shares them (the template keeps them rendered, ``{% cache %}``)."""
+    page of a list shares them (the template keeps them rendered, ``{% cache %}``, in the shared
+    cache: each list's filters are drawn once, not once per worker)."""
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()

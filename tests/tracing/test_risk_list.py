@@ -312,7 +312,7 @@ def test_a_later_page_is_found_by_keys_then_read(
 
 def test_every_page_of_a_list_shares_its_rendered_filters(staff, crowd, monkeypatch):
     monkeypatch.setattr("tracing.risk_views.RESULTS_PER_PAGE", 1)
-    fragments = caches["fragments"]
+    fragments = caches["default"]  # shared by the workers: each list's filters are drawn once
     fragments.clear()
     for page in (1, 2, 3):
         staff.get("/y-te/", {"muc": "medium", "page": page})
