@@ -221,7 +221,8 @@ def follow_up(request, code):
         "latest": latest,
         "flags": person.risk_flags.filter(cleared_at__isnull=True).select_related("flagged_by"),
         "events": follow_up.events.select_related("user", "assignee")[:HISTORY_LENGTH],
-        "form": FollowUpForm(follow_up=follow_up),
+        # Built only when the kept form is drawn again (the template calls it).
+        "form": lambda: FollowUpForm(follow_up=follow_up),
         "directory_version": directory_version(),
         "overdue_hours": OVERDUE_AFTER_HOURS,
     }

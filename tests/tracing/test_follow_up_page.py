@@ -253,3 +253,19 @@ def test_another_worker_finds_the_form_kept_in_the_shared_cache(staff, at_risk):
     with CaptureQueriesContext(connection) as queries:
         assert assignees_in(staff, at_risk) == first
     assert not [q for q in queries if is_assignees_query(q["sql"])]
+
+
+def test_the_form_is_built_only_when_it_is_drawn(staff, at_risk, monkeypatch):
+    from tracing import risk_views
+
+    built = []
+
+    class CountedForm(risk_views.FollowUpForm):
+        def __init__(self, *args, **kwargs):
+            built.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(risk_views, "FollowUpForm", CountedForm)
+    staff.get(page_of(at_risk))
+    staff.get(page_of(at_risk))
+    assert len(built) == 1  # the second page found the form kept
