@@ -1,8 +1,8 @@
 """The staff directory's version: it changes whenever a user, or someone's groups, change.
 
-Page fragments that list staff (the follow-up form's assignees) are kept rendered in each process
-with the version in their cache key, so that they can be kept for an hour and still show a health
-worker added, renamed or removed within seconds. The version lives in the shared cache (Redis when
+Page fragments that list staff (the follow-up form's assignees) are kept rendered with the version
+in their cache key, so that they can be kept for an hour and still show a health worker added,
+renamed or removed within seconds. The version lives in the shared cache (Redis when
 several app servers share it) and, for ``PROCESS_SECONDS``, in each process's memory: one read of
 the shared cache every few seconds, not one per page. ``accounts.signals`` calls
 ``directory_changed`` on every such change.

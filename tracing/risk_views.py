@@ -43,7 +43,7 @@ follow_up_editors = permission_required("tracing.change_followup", raise_excepti
 
 
 # What a row of the list (and of its download) shows, and all that is read of each person: the
-# whole rows (a person has 20 columns, an assignee 11) cost more to read than the page to draw.
+# whole rows (a person has 18 columns, an assignee 11) cost more to read than the rows to draw.
 ROW_FIELDS = (
     "lookup_code",
     "full_name",
