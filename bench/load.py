@@ -20,7 +20,7 @@ declarations by default), one phase after the other with locust:
 5. the staff pages on a quiet machine: one officer, one provincial health worker and one leader,
    thinking as in the mix, and the trivial page's probe: with the machine nearly idle a page's
    time is its own work, so their p50 against the trivial page's shows how far the mix's ratios
-   could fall, however well the machine copes.
+   could fall short of queueing on a saturated machine.
 
 It prints, per request name: answers, req/s, p50/p95/p99 (ms), errors and p95 as a multiple of the
 trivial page's p95 in the same phase; declarations per second at full speed against the bare
@@ -571,13 +571,17 @@ class Report:
 
     def quiet(self) -> str:
         """What the staff pages cost with the machine nearly idle: there, a page's time is its
-        own work, and the mix's ratios cannot fall below these by much."""
+        own work, and the mix's ratios cannot fall much below these unless queueing dominates (a
+        saturated machine), in the order of the table."""
         rows = rows_of(self.phases["quiet"])
         trivial = rows.get("trivial page", {}).get("p50")
         staff = [
-            (name, row["p50"] / trivial)
-            for name, row in rows.items()
-            if name.startswith(STAFF_PREFIXES) and row["p50"] is not None and trivial
+            (name, rows[name]["p50"] / trivial)
+            for name in ROW_ORDER
+            if name.startswith(STAFF_PREFIXES)
+            and name in rows
+            and rows[name]["p50"] is not None
+            and trivial
         ]
         ratios = ", ".join(f"{name.split(': ', 1)[1]} {ratio:.1f}x" for name, ratio in staff)
         return (
