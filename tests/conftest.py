@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.cache import caches
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from declarations.models import Person
 from declarations.places import place_tree, places_load
@@ -53,6 +53,14 @@ def _test_settings(settings):
     }
     for alias in settings.CACHES:
         caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's own language. A request leaves the language it was
+    answered in active in its thread (truyvet.middleware.SiteLanguageMiddleware, as Django's
+    LocaleMiddleware): a test after one answered in English would run in English."""
+    translation.deactivate()
 
 
 @pytest.fixture
