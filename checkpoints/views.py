@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import person_for_staff
 from accounts.audit import audit
 from accounts.models import AuditAction
+from accounts.names import with_staff_names
 from checkpoints.access import board_checkpoint, checkpoint_for_staff, own_checkpoint
 from checkpoints.forms import DeskSearchForm, PassageForm, RiskFlagForm
 from checkpoints.models import Outcome, Passage
@@ -68,16 +69,17 @@ def desk(request):
 def person(request, code):
     person = person_for_staff(request, code)
     audit(request, AuditAction.VIEW_PERSON, person=person)
-    declarations = person.declarations.newest_first().select_related("made_by_user")
+    declarations = with_staff_names(person.declarations.newest_first(), "made_by_user")
     declarations = with_places(declarations[:HISTORY_LENGTH], *Declaration.PLACES)
-    passages = person.passages.select_related("checkpoint", "officer")[:HISTORY_LENGTH]
+    passages = with_staff_names(person.passages.select_related("checkpoint"), "officer")
+    passages = passages[:HISTORY_LENGTH]
     passage_form = _passage_form(request, declarations)
     context = {
         "person": person,
         "latest": declarations[0] if declarations else None,
         "declarations": declarations,
         "passages": passages,
-        "flags": person.risk_flags.filter(cleared_at__isnull=True).select_related("flagged_by"),
+        "flags": with_staff_names(person.risk_flags.filter(cleared_at__isnull=True), "flagged_by"),
         "passage_form": passage_form,
         # The blank forms are rendered once and kept: the passage form's checkpoint list for a
         # minute (a checkpoint opened meanwhile joins it after that), per checkpoint it starts with.

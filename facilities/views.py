@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import audit
 from accounts.models import AuditAction
+from accounts.names import with_staff_names
 from accounts.roles import Role, has_role
 from declarations.forms import DeclarationForm, initial_from_data
 from declarations.models import Declaration, MadeBy, VisitRole
@@ -44,7 +45,7 @@ def visitors(request):
     )
     if department:
         today = today.filter(department=department)
-    newest = today.select_related("person", "made_by_user").newest_first()
+    newest = with_staff_names(today.select_related("person"), "made_by_user").newest_first()
     context = {
         "facility": facility,
         "department": department,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import audit
 from accounts.directory import directory_version
 from accounts.models import AuditAction
+from accounts.names import with_staff_names
 from declarations.models import Declaration, EpidemicZone, Person
 from declarations.places import served_province_code, with_places
 from declarations.risk import RiskLevel
@@ -219,8 +220,8 @@ def follow_up(request, code):
         "person": person,
         "follow_up": follow_up,
         "latest": latest,
-        "flags": person.risk_flags.filter(cleared_at__isnull=True).select_related("flagged_by"),
-        "events": follow_up.events.select_related("user", "assignee")[:HISTORY_LENGTH],
+        "flags": with_staff_names(person.risk_flags.filter(cleared_at__isnull=True), "flagged_by"),
+        "events": with_staff_names(follow_up.events, "user", "assignee")[:HISTORY_LENGTH],
         # Built only when the kept form is drawn again (the template calls it).
         "form": lambda: FollowUpForm(follow_up=follow_up),
         "directory_version": directory_version(),

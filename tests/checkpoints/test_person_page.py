@@ -1,11 +1,15 @@
 import re
+import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AuditEntry
 from checkpoints.models import Passage
 from checkpoints.services import passage_record
-from tests.conftest import form_data
+from declarations.services import declaration_submit, risk_flag_add
+from tests.conftest import declaration_data, form_data
 
 
 @pytest.fixture
@@ -188,3 +192,26 @@ def test_a_person_page_draws_no_form_field_through_crispy_forms_once_kept(
     drawn = [template.name for template in desk.get(page).templates]
     assert "checkpoints/person.html" in drawn
     assert not [name for name in drawn if name and name.startswith("bootstrap5/")]
+
+
+def test_the_staff_beside_the_history_are_read_by_name_only(desk, officer, citizen, checkpoint):
+    """Who made a declaration, recorded a passage, flagged a risk: shown by name, read without
+    their password hash or anything else of their account."""
+    declaration_submit(
+        data=declaration_data(), token=uuid.uuid4(), person=citizen, made_by_user=officer
+    )
+    passage_record(
+        person=citizen, checkpoint=checkpoint, officer=officer, direction="in", outcome="allowed"
+    )
+    risk_flag_add(person=citizen, level="high", reason="Ho", place="Km 15", user=officer)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = desk.get(f"/c/{citizen.lookup_code}/").content.decode()
+
+    assert f"({officer.username})</td>" in html  # the declaration's maker
+    assert f", {officer.username})</span>" in html  # the flag's author
+    assert f"<td>{officer.username}</td>" in html  # the passage's officer
+    joined = [q["sql"] for q in queries if 'JOIN "auth_user"' in q["sql"]]
+    assert len(joined) == 3
+    assert all('"auth_user"."username"' in sql for sql in joined)
+    assert not any('"auth_user"."password"' in sql for sql in joined)

@@ -1,13 +1,17 @@
 """Today's visitors of a facility: who declared with its QR, or at its desk, today."""
 
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from declarations.models import Declaration
-from tests.conftest import form_data
+from declarations.models import Declaration, MadeBy
+from declarations.services import declaration_submit
+from tests.conftest import declaration_data, form_data
 
 HANOI_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 VISIT = {"visit_role": "patient", "department": "Khoa Nhi"}
@@ -171,3 +175,24 @@ def test_the_list_shows_at_most_its_length_but_counts_everyone(staff, visit, mon
     assert len(response.context["declarations"]) == 2
     assert response.context["counts"]["visitors"] == 3
     assert "The newest 2 of 3 declarations today are shown." in response.content.decode()
+
+
+def test_the_staff_who_declared_for_a_visitor_are_read_by_name_only(
+    staff, facility, facility_worker
+):
+    facility_worker.first_name, facility_worker.last_name = "Hoa", "Đỗ Thị"
+    facility_worker.save()
+    declaration_submit(
+        data=declaration_data(point=facility.point, **VISIT),
+        token=uuid.uuid4(),
+        made_by=MadeBy.ON_BEHALF,
+        made_by_user=facility_worker,
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        html = staff.get("/co-so-y-te/").content.decode()
+
+    assert " · Hoa Đỗ Thị</td>" in html
+    [rows] = [q["sql"] for q in queries if 'JOIN "auth_user"' in q["sql"]]
+    assert '"auth_user"."first_name"' in rows
+    assert '"auth_user"."password"' not in rows

@@ -269,3 +269,27 @@ def test_the_form_is_built_only_when_it_is_drawn(staff, at_risk, monkeypatch):
     staff.get(page_of(at_risk))
     staff.get(page_of(at_risk))
     assert len(built) == 1  # the second page found the form kept
+
+
+def test_the_staff_in_the_history_are_read_by_name_only(staff, at_risk, health_worker):
+    """Who changed the follow-up, to whom it was assigned, who flagged a risk: shown by name,
+    read without their password hash or anything else of their account."""
+    health_worker.first_name, health_worker.last_name = "Mai", "Lò Thị"
+    health_worker.save()
+    follow_up = FollowUp.objects.get(person=at_risk)
+    follow_up_update(follow_up=follow_up, user=health_worker, assignee=health_worker)
+    risk_flag_add(person=at_risk, level="high", reason="Ho", place="Km 15", user=health_worker)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = staff.get(page_of(at_risk)).content.decode()
+
+    assert html.count("<td>Mai Lò Thị</td>") == 2  # the history's author and assignee
+    assert ", health)</span>" in html  # the flag's author
+    listed = [
+        q["sql"]
+        for q in queries
+        if 'JOIN "auth_user"' in q["sql"] and 'FROM "declarations_person"' not in q["sql"]
+    ]
+    assert len(listed) == 2  # the flags, the history
+    assert all('"auth_user"."username"' in sql for sql in listed)
+    assert not any('"auth_user"."password"' in sql for sql in listed)
