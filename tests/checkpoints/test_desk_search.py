@@ -1,4 +1,8 @@
+import re
+
 import pytest
+from django.template import Context, Template
+from django.test.html import parse_html
 
 from accounts.models import AuditEntry
 
@@ -115,3 +119,28 @@ def test_a_full_name_shared_by_many_is_answered_by_its_exact_matches(desk, make_
     found = search(desk, "lo van minh").context["people"]
     assert set(found) <= set(namesakes) and len(found) == 20
     assert longer in search(desk, "van minh tuan").context["people"]
+
+
+# The rows as the page's template drew them before they were drawn in Python.
+TEMPLATE_ROWS = """{% load risk %}{% for person in people %}
+<tr class="row-risk-{{ person.risk_level }}">
+  <td><a class="font-monospace fw-semibold"
+    href="{{ person.staff_path }}">{{ person.display_code }}</a></td>
+  <td>{{ person.full_name }}</td><td>{{ person.birth_year }}</td><td>{{ person.phone }}</td>
+  <td>{{ person.residence_district }}</td><td>{% risk_badge person %}</td>
+  <td>{{ person.updated_at|date:"H:i d/m/Y" }}</td>
+</tr>{% endfor %}"""
+
+
+def test_the_rows_read_as_the_template_drew_them(desk, make_declaration):
+    make_declaration(full_name="Lò Văn <b>Minh</b>", phone="")
+    make_declaration(full_name="Lò Thị Minh & Co", symptoms=("fever",))
+    response = search(desk, "minh")
+    people = response.context["people"]
+    assert len(people) == 2
+
+    table = re.search(r"<tbody>(.*?)</tbody>", response.content.decode(), re.S).group(1)
+
+    drawn_before = Template(TEMPLATE_ROWS).render(Context({"people": people}))
+    assert parse_html(table) == parse_html(drawn_before)
+    assert "Lò Văn &lt;b&gt;Minh&lt;/b&gt;" in table
