@@ -1,5 +1,5 @@
-"""Changes to groups, permissions and staff profiles (and to the checkpoints, facilities and
-companies that profiles name) drop the kept access of the users concerned
+"""Changes to accounts, groups, permissions and staff profiles (and to the checkpoints,
+facilities and companies that profiles name) drop the kept access of the users concerned
 (``accounts.backends``). Changes to users and to their groups also make a new version of the staff
 directory (``accounts.directory``), which the kept lists of staff depend on."""
 
@@ -49,15 +49,23 @@ def group_deleted(sender, instance, **kwargs):
 
 @receiver(post_save, sender=User, dispatch_uid="access-user-saved")
 def user_saved(sender, instance, created, update_fields=None, **kwargs):
-    if not created:  # is_superuser may have changed
-        forget_access([instance.pk])
+    if not created:  # the kept account, and is_superuser, may have changed
+        _account_changed(instance.pk)
     if update_fields is None or set(update_fields) - {"last_login"}:  # not a mere login
         _directory_changed()  # a name or an account's activity may have changed
 
 
 @receiver(post_delete, sender=User, dispatch_uid="directory-user-deleted")
 def user_deleted(sender, instance, **kwargs):
+    _account_changed(instance.pk)
     _directory_changed()
+
+
+def _account_changed(pk: int) -> None:
+    """Drop the kept account now, and again once the change is committed: a request that read
+    the row before the commit may have kept it meanwhile."""
+    forget_access([pk])
+    transaction.on_commit(lambda: forget_access([pk]))
 
 
 def _directory_changed() -> None:

@@ -1,12 +1,12 @@
-"""Staff permissions and roles are kept in the cache between requests (accounts.backends), and
-every change to someone's access takes effect on their next request."""
+"""Staff accounts, permissions and roles are kept in the cache between requests
+(accounts.backends), and every change to someone's access takes effect on their next request."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.backends import KEYS
+from accounts.backends import ACCOUNT_KEY, KEYS
 from tests.conftest import LAI_CHAU_CITY
 
 DESK = "/chot/"
@@ -73,6 +73,44 @@ def test_a_deactivated_account_is_out_at_once(desk, officer):
     access_queries(desk)
     officer.is_active = False
     officer.save(update_fields=["is_active"])
+    assert desk.get(DESK)["Location"].startswith("/dang-nhap/")
+
+
+def account_queries(client) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(DESK).status_code == 200
+    return [q["sql"] for q in captured if 'FROM "auth_user"' in q["sql"]]
+
+
+def test_a_staff_page_reads_the_account_once(desk):
+    assert account_queries(desk)  # the first request reads it
+    assert account_queries(desk) == []  # the next ones find it kept
+
+
+@pytest.mark.parametrize("way", ["password changed", "account deleted"])
+def test_other_changes_to_the_account_log_it_out_at_once(desk, officer, way):
+    account_queries(desk)
+    if way == "password changed":  # elsewhere: this session's hash no longer matches
+        officer.set_password("another-horse-battery")
+        officer.save()
+    else:
+        officer.delete()
+    assert desk.get(DESK)["Location"].startswith("/dang-nhap/")
+
+
+def test_an_account_kept_while_its_change_was_not_committed_is_dropped_at_the_commit(
+    desk, officer, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    account_queries(desk)
+    key = ACCOUNT_KEY.format(officer.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        officer.is_active = False
+        officer.save(update_fields=["is_active"])
+        assert cache.get(key) is None  # dropped at once
+        cache.set(key, User.objects.get(pk=officer.pk))  # as another request may, meanwhile
+    assert cache.get(key) is None  # dropped again
     assert desk.get(DESK)["Location"].startswith("/dang-nhap/")
 
 

@@ -137,9 +137,9 @@ def test_a_14_day_report_reads_the_counts_in_three_queries(
 ):
     client.force_login(leader)
     client.get(URL)
-    # user, districts, daily counts, checkpoint counts: the user's permissions and roles are
+    # districts, daily counts, checkpoint counts: the user's account, permissions and roles are
     # kept in the cache (accounts.backends), the session is not written again within the minute
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(URL)
     assert response.status_code == 200
     assert DailyCount.objects.exists()
