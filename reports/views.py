@@ -6,7 +6,7 @@ from accounts.audit import audit
 from accounts.models import AuditAction
 from declarations.places import served_province_name
 from reports import charts
-from reports.counts import Report, report_build
+from reports.counts import Report, report_kept
 from reports.forms import ReportForm
 from reports.models import Measure
 from truyvet.db_router import reads_from_replica
@@ -24,7 +24,7 @@ def report(request):
     """The leaders' daily report: aggregates only, read from the stored counts."""
     form = ReportForm(request.GET)
     start, end = form.period()
-    built = report_build(start=start, end=end)
+    built = report_kept(start=start, end=end)
     download = DOWNLOADS.get(request.GET.get("format", ""))
     if download is not None and form.is_valid():
         audit(request, AuditAction.EXPORT, detail=f"report {start:%Y-%m-%d} {end:%Y-%m-%d}")

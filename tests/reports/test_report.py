@@ -2,14 +2,19 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from accounts.models import AuditAction, AuditEntry
 from declarations.models import Declaration, Person
+from reports.counts import counts_changed, counts_refresh
 from reports.models import DailyCount
+from tests.conftest import TAM_DUONG, TAM_DUONG_TOWN
 from tests.reports.test_counts import D0, D1, seed
 
 URL = "/bao-cao/"
@@ -136,10 +141,16 @@ def test_a_14_day_report_reads_the_counts_in_three_queries(
     client, leader, seeded, django_assert_num_queries
 ):
     client.force_login(leader)
-    client.get(URL)
-    # districts, daily counts, checkpoint counts: the user's account, permissions and roles are
-    # kept in the cache (accounts.backends), the session is not written again within the minute
-    with django_assert_num_queries(3):
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(URL).status_code == 200
+    counts = [
+        q["sql"] for q in first if "reports_" in q["sql"] or "declarations_district" in q["sql"]
+    ]
+    assert len(counts) == 3  # districts, daily counts, checkpoint counts
+    # Then the report is kept (reports.counts.report_kept), as are the user's account,
+    # permissions and roles (accounts.backends); the session is not written again within the
+    # minute.
+    with django_assert_num_queries(0):
         response = client.get(URL)
     assert response.status_code == 200
     assert DailyCount.objects.exists()
@@ -173,6 +184,10 @@ def test_the_kept_tables_follow_the_counts_and_the_language(client, leader, seed
     count = DailyCount.objects.filter(district__name="Huyện Tam Đường", measure="declarations")
     stored = count.get(day=D0).value
     count.filter(day=D0).update(value=40)  # as the next rebuild would store it
+    assert row_of(client.get(URL + RANGE).content.decode(), "Huyện Tam Đường") == row_of(
+        before, "Huyện Tam Đường"
+    )  # the report is kept until the rebuild says the counts changed
+    counts_changed()
 
     after = client.get(URL + RANGE).content.decode()
     assert row_of(after, "Huyện Tam Đường").startswith(f"<td>{3 - stored + 40}</td><td>3</td>")
@@ -194,3 +209,31 @@ def test_another_worker_finds_the_tables_kept_in_the_shared_cache(
     monkeypatch.setattr("reports.charts.trend_line", not_drawn_again)
     monkeypatch.setattr("reports.charts.bars", not_drawn_again)
     assert client.get(URL + RANGE).content.decode().count("<svg") == first.count("<svg") > 0
+
+
+def test_a_rebuild_of_the_counts_shows_in_the_kept_report_once_committed(
+    client, leader, seeded, make_declaration, django_capture_on_commit_callbacks
+):
+    client.force_login(leader)
+    before = row_of(client.get(URL).content.decode(), "Huyện Tam Đường")
+    make_declaration(to_district=TAM_DUONG, to_commune=TAM_DUONG_TOWN)
+    with django_capture_on_commit_callbacks(execute=True):
+        counts_refresh()
+        assert row_of(client.get(URL).content.decode(), "Huyện Tam Đường") == before
+    after = row_of(client.get(URL).content.decode(), "Huyện Tam Đường")
+    assert int(cells_of(after)[0]) == int(cells_of(before)[0]) + 1
+
+
+def test_a_renamed_checkpoint_shows_in_the_kept_report_once_committed(
+    client, leader, seeded, checkpoint, django_capture_on_commit_callbacks
+):
+    client.force_login(leader)
+    assert checkpoint.name in client.get(URL + RANGE).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        checkpoint.name = "Chốt Km 20 QL4D"
+        checkpoint.save()
+    assert "Chốt Km 20 QL4D" in client.get(URL + RANGE).content.decode()
+
+
+def cells_of(row: str) -> list[str]:
+    return re.findall(r"<td>([^<]*)</td>", row)
