@@ -45,10 +45,12 @@ REBUILD_LOCK = 0x7472_7670  # any fixed number: one rebuild at a time on Postgre
 PASSAGE_MEASURES = {Direction.IN: Measure.PASSAGES_IN, Direction.OUT: Measure.PASSAGES_OUT}
 CONTACT_MEASURES = {ContactLevel.F1: Measure.NEW_F1, ContactLevel.F2: Measure.NEW_F2}
 # The report of a period, in a language, kept in the shared cache with the version of the counts
-# it was built from (report_kept).
+# it was built from (report_kept); five minutes at most, the counts' own period, for a site
+# without Redis: there each process keeps its own, and a rebuild run by the timer, in another
+# process, cannot make them a new version.
 REPORT_KEY = "report:{start}:{end}:{language}"
 COUNTS_VERSION_KEY = "report-counts-version"
-REPORT_SECONDS = 3600
+REPORT_SECONDS = 300
 
 
 def _zone() -> ZoneInfo:
