@@ -270,7 +270,7 @@ def report_kept(*, start: date, end: date) -> Report:
     kept = cache.get_many([COUNTS_VERSION_KEY, key])
     version = kept.get(COUNTS_VERSION_KEY)
     if version is None:
-        version = _new_version(add=True)
+        version = _first_version()
     elif key in kept and kept[key][0] == version:
         return kept[key][1]
     report = report_build(start=start, end=end)
@@ -281,16 +281,15 @@ def report_kept(*, start: date, end: date) -> Report:
 def counts_changed() -> None:
     """The stored counts, or the names of the districts or checkpoints they show, have changed:
     every kept report is built again when next asked for."""
-    _new_version(add=False)
+    cache.set(COUNTS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def _new_version(*, add: bool) -> str:
+def _first_version() -> str:
+    """A version for a cache that has none yet, or the one another process made meanwhile."""
     version = uuid.uuid4().hex
-    if add and not cache.add(COUNTS_VERSION_KEY, version, timeout=None):
-        return cache.get(COUNTS_VERSION_KEY) or version  # another process made one meanwhile
-    if not add:
-        cache.set(COUNTS_VERSION_KEY, version, timeout=None)
-    return version
+    if cache.add(COUNTS_VERSION_KEY, version, timeout=None):
+        return version
+    return cache.get(COUNTS_VERSION_KEY) or version
 
 
 def report_build(*, start: date, end: date) -> Report:
