@@ -117,6 +117,15 @@ DEMO_PASSWORD = "truyvet-demo"  # accounts.demo.DEMO_PASSWORD
 CASES = 40  # generate_cases --cases, as bench/tracing.py, if the database has no case
 INPUT_SEED = 7  # which people are looked up and searched for
 LOOKUP_PEOPLE = 300
+NEWCOMERS = 2000  # people of the database whose names and homes the new people take
+NEWCOMER_FIELDS = (
+    "full_name",
+    "sex",
+    "residence_province",
+    "residence_district",
+    "residence_commune",
+    "residence_address",
+)
 RESULTS_DIR = ROOT / "bench" / "results"
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
 
@@ -310,6 +319,29 @@ def people_inputs(database: Database, rng: random.Random) -> list[dict]:
     return people
 
 
+def newcomer_inputs(database: Database, rng: random.Random) -> list[dict]:
+    """Names, sex and homes for the people who declare for the first time, taken from random
+    people of the database: the new people's names then follow the million's, as a real surge's
+    would, where a short list of names would crowd the newest people and slow the name search
+    in a way no real site sees."""
+    connection = database.connect()
+    try:
+        with connection.cursor() as cursor:
+            ids = random_people_ids(cursor, rng, NEWCOMERS)
+            cursor.execute(
+                "SELECT full_name, sex, residence_province_id, residence_district_id,"
+                " residence_commune_id, residence_address FROM declarations_person"
+                " WHERE id = ANY(%s) ORDER BY id",
+                [ids],
+            )
+            rows = cursor.fetchall()
+    finally:
+        connection.close()
+    if not rows:
+        sys.exit("no person to take new people's names from: is the database filled?")
+    return [dict(zip(NEWCOMER_FIELDS, row, strict=True)) for row in rows]
+
+
 def desk_inputs(database: Database, port: int, rng: random.Random) -> dict[str, list[dict]]:
     """The desk searches, drawn and checked as bench/desk.py draws and checks them."""
     connection = database.connect()
@@ -347,7 +379,10 @@ def risk_inputs(database: Database, env: dict[str, str]) -> dict[str, list[dict]
 def describe_inputs(inputs: dict) -> None:
     desk = ", ".join(f"{len(probes)} {kind}" for kind, probes in inputs["desk"].items())
     risk = ", ".join(f"{len(probes)} {kind}" for kind, probes in inputs["risk"].items())
-    print(f"inputs (fixed seed): {len(inputs['people'])} people to look up and update")
+    print(
+        f"inputs (fixed seed): {len(inputs['people'])} people to look up and update, "
+        f"{len(inputs['newcomers'])} whose names and homes new people take"
+    )
     print(f"  desk searches: {desk}; risk lists: {risk}")
 
 
@@ -663,6 +698,7 @@ def main() -> int:
             "people": people_inputs(database, rng),
             "desk": desk_inputs(database, port, rng),
             "risk": risk_inputs(database, env),
+            "newcomers": newcomer_inputs(database, rng),
         }
         describe_inputs(inputs)
         before = count_rows(database)

@@ -46,7 +46,7 @@ from zoneinfo import ZoneInfo
 
 import gevent
 import psutil  # a dependency of locust
-from common import FAMILY_NAMES, GIVEN_NAMES, JOURNEY_FIELDS, MIDDLE_NAMES, NEW_PERSON_FIELDS
+from common import JOURNEY_FIELDS, NEW_PERSON_FIELDS
 from locust import FastHttpUser, between, constant, constant_pacing, task
 from locust.env import Environment
 from locust.exception import StopUser
@@ -189,15 +189,15 @@ class SiteUser(FastHttpUser):
     # -- forms --------------------------------------------------------------------------------
 
     def new_declaration(self, token: str, form_token: str) -> dict[str, str]:
-        """A valid declaration by a new, randomly named person, travelling today."""
-        pick = self.random.choice
+        """A valid declaration by a new person, travelling today, named and living as someone of
+        the database (``bench/load.py`` draws them: ``newcomer_inputs``)."""
         digits = "".join(self.random.choices("0123456789", k=9))
         return {
             "csrfmiddlewaretoken": token,
             "form_token": form_token,
             **NEW_PERSON_FIELDS,
             **JOURNEY_FIELDS,
-            "full_name": f"{pick(FAMILY_NAMES)} {pick(MIDDLE_NAMES)} {pick(GIVEN_NAMES)}",
+            **self.random.choice(self.inputs["newcomers"]),
             "birth_year": str(self.random.randint(1940, 2005)),
             "id_number": f"001{digits}",
             "phone": f"09{digits[:8]}",
