@@ -3,6 +3,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +19,7 @@ from declarations.models import Declaration, Person
 from declarations.places import place_tree, served_province_code, with_places
 from declarations.qr import qr_svg
 from declarations.services import DeclarationData, declaration_submit, point_for_token
+from truyvet.client import client_network
 
 SUCCESS_QR_LABEL = gettext_noop("QR code of your lookup code, for checkpoint staff to scan")
 LOOKUP_SESSION_KEY = "lookup_person"
@@ -166,25 +168,38 @@ def code_guessing_limited(view):
 
 
 def code_misses_exceeded(request) -> bool:
-    return _code_misses(request, increment=False)
+    """Whether the user, or their address, has used up the misses of this window: one read of
+    the marks ``code_miss_count`` leaves, on every page opened by a code (reading the counts
+    themselves would take two cache commands each)."""
+    return any(cache.get_many(_exceeded_keys(request)).values())
 
 
 def code_miss_count(request) -> None:
-    _code_misses(request, increment=True)
-
-
-def _code_misses(request, *, increment: bool) -> bool:
-    exceeded = False
-    for group, key in (("code-miss-user", _user_key), ("code-miss-address", "ip")):
-        rate = settings.CODE_MISS_RATE
-        usage = get_usage(request, group=group, key=key, rate=rate, increment=increment)
+    """Count a miss for the user and for their address; the one that reaches the limit is
+    marked as exceeded until its window of counting ends."""
+    marks = _exceeded_keys(request)
+    for (group, key), mark in zip(CODE_MISS_GROUPS, marks, strict=True):
+        usage = get_usage(
+            request, group=group, key=key, rate=settings.CODE_MISS_RATE, increment=True
+        )
         # A cache that does not answer gives a limit of 0: then the staff are not stopped.
-        exceeded |= usage is not None and 0 < usage["limit"] <= usage["count"]
-    return exceeded
+        if usage is not None and 0 < usage["limit"] <= usage["count"]:
+            cache.set(mark, True, timeout=max(usage["time_left"], 1))
 
 
 def _user_key(_group, request) -> str:
     return str(request.user.pk)
+
+
+def _address_key(_group, request) -> str:
+    return client_network(request)
+
+
+CODE_MISS_GROUPS = (("code-miss-user", _user_key), ("code-miss-address", _address_key))
+
+
+def _exceeded_keys(request) -> list[str]:
+    return [f"{group}-exceeded:{key(group, request)}" for group, key in CODE_MISS_GROUPS]
 
 
 # -- helpers ------------------------------------------------------------------------------------

@@ -9,10 +9,11 @@ Staff pages opened by a code count the codes that open nobody, per user and per 
 import time
 from types import SimpleNamespace
 
+import django.core.cache.backends.locmem
 import django_ratelimit.core
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -148,3 +149,69 @@ def test_health_staff_guessing_codes_is_stopped(world):
         assert health.get(f"/y-te/theo-doi/ZZZZZZ{n:02d}/").status_code == 404
         assert health.get("/y-te/ca-benh/moi/", {"ma": f"YYYYYY{n:02d}"}).status_code == 404
     assert health.get(f"/y-te/theo-doi/{world.citizen.lookup_code}/").status_code == 429
+
+
+def test_guesses_from_one_ipv6_network_are_counted_together(world):
+    """A subscriber holds a whole /64: a fresh address for each guess does not reset the count."""
+    cache.clear()
+    for n in range(MISS_LIMIT):
+        guesser = staff(world, "officer", address=f"2001:db8:0:7::{n + 1:x}")
+        assert guesser.get(f"/c/ZZZZZZ{n:02d}/").status_code == 404
+    known = f"/c/{world.citizen.lookup_code}/"
+    assert staff(world, "administrator", address="2001:db8:0:7::ffff").get(known).status_code == 429
+    assert staff(world, "administrator", address="2001:db8:0:8::1").get(known).status_code == 200
+
+
+class CacheKeys:
+    """The keys each cache command touches, command by command (not the commands one makes
+    of others: the memory cache reads many keys one by one)."""
+
+    def __init__(self, monkeypatch):
+        self.commands = []
+        self.depth = 0
+        backend = caches["default"]
+        for name in ("get", "get_many", "add", "set", "incr"):
+            monkeypatch.setattr(backend, name, self._recording(name, getattr(backend, name)))
+
+    def _recording(self, name, method):
+        def recorded(keys, *args, **kwargs):
+            if not self.depth:
+                self.commands.append((name, list(keys) if name == "get_many" else [keys]))
+            self.depth += 1
+            try:
+                return method(keys, *args, **kwargs)
+            finally:
+                self.depth -= 1
+
+        return recorded
+
+
+def test_a_page_opened_by_a_code_checks_the_limits_in_one_cache_read(world, monkeypatch):
+    """The person page and the follow-up check both limits on every opening: one read of the
+    user's and the address's marks, not their counts (two commands each)."""
+    cache.clear()
+    officer = staff(world, "officer")
+    officer.get(f"/c/{world.citizen.lookup_code}/")
+    keys = CacheKeys(monkeypatch)
+    assert officer.get(f"/c/{world.citizen.lookup_code}/").status_code == 200
+    limits = [
+        (name, touched)
+        for name, touched in keys.commands
+        if any(key.startswith(("rl:", "code-miss")) for key in touched)
+    ]
+    user = world.users["officer"].pk
+    marks = [f"code-miss-user-exceeded:{user}", "code-miss-address-exceeded:10.1.0.1"]
+    assert limits == [("get_many", marks)]
+
+
+def test_an_officer_stopped_may_open_codes_again_in_the_next_window(world, monkeypatch):
+    cache.clear()
+    officer = staff(world, "officer")
+    for n in range(MISS_LIMIT):
+        assert officer.get(f"/c/ZZZZZZ{n:02d}/").status_code == 404
+    known = f"/c/{world.citizen.lookup_code}/"
+    assert officer.get(known).status_code == 429
+    later = time.time() + 10 * 60 + 10  # CODE_MISS_RATE counts in windows of ten minutes
+    for module in (django_ratelimit.core, django.core.cache.backends.locmem):
+        monkeypatch.setattr(module, "time", SimpleNamespace(time=lambda: later))
+    assert officer.get(known).status_code == 200
