@@ -32,6 +32,24 @@ def fetchone(connection: BaseDatabaseWrapper, name: str, query: tuple[str, list]
         return cursor.fetchone()
 
 
+def first_row(connection: BaseDatabaseWrapper, name: str, sql: str, params: list):
+    """The first row of ``sql`` run with ``params`` (every value a ``%s`` parameter), prepared
+    under ``name`` once per session, then only executed: for a statement run very often whose
+    planning costs more than its work, such as a citizen's first declaration (two inserts in
+    one statement: 0.59 ms of PostgreSQL's time sent whole, 0.37 ms prepared)."""
+    with connection.cursor() as cursor:
+        if not preparable(connection):
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+        names = _prepared.setdefault(connection.connection, set())
+        if name not in names:
+            numbered = sql % tuple(f"${number}" for number in range(1, len(params) + 1))
+            cursor.execute(f"PREPARE {name} AS {numbered}")
+            names.add(name)
+        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+        return cursor.fetchone()
+
+
 def preparable(connection: BaseDatabaseWrapper) -> bool:
     return connection.vendor == "postgresql" and not connection.settings_dict.get(
         "DISABLE_SERVER_SIDE_CURSORS"

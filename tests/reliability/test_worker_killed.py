@@ -21,8 +21,12 @@ PHONES = 40
 DECLARATIONS = 1_200
 KILLS = 3  # at a quarter, a half and three quarters of the load
 PATIENCE = 20  # times a phone sends a request before giving up
-# The second write of a declaration: the person is inserted, the transaction is open.
-DECLARATION_INSERT = b'INSERT INTO "declarations_declaration"'
+# A declaration's write, as sent: the INSERT (after the person's, in a transaction, where the
+# ORM writes it), or the prepared statement's name once the session has prepared it.
+DECLARATION_INSERTS = (
+    b'INSERT INTO "declarations_declaration"',
+    b"EXECUTE truyvet_pair_declarations_declaration",
+)
 
 
 class Killer:
@@ -42,7 +46,7 @@ class Killer:
             self.armed = True
 
     def watch(self, data: bytes, site_port: int) -> None:
-        if DECLARATION_INSERT not in data:
+        if not any(insert in data for insert in DECLARATION_INSERTS):
             return
         with self.lock:
             if not self.armed:

@@ -1,9 +1,12 @@
 """``truyvet.prepared``: a query is prepared once per PostgreSQL session and then only executed;
 sent whole on SQLite and behind PgBouncer in transaction mode (DISABLE_SERVER_SIDE_CURSORS)."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from psycopg2.extras import Json
 
 from truyvet import prepared
 
@@ -74,3 +77,34 @@ def test_the_person_page_prepares_the_deletion_date_once(client, officer, citize
         "EXECUTE truyvet_deletion_date",
         "EXECUTE truyvet_deletion_date",
     ]
+
+
+INSERT = "INSERT INTO test_rows (day, answers, note) VALUES (%s, %s, %s) RETURNING id, day, note"
+
+
+@pytest.fixture
+def test_rows(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE test_rows (id serial, day date, answers jsonb, note text)"
+        )
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE test_rows")
+
+
+@on_postgresql
+def test_a_statement_with_every_value_a_parameter_is_prepared_once(test_rows):
+    values = [dt.date(2021, 5, 10), Json(["cough"]), None]
+    with CaptureQueriesContext(connection) as context:
+        first = prepared.first_row(connection, "test_insert", INSERT, values)
+        second = prepared.first_row(connection, "test_insert", INSERT, [None, Json([]), "tên"])
+    assert (first, second) == ((1, dt.date(2021, 5, 10), None), (2, None, "tên"))
+    assert sent(context) == ["PREPARE test_insert", "EXECUTE test_insert", "EXECUTE test_insert"]
+
+
+def test_a_statement_is_sent_whole_where_it_cannot_be_prepared(db, pgbouncer):
+    with CaptureQueriesContext(connection) as context:
+        row = prepared.first_row(connection, "test_whole_row", "SELECT %s, %s", [1, "tên"])
+    assert row == (1, "tên")
+    assert [query["sql"] for query in context.captured_queries] == ["SELECT 1, 'tên'"]
