@@ -1,14 +1,19 @@
-"""The audit log: one call per view of personal data, search, passage or export."""
+"""The audit log: one call per view of personal data, search, passage or export.
+
+Entries are written with one prepared statement (``truyvet.inserts.insert_one``): nearly every
+staff page writes one.
+"""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
 
 from accounts.models import AuditEntry
+from truyvet import inserts
 from truyvet.client import client_ip
 
 
 def audit(request, action: str, *, person=None, detail: str = "") -> AuditEntry:
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         user=request.user,
         username=request.user.get_username(),
         action=action,
@@ -17,6 +22,8 @@ def audit(request, action: str, *, person=None, detail: str = "") -> AuditEntry:
         detail=detail[:300],
         client_ip=_valid_ip(client_ip(request)),
     )
+    inserts.insert_one(entry)
+    return entry
 
 
 def _valid_ip(value: str) -> str | None:

@@ -32,6 +32,28 @@ def test_opening_a_person_is_audited(desk, officer, citizen):
     assert (entry.user, entry.person, entry.person_code) == (officer, citizen, citizen.lookup_code)
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite has no PREPARE; CI runs this on PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_each_audit_entry_is_one_statement_prepared_once_per_session(desk, officer, citizen):
+    connection.close()  # a session that has not prepared it yet
+    with CaptureQueriesContext(connection) as context:
+        for _ in range(2):
+            assert desk.get(citizen.staff_path).status_code == 200
+    sent = [query["sql"].split(" (")[0] for query in context.captured_queries]
+    statement = "truyvet_insert_accounts_auditentry"
+    assert [s for s in sent if "auditentry" in s] == [
+        f'PREPARE {statement} AS INSERT INTO "accounts_auditentry"',
+        f"EXECUTE {statement}",
+        f"EXECUTE {statement}",
+    ]
+    entries = AuditEntry.objects.order_by("pk")
+    assert [(e.user, e.person, e.action, e.client_ip) for e in entries] == [
+        (officer, citizen, "view_person", "127.0.0.1")
+    ] * 2
+
+
 def test_the_page_needs_the_same_queries_however_long_the_history(
     desk, citizen, checkpoint, officer, make_declaration, django_assert_num_queries
 ):
