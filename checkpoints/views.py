@@ -69,17 +69,17 @@ def desk(request):
 def person(request, code):
     person = person_for_staff(request, code)
     audit(request, AuditAction.VIEW_PERSON, person=person)
-    declarations = with_staff_names(person.declarations.newest_first(), "made_by_user")
-    declarations = with_places(declarations[:HISTORY_LENGTH], *Declaration.PLACES)
-    passages = with_staff_names(person.passages.select_related("checkpoint"), "officer")
-    passages = passages[:HISTORY_LENGTH]
+    declarations = person.declarations.newest_first()[:HISTORY_LENGTH]
+    declarations = with_staff_names(with_places(declarations, *Declaration.PLACES), "made_by_user")
+    passages = person.passages.select_related("checkpoint")[:HISTORY_LENGTH]
+    flags = person.risk_flags.filter(cleared_at__isnull=True)
     passage_form = _passage_form(request, declarations)
     context = {
         "person": person,
         "latest": declarations[0] if declarations else None,
         "declarations": declarations,
-        "passages": passages,
-        "flags": with_staff_names(person.risk_flags.filter(cleared_at__isnull=True), "flagged_by"),
+        "passages": with_staff_names(passages, "officer"),
+        "flags": with_staff_names(flags, "flagged_by"),
         "passage_form": passage_form,
         # The blank forms are rendered once and kept: the passage form's checkpoint list for a
         # minute (a checkpoint opened meanwhile joins it after that), per checkpoint it starts with.

@@ -45,12 +45,12 @@ def visitors(request):
     )
     if department:
         today = today.filter(department=department)
-    newest = with_staff_names(today.select_related("person"), "made_by_user").newest_first()
+    newest = today.select_related("person").newest_first()[:VISITORS_SHOWN]
     context = {
         "facility": facility,
         "department": department,
         "counts": _visitor_counts(today),
-        "declarations": newest[:VISITORS_SHOWN],
+        "declarations": with_staff_names(newest, "made_by_user"),
         "facilities": _facility_choices(request.user),
         "shown": VISITORS_SHOWN,
     }

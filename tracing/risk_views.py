@@ -221,7 +221,7 @@ def follow_up(request, code):
         "follow_up": follow_up,
         "latest": latest,
         "flags": with_staff_names(person.risk_flags.filter(cleared_at__isnull=True), "flagged_by"),
-        "events": with_staff_names(follow_up.events, "user", "assignee")[:HISTORY_LENGTH],
+        "events": with_staff_names(follow_up.events.all()[:HISTORY_LENGTH], "user", "assignee"),
         # Built only when the kept form is drawn again (the template calls it).
         "form": lambda: FollowUpForm(follow_up=follow_up),
         "directory_version": directory_version(),
