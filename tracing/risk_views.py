@@ -55,9 +55,7 @@ ROW_FIELDS = (
     "updated_at",
     "follow_up__status",
     "follow_up__updated_at",
-    "follow_up__assignee__username",
-    "follow_up__assignee__first_name",
-    "follow_up__assignee__last_name",
+    "follow_up__assignee",  # the key only: the names come from memory (with_staff_names)
 )
 
 
@@ -133,8 +131,8 @@ def risk_list(request):
     filters = urlencode(form.filters())
     if request.GET.get("format") == "xlsx":
         audit(request, AuditAction.EXPORT, detail=f"risk list {filters}")
-        people = people.select_related("residence_district")
-        rows = (RiskRow(p, p.overdue).cells() for p in people.iterator(chunk_size=2000))
+        people = people.select_related("residence_district").iterator(chunk_size=2000)
+        rows = (RiskRow(p, p.overdue).cells() for p in map(_with_assignee, people))
         name = f"nguy-co-{timezone.localdate():%Y-%m-%d}.xlsx"
         return xlsx_response(name, EXPORT_HEADERS, rows)
     audit(request, AuditAction.SEARCH, detail=f"risk list {filters}")
@@ -163,7 +161,7 @@ def _at_risk(user, form: RiskListForm):
     )
     return (
         form.narrow(people, now=now)
-        .select_related("follow_up__assignee")  # the page adds the places
+        .select_related("follow_up")  # the page adds the places and the assignees
         .only(*ROW_FIELDS)
         .annotate(overdue=ExpressionWrapper(overdue(now), output_field=BooleanField()))
         .order_by(*order)
@@ -193,11 +191,23 @@ def _page(request, people, form: RiskListForm) -> dict:
     if number > 1 or form.overdue_of_a_place():
         window = _in_order(people, list(window.values_list("pk", flat=True)))
     found = with_places(window, "residence_district")
+    with_staff_names([p.follow_up for p in found if _has_follow_up(p)], "assignee")
     return {
         "rows": [RiskRow(p, p.overdue) for p in found[:RESULTS_PER_PAGE]],
         "page_number": number,
         "has_next": len(found) > RESULTS_PER_PAGE,
     }
+
+
+def _with_assignee(person: Person) -> Person:
+    """The person, with their follow-up's assignee taken from memory (``with_staff_names``)."""
+    if _has_follow_up(person):
+        with_staff_names([person.follow_up], "assignee")
+    return person
+
+
+def _has_follow_up(person: Person) -> bool:
+    return getattr(person, "follow_up", None) is not None
 
 
 def _in_order(people, keys: list[int]) -> list:
@@ -211,8 +221,8 @@ def _in_order(people, keys: list[int]) -> list:
 @code_guessing_limited
 def follow_up(request, code):
     """A person at risk and their follow-up (opened now if they had none), with its history."""
-    person = person_for_health_staff(request, code, "follow_up__assignee")
-    follow_up = follow_up_of(person=person)
+    person = person_for_health_staff(request, code, "follow_up")
+    follow_up = with_staff_names([follow_up_of(person=person)], "assignee")[0]
     audit(request, AuditAction.VIEW_PERSON, person=person)
     latest = person.declarations.newest_first().select_related("point")[:1]
     latest = next(iter(with_places(latest, *Declaration.PLACES)), None)

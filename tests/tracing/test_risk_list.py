@@ -260,6 +260,7 @@ def test_the_list_reads_only_what_its_rows_show(staff, crowd, health_worker, que
         assert '"declarations_person"."full_name"' in sql
         assert '"declarations_person"."name_folded"' not in sql
         assert '"declarations_person"."id_number"' not in sql
+        assert 'JOIN "auth_user"' not in sql  # the assignees' names come from memory
         assert '"auth_user"."password"' not in sql
 
 
