@@ -1,10 +1,10 @@
 """Staff accounts shown beside what a page lists (who made a declaration, recorded a passage,
 flagged a risk, changed a follow-up) are taken from memory, as places are (``with_places``).
 
-A page shows a staff member by name (``get_full_name`` or ``username``). Joined to each list,
-the accounts cost more to compile and plan than the rest of its query (without the joins, the
-person page takes 8.7% fewer instructions), and a whole account carries its password hash for
-nothing. Each process keeps every account's id and names under the staff directory's version
+A page shows a staff member by name (``get_full_name`` or ``username``). Joining the accounts to
+each list made its query costlier to compile and plan (without the joins, the person page takes
+10% fewer instructions, the follow-up page 13%), and a whole account carries its password hash
+for nothing. Each process keeps every account's id and names under the staff directory's version
 (``accounts.directory``): a new or renamed account shows at once in the process that saved it,
 and within seconds in the others, as the follow-up form's list of assignees does.
 """

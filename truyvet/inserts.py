@@ -62,8 +62,9 @@ def insert_pair(parent: Model, child: Model, link: str) -> None:
 def insert_one(instance: Model) -> None:
     """Insert the unsaved ``instance`` in one statement, prepared once per database session, and
     give it its primary key, as ``save(force_insert=True)`` would, without its signals: for a
-    row written on nearly every page, such as the audit log's (the ORM's INSERT cost more than
-    the rest of writing it). Where the database cannot return the new key, it saves as usual."""
+    row written on nearly every page, such as the audit log's, whose INSERT the ORM compiled
+    and PostgreSQL planned each time. Where the database cannot return the new key, it saves
+    as usual."""
     model = type(instance)
     using = router.db_for_write(model)
     connection = connections[using]
