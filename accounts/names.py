@@ -24,20 +24,24 @@ _kept: tuple[str, dict[int, tuple]] = ("", {})
 
 def with_staff_names(objects: Iterable, *fields: str) -> list:
     """The objects, with the staff accounts their foreign keys ``fields`` name taken from memory:
-    each an account of its own with only its names read (any other field is read from the
-    database if used). An account memory does not know is left alone, and read if used."""
+    with only their names read (any other field is read from the database if used), one object
+    per account for all these objects, as ``prefetch_related`` gives. An account memory does
+    not know is left alone, and read if used."""
     objects = list(objects)
     if not objects:
         return objects
     names = _staff_names()
     user = get_user_model()
     alias = router.db_for_read(user)
+    accounts = {}
     user_fields = [type(objects[0])._meta.get_field(name) for name in fields]
     for obj in objects:
         for field in user_fields:
-            values = names.get(getattr(obj, field.attname))
-            if values is not None:
-                field.set_cached_value(obj, user.from_db(alias, SHOWN, values))
+            key = getattr(obj, field.attname)
+            if key not in accounts and key in names:
+                accounts[key] = user.from_db(alias, SHOWN, names[key])
+            if key in accounts:
+                field.set_cached_value(obj, accounts[key])
     return objects
 
 

@@ -45,11 +45,16 @@ def test_an_account_renamed_shows_once_the_change_is_committed(
     )
 
 
-def test_each_row_gets_an_account_of_its_own(citizen, checkpoint, officer):
-    record(citizen, checkpoint, officer)
-    record(citizen, checkpoint, officer)
-    first, second = with_staff_names(Passage.objects.all(), "officer")
-    assert first.officer == second.officer and first.officer is not second.officer
+def test_rows_naming_one_account_share_it_as_prefetching_would(
+    citizen, checkpoint, officer, health_worker
+):
+    for user in (officer, officer, health_worker):
+        record(citizen, checkpoint, user)
+    first, second, third = with_staff_names(Passage.objects.order_by("pk"), "officer")
+    assert first.officer is second.officer
+    assert (first.officer, third.officer) == (officer, health_worker)
+    again = with_staff_names(Passage.objects.order_by("pk"), "officer")[0]
+    assert again.officer == first.officer and again.officer is not first.officer
 
 
 def test_any_other_field_is_read_when_used(citizen, checkpoint, officer):
