@@ -1,8 +1,10 @@
 """The health staff's risk pages: the list of people at risk, one person's follow-up, and the
 epidemic zones."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -37,6 +39,7 @@ from truyvet.exports import xlsx_response
 from truyvet.paging import page_number
 
 RESULTS_PER_PAGE = 50
+EXPORT_BATCH = 2000  # people read at a time for the download
 HISTORY_LENGTH = 200
 
 follow_up_viewers = permission_required("tracing.view_followup", raise_exception=True)
@@ -131,8 +134,7 @@ def risk_list(request):
     filters = urlencode(form.filters())
     if request.GET.get("format") == "xlsx":
         audit(request, AuditAction.EXPORT, detail=f"risk list {filters}")
-        people = people.select_related("residence_district").iterator(chunk_size=2000)
-        rows = (RiskRow(p, p.overdue).cells() for p in map(_with_assignee, people))
+        rows = _export_rows(people.select_related("residence_district"))
         name = f"nguy-co-{timezone.localdate():%Y-%m-%d}.xlsx"
         return xlsx_response(name, EXPORT_HEADERS, rows)
     audit(request, AuditAction.SEARCH, detail=f"risk list {filters}")
@@ -190,8 +192,7 @@ def _page(request, people, form: RiskListForm) -> dict:
     window = people[start : start + RESULTS_PER_PAGE + 1]
     if number > 1 or form.overdue_of_a_place():
         window = _in_order(people, list(window.values_list("pk", flat=True)))
-    found = with_places(window, "residence_district")
-    with_staff_names([p.follow_up for p in found if _has_follow_up(p)], "assignee")
+    found = _with_assignees(with_places(window, "residence_district"))
     return {
         "rows": [RiskRow(p, p.overdue) for p in found[:RESULTS_PER_PAGE]],
         "page_number": number,
@@ -199,15 +200,19 @@ def _page(request, people, form: RiskListForm) -> dict:
     }
 
 
-def _with_assignee(person: Person) -> Person:
-    """The person, with their follow-up's assignee taken from memory (``with_staff_names``)."""
-    if _has_follow_up(person):
-        with_staff_names([person.follow_up], "assignee")
-    return person
+def _export_rows(people) -> Iterator[list]:
+    """The download's rows, read ``EXPORT_BATCH`` people at a time."""
+    people = people.iterator(chunk_size=EXPORT_BATCH)
+    while batch := list(islice(people, EXPORT_BATCH)):
+        for person in _with_assignees(batch):
+            yield RiskRow(person, person.overdue).cells()
 
 
-def _has_follow_up(person: Person) -> bool:
-    return getattr(person, "follow_up", None) is not None
+def _with_assignees(people: list[Person]) -> list[Person]:
+    """The people, their follow-ups' assignees taken from memory (``with_staff_names``)."""
+    follow_ups = [p.follow_up for p in people if getattr(p, "follow_up", None) is not None]
+    with_staff_names(follow_ups, "assignee")
+    return people
 
 
 def _in_order(people, keys: list[int]) -> list:

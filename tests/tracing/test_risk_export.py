@@ -139,3 +139,15 @@ def test_the_assignees_cost_no_query_a_row(staff, make_declaration, health_worke
     assert [row[7] for row in rows] == ["Mai Lò Thị"] * 21
     assert len(many) == len(few)
     assert not [sql for sql in many if 'JOIN "auth_user"' in sql]
+
+
+def test_the_export_reads_its_people_in_batches_and_writes_them_all(
+    staff, make_declaration, health_worker, monkeypatch
+):
+    monkeypatch.setattr("tracing.risk_views.EXPORT_BATCH", 2)
+    for number in range(5):
+        person = make_declaration(full_name=f"Người {number}", symptoms=("cough",)).person
+        follow_up_update(follow_up=person.follow_up, user=None, assignee=health_worker)
+    _header, *rows = read_rows(staff.get("/y-te/", {"format": "xlsx"}))
+    assert sorted(row[1] for row in rows) == [f"Người {number}" for number in range(5)]
+    assert {row[7] for row in rows} == {health_worker.username}
