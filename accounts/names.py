@@ -18,7 +18,8 @@ from accounts.directory import directory_version
 
 SHOWN = ("id", "username", "first_name", "last_name")
 
-# (directory version, {account id: its SHOWN values}), this process's copy.
+# (directory version, {account id: its SHOWN values}), this process's copy: kept in the module,
+# not in the "process" cache, which would pickle and unpickle every account on each read.
 _kept: tuple[str, dict[int, tuple]] = ("", {})
 
 
