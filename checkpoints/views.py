@@ -33,6 +33,7 @@ from declarations.views import (
     initial_for_update,
     rate_limited,
 )
+from truyvet.compiled import compiled_once
 from truyvet.paging import page_number
 
 RESULTS_PER_PAGE = 20
@@ -70,16 +71,17 @@ def person(request, code):
     person = person_for_staff(request, code)
     audit(request, AuditAction.VIEW_PERSON, person=person)
     declarations = person.declarations.newest_first()[:HISTORY_LENGTH]
+    declarations = compiled_once(declarations, "person_declarations", person.pk)
     declarations = with_staff_names(with_places(declarations, *Declaration.PLACES), "made_by_user")
     passages = person.passages.select_related("checkpoint")[:HISTORY_LENGTH]
-    flags = person.risk_flags.filter(cleared_at__isnull=True)
+    passages = compiled_once(passages, "person_passages", person.pk)
     passage_form = _passage_form(request, declarations)
     context = {
         "person": person,
         "latest": declarations[0] if declarations else None,
         "declarations": declarations,
         "passages": with_staff_names(passages, "officer"),
-        "flags": with_staff_names(flags, "flagged_by"),
+        "flags": with_staff_names(person.open_risk_flags(), "flagged_by"),
         "passage_form": passage_form,
         # The blank forms are rendered once and kept: the passage form's checkpoint list for a
         # minute (a checkpoint opened meanwhile joins it after that), per checkpoint it starts with.

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from declarations import codes
 from declarations.normalize import fold_name
 from declarations.risk import Reason, RiskLevel
+from truyvet.compiled import compiled_once
 
 
 class Province(models.Model):
@@ -59,12 +60,15 @@ class Sex(models.TextChoices):
 
 
 class PersonQuerySet(models.QuerySet):
-    def by_code(self, code: str):
-        """The person with this (parsed) code, or with it as a merged-away code; or None."""
-        person = self.filter(lookup_code=code).first()
-        if person is None:
-            person = self.filter(merged_codes__code=code).first()
-        return person
+    def by_code(self, code: str, *, compiled_as: str = ""):
+        """The person with this (parsed) code, or with it as a merged-away code; or None. With
+        ``compiled_as``, the look-up of the code itself is compiled once under that name
+        (``truyvet.compiled``): for a queryset that always has the same shape."""
+        first = self.filter(lookup_code=code)[:1]
+        found = compiled_once(first, compiled_as, code) if compiled_as else list(first)
+        if found:
+            return found[0]
+        return self.filter(merged_codes__code=code).first()
 
 
 class Person(models.Model):
@@ -159,6 +163,11 @@ class Person(models.Model):
     def fold_full_name(self) -> None:
         """Set the name the desk searches by; ``save()`` does it before every write."""
         self.name_folded = fold_name(self.full_name)[:100]
+
+    def open_risk_flags(self) -> list:
+        """The risks staff flagged and nobody cleared yet, as the person's pages show them."""
+        flags = self.risk_flags.filter(cleared_at__isnull=True)
+        return compiled_once(flags, "person_open_flags", self.pk)
 
     @property
     def display_code(self) -> str:

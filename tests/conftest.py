@@ -47,12 +47,31 @@ def _close_every_connection() -> None:
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.COMPILED_QUERIES_VERIFY = True  # truyvet.compiled: each kept query keeps its shape
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     for alias in settings.CACHES:
         caches[alias].clear()
+
+
+@pytest.fixture
+def compilations(settings, monkeypatch) -> list:
+    """The models of the querysets compiled to SQL from now on, in order; with the check of each
+    call of ``truyvet.compiled`` off, as in production."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    settings.COMPILED_QUERIES_VERIFY = False
+    models = []
+    as_sql = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        models.append(self.query.model)
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    return models
 
 
 @pytest.fixture(autouse=True)

@@ -24,13 +24,11 @@ from declarations.places import with_places
 def people_in_scope(user) -> QuerySet[Person]:
     """The people a user may see in the health pages, as one query (no rows are read here)."""
     people = Person.objects.all()
-    if has_role(user, Role.ADMINISTRATOR):
+    if sees_the_whole_province(user):
         return people
     profile = profile_of(user) if has_role(user, Role.HEALTH_STAFF) else None
     if profile is None:
         return people.none()
-    if profile.province_wide:
-        return people
     conditions = []
     if profile.district_id is not None:
         conditions.append(Q(residence_district_id=profile.district_id))
@@ -54,15 +52,22 @@ def person_for_health_staff(request, code: str, *related: str) -> Person:
     if parsed is None:
         raise Http404
     people = people_in_scope(request.user)
-    person = (people.select_related(*related) if related else people).by_code(parsed)
+    people = people.select_related(*related) if related else people
+    # Seeing everyone, the look-up has one shape: compiled once per set of related objects.
+    shape = f"person_by_code_{'_'.join(related)}" if sees_the_whole_province(request.user) else ""
+    person = people.by_code(parsed, compiled_as=shape)
     if person is None:
         raise Http404
     return with_places([person], *Person.PLACES)[0]
 
 
 def can_manage_zones(user) -> bool:
-    """Epidemic zones concern the whole province: province-wide health staff and
-    administrators declare and end them."""
+    """Epidemic zones concern the whole province: those who see it whole declare and end them."""
+    return sees_the_whole_province(user)
+
+
+def sees_the_whole_province(user) -> bool:
+    """Province-wide health staff and administrators."""
     if has_role(user, Role.ADMINISTRATOR):
         return True
     profile = profile_of(user) if has_role(user, Role.HEALTH_STAFF) else None

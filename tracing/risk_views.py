@@ -34,6 +34,7 @@ from tracing.forms_risk import FollowUpForm, RiskListForm, ZoneEndForm, ZoneForm
 from tracing.models import OVERDUE_AFTER_HOURS, FollowUp, FollowUpStatus
 from tracing.services import follow_up_of, follow_up_update
 from tracing.zones import Reevaluation, zone_add, zone_end
+from truyvet.compiled import compiled_once
 from truyvet.db_router import reads_from_replica
 from truyvet.exports import xlsx_response
 from truyvet.paging import page_number
@@ -230,13 +231,16 @@ def follow_up(request, code):
     follow_up = with_staff_names([follow_up_of(person=person)], "assignee")[0]
     audit(request, AuditAction.VIEW_PERSON, person=person)
     latest = person.declarations.newest_first().select_related("point")[:1]
+    latest = compiled_once(latest, "follow_up_latest_declaration", person.pk)
     latest = next(iter(with_places(latest, *Declaration.PLACES)), None)
+    events = follow_up.events.all()[:HISTORY_LENGTH]
+    events = compiled_once(events, "follow_up_events", follow_up.pk)
     context = {
         "person": person,
         "follow_up": follow_up,
         "latest": latest,
-        "flags": with_staff_names(person.risk_flags.filter(cleared_at__isnull=True), "flagged_by"),
-        "events": with_staff_names(follow_up.events.all()[:HISTORY_LENGTH], "user", "assignee"),
+        "flags": with_staff_names(person.open_risk_flags(), "flagged_by"),
+        "events": with_staff_names(events, "user", "assignee"),
         # Built only when the kept form is drawn again (the template calls it).
         "form": lambda: FollowUpForm(follow_up=follow_up),
         "directory_version": directory_version(),

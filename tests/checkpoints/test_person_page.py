@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import AuditEntry
 from checkpoints.models import Passage
 from checkpoints.services import passage_record
+from declarations.models import Declaration, Person, RiskFlag
 from declarations.services import declaration_submit, risk_flag_add
 from tests.conftest import declaration_data, form_data
 
@@ -240,3 +241,12 @@ def test_the_staff_beside_the_history_are_read_by_name_only(desk, officer, citiz
     assert '"auth_user"."first_name"' in names
     assert "JOIN" not in names and '"auth_user"."password"' not in names
     assert not [q for q in again if '"auth_user"' in q["sql"]]  # the names kept by the process
+
+
+def test_once_opened_the_page_compiles_none_of_its_queries(desk, citizen, compilations):
+    desk.get(citizen.staff_path)
+    risk_flag_add(person=citizen, level="high", reason="Sốt", place="Km 15", user=None)
+    compilations.clear()
+    html = desk.get(citizen.staff_path).content.decode()
+    assert "Sốt" in html  # the flag raised since: the kept query reads it
+    assert not {Person, Declaration, Passage, RiskFlag} & set(compilations)

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEntry
+from declarations.models import Declaration, Person, RiskFlag
 from declarations.services import risk_flag_add
 from tests.conftest import TAM_DUONG, make_staff
 from tracing.models import FollowUp, FollowUpEvent, FollowUpStatus
@@ -299,3 +300,15 @@ def names_only(query) -> str:
     """The query if it reads accounts without their password hashes (the staff's names)."""
     sql = query["sql"]
     return sql if sql.startswith('SELECT "auth_user"') and "password" not in sql else ""
+
+
+def test_once_opened_the_page_compiles_none_of_its_queries_for_province_wide_staff(
+    client, provincial_health_worker, at_risk, compilations
+):
+    client.force_login(provincial_health_worker)
+    client.get(page_of(at_risk))
+    follow_up_update(follow_up=FollowUp.objects.get(person=at_risk), user=None, note="Gọi lần hai")
+    compilations.clear()
+    html = client.get(page_of(at_risk)).content.decode()
+    assert "Gọi lần hai" in html  # the note added since: the kept query reads it
+    assert not {Person, Declaration, FollowUpEvent, RiskFlag} & set(compilations)

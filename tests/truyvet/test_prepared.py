@@ -21,14 +21,6 @@ def sent(context: CaptureQueriesContext) -> list[str]:
     return [query["sql"].split(" (")[0].split(" AS ")[0] for query in context.captured_queries]
 
 
-@pytest.fixture
-def pgbouncer():
-    """DISABLE_SERVER_SIDE_CURSORS, as set behind PgBouncer in transaction mode."""
-    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
-    yield
-    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
-
-
 @on_postgresql
 def test_a_query_is_prepared_once_per_session_then_executed(db):
     with CaptureQueriesContext(connection) as context:

@@ -1,0 +1,98 @@
+"""``truyvet.compiled``: a call site's queryset is compiled to SQL once per process and run with
+new values, giving the same objects as the queryset itself; on PostgreSQL it is also prepared
+once per session."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from checkpoints.models import Outcome, Passage
+from declarations.models import Person
+from tests.conftest import make_staff
+from tests.truyvet.test_prepared import on_postgresql, sent
+from truyvet import compiled
+from truyvet.compiled import compiled_once
+
+
+@pytest.fixture
+def fresh(compilations, monkeypatch):
+    """No query kept yet in this process."""
+    monkeypatch.setattr(compiled, "_kept", {})
+    return compilations
+
+
+def passages_of(person: Person) -> list[Passage]:
+    queryset = person.passages.select_related("checkpoint").order_by("id")[:20]
+    return compiled_once(queryset, "test_passages", person.pk)
+
+
+@pytest.fixture
+def two_people(make_declaration, checkpoint, other_checkpoint):
+    officer = make_staff("compiled-officer", None)
+    first = make_declaration(full_name="Nguyễn Văn An").person
+    second = make_declaration(full_name="Lò Thị Bình").person
+    for person, place in ((first, checkpoint), (first, other_checkpoint), (second, checkpoint)):
+        Passage.objects.create(
+            person=person, checkpoint=place, officer=officer, outcome=Outcome.ALLOWED
+        )
+    return first, second
+
+
+def test_it_is_compiled_once_and_gives_each_value_its_own_objects(fresh, two_people):
+    first, second = two_people
+    fresh.clear()
+    first_passages, second_passages = passages_of(first), passages_of(second)
+    assert fresh == [Passage]  # the second call sends the kept SQL
+    assert [p.pk for p in first_passages] == list(
+        first.passages.order_by("id").values_list("pk", flat=True)
+    )
+    assert [p.person_id for p in second_passages] == [second.pk]
+
+
+def test_the_objects_carry_what_the_queryset_reads_with_them(fresh, two_people, checkpoint):
+    first, _second = two_people
+    passages_of(first)
+    with CaptureQueriesContext(connection) as context:
+        passages = passages_of(first)
+        names = [p.checkpoint.name for p in passages]  # select_related
+        owners = {p.person for p in passages}  # the related manager's person
+    assert len(context.captured_queries) == 1
+    assert checkpoint.name in names
+    assert owners == {first}
+
+
+def test_the_values_must_be_the_query_parameters_in_order(fresh, two_people):
+    first, _second = two_people
+    with pytest.raises(ValueError, match="takes"):
+        compiled_once(first.passages.all(), "test_wrong_values", first.pk, 1)
+
+
+def test_with_the_check_on_a_call_site_that_changes_shape_fails(settings, fresh, two_people):
+    first, _second = two_people
+    settings.COMPILED_QUERIES_VERIFY = True
+    compiled_once(first.passages.all()[:20], "test_shape", first.pk)
+    with pytest.raises(ValueError, match="changed shape"):
+        compiled_once(first.passages.all()[20:40], "test_shape", first.pk)
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_it_is_prepared_once_per_session(fresh, two_people):
+    first, second = two_people
+    connection.close()  # a session that has not prepared it yet
+    with CaptureQueriesContext(connection) as context:
+        assert len(passages_of(first)) == 2
+        assert len(passages_of(second)) == 1
+    assert sent(context) == [
+        "PREPARE truyvet_q_test_passages",
+        "EXECUTE truyvet_q_test_passages",
+        "EXECUTE truyvet_q_test_passages",
+    ]
+
+
+def test_it_is_sent_whole_where_it_cannot_be_prepared(fresh, two_people, pgbouncer):
+    first, _second = two_people
+    with CaptureQueriesContext(connection) as context:
+        assert len(passages_of(first)) == 2
+    assert len(context.captured_queries) == 1
+    assert context.captured_queries[0]["sql"].startswith("SELECT")

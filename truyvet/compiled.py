@@ -1,0 +1,66 @@
+"""Querysets compiled to SQL once per process, for the queries the busiest staff pages run on
+every request.
+
+Django compiles a queryset to SQL each time it runs. For a person's 20 latest declarations that
+took 0.9 ms of the query's 2.1 ms in one process, against 0.4 ms for PostgreSQL to answer; the
+person page runs four such queries. ``compiled_once`` keeps each call site's compiled query under
+a name, with what Django needs to turn its rows into objects, and runs it with the new values.
+On PostgreSQL it is also prepared once per session (``truyvet.prepared``), so that it is not
+planned again either.
+
+A call site's queryset must have one shape: the same SQL whatever the values. Its values must
+all be parameters, passed in their order (a slice's LIMIT and OFFSET are written into the SQL,
+so a page number cannot vary). The first compilation checks the values; with the setting
+``COMPILED_QUERIES_VERIFY`` (on in the tests), every call compiles the queryset again and fails
+if its SQL is not the kept one.
+"""
+
+import copy
+import threading
+
+from django.conf import settings
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.sql.compiler import SQLCompiler
+
+from truyvet import prepared
+
+# (name, database alias): the compiler of the first call, holding its SQL and its columns.
+_kept: dict[tuple[str, str], SQLCompiler] = {}
+_lock = threading.Lock()
+
+
+def compiled_once(queryset: QuerySet, name: str, *values) -> list:
+    """The objects ``queryset`` gives, from SQL compiled once per process under ``name`` (one
+    name per call site, a valid SQL identifier), run with ``values``: the queryset's parameters
+    in their order."""
+    alias = queryset.db
+    kept = _kept.get((name, alias))
+    if kept is None or getattr(settings, "COMPILED_QUERIES_VERIFY", False):
+        kept = _compile(queryset, name, alias, values, kept)
+    run = copy.copy(kept)
+    run.connection = connections[alias]
+    run.as_sql = lambda *args, **kwargs: _statement(run.connection, name, kept.kept_sql, values)
+    query = queryset.query.chain()
+    query.get_compiler = lambda *args, **kwargs: run
+    queryset = queryset._chain()
+    queryset.query = query
+    return list(queryset)
+
+
+def _compile(queryset, name: str, alias: str, values: tuple, kept: SQLCompiler | None):
+    compiler = queryset.query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    if list(params) != list(values):
+        raise ValueError(f"The query {name} takes {params!r}, not {values!r}.")
+    if kept is not None:
+        if sql != kept.kept_sql:
+            raise ValueError(f"The query {name} changed shape:\n{kept.kept_sql}\n{sql}")
+        return kept
+    compiler.kept_sql = sql
+    with _lock:
+        return _kept.setdefault((name, alias), compiler)
+
+
+def _statement(connection, name: str, sql: str, values: tuple) -> tuple[str, tuple]:
+    return prepared.statement(connection, f"truyvet_q_{name}", sql, len(values)), values
