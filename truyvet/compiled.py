@@ -41,10 +41,8 @@ def compiled_once(queryset: QuerySet, name: str, *values) -> list:
     run = copy.copy(kept)
     run.connection = connections[alias]
     run.as_sql = lambda *args, **kwargs: _statement(run.connection, name, kept.kept_sql, values)
-    query = queryset.query.chain()
-    query.get_compiler = lambda *args, **kwargs: run
-    queryset = queryset._chain()
-    queryset.query = query
+    queryset = queryset._chain()  # a copy of the query, which alone answers with the kept SQL
+    queryset.query.get_compiler = lambda *args, **kwargs: run
     return list(queryset)
 
 

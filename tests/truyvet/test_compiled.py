@@ -96,3 +96,12 @@ def test_it_is_sent_whole_where_it_cannot_be_prepared(fresh, two_people, pgbounc
         assert len(passages_of(first)) == 2
     assert len(context.captured_queries) == 1
     assert context.captured_queries[0]["sql"].startswith("SELECT")
+
+
+def test_the_queryset_given_is_left_as_it_was(fresh, two_people):
+    first, second = two_people
+    passages_of(first)
+    queryset = second.passages.select_related("checkpoint").order_by("id")[:20]
+    assert len(compiled_once(queryset, "test_passages", second.pk)) == 1
+    assert "get_compiler" not in vars(queryset.query)  # still compiles itself when run
+    assert [p.person_id for p in queryset] == [second.pk]
