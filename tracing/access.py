@@ -54,7 +54,7 @@ def person_for_health_staff(request, code: str, *related: str) -> Person:
     people = people_in_scope(request.user)
     people = people.select_related(*related) if related else people
     # Seeing everyone, the look-up has one shape: compiled once per set of related objects.
-    shape = f"person_by_code_{'_'.join(related)}" if sees_the_whole_province(request.user) else ""
+    shape = "_".join(("person_by_code", *related)) if sees_the_whole_province(request.user) else ""
     person = people.by_code(parsed, compiled_as=shape)
     if person is None:
         raise Http404
