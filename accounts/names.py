@@ -23,6 +23,12 @@ SHOWN = ("id", "username", "first_name", "last_name")
 _kept: tuple[str, dict[int, tuple]] = ("", {})
 
 
+def staff_name(user) -> str:
+    """How pages show a staff member: their full name, or their username if they have none (as
+    ``{{ user.get_full_name|default:user.username }}``)."""
+    return user.get_full_name() or user.get_username()
+
+
 def with_staff_names(objects: Iterable, *fields: str) -> list:
     """The objects, with the staff accounts their foreign keys ``fields`` name taken from memory:
     with only their names read (any other field is read from the database if used), one object

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.names import staff_name
 from accounts.roles import Role
 from declarations.forms import PlaceField, place_select, plausible_day
 from declarations.models import Declaration, EpidemicZone, PointKind, RiskFlag
@@ -184,7 +185,7 @@ def _with_reason(people: QuerySet, family: str) -> QuerySet:
 
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
+        return staff_name(obj)
 
 
 def health_staff_users() -> QuerySet:

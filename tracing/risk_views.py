@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import audit
 from accounts.directory import directory_version
 from accounts.models import AuditAction
-from accounts.names import with_staff_names
+from accounts.names import staff_name, with_staff_names
 from declarations.models import Declaration, EpidemicZone, Person
 from declarations.places import served_province_code, with_places
 from declarations.risk import RiskLevel
@@ -97,7 +97,7 @@ class RiskRow:
             str(person.residence_district),
             str(RiskLevel(person.risk_level).label),
             str(self.status),
-            (assignee.get_full_name() or assignee.get_username()) if assignee else "",
+            staff_name(assignee) if assignee else "",
             f"{timezone.localtime(self.last_update):%d/%m/%Y %H:%M}",
             str(_("Overdue")) if self.overdue else "",
         ]

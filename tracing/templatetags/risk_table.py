@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from accounts.names import staff_name
 from declarations.rows import SharedCells, table_rows
 
 register = template.Library()
@@ -59,7 +60,7 @@ def _cells(row, shared: _Shared) -> tuple:
         person.residence_district,
         shared.badge(person),
         shared.status(row),
-        (assignee.get_full_name() or assignee.username) if assignee else "",
+        staff_name(assignee) if assignee else "",
         shared.time(row.last_update),
         shared.overdue if row.overdue else "",
     )
