@@ -30,11 +30,12 @@ def escaped(value) -> str:
 
 
 class SharedCells:
-    """What many rows of a table show alike, made once per table: the risk badges, the time
-    zone."""
+    """What many rows of a table show alike, made once per table: the risk badges, the labels of
+    choices, the time zone."""
 
     def __init__(self):
         self.badges = {}
+        self.labels = {}
         self.zone = timezone.get_current_timezone()
 
     def badge(self, person) -> str:
@@ -42,6 +43,19 @@ class SharedCells:
             self.badges[person.risk_level] = risk_badge(person)
         return self.badges[person.risk_level]
 
+    def choice(self, obj, field: str) -> str:
+        """The label of ``obj``'s choice in ``field``, as ``{{ obj.get_<field>_display }}``: each
+        label translated once per table (a lazy label costs each time)."""
+        key = (field, getattr(obj, field))
+        if key not in self.labels:
+            self.labels[key] = str(getattr(obj, f"get_{field}_display")())
+        return self.labels[key]
+
     def time(self, moment) -> str:
         """As the templates write times: ``{{ moment|date:"H:i d/m/Y" }}``."""
         return f"{moment.astimezone(self.zone):%H:%M %d/%m/%Y}"
+
+    @staticmethod
+    def day(day) -> str:
+        """As the templates write days: ``{{ day|date:"d/m/Y" }}``."""
+        return f"{day:%d/%m/%Y}"

@@ -3,7 +3,10 @@ import uuid
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
+from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from accounts.models import AuditEntry
 from checkpoints.models import Passage
@@ -250,3 +253,53 @@ def test_once_opened_the_page_compiles_none_of_its_queries(desk, citizen, compil
     html = desk.get(citizen.staff_path).content.decode()
     assert "Sốt" in html  # the flag raised since: the kept query reads it
     assert not {Person, Declaration, Passage, RiskFlag} & set(compilations)
+
+
+# The history's rows as the page's template drew them before they were drawn in Python.
+TEMPLATE_HISTORY = """{% load risk %}{% for d in declarations %}
+  <tr><td>{{ d.submitted_at|date:"H:i d/m/Y" }}</td><td>{{ d.travel_date|date:"d/m/Y" }}</td>
+  <td>{{ d.from_province }}</td><td>{{ d.to_district }}</td><td>{{ d.vehicle_plate }}</td>
+  <td>{% risk_badge d %}</td>
+  <td>{{ d.get_made_by_display }}{% if d.made_by_user %} ({{ d.made_by_user }}){% endif %}</td></tr>
+{% endfor %}|{% for p in passages %}
+  <tr><td>{{ p.at|date:"H:i d/m/Y" }}</td><td>{{ p.checkpoint }}</td>
+  <td>{{ p.get_direction_display }}</td><td>{{ p.vehicle_plate }}</td>
+  <td>{{ p.get_outcome_display }}{% if p.note %}: {{ p.note }}{% endif %}</td>
+  <td>{{ p.officer|default:"" }}</td></tr>
+{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_history_reads_as_the_template_drew_it(
+    desk, officer, citizen, checkpoint, settings, language
+):
+    settings.LANGUAGE_CODE = language
+    officer.username = "chot<b>1</b>"
+    officer.save()
+    data = declaration_data(vehicle_plate="24B<i>1</i>", symptoms=("fever",))
+    declaration_submit(
+        data=data, token=uuid.uuid4(), person=citizen, made_by="on_behalf", made_by_user=officer
+    )
+    passage_record(
+        person=citizen, checkpoint=checkpoint, officer=officer, direction="in", outcome="allowed"
+    )
+    passage_record(
+        person=citizen,
+        checkpoint=checkpoint,
+        officer=None,
+        direction="out",
+        outcome="held",
+        vehicle_plate="25A-123.45",
+        note="<script>x</script> & ho",
+    )
+    response = desk.get(citizen.staff_path)
+
+    bodies = re.findall(r"<tbody>(.*?)</tbody>", response.content.decode(), re.S)
+    with translation.override(language):
+        drawn_before = Template(TEMPLATE_HISTORY).render(
+            Context({name: response.context[name] for name in ("declarations", "passages")})
+        )
+    assert [parse_html(body) for body in bodies] == list(map(parse_html, drawn_before.split("|")))
+    assert len(response.context["declarations"]) == 2 and len(response.context["passages"]) == 2
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; ho" in bodies[1]
+    assert "(chot&lt;b&gt;1&lt;/b&gt;)" in bodies[0] and "24B&lt;i&gt;1&lt;/i&gt;" in bodies[0]

@@ -7,8 +7,10 @@ from datetime import timedelta
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.template import Context, Template
+from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import AuditAction, AuditEntry
 from declarations.models import Declaration, Person, RiskFlag
@@ -104,6 +106,37 @@ def test_the_history_is_newest_first_with_who_when_and_what(staff, at_risk, heal
     assert html.index("Gọi lần 2") < html.index("Gọi lần 1")
     assert "<td>health</td>" in html
     assert "<td>Contacted</td>" in html
+
+
+# The history's rows as the page's template drew them before they were drawn in Python.
+TEMPLATE_HISTORY = """{% load i18n %}{% for event in events %}
+  <tr><td>{{ event.at|date:"H:i d/m/Y" }}</td><td>{% if event.user %}{{ event.user.get_full_name|default:event.user.username }}{% else %}{% translate "System" %}{% endif %}</td>
+  <td>{{ event.get_status_display }}</td><td>{% if event.assignee %}{{ event.assignee.get_full_name|default:event.assignee.username }}{% endif %}</td><td class="note-cell">{{ event.note|linebreaksbr }}</td></tr>
+{% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_history_reads_as_the_template_drew_it(
+    staff, at_risk, health_worker, settings, language
+):
+    settings.LANGUAGE_CODE = language
+    health_worker.first_name, health_worker.last_name = "<b>Mai</b>", "Lò Thị"
+    health_worker.save()
+    other = make_staff("yte-2", "health_staff", district_id=TAM_DUONG)
+    follow_up = at_risk.follow_up
+    follow_up_update(follow_up=follow_up, user=health_worker, status="contacted", assignee=other)
+    follow_up_update(follow_up=follow_up, user=other, note="Gọi <i>lần</i> 1\r\nKhông & nghe")
+    FollowUpEvent.objects.create(follow_up=follow_up, user=None, status="home", note="")
+    response = staff.get(page_of(at_risk))
+
+    [body] = re.findall(r"<tbody>(.*?)</tbody>", response.content.decode(), re.S)
+    events = response.context["events"]
+    with translation.override(language):
+        drawn_before = Template(TEMPLATE_HISTORY).render(Context({"events": events}))
+    assert parse_html(body) == parse_html(drawn_before)
+    assert len(events) >= 3
+    assert "&lt;b&gt;Mai&lt;/b&gt; Lò Thị" in body
+    assert "Gọi &lt;i&gt;lần&lt;/i&gt; 1<br>Không &amp; nghe" in body
 
 
 def test_a_note_alone_is_enough(staff, at_risk):

@@ -1,0 +1,31 @@
+"""The follow-up page's history drawn in Python (declarations/rows.py says why): a follow-up
+gathers an event for every change and note, and the page shows them all, up to its limit."""
+
+from django import template
+from django.template.defaultfilters import linebreaksbr
+from django.utils.translation import gettext as _
+
+from accounts.names import staff_name
+from declarations.rows import SharedCells, table_rows
+
+register = template.Library()
+
+ROW = '<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="note-cell">{}</td></tr>'
+
+
+@register.simple_tag
+def event_rows(events) -> str:
+    """The table rows of a follow-up's events."""
+    shared = SharedCells()
+    system = _("System")
+    return table_rows(ROW, (_cells(event, shared, system) for event in events))
+
+
+def _cells(event, shared: SharedCells, system: str) -> tuple:
+    return (
+        shared.time(event.at),
+        staff_name(event.user) if event.user else system,
+        shared.choice(event, "status"),
+        staff_name(event.assignee) if event.assignee else "",
+        linebreaksbr(event.note, autoescape=True),
+    )
