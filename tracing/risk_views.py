@@ -131,9 +131,10 @@ def risk_list(request):
     }
     if not form.is_valid():
         return render(request, "tracing/risk_list.html", context)
-    people = _at_risk(request.user, form)
+    export = request.GET.get("format") == "xlsx"
+    people = _at_risk(request.user, form, a_page=not export)
     filters = urlencode(form.filters())
-    if request.GET.get("format") == "xlsx":
+    if export:
         audit(request, AuditAction.EXPORT, detail=f"risk list {filters}")
         rows = _export_rows(people.select_related("residence_district"))
         name = f"nguy-co-{timezone.localdate():%Y-%m-%d}.xlsx"
@@ -152,11 +153,12 @@ def _filters_key(request) -> str:
     return query.urlencode()
 
 
-def _at_risk(user, form: RiskListForm):
+def _at_risk(user, form: RiskListForm, *, a_page: bool):
     """People at risk in the user's scope, filtered: newest first, or, overdue only, those who
-    have waited longest first (the order of the index ``followup_open_waiting``)."""
+    have waited longest first (the order of the index ``followup_open_waiting``). ``a_page``:
+    only a page of them will be read (``people_in_scope``)."""
     now = timezone.now()
-    people = people_in_scope(user).exclude(risk_level=RiskLevel.NONE)
+    people = people_in_scope(user, a_page=a_page).exclude(risk_level=RiskLevel.NONE)
     order = (
         ("follow_up__updated_at", "follow_up__id")
         if form.cleaned_data["qua_han"]

@@ -2,6 +2,8 @@
 404 outside their scope, 403 for roles without the health pages."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import LAI_CHAU_CITY, QUYET_THANG
 from tracing.access import can_manage_zones, people_in_scope
@@ -132,6 +134,41 @@ def test_district_staff_see_their_residents_and_travellers_to_their_district(
         residence_commune=QUYET_THANG,
     ).person
     assert set(people_in_scope(health_worker)) == {at_risk, visitor}
+    assert set(people_in_scope(health_worker, a_page=True)) == {at_risk, visitor}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a PostgreSQL plan; CI runs this on PostgreSQL"
+)
+def test_a_page_of_the_district_list_looks_up_each_persons_journeys_not_all_of_them(
+    client, health_worker, at_risk, elsewhere, make_declaration
+):
+    """A page of a district's risk list reads a few hundred people at most: their journeys to
+    the district are looked up person by person, never all read into a hash first (80 ms
+    among a million declarations). The whole scope (an export) keeps the hash."""
+    for number in range(30):
+        make_declaration(
+            full_name=f"Khách {number}",
+            residence_district=LAI_CHAU_CITY,
+            residence_commune=QUYET_THANG,
+            symptoms=("fever",),
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    client.force_login(health_worker)
+    with CaptureQueriesContext(connection) as page:
+        assert len(client.get("/y-te/").context["rows"]) == 31
+    [listed] = [
+        q["sql"] for q in page if "EXISTS" in q["sql"] and "declarations_person" in q["sql"]
+    ]
+    assert "hashed SubPlan" not in plan(listed)
+    assert "hashed SubPlan" in plan(*people_in_scope(health_worker).query.sql_with_params())
+
+
+def plan(sql: str, params=()) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def test_district_staff_do_not_find_another_districts_people_on_the_list(
