@@ -108,11 +108,11 @@ class Database:
         connection.autocommit = True
         return connection
 
-    def scalar(self, query: str):
+    def scalar(self, query: str, params: tuple = ()):
         connection = self.connect()
         try:
             with connection.cursor() as cursor:
-                cursor.execute(query)
+                cursor.execute(query, params)
                 return cursor.fetchone()[0]
         finally:
             connection.close()

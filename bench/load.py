@@ -14,13 +14,14 @@ declarations by default), one phase after the other with locust:
    mistyped phone and gets it back with the field marked), looking up 15 (lookup form, POST, their
    declarations), updating 5 (lookup, update form, POST, success page); checkpoint officers 20
    (desk search by code, phone, ID number or name, then the person page); provincial health staff
-   10 (the risk list: all, a district, overdue, later pages; then a follow-up); leaders 5 (the
-   report)), plus one user that GETs the trivial page ``--probe-rate`` times a second: the
+   4 (the risk list: all, a district, overdue, later pages; then a follow-up); district health
+   staff 6 (their district's risk list: all, overdue, later pages; then a follow-up); leaders 5
+   (the report)), plus one user that GETs the trivial page ``--probe-rate`` times a second: the
    reference for the staff pages' latency under the same load;
-5. the staff pages on a quiet machine: one officer, one provincial health worker and one leader,
-   thinking as in the mix, and the trivial page's probe: with the machine nearly idle a page's
-   time is its own work, so their p50 against the trivial page's shows how far the mix's ratios
-   could fall short of queueing on a saturated machine.
+5. the staff pages on a quiet machine: one officer, one provincial and one district health
+   worker and one leader, thinking as in the mix, and the trivial page's probe: with the machine
+   nearly idle a page's time is its own work, so their p50 against the trivial page's shows how
+   far the mix's ratios could fall short of queueing on a saturated machine.
 
 It prints, per request name: answers, req/s, p50/p95/p99 (ms), errors and p95 as a multiple of the
 trivial page's p95 in the same phase; declarations per second at full speed against the bare
@@ -35,10 +36,11 @@ aims are judged in the text only.
 
 How: it builds or reuses the database as bench/desk.py does (``truyvet_bench_desk``: with --reuse,
 any database with at least N declarations is migrated and kept as it is), adds what the mix needs
-as bench/tracing.py does (cases and follow-ups, a provincial health worker), makes sure of the
-demo officer and leader, clears login lockouts, rebuilds the report's counts, draws the inputs
-from the database with a fixed seed (people to look up, desk searches as bench/desk.py draws
-them, the risk list's districts and pages), collects the static files into a scratch directory
+as bench/tracing.py does (cases and follow-ups, a provincial health worker), a health worker of
+the district with the most people at risk, makes sure of the demo officer and leader, clears
+login lockouts, rebuilds the report's counts, draws the inputs from the database with a fixed
+seed (people to look up, desk searches as bench/desk.py draws them, the risk list's districts
+and pages), collects the static files into a scratch directory
 and starts gunicorn with ``bench.wsgi_bench`` (``--workers``, 2 x cores + 1 by default) on a free
 port of 127.0.0.1, with REDIS_URL set, so that the rate limits are counted in Redis as in
 production, and LOOKUP_RATE raised: every simulated citizen comes from 127.0.0.1, which the
@@ -107,12 +109,24 @@ from desk import (
 )
 from desk import PERSON_LINK as ANY_PERSON_LINK
 
-from tracing import HEALTH_PASSWORD, HEALTH_USER, prepare_tracing
+from tracing import (
+    DEFAULT_PROVINCE,
+    HEALTH_PASSWORD,
+    HEALTH_USER,
+    LATER_PAGES,
+    RISK_PAGE,
+    busiest_districts,
+    health_worker,
+    prepare_tracing,
+    risk_probe,
+)
 from tracing import page_kinds as risk_kinds
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/3"
 LOOKUP_RATE = "1000000/m"  # instead of 10/10m: every simulated citizen shares 127.0.0.1
 LEADER = "lanhdao"
+DISTRICT_HEALTH_USER = "bench-yte-huyen"  # of the district with the most people at risk
+DISTRICT_HEALTH_PASSWORD = "bench-yte-huyen-1"  # a local scratch database only
 DEMO_PASSWORD = "truyvet-demo"  # accounts.demo.DEMO_PASSWORD
 CASES = 40  # generate_cases --cases, as bench/tracing.py, if the database has no case
 INPUT_SEED = 7  # which people are looked up and searched for
@@ -131,7 +145,7 @@ LOCUSTFILE = ROOT / "bench" / "locustfile.py"
 
 AIM_DECLARATION_RATIO = 0.5
 AIM_P95_RATIO = 3.0
-STAFF_PREFIXES = ("officer:", "health:", "leader:")
+STAFF_PREFIXES = ("officer:", "health:", "district health:", "leader:")
 
 # The realistic mix: user class, share of the users (bench/locustfile.py has the classes).
 MIX = [
@@ -139,11 +153,12 @@ MIX = [
     ("CitizenLookingUp", 15),
     ("CitizenUpdating", 5),
     ("Officer", 20),
-    ("HealthStaff", 10),
+    ("HealthStaff", 4),
+    ("DistrictHealthStaff", 6),
     ("Leader", 5),
 ]
 PHASES = ("trivial", "baseline", "declarations", "baseline-again", "mix", "quiet")
-QUIET_STAFF = ("Officer", "HealthStaff", "Leader")  # one of each, on a quiet machine
+QUIET_STAFF = ("Officer", "HealthStaff", "DistrictHealthStaff", "Leader")  # one of each, quiet
 BASELINE_PHASES = ("baseline", "baseline-again")  # the bare insert's runs, before and after
 MIX_SPAWN_RATE = 10  # users per second: the staff's logins (PBKDF2) spread over the warm-up
 ROW_ORDER = [  # the mix's rows in this order; any other name after them
@@ -166,6 +181,10 @@ ROW_ORDER = [  # the mix's rows in this order; any other name after them
     "health: risk list, overdue",
     "health: risk list, page 2+",
     "health: follow-up",
+    "district health: risk list",
+    "district health: risk list, overdue",
+    "district health: risk list, page 2+",
+    "district health: follow-up",
     "leader: report",
 ]
 DECLARATION_POSTS = ("declaration (POST)", "citizen: declare (POST)", "citizen: update (POST)")
@@ -254,8 +273,9 @@ def parse_args() -> argparse.Namespace:
 # -- the database ---------------------------------------------------------------------------------
 
 
-def prepare_load(database: Database, env: dict[str, str]) -> None:
-    """What the mix needs besides bench/desk.py's and bench/tracing.py's data."""
+def prepare_load(database: Database, env: dict[str, str]) -> str:
+    """What the mix needs besides bench/desk.py's and bench/tracing.py's data; the district of
+    the district health worker."""
     timed(
         "create_demo_accounts",
         lambda: manage({**env, "DEBUG": "1"}, "create_demo_accounts"),
@@ -270,6 +290,10 @@ def prepare_load(database: Database, env: dict[str, str]) -> None:
     timed("axes_reset (no login lockout left)", lambda: manage(env, "axes_reset"))
     timed("rebuild_counts (the report)", lambda: manage(env, "rebuild_counts", timeout=1800))
     database.execute(BASELINE_TABLE)
+    district = busiest_districts(database, env.get("PROVINCE_CODE", DEFAULT_PROVINCE))[0]
+    health_worker(env, DISTRICT_HEALTH_USER, DISTRICT_HEALTH_PASSWORD, district)
+    print(f"  district health worker {DISTRICT_HEALTH_USER} of district {district}")
+    return district
 
 
 def check_redis(url: str) -> None:
@@ -372,6 +396,23 @@ def risk_inputs(database: Database, env: dict[str, str]) -> dict[str, list[dict]
         "district": kinds["risk: a district"] or kinds["risk list"],
         "overdue": kinds["risk: overdue"] + kinds["risk: district+overdue"],
         "later_page": later or kinds["risk list"],
+    }
+    return {kind: [asdict(probe) for probe in probes] for kind, probes in inputs.items()}
+
+
+def district_risk_inputs(database: Database, district: str) -> dict[str, list[dict]]:
+    """The district health worker's lists: all, overdue, and the later pages that its residents
+    at risk alone fill (those who declared a journey to it come on top)."""
+    residents = database.scalar(
+        "SELECT count(*) FROM declarations_person"
+        " WHERE risk_level <> 'none' AND residence_district_id = %s",
+        (district,),
+    )
+    pages = [number for number in LATER_PAGES if (number - 1) * RISK_PAGE < residents]
+    inputs = {
+        "all": [risk_probe()],
+        "overdue": [risk_probe(False, qua_han="on")],
+        "later_page": [risk_probe(page=number) for number in pages] or [risk_probe()],
     }
     return {kind: [asdict(probe) for probe in probes] for kind, probes in inputs.items()}
 
@@ -501,7 +542,7 @@ class Report:
 
     def table(self) -> None:
         header = (
-            f"{'request':<32}{'answers':>8}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+            f"{'request':<38}{'answers':>8}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
             f"{'errors':>7}{'p95/triv':>9}"
         )
         self.lines += ["", header]
@@ -526,7 +567,7 @@ class Report:
             total_rate = total_ok / phase["elapsed"] if phase["elapsed"] else 0.0
             if key == "mix":
                 self.lines.append(
-                    f"{'all requests of the mix':<32}{total_ok:>8}{total_rate:>8.1f}"
+                    f"{'all requests of the mix':<38}{total_ok:>8}{total_rate:>8.1f}"
                     f"{'':>32}{total_errors:>7}"
                 )
                 self.markdown.append(
@@ -540,7 +581,7 @@ class Report:
         if judged and name.startswith(STAFF_PREFIXES) and ratio is not None:
             verdict = "  met" if ratio <= AIM_P95_RATIO else "  NOT MET"
         self.lines.append(
-            f"{name:<32}{row['ok']:>8}{fmt(row['rate']):>8}{fmt(row['p50']):>8}"
+            f"{name:<38}{row['ok']:>8}{fmt(row['rate']):>8}{fmt(row['p50']):>8}"
             f"{fmt(row['p95']):>8}{fmt(row['p99']):>8}{row['errors']:>7}"
             f"{fmt(ratio):>8}x{verdict}"
         )
@@ -618,7 +659,7 @@ class Report:
             and rows[name]["p50"] is not None
             and trivial
         ]
-        ratios = ", ".join(f"{name.split(': ', 1)[1]} {ratio:.1f}x" for name, ratio in staff)
+        ratios = ", ".join(f"{name} {ratio:.1f}x" for name, ratio in staff)
         return (
             f"on a quiet machine ({cpu_of(self.phases['quiet'])}), staff pages' p50 against the "
             f"trivial page's ({fmt(trivial)} ms): " + (ratios or "none answered")
@@ -690,7 +731,7 @@ def main() -> int:
         env |= {"REDIS_URL": args.redis_url, "LOOKUP_RATE": LOOKUP_RATE}
         prepare_database(database, env, args)
         prepare_tracing(database, env, args)
-        prepare_load(database, env)
+        district = prepare_load(database, env)
         timed("collectstatic", lambda: manage(env, "collectstatic", "--no-input"))
         port, log = free_port(), scratch / "gunicorn.log"
         rng = random.Random(INPUT_SEED)
@@ -698,6 +739,7 @@ def main() -> int:
             "people": people_inputs(database, rng),
             "desk": desk_inputs(database, port, rng),
             "risk": risk_inputs(database, env),
+            "risk_district": district_risk_inputs(database, district),
             "newcomers": newcomer_inputs(database, rng),
         }
         describe_inputs(inputs)
@@ -715,6 +757,7 @@ def main() -> int:
             "accounts": {
                 "officer": [OFFICER, OFFICER_PASSWORD],
                 "health": [HEALTH_USER, HEALTH_PASSWORD],
+                "health_district": [DISTRICT_HEALTH_USER, DISTRICT_HEALTH_PASSWORD],
                 "leader": [LEADER, DEMO_PASSWORD],
             },
             "inputs": inputs,

@@ -26,6 +26,9 @@ The users (their ``weight`` and think time are set per phase from the plan):
   the person found.
 - ``HealthStaff``: a provincial health worker: the risk list (all, a district, overdue, later
   pages), opens a person's follow-up from it.
+- ``DistrictHealthStaff``: a district health centre's worker, who sees the people living in the
+  district or who declared a journey to it: their risk list (all, overdue, later pages), opens a
+  person's follow-up from it.
 - ``Leader``: the report, for the default 14 days, 30 days or one day.
 
 Every request goes to the plan's host on 127.0.0.1; the phases end by themselves.
@@ -431,12 +434,14 @@ class HealthStaff(StaffUser):
     """A provincial health worker: the risk list, and a person's follow-up opened from it."""
 
     account = "health"
+    inputs_key = "risk"  # the plan's inputs of this worker's lists
     lists = (  # (the plan's input kind, the row's name, share of the lists)
         ("all", "health: risk list", 45),
         ("district", "health: risk list, a district", 20),
         ("overdue", "health: risk list, overdue", 15),
         ("later_page", "health: risk list, page 2+", 20),
     )
+    follow_up = "health: follow-up"
     open_share = 0.7  # lists after which a follow-up is opened (when the list shows someone)
 
     @task
@@ -444,12 +449,25 @@ class HealthStaff(StaffUser):
         kind, name, _share = self.random.choices(
             self.lists, weights=[share for *_rest, share in self.lists]
         )[0]
-        page = self.probe(self.random.choice(self.inputs["risk"][kind]), name)
+        page = self.probe(self.random.choice(self.inputs[self.inputs_key][kind]), name)
         if page is None or self.random.random() >= self.open_share:
             return
         found = FOLLOW_UP_LINK.findall(page.content or b"")
         if found:
-            self.fetch("GET", self.random.choice(found).decode(), "health: follow-up")
+            self.fetch("GET", self.random.choice(found).decode(), self.follow_up)
+
+
+class DistrictHealthStaff(HealthStaff):
+    """A district health centre's worker: their district's risk list, and follow-ups from it."""
+
+    account = "health_district"
+    inputs_key = "risk_district"
+    lists = (
+        ("all", "district health: risk list", 50),
+        ("overdue", "district health: risk list, overdue", 20),
+        ("later_page", "district health: risk list, page 2+", 30),
+    )
+    follow_up = "district health: follow-up"
 
 
 class Leader(StaffUser):
@@ -481,6 +499,7 @@ USER_CLASSES = {
         CitizenUpdating,
         Officer,
         HealthStaff,
+        DistrictHealthStaff,
         Leader,
     )
 }
@@ -630,7 +649,8 @@ def run_phase(host: str, phase: dict) -> dict:
 
 def staff_count(runner) -> int:
     counts = runner.user_classes_count
-    return sum(counts.get(cls.__name__, 0) for cls in (Officer, HealthStaff, Leader))
+    staff = (Officer, HealthStaff, DistrictHealthStaff, Leader)
+    return sum(counts.get(cls.__name__, 0) for cls in staff)
 
 
 class CpuMeter:

@@ -84,14 +84,20 @@ import os
 from django.contrib.auth.models import Group, User
 from accounts.models import StaffProfile
 user, _created = User.objects.get_or_create(username=os.environ["BENCH_USER"])
-user.first_name = "Bench CDC tỉnh"
+district = os.environ.get("BENCH_DISTRICT") or None
+user.first_name = "Bench y tế huyện" if district else "Bench CDC tỉnh"
 user.is_active = True
 user.set_password(os.environ["BENCH_PASSWORD"])
 user.save()
 user.groups.set([Group.objects.get(name="health_staff")])
 StaffProfile.objects.update_or_create(
     user=user,
-    defaults={"province_wide": True, "district": None, "checkpoint": None, "facility": None},
+    defaults={
+        "province_wide": district is None,
+        "district_id": district,
+        "checkpoint": None,
+        "facility": None,
+    },
 )
 print("BENCH-USER", user.pk)
 """
@@ -204,8 +210,7 @@ def prepare_tracing(database: Database, env: dict[str, str], args: argparse.Name
         timed(" ".join(generate), lambda: said.append(manage(env, *generate, "--if-empty")))
         print(f"    {said[0].strip()}")
     timed("ANALYZE", lambda: database.execute("ANALYZE"))
-    user_env = {**env, "BENCH_USER": HEALTH_USER, "BENCH_PASSWORD": HEALTH_PASSWORD}
-    manage(user_env, "shell", "--no-imports", "-c", HEALTH_STAFF_SETUP)
+    health_worker(env, HEALTH_USER, HEALTH_PASSWORD)
     counts = {
         "at risk": "SELECT count(*) FROM declarations_person WHERE risk_level <> 'none'",
         "follow-ups": "SELECT count(*) FROM tracing_followup",
@@ -216,6 +221,17 @@ def prepare_tracing(database: Database, env: dict[str, str], args: argparse.Name
         "contacts": "SELECT count(*) FROM tracing_contact",
     }
     print("  " + ", ".join(f"{database.scalar(sql):,} {name}" for name, sql in counts.items()))
+
+
+def health_worker(env: dict[str, str], username: str, password: str, district: str = "") -> None:
+    """A health worker with this password: of the whole province, or of ``district``."""
+    user_env = {
+        **env,
+        "BENCH_USER": username,
+        "BENCH_PASSWORD": password,
+        "BENCH_DISTRICT": district,
+    }
+    manage(user_env, "shell", "--no-imports", "-c", HEALTH_STAFF_SETUP)
 
 
 def busiest_districts(database: Database, province: str) -> list[str]:
