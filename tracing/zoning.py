@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,7 +69,9 @@ def people_involved(cases: QuerySet[Case], *, include_proposed: bool) -> QuerySe
     if include_proposed:
         statuses.append(ContactStatus.PROPOSED)
     contacts = Contact.objects.filter(case__in=cases, status__in=statuses).values("person")
-    return Person.objects.filter(Q(pk__in=cases.values("person")) | Q(pk__in=contacts))
+    # One set (UNION), not two OR'ed: PostgreSQL reads a person per key of the set, where "in
+    # the cases OR in the contacts" made it read every person (130 ms among 700,000 people).
+    return Person.objects.filter(pk__in=cases.values("person").union(contacts))
 
 
 def zoning_for(
