@@ -1,6 +1,6 @@
 """The person page's history, its declarations and passages, drawn in Python (declarations/rows.py
-says why): the page shows twenty of each, which through the template engine cost more than the
-rest of the page together."""
+says why): the page shows up to twenty of each. For a commuter with twenty of each, drawn by the
+template engine cell by cell, they took a third of the page's time (9.2 ms, 6.3 ms since)."""
 
 from django import template
 from django.utils.html import format_html
