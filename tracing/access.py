@@ -36,21 +36,18 @@ def people_in_scope(user, *, a_page: bool = False) -> QuerySet[Person]:
     conditions = []
     if profile.district_id is not None:
         conditions.append(Q(residence_district_id=profile.district_id))
-        journeys = {"to_district_id": profile.district_id}
-        conditions.append(_declared_row_by_row(**journeys) if a_page else _declared(**journeys))
+        exists = _RowByRowExists if a_page else Exists
+        conditions.append(_declared(exists, to_district_id=profile.district_id))
     if profile.facility_id is not None and profile.facility.point_id is not None:
-        conditions.append(_declared(point_id=profile.facility.point_id))
+        conditions.append(_declared(Exists, point_id=profile.facility.point_id))
     if not conditions:
         return people.none()
     return people.filter(reduce(or_, conditions))
 
 
-def _declared(**where) -> Exists:
-    return Exists(Declaration.objects.filter(person=OuterRef("pk"), **where))
-
-
-def _declared_row_by_row(**where) -> Exists:
-    return _RowByRowExists(Declaration.objects.filter(person=OuterRef("pk"), **where))
+def _declared(exists: type[Exists], **where) -> Exists:
+    """Whether the person made a declaration ``where``, as ``exists`` writes it."""
+    return exists(Declaration.objects.filter(person=OuterRef("pk"), **where))
 
 
 class _RowByRowExists(Exists):
