@@ -113,10 +113,9 @@ from tracing import (
     DEFAULT_PROVINCE,
     HEALTH_PASSWORD,
     HEALTH_USER,
-    LATER_PAGES,
-    RISK_PAGE,
     busiest_districts,
     health_worker,
+    later_pages,
     prepare_tracing,
     risk_probe,
 )
@@ -402,17 +401,11 @@ def risk_inputs(database: Database, env: dict[str, str]) -> dict[str, list[dict]
 
 def district_risk_inputs(database: Database, district: str) -> dict[str, list[dict]]:
     """The district health worker's lists: all, overdue, and the later pages that its residents
-    at risk alone fill (those who declared a journey to it come on top)."""
-    residents = database.scalar(
-        "SELECT count(*) FROM declarations_person"
-        " WHERE risk_level <> 'none' AND residence_district_id = %s",
-        (district,),
-    )
-    pages = [number for number in LATER_PAGES if (number - 1) * RISK_PAGE < residents]
+    at risk alone fill (those who declared a journey to it come between them)."""
     inputs = {
         "all": [risk_probe()],
         "overdue": [risk_probe(False, qua_han="on")],
-        "later_page": [risk_probe(page=number) for number in pages] or [risk_probe()],
+        "later_page": later_pages(database, district) or [risk_probe()],
     }
     return {kind: [asdict(probe) for probe in probes] for kind, probes in inputs.items()}
 

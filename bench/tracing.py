@@ -75,8 +75,8 @@ HEALTH_USER = "bench-yte-tinh"
 HEALTH_PASSWORD = "bench-yte-tinh-1"  # a local scratch database only
 RISK_PATH = "/y-te/"
 RISK_ROW = 'href="/y-te/theo-doi/'  # a person's follow-up link: the list shows someone
-LATER_PAGES = range(2, 21)
 RISK_PAGE = 50  # tracing.risk_views.RESULTS_PER_PAGE
+LAST_PAGE_ROW = 20 * RISK_PAGE  # later pages go up to page 20
 PROPOSAL_ROUNDS = 3  # timed calls per case (each from scratch, rolled back)
 
 HEALTH_STAFF_SETUP = """
@@ -300,12 +300,34 @@ def risk_probe(shows_someone: bool = True, **filters) -> Probe:
     return Probe(path=f"{RISK_PATH}{query}", contains=RISK_ROW if shows_someone else "")
 
 
+def later_pages(database: Database, district: str | None = None) -> list[Probe]:
+    """GETs of the risk list's pages 2 to 20 that exist, as its "Older" links ask for them:
+    each starts after a position (``truyvet.paging.Position``), that of the last person at risk
+    of the page before. For a district's list, the positions are its residents' (people who
+    declared a journey to the district come between them): a position need not be a row of
+    the list, and reaching any of them costs the same."""
+    resident = "AND residence_district_id = %s" if district else ""
+    query = f"""
+        SELECT position FROM (
+            SELECT (extract(epoch FROM updated_at) * 1000000)::bigint || '-' || id AS position,
+                   row_number() OVER (ORDER BY updated_at DESC, id DESC) AS number
+            FROM declarations_person WHERE risk_level <> 'none' {resident}
+        ) AS numbered
+        WHERE number %% %s = 0 AND number < %s ORDER BY number"""
+    connection = database.connect()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(query, [*([district] if district else []), RISK_PAGE, LAST_PAGE_ROW])
+            return [risk_probe(sau=position) for (position,) in cursor.fetchall()]
+    finally:
+        connection.close()
+
+
 def page_kinds(database: Database, env: dict[str, str], cases: list[tuple]) -> list[Kind]:
     """The risk list's variants (the districts with people at risk, the pages that exist) and
     the cases' pages."""
     districts = busiest_districts(database, env.get("PROVINCE_CODE", DEFAULT_PROVINCE))
-    at_risk = database.scalar("SELECT count(*) FROM declarations_person WHERE risk_level <> 'none'")
-    pages = [number for number in LATER_PAGES if (number - 1) * RISK_PAGE < at_risk]
+    pages = later_pages(database)
     kinds = [
         Kind("risk list", [risk_probe()]),
         Kind("risk: a district", [risk_probe(huyen=code) for code in districts]),
@@ -316,7 +338,7 @@ def page_kinds(database: Database, env: dict[str, str], cases: list[tuple]) -> l
         ),
     ]
     if pages:
-        kinds.append(Kind(f"risk: pages 2-{pages[-1]}", [risk_probe(page=n) for n in pages]))
+        kinds.append(Kind(f"risk: pages 2-{len(pages) + 1}", pages))
     if cases:
         kinds.append(Kind("case page", [Probe(path=page) for _pk, page, _action in cases]))
     return kinds

@@ -37,9 +37,13 @@ from tracing.zones import Reevaluation, zone_add, zone_end
 from truyvet.compiled import compiled_once
 from truyvet.db_router import reads_from_replica
 from truyvet.exports import xlsx_response
-from truyvet.paging import page_number
+from truyvet.paging import KeyOrder, Position
 
 RESULTS_PER_PAGE = 50
+# The list's two orders, each served by an index: newest first (``person_at_risk_newest``), and
+# overdue only, those who have waited longest first (``followup_open_waiting``).
+NEWEST_FIRST = KeyOrder("updated_at", "id", descending=True)
+LONGEST_WAITING_FIRST = KeyOrder("follow_up__updated_at", "follow_up__id", descending=False)
 EXPORT_BATCH = 2000  # people read at a time for the download
 HISTORY_LENGTH = 200
 
@@ -145,62 +149,75 @@ def risk_list(request):
 
 
 def _filters_key(request) -> str:
-    """What the rendered filters depend on: the query without the page number, so that every
+    """What the rendered filters depend on: the query without the page's position, so that every
     page of a list shares them (the template keeps them rendered, ``{% cache %}``, in the shared
     cache: each list's filters are drawn once, not once per worker)."""
     query = request.GET.copy()
-    query.pop("page", None)
+    for position in ("sau", "truoc"):
+        query.pop(position, None)
     return query.urlencode()
 
 
+def _order(form: RiskListForm) -> KeyOrder:
+    return LONGEST_WAITING_FIRST if form.cleaned_data["qua_han"] else NEWEST_FIRST
+
+
 def _at_risk(user, form: RiskListForm, *, a_page: bool):
-    """People at risk in the user's scope, filtered: newest first, or, overdue only, those who
-    have waited longest first (the order of the index ``followup_open_waiting``). ``a_page``:
-    only a page of them will be read (``people_in_scope``)."""
+    """People at risk in the user's scope, filtered, in the list's order (``_order``).
+    ``a_page``: only a page of them will be read (``people_in_scope``)."""
     now = timezone.now()
     people = people_in_scope(user, a_page=a_page).exclude(risk_level=RiskLevel.NONE)
-    order = (
-        ("follow_up__updated_at", "follow_up__id")
-        if form.cleaned_data["qua_han"]
-        else ("-updated_at", "-id")
-    )
     return (
         form.narrow(people, now=now)
         .select_related("follow_up")  # the page adds the places and the assignees
         .only(*ROW_FIELDS)
         .annotate(overdue=ExpressionWrapper(overdue(now), output_field=BooleanField()))
-        .order_by(*order)
+        .order_by(*_order(form).order_by())
     )
 
 
 def _page(request, people, form: RiskListForm) -> dict:
-    """One page of the list, without counting it all (a province can have many at risk).
+    """One page of the list, without counting it all (a province can have many at risk): the
+    first, or the one after (``?sau=``) or before (``?truoc=``) a position (``truyvet.paging``),
+    with the positions its "Older" and "Newer" links carry.
 
-    The page's people are found by their keys first, then read by key, for a later page, and
-    for the overdue list of a place:
-
-    - A later page skips the pages before it. Asked for whole rows, PostgreSQL joins each
-      skipped person to their follow-up before it skips them (page 20: 1,000 people, 6.6 ms);
-      asked for keys, it walks ``person_at_risk_newest`` alone (0.3 ms).
-    - For the overdue list of a district, PostgreSQL cannot tell that the follow-ups belong to
-      the people at risk: it expects a handful where there are hundreds, and reads every person
-      at risk of the district to join them (9 to 27 ms among a million declarations). Asked for
-      keys, it joins two indexes instead (``followup_open_waiting``,
-      ``person_at_risk_district``): 5 ms.
-
-    The first page of the other lists walks an index in order and needs no second query.
+    A page that comes back (newer) to fewer than a whole page shows the first page instead.
     """
-    number = page_number(request)
-    start = (number - 1) * RESULTS_PER_PAGE
-    window = people[start : start + RESULTS_PER_PAGE + 1]
-    if number > 1 or form.overdue_of_a_place():
-        window = _in_order(people, list(window.values_list("pk", flat=True)))
-    found = _with_assignees(with_places(window, "residence_district"))
+    order = _order(form)
+    after = Position.parse(request.GET.get("sau"))
+    before = None if after else Position.parse(request.GET.get("truoc"))
+    if before:
+        found = _window(order.beyond(people, before, backwards=True), form)[::-1]
+        if len(found) <= RESULTS_PER_PAGE:
+            before, found = None, _window(people, form)
+    else:
+        found = _window(order.beyond(people, after) if after else people, form)
+    rows = found[1:] if before else found[:RESULTS_PER_PAGE]
+    has_older = bool(before) or len(found) > RESULTS_PER_PAGE
+    newer = None  # the first page has none; a page left empty goes back from where it was
+    if before or after:
+        newer = order.position_of(rows[0]) if rows else after
     return {
-        "rows": [RiskRow(p, p.overdue) for p in found[:RESULTS_PER_PAGE]],
-        "page_number": number,
-        "has_next": len(found) > RESULTS_PER_PAGE,
+        "rows": [RiskRow(p, p.overdue) for p in _with_assignees(rows)],
+        "newer": newer,
+        "older": order.position_of(rows[-1]) if rows and has_older else None,
     }
+
+
+def _window(people, form: RiskListForm) -> list[Person]:
+    """The first ``RESULTS_PER_PAGE`` + 1 of ``people`` (one more tells if a page follows).
+
+    For the overdue list of a district or a commune, PostgreSQL cannot tell that the follow-ups
+    belong to the people at risk: it expects a handful where there are hundreds, and reads every
+    person at risk of the place to join them (9 to 27 ms among a million declarations). Asked for
+    keys, it joins two indexes instead (``followup_open_waiting``, ``person_at_risk_district``):
+    5 ms. So their keys are found first, then the rows read by key. The other lists walk an
+    index in order and need no second query.
+    """
+    window = people[: RESULTS_PER_PAGE + 1]
+    if form.overdue_of_a_place():
+        window = _in_order(people, list(window.values_list("pk", flat=True)))
+    return with_places(window, "residence_district")
 
 
 def _export_rows(people) -> Iterator[list]:

@@ -463,7 +463,7 @@ TRACING = [
         "health_worker",
         method="GET",
         forms=(RiskListForm,),
-        extra=("page", "format"),
+        extra=("sau", "truoc", "format"),
         valid=lambda w: {"huyen": TAM_DUONG, "muc": "high", "tu_ngay": _today()},
     ),
     Endpoint(

@@ -1,7 +1,9 @@
+import datetime as dt
+
 import pytest
 from django.test import RequestFactory
 
-from truyvet.paging import page_number
+from truyvet.paging import KeyOrder, Position, page_number
 
 
 @pytest.mark.parametrize(
@@ -26,3 +28,42 @@ def test_a_list_can_stop_earlier():
     request = RequestFactory().get("/?page=1000")
     assert page_number(request, last=999) == 1
     assert page_number(RequestFactory().get("/?page=999"), last=999) == 999
+
+
+def test_a_position_reads_back_as_it_was_written_to_the_microsecond():
+    at = dt.datetime(2026, 12, 5, 5, 43, 20, 123456, tzinfo=dt.UTC)
+    written = str(Position(at, 42))
+    assert written == "1796449400123456-42"
+    assert Position.parse(written) == Position(at, 42)
+    other_zone = at.astimezone(dt.timezone(dt.timedelta(hours=7)))
+    assert str(Position(other_zone, 42)) == written
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        None,
+        "",
+        "42",
+        "-1-2",
+        "1796449400123456",
+        "1796449400123456-",
+        "a-1",
+        "1-²",
+        "1-٣",
+        "1 -2",
+        "1-2-3",
+        "9" * 18 + "-1",
+        "1-" + "9" * 19,
+    ],
+)
+def test_anything_else_is_no_position(text):
+    assert Position.parse(text) is None
+
+
+def test_an_order_walks_backwards_nearest_first():
+    newest_first = KeyOrder("updated_at", "id", descending=True)
+    assert newest_first.order_by() == ("-updated_at", "-id")
+    assert newest_first.order_by(backwards=True) == ("updated_at", "id")
+    waiting = KeyOrder("follow_up__updated_at", "follow_up__id", descending=False)
+    assert waiting.order_by(backwards=True) == ("-follow_up__updated_at", "-follow_up__id")
