@@ -17,9 +17,11 @@ declarations by default), one phase after the other with locust:
    4 (the risk list: all, a district, overdue, later pages; then a follow-up); district health
    staff 6 (their district's risk list: all, overdue, later pages; then a follow-up); leaders 5
    (the report)), plus one user that GETs the trivial page ``--probe-rate`` times a second: the
-   reference for the staff pages' latency under the same load;
+   reference for the staff pages' latency under the same load; and one that GETs it as often
+   logged in as the demo officer: what every staff page pays before its own work (the session,
+   the account, the staff menu), a baseline shown beside the staff pages, not judged;
 5. the staff pages on a quiet machine: one officer, one provincial and one district health
-   worker and one leader, thinking as in the mix, and the trivial page's probe: with the machine
+   worker and one leader, thinking as in the mix, and the trivial page's probes: with the machine
    nearly idle a page's time is its own work, so their p50 against the trivial page's shows how
    far the mix's ratios could fall short of queueing on a saturated machine.
 
@@ -162,6 +164,7 @@ BASELINE_PHASES = ("baseline", "baseline-again")  # the bare insert's runs, befo
 MIX_SPAWN_RATE = 10  # users per second: the staff's logins (PBKDF2) spread over the warm-up
 ROW_ORDER = [  # the mix's rows in this order; any other name after them
     "trivial page",
+    "trivial page, logged in",
     "citizen: declaration form",
     "citizen: declare (POST)",
     "citizen: success page",
@@ -239,7 +242,10 @@ def parse_args() -> argparse.Namespace:
         help="seconds a user of the mix waits between two tasks (uniform)",
     )
     parser.add_argument(
-        "--probe-rate", type=float, default=10, help="trivial-page GETs a second in the mix"
+        "--probe-rate",
+        type=float,
+        default=10,
+        help="trivial-page GETs a second in the mix, by each probe",
     )
     parser.add_argument(
         "--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers"
@@ -256,8 +262,8 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if args.seconds <= 0 or args.warmup < 0 or args.workers < 1 or args.probe_rate <= 0:
         parser.error("--seconds and --probe-rate must be > 0, --warmup >= 0, --workers >= 1")
-    if args.users < len(MIX) + 1 or args.full_users < 1:
-        parser.error(f"--users must be >= {len(MIX) + 1} and --full-users >= 1")
+    if args.users < len(MIX) + 2 or args.full_users < 1:
+        parser.error(f"--users must be >= {len(MIX) + 2} and --full-users >= 1")
     if not 0 <= args.think[0] <= args.think[1]:
         parser.error("--think takes MIN MAX with 0 <= MIN <= MAX")
     if args.declarations < 100:
@@ -445,8 +451,9 @@ def phases(args: argparse.Namespace) -> list[dict]:
         }
 
     think = {"kind": "between", "min": args.think[0], "max": args.think[1]}
-    probe = {"class": "TrivialUser", "fixed_count": 1}
-    probe["wait"] = {"kind": "pacing", "seconds": 1 / args.probe_rate}
+    pacing = {"kind": "pacing", "seconds": 1 / args.probe_rate}
+    probe = {"class": "TrivialUser", "fixed_count": 1, "wait": pacing}
+    staff_probe = {"class": "StaffTrivialUser", "fixed_count": 1, "wait": pacing}
     mix = [{"class": name, "weight": share, "wait": think} for name, share in MIX]
     every = [
         alone("trivial", "baseline: trivial page at full speed", "TrivialUser"),
@@ -460,16 +467,20 @@ def phases(args: argparse.Namespace) -> list[dict]:
             "spawn_rate": MIX_SPAWN_RATE,
             "warmup": args.warmup,  # after every staff user has logged in
             "seconds": args.seconds,
-            "users": [probe, *mix],
+            "users": [probe, staff_probe, *mix],
         },
         {
             "key": "quiet",
             "title": "staff pages on a quiet machine",
-            "user_count": 1 + len(QUIET_STAFF),
-            "spawn_rate": 1 + len(QUIET_STAFF),
+            "user_count": 2 + len(QUIET_STAFF),
+            "spawn_rate": 2 + len(QUIET_STAFF),
             "warmup": args.warmup,
             "seconds": args.seconds,
-            "users": [probe, *({"class": n, "fixed_count": 1, "wait": think} for n in QUIET_STAFF)],
+            "users": [
+                probe,
+                staff_probe,
+                *({"class": n, "fixed_count": 1, "wait": think} for n in QUIET_STAFF),
+            ],
         },
     ]
     return [phase for phase in every if phase["key"] in args.phases]
@@ -700,7 +711,8 @@ def write_markdown(report: Report, args: argparse.Namespace, database_info: str)
         f"{database_info}; gunicorn with {args.workers} sync workers, REDIS_URL set, "
         f"LOOKUP_RATE={LOOKUP_RATE}; {os.cpu_count()} cores shared with PostgreSQL and locust. "
         f"Full-speed phases: {args.full_users} users without think time; the mix: {args.users} "
-        f"users thinking {think}, and a trivial-page probe at {args.probe_rate:g}/s. Warm-up "
+        f"users thinking {think}, and trivial-page probes at {args.probe_rate:g}/s, anonymous and "
+        f"logged in. Warm-up "
         f"{args.warmup:g} s, then {args.seconds:g} s measured per phase. p95 / trivial: against "
         "the trivial page of the same phase (the full-speed one for the full-speed phases).",
         "",

@@ -30,6 +30,7 @@ The users (their ``weight`` and think time are set per phase from the plan):
   district or who declared a journey to it: their risk list (all, overdue, later pages), opens a
   person's follow-up from it.
 - ``Leader``: the report, for the default 14 days, 30 days or one day.
+- ``StaffTrivialUser``: the trivial page, logged in as the officer (a baseline, not a staff page).
 
 Every request goes to the plan's host on 127.0.0.1; the phases end by themselves.
 """
@@ -395,6 +396,17 @@ class StaffUser(SiteUser):
         )
 
 
+class StaffTrivialUser(StaffUser):
+    """The trivial page again, for a logged-in officer: what every staff page pays before its
+    own work (the session, the account, the staff menu), measured beside the anonymous one."""
+
+    account = "officer"
+
+    @task
+    def trivial(self) -> None:
+        self.fetch("GET", TRIVIAL_PATH, "trivial page, logged in")
+
+
 class Officer(StaffUser):
     """A checkpoint officer at the desk: searches, and opens the person found."""
 
@@ -501,6 +513,7 @@ USER_CLASSES = {
         HealthStaff,
         DistrictHealthStaff,
         Leader,
+        StaffTrivialUser,
     )
 }
 
