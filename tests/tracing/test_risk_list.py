@@ -414,3 +414,13 @@ def test_a_later_page_starts_its_index_scan_at_its_position(staff, crowd, monkey
     )
     assert f"using {index}" in plan
     assert f"Index Cond: ({bound}" in plan or f"AND ({bound}" in plan, plan
+
+
+@pytest.mark.parametrize("position", ["9" * 17 + "-" + "9" * 18, "0-0"])
+def test_the_farthest_positions_either_way_are_answered(staff, crowd, position):
+    after = staff.get("/y-te/", {"sau": position})
+    before = staff.get("/y-te/", {"truoc": position})
+    assert after.status_code == before.status_code == 200
+    everyone = ["Sốt", "Tiếp Xúc", "Về Từ Vùng Dịch", "Cờ Đỏ"]
+    assert listed(after) == (everyone if position.startswith("9") else [])
+    assert listed(before) == everyone  # fewer than a page before it: the first page
