@@ -34,9 +34,10 @@ from declarations.views import (
     rate_limited,
 )
 from truyvet.compiled import compiled_once
-from truyvet.paging import page_number
+from truyvet.paging import KeyOrder, keyed_page
 
 RESULTS_PER_PAGE = 20
+NEWEST_FIRST = KeyOrder("updated_at", "id", descending=True)  # as checkpoints.search orders
 HISTORY_LENGTH = 20
 BOARD_LENGTH = 100
 
@@ -93,15 +94,14 @@ def person(request, code):
 
 
 def _page(request, people) -> dict:
-    """One page of results, newest first, without counting them all (names can match many)."""
-    number = page_number(request, last=999)
-    start = (number - 1) * RESULTS_PER_PAGE
-    rows = with_places(people[start : start + RESULTS_PER_PAGE + 1], "residence_district")
-    return {
-        "people": rows[:RESULTS_PER_PAGE],
-        "page_number": number,
-        "has_next": len(rows) > RESULTS_PER_PAGE,
-    }
+    """One page of results, newest first, without counting them all (names can match many):
+    the first, or one before or after a position (``truyvet.paging.keyed_page``)."""
+    page = keyed_page(request, people, NEWEST_FIRST, RESULTS_PER_PAGE, read=_with_districts)
+    return {"people": page.rows, "newer": page.newer, "older": page.older}
+
+
+def _with_districts(people, limit: int) -> list:
+    return with_places(people[:limit], "residence_district")
 
 
 def _passage_form_key(form: PassageForm) -> str:

@@ -37,7 +37,7 @@ from tracing.zones import Reevaluation, zone_add, zone_end
 from truyvet.compiled import compiled_once
 from truyvet.db_router import reads_from_replica
 from truyvet.exports import xlsx_response
-from truyvet.paging import KeyOrder, Position
+from truyvet.paging import KeyOrder, keyed_page, without_position
 
 RESULTS_PER_PAGE = 50
 # The list's two orders, each served by an index: newest first (``person_at_risk_newest``), and
@@ -129,7 +129,9 @@ def risk_list(request):
     form = RiskListForm(request.GET)
     context = {
         "form": form,
-        "form_key": _filters_key(request),
+        # The filters are kept rendered in the shared cache (``{% cache %}``), drawn once for
+        # every page of a list, not once per worker: keyed by the query without the position.
+        "form_key": without_position(request),
         "can_manage_zones": can_manage_zones(request.user),
         "overdue_hours": OVERDUE_AFTER_HOURS,
     }
@@ -146,16 +148,6 @@ def risk_list(request):
     audit(request, AuditAction.SEARCH, detail=f"risk list {filters}")
     context |= {"filters": filters, **_page(request, people, form)}
     return render(request, "tracing/risk_list.html", context)
-
-
-def _filters_key(request) -> str:
-    """What the rendered filters depend on: the query without the page's position, so that every
-    page of a list shares them (the template keeps them rendered, ``{% cache %}``, in the shared
-    cache: each list's filters are drawn once, not once per worker)."""
-    query = request.GET.copy()
-    for position in ("sau", "truoc"):
-        query.pop(position, None)
-    return query.urlencode()
 
 
 def _order(form: RiskListForm) -> KeyOrder:
@@ -178,34 +170,20 @@ def _at_risk(user, form: RiskListForm, *, a_page: bool):
 
 def _page(request, people, form: RiskListForm) -> dict:
     """One page of the list, without counting it all (a province can have many at risk): the
-    first, or the one after (``?sau=``) or before (``?truoc=``) a position (``truyvet.paging``),
-    with the positions its "Older" and "Newer" links carry.
-
-    A page that comes back (newer) to fewer than a whole page shows the first page instead.
-    """
-    order = _order(form)
-    after = Position.parse(request.GET.get("sau"))
-    before = None if after else Position.parse(request.GET.get("truoc"))
-    if before:
-        found = _window(order.beyond(people, before, backwards=True), form)[::-1]
-        if len(found) <= RESULTS_PER_PAGE:
-            before, found = None, _window(people, form)
-    else:
-        found = _window(order.beyond(people, after) if after else people, form)
-    rows = found[1:] if before else found[:RESULTS_PER_PAGE]
-    has_older = bool(before) or len(found) > RESULTS_PER_PAGE
-    newer = None  # the first page has none; a page left empty goes back from where it was
-    if before or after:
-        newer = order.position_of(rows[0]) if rows else after
-    return {
-        "rows": [RiskRow(p, p.overdue) for p in _with_assignees(rows)],
-        "newer": newer,
-        "older": order.position_of(rows[-1]) if rows and has_older else None,
-    }
+    first, or one before or after a position (``truyvet.paging.keyed_page``)."""
+    page = keyed_page(
+        request,
+        people,
+        _order(form),
+        RESULTS_PER_PAGE,
+        read=lambda query, limit: _window(query, form, limit),
+    )
+    rows = _with_assignees(page.rows)
+    return {"rows": [RiskRow(p, p.overdue) for p in rows], "newer": page.newer, "older": page.older}
 
 
-def _window(people, form: RiskListForm) -> list[Person]:
-    """The first ``RESULTS_PER_PAGE`` + 1 of ``people`` (one more tells if a page follows).
+def _window(people, form: RiskListForm, limit: int) -> list[Person]:
+    """The first ``limit`` of ``people``, with their places.
 
     For the overdue list of a district or a commune, PostgreSQL cannot tell that the follow-ups
     belong to the people at risk: it expects a handful where there are hundreds, and reads every
@@ -214,7 +192,7 @@ def _window(people, form: RiskListForm) -> list[Person]:
     5 ms. So their keys are found first, then the rows read by key. The other lists walk an
     index in order and need no second query.
     """
-    window = people[: RESULTS_PER_PAGE + 1]
+    window = people[:limit]
     if form.overdue_of_a_place():
         window = _in_order(people, list(window.values_list("pk", flat=True)))
     return with_places(window, "residence_district")

@@ -83,3 +83,49 @@ def _value(row, path: str):
     for name in path.split("__"):
         row = getattr(row, name)
     return row
+
+
+AFTER, BEFORE = "sau", "truoc"  # the query's names of the positions: after ("Older"), before
+
+
+@dataclass(frozen=True)
+class KeyedPage:
+    """A page of a list in a ``KeyOrder``, and the positions its links carry: "Newer" (none on
+    the first page) and "Older" (none on the last)."""
+
+    rows: list
+    newer: Position | None
+    older: Position | None
+
+
+def keyed_page(request, rows: QuerySet, order: KeyOrder, size: int, read=None) -> KeyedPage:
+    """The page of ``rows`` that the request asks for: the first, or the one after (``?sau=``)
+    or before (``?truoc=``) a position. ``read(rows, limit)`` reads the first ``limit`` of a
+    query as a list (by default, plainly).
+
+    A page before a position that comes to fewer than ``size`` rows is the first page, as it is
+    now. A page after a position left empty (everyone after it has moved up) links back.
+    """
+    read = read or (lambda query, limit: list(query[:limit]))
+    after = Position.parse(request.GET.get(AFTER))
+    before = None if after else Position.parse(request.GET.get(BEFORE))
+    if before:
+        found = read(order.beyond(rows, before, backwards=True), size + 1)[::-1]
+        if len(found) <= size:
+            before, found = None, read(rows, size + 1)
+    else:
+        found = read(order.beyond(rows, after) if after else rows, size + 1)
+    shown = found[1:] if before else found[:size]
+    newer = None
+    if before or after:
+        newer = order.position_of(shown[0]) if shown else after
+    has_older = bool(before) or len(found) > size
+    return KeyedPage(shown, newer, order.position_of(shown[-1]) if shown and has_older else None)
+
+
+def without_position(request) -> str:
+    """The request's query without the page's position: what a list's filters are."""
+    query = request.GET.copy()
+    for name in (AFTER, BEFORE):
+        query.pop(name, None)
+    return query.urlencode()

@@ -3,8 +3,10 @@ import re
 import pytest
 from django.template import Context, Template
 from django.test.html import parse_html
+from django.utils import timezone
 
 from accounts.models import AuditEntry
+from declarations.models import Person
 
 
 @pytest.fixture
@@ -90,11 +92,27 @@ def test_results_come_in_pages(desk, make_declaration):
     people = [make_declaration(full_name=f"Quàng Văn Lả {n}").person for n in range(25)]
     first = search(desk, "quang van la")
     assert len(first.context["people"]) == 20
-    assert first.context["has_next"]
-    second = desk.get("/chot/", {"q": "quang van la", "page": "2"})
+    assert first.context["newer"] is None
+    older = str(first.context["older"])
+    assert f'href="?q=quang%20van%20la&amp;sau={older}"' in first.content.decode()
+    second = desk.get("/chot/", {"q": "quang van la", "sau": older})
     assert len(second.context["people"]) == 5
-    assert not second.context["has_next"]
+    assert second.context["older"] is None
     assert set(first.context["people"] + second.context["people"]) == set(people)
+    back = desk.get("/chot/", {"q": "quang van la", "truoc": str(second.context["newer"])})
+    assert back.context["people"] == first.context["people"]
+
+
+def test_a_later_page_emptied_by_updates_says_so_and_links_back(desk, make_declaration):
+    people = [make_declaration(full_name=f"Quàng Văn Lả {n}").person for n in range(25)]
+    older = str(search(desk, "quang van la").context["older"])
+    Person.objects.filter(pk__in=[p.pk for p in people]).update(updated_at=timezone.now())
+    emptied = desk.get("/chot/", {"q": "quang van la", "sau": older})
+    html = emptied.content.decode()
+    assert emptied.context["people"] == []
+    assert "Không còn ai ở phía sau" in html
+    assert "Không tìm thấy người nào" not in html
+    assert f'href="?q=quang%20van%20la&amp;truoc={older}"' in html
 
 
 def test_nobody_found_offers_to_declare_on_the_spot(desk, citizen):

@@ -285,7 +285,7 @@ CHECKPOINT = [
         "officer",
         method="GET",
         forms=(DeskSearchForm,),
-        extra=("page",),
+        extra=("sau", "truoc"),
         valid=lambda w: {"q": "Lò Văn"},
     ),
     Endpoint(
