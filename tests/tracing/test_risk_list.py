@@ -366,6 +366,7 @@ def test_an_older_page_left_empty_links_back(staff, crowd, monkeypatch):
     empty = staff.get("/y-te/", last_below)
     assert listed(empty) == []
     assert empty.context["older"] is None
+    assert "Không còn ai ở phía sau" in empty.content.decode()
     assert listed(staff.get("/y-te/", newer(empty)))[0] == "Cờ Đỏ"
 
 
