@@ -749,7 +749,10 @@ def main() -> int:
         }
         describe_inputs(inputs)
         before = count_rows(database)
-        declarations_info = f"PostgreSQL with {before['declarations']:,} declarations"
+        declarations_info = (
+            f"PostgreSQL with {before['declarations']:,} declarations "
+            f"(shared_buffers {database.scalar('SHOW shared_buffers')})"
+        )
         print(f"{declarations_info} at the start")
         print(
             f"rate limits in Redis ({args.redis_url}); LOOKUP_RATE={LOOKUP_RATE} instead of "

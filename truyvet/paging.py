@@ -85,7 +85,8 @@ def _value(row, path: str):
     return row
 
 
-AFTER, BEFORE = "sau", "truoc"  # the query's names of the positions: after ("Older"), before
+# The query's names of the positions: after one ("Older"), before one ("Newer").
+AFTER, BEFORE = "sau", "truoc"
 
 
 @dataclass(frozen=True)
