@@ -41,7 +41,13 @@ def _close_every_connection() -> None:
     for candidate in gc.get_objects():
         # type(), not isinstance(): a lazy object would evaluate itself (the CSP nonce raises).
         if issubclass(type(candidate), BaseDatabaseWrapper) and candidate.connection is not None:
-            candidate.close()
+            # A browser test's live server thread may have left one behind: Django lets only
+            # its own thread close it, unless sharing is allowed for the while.
+            candidate.inc_thread_sharing()
+            try:
+                candidate.close()
+            finally:
+                candidate.dec_thread_sharing()
 
 
 @pytest.fixture(autouse=True)

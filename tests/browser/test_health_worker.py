@@ -4,6 +4,7 @@ as a confirmed case, has their bus companion proposed, confirms them and reads t
 import pytest
 from django.utils import timezone
 
+from declarations.models import Person
 from tracing.models import Case, Contact, FollowUp
 from tracing.services import follow_up_update
 
@@ -89,3 +90,40 @@ def test_a_follow_ups_notes_stay_readable_on_a_phone(
     page.goto(f"{live_server.url}/y-te/theo-doi/{person.lookup_code}/")
     cell = page.locator("td.note-cell", has_text="Cán bộ trạm y tế xã")
     assert cell.bounding_box()["width"] >= 180  # not a column a word wide; the table scrolls
+
+
+def test_a_district_health_worker_pages_through_the_risk_list_as_it_changes(
+    live_server, chromium, health_worker, make_declaration, monkeypatch
+):
+    """Older goes on from the last person shown: someone further down who is updated meanwhile
+    moves to the top, and nobody already seen comes back (with page numbers, "Người Sốt 3"
+    would). Newer comes back, to the first page as it is now."""
+    monkeypatch.setattr("tracing.risk_views.RESULTS_PER_PAGE", 2)
+    people = [
+        make_declaration(full_name=f"Người Sốt {n}", symptoms=("fever",)).person for n in range(5)
+    ]  # of Tam Đường, newest last
+    context = chromium.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/y-te/")
+    page.fill("#id_username", "health")
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/y-te/")
+
+    def shown() -> list[str]:
+        return [name.strip() for name in page.locator("tbody tr td:nth-child(2)").all_inner_texts()]
+
+    older, newer = page.get_by_role("link", name="Cũ hơn"), page.get_by_role("link", name="Mới hơn")
+    assert shown() == ["Người Sốt 4", "Người Sốt 3"]
+    assert newer.count() == 0
+    Person.objects.filter(pk=people[0].pk).update(updated_at=timezone.now())  # declared again
+    older.click()
+    assert shown() == ["Người Sốt 2", "Người Sốt 1"]
+    assert older.count() == 0  # "Người Sốt 0" has moved to the top
+    newer.click()
+    assert shown() == ["Người Sốt 4", "Người Sốt 3"]
+    newer.click()
+    assert shown() == ["Người Sốt 0", "Người Sốt 4"]
+    assert newer.count() == 0
+    context.close()
