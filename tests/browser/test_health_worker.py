@@ -93,7 +93,7 @@ def test_a_follow_ups_notes_stay_readable_on_a_phone(
 
 
 def test_a_district_health_worker_pages_through_the_risk_list_as_it_changes(
-    live_server, chromium, health_worker, make_declaration, monkeypatch
+    log_in, live_server, health_worker, make_declaration, monkeypatch
 ):
     """Older goes on from the last person shown: someone further down who is updated meanwhile
     moves to the top, and nobody already seen comes back (with page numbers, "Người Sốt 3"
@@ -102,14 +102,8 @@ def test_a_district_health_worker_pages_through_the_risk_list_as_it_changes(
     people = [
         make_declaration(full_name=f"Người Sốt {n}", symptoms=("fever",)).person for n in range(5)
     ]  # of Tam Đường, newest last
-    context = chromium.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = log_in("health", viewport={"width": 360, "height": 740})
     page.goto(f"{live_server.url}/y-te/")
-    page.fill("#id_username", "health")
-    page.fill("#id_password", "correct-horse-battery")
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/y-te/")
 
     def shown() -> list[str]:
         return [name.strip() for name in page.locator("tbody tr td:nth-child(2)").all_inner_texts()]
@@ -126,4 +120,3 @@ def test_a_district_health_worker_pages_through_the_risk_list_as_it_changes(
     newer.click()
     assert shown() == ["Người Sốt 0", "Người Sốt 4"]
     assert newer.count() == 0
-    context.close()
