@@ -13,8 +13,10 @@ from declarations.normalize import (
     normalize_phone,
     normalize_plate,
 )
+from truyvet.paging import KeyOrder
 
 MIN_NAME_LENGTH = 2
+NEWEST_FIRST = KeyOrder("updated_at", "id", descending=True)  # the results' order (and pages')
 MANY_EXACT_NAMES = 21  # more than one page of results
 BY_CODE = pgettext_lazy("searched by", "lookup code")
 BY_PHONE = pgettext_lazy("searched by", "phone number")
@@ -34,7 +36,7 @@ def search_people(text: str) -> SearchResult:
     """Read ``text`` as, in order: a lookup code (or the staff link holding it), a phone number,
     an ID number, a vehicle plate, then a name typed with or without accents."""
     text = (text or "").strip()[:200]
-    people = Person.objects.order_by("-updated_at", "-id")  # the page adds the places
+    people = Person.objects.order_by(*NEWEST_FIRST.order_by())  # the page adds the places
     code = codes.parse_code(text)
     if code:
         exact = people.filter(lookup_code=code).first()

@@ -16,7 +16,7 @@ from accounts.names import with_staff_names
 from checkpoints.access import board_checkpoint, checkpoint_for_staff, own_checkpoint
 from checkpoints.forms import DeskSearchForm, PassageForm, RiskFlagForm
 from checkpoints.models import Outcome, Passage
-from checkpoints.search import search_people
+from checkpoints.search import NEWEST_FIRST, search_people
 from checkpoints.services import declare_on_the_spot, passage_record
 from declarations import codes
 from declarations.forms import DeclarationForm, initial_from_data
@@ -34,10 +34,9 @@ from declarations.views import (
     rate_limited,
 )
 from truyvet.compiled import compiled_once
-from truyvet.paging import KeyOrder, keyed_page
+from truyvet.paging import keyed_page
 
 RESULTS_PER_PAGE = 20
-NEWEST_FIRST = KeyOrder("updated_at", "id", descending=True)  # as checkpoints.search orders
 HISTORY_LENGTH = 20
 BOARD_LENGTH = 100
 

@@ -99,15 +99,14 @@ class KeyedPage:
     older: Position | None
 
 
-def keyed_page(request, rows: QuerySet, order: KeyOrder, size: int, read=None) -> KeyedPage:
+def keyed_page(request, rows: QuerySet, order: KeyOrder, size: int, read) -> KeyedPage:
     """The page of ``rows`` that the request asks for: the first, or the one after (``?sau=``)
     or before (``?truoc=``) a position. ``read(rows, limit)`` reads the first ``limit`` of a
-    query as a list (by default, plainly).
+    query as a list (with what the list's rows show besides: places, assignees).
 
     A page before a position that comes to fewer than ``size`` rows is the first page, as it is
     now. A page after a position left empty (everyone after it has moved up) links back.
     """
-    read = read or (lambda query, limit: list(query[:limit]))
     after = Position.parse(request.GET.get(AFTER))
     before = None if after else Position.parse(request.GET.get(BEFORE))
     if before:
