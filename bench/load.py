@@ -43,7 +43,7 @@ the district with the most people at risk, makes sure of the demo officer and le
 login lockouts, rebuilds the report's counts, draws the inputs from the database with a fixed
 seed (people to look up, desk searches as bench/desk.py draws them, the risk list's districts
 and pages), collects the static files into a scratch directory
-and starts gunicorn with ``bench.wsgi_bench`` (``--workers``, 2 x cores + 1 by default) on a free
+and starts gunicorn with ``bench.wsgi_bench`` (``--workers``, cores + 1 by default) on a free
 port of 127.0.0.1, with REDIS_URL set, so that the rate limits are counted in Redis as in
 production, and LOOKUP_RATE raised: every simulated citizen comes from 127.0.0.1, which the
 production limit (10 look-ups per address per 10 minutes) would stop at once. Locust runs in a
@@ -58,7 +58,7 @@ Run from the project root (PostgreSQL on 127.0.0.1:5432, user postgres, trust au
 Redis on 127.0.0.1:6379):
 
     .venv/bin/python bench/load.py [--reuse] [--keep] [--seconds 60] [--users 50]
-                                   [--full-users 8] [--think 1 4] [--workers 5]
+                                   [--full-users 8] [--think 1 4] [--workers 3]
                                    [--phases trivial,baseline,declarations,baseline-again,mix]
     make load                       # LOAD_ARGS="--reuse --keep" by default
 
@@ -248,7 +248,10 @@ def parse_args() -> argparse.Namespace:
         help="trivial-page GETs a second in the mix, by each probe",
     )
     parser.add_argument(
-        "--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers"
+        "--workers",
+        type=int,
+        default=(os.cpu_count() or 1) + 1,  # as in production: truyvet/gunicorn.py
+        help="gunicorn workers",
     )
     parser.add_argument(
         "--phases",

@@ -2,6 +2,7 @@
 security headers, no page needs what the Content-Security-Policy forbids, and logs are JSON lines
 without query strings, gunicorn's included."""
 
+import importlib
 import json
 import logging
 import os
@@ -240,6 +241,22 @@ def test_django_log_records_become_json_lines_without_the_query_string(rf):
     assert line["message"] == "Not Found: /chot/"
     assert (line["method"], line["path"], line["status_code"]) == ("GET", "/chot/", 404)
     assert "0912345678" not in json.dumps(line)
+
+
+def _gunicorn_settings(monkeypatch, **environment):
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    sys.modules.pop("truyvet.gunicorn", None)  # its values are read from the environment on import
+    module = importlib.import_module("truyvet.gunicorn")
+    sys.modules.pop("truyvet.gunicorn", None)
+    return module
+
+
+def test_gunicorn_runs_a_worker_a_core_and_one_more_unless_told(monkeypatch):
+    """The work is mostly CPU: more workers than that only take turns on the cores."""
+    cores = len(os.sched_getaffinity(0))
+    assert _gunicorn_settings(monkeypatch, GUNICORN_WORKERS="").workers == cores + 1
+    assert _gunicorn_settings(monkeypatch, GUNICORN_WORKERS="7").workers == 7
 
 
 def test_gunicorn_access_records_become_json_fields_without_the_query_string():
