@@ -1,0 +1,117 @@
+"""The deployment files run what exists: docker-compose.yml, the Dockerfile and the systemd units
+call management commands the project has, with arguments they accept, start gunicorn with the
+project's settings module, and set only settings the application reads. Docker does not run on
+the development machines, so these checks stand in for `docker compose up`."""
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import get_commands, load_command_class
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+UNITS = sorted((ROOT / "deploy" / "systemd").glob("*.service"))
+GUNICORN = ["gunicorn", "-c", "python:truyvet.gunicorn", "truyvet.wsgi"]
+# Read by the images' own tools, not by the application.
+NOT_APPLICATION_SETTINGS = {"POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD"}
+
+
+def _commands_of(shell_line: str) -> list[list[str]]:
+    """The simple commands of a `sh -c` line: split at `&&` and `;`, without shell keywords."""
+    commands = []
+    for part in re.split(r"&&|;", shell_line):
+        words = shlex.split(part)
+        while words and words[0] in {"while", "do", "done", "true", "exec", "sleep"}:
+            words = [] if words[0] in {"sleep", "done", "true"} else words[1:]
+        if words:
+            commands.append(words)
+    return commands
+
+
+def _service_commands(service: dict) -> list[list[str]]:
+    command = service.get("command")
+    if command is None:
+        return []
+    if isinstance(command, list):
+        return [command]
+    words = shlex.split(command)
+    if words[:2] == ["sh", "-c"]:
+        return _commands_of(words[2])
+    return [words]
+
+
+def _unit_commands(unit: Path) -> list[list[str]]:
+    lines = unit.read_text().splitlines()
+    return [shlex.split(line.split("=", 1)[1]) for line in lines if line.startswith("ExecStart=")]
+
+
+def _manage_calls(commands: list[list[str]]) -> list[list[str]]:
+    """The arguments of each `python manage.py ...` among ``commands``."""
+    calls = []
+    for words in commands:
+        names = [Path(word).name for word in words]
+        if "manage.py" in names:
+            calls.append(words[names.index("manage.py") + 1 :])
+    return calls
+
+
+def _application_reads(name: str) -> bool:
+    """Whether the name is read from the environment by the application's settings or gunicorn's."""
+    sources = [ROOT / "truyvet" / "settings.py", ROOT / "truyvet" / "gunicorn.py"]
+    return any(f'"{name}"' in source.read_text() for source in sources)
+
+
+def _all_commands() -> list[list[str]]:
+    commands = [
+        words for service in COMPOSE["services"].values() for words in _service_commands(service)
+    ]
+    return commands + [words for unit in UNITS for words in _unit_commands(unit)]
+
+
+def test_every_management_command_they_run_exists_and_accepts_its_arguments():
+    calls = _manage_calls(_all_commands())
+    assert {call[0] for call in calls} >= {
+        "migrate",
+        "load_places",
+        "rebuild_counts",
+        "purge_expired",
+    }
+    known = get_commands()
+    for name, *arguments in calls:
+        assert name in known, f"manage.py {name}: no such command"
+        parser = load_command_class(known[name], name).create_parser("manage.py", name)
+        parser.parse_args(arguments)  # raises CommandError on an argument the command refuses
+
+
+def test_gunicorn_starts_with_the_projects_settings_everywhere():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    cmd = re.search(r"^CMD (\[.*\])$", dockerfile, re.MULTILINE)
+    assert cmd is not None and yaml.safe_load(cmd.group(1)) == GUNICORN
+    app = _service_commands(COMPOSE["services"]["app"])
+    assert app[-1] == GUNICORN
+    unit = _unit_commands(ROOT / "deploy" / "systemd" / "truyvet.service")
+    assert [[Path(unit[0][0]).name, *unit[0][1:]]] == [GUNICORN]
+
+
+@pytest.mark.parametrize("service", ["app", "counts", "purge"])
+def test_the_applications_containers_set_only_settings_it_reads(service):
+    environment = COMPOSE["services"][service]["environment"]
+    unknown = [name for name in environment if not _application_reads(name)]
+    assert unknown == []
+
+
+def test_the_database_keeps_its_data_on_a_volume_and_the_app_waits_for_it():
+    services = COMPOSE["services"]
+    assert set(services) == {"db", "redis", "app", "counts", "purge"}
+    volumes = services["db"]["volumes"]
+    assert [v.split(":")[0] for v in volumes] == ["pgdata"] and "pgdata" in COMPOSE["volumes"]
+    assert services["app"]["depends_on"]["db"]["condition"] == "service_healthy"
+    for service in services.values():
+        assert set(service.get("depends_on", {})) <= set(services)
+        assert service["restart"] == "unless-stopped"
+    database = services["db"]["environment"]
+    assert database.keys() >= NOT_APPLICATION_SETTINGS
+    assert "@db:5432/" in services["app"]["environment"]["DATABASE_URL"]
