@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 UNITS = sorted((ROOT / "deploy" / "systemd").glob("*.service"))
 GUNICORN = ["gunicorn", "-c", "python:truyvet.gunicorn", "truyvet.wsgi"]
-# Read by the images' own tools, not by the application.
-NOT_APPLICATION_SETTINGS = {"POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD"}
+# What the PostgreSQL image creates on its first start.
+POSTGRES_IMAGE_SETTINGS = {"POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD"}
 
 
 def _commands_of(shell_line: str) -> list[list[str]]:
@@ -24,9 +24,9 @@ def _commands_of(shell_line: str) -> list[list[str]]:
     commands = []
     for part in re.split(r"&&|;", shell_line):
         words = shlex.split(part)
-        while words and words[0] in {"while", "do", "done", "true", "exec", "sleep"}:
-            words = [] if words[0] in {"sleep", "done", "true"} else words[1:]
-        if words:
+        while words and words[0] in {"while", "do", "exec"}:  # a keyword before the command
+            words = words[1:]
+        if words and words[0] not in {"true", "sleep", "done"}:  # the loop's own parts
             commands.append(words)
     return commands
 
@@ -113,5 +113,7 @@ def test_the_database_keeps_its_data_on_a_volume_and_the_app_waits_for_it():
         assert set(service.get("depends_on", {})) <= set(services)
         assert service["restart"] == "unless-stopped"
     database = services["db"]["environment"]
-    assert database.keys() >= NOT_APPLICATION_SETTINGS
-    assert "@db:5432/" in services["app"]["environment"]["DATABASE_URL"]
+    assert database.keys() >= POSTGRES_IMAGE_SETTINGS
+    url = services["app"]["environment"]["DATABASE_URL"]  # the database the image creates
+    assert url.startswith(f"postgres://{database['POSTGRES_USER']}:")
+    assert url.endswith(f"@db:5432/{database['POSTGRES_DB']}")
