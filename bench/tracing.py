@@ -303,21 +303,23 @@ def risk_probe(shows_someone: bool = True, **filters) -> Probe:
 def later_pages(database: Database, district: str | None = None) -> list[Probe]:
     """GETs of the risk list's pages 2 to 20 that exist, as its "Older" links ask for them:
     each starts after a position (``truyvet.paging.Position``), that of the last person at risk
-    of the page before. For a district's list, the positions are its residents' (people who
-    declared a journey to the district come between them): a position need not be a row of
-    the list, and reaching any of them costs the same."""
-    resident = "AND residence_district_id = %s" if district else ""
+    of the page before. A district's list holds its residents and those who declared a journey
+    to it, as ``tracing.access.people_in_scope`` scopes it for a district health worker."""
+    in_district = """AND (residence_district_id = %s OR EXISTS (
+                SELECT 1 FROM declarations_declaration AS journey
+                WHERE journey.person_id = person.id AND journey.to_district_id = %s))"""
     query = f"""
         SELECT position FROM (
             SELECT (extract(epoch FROM updated_at) * 1000000)::bigint || '-' || id AS position,
                    row_number() OVER (ORDER BY updated_at DESC, id DESC) AS number
-            FROM declarations_person WHERE risk_level <> 'none' {resident}
+            FROM declarations_person AS person
+            WHERE risk_level <> 'none' {in_district if district else ""}
         ) AS numbered
         WHERE number %% %s = 0 AND number < %s ORDER BY number"""
     connection = database.connect()
     try:
         with connection.cursor() as cursor:
-            cursor.execute(query, [*([district] if district else []), RISK_PAGE, LAST_PAGE_ROW])
+            cursor.execute(query, [*([district] * 2 if district else []), RISK_PAGE, LAST_PAGE_ROW])
             return [risk_probe(sau=position) for (position,) in cursor.fetchall()]
     finally:
         connection.close()
