@@ -409,8 +409,8 @@ def risk_inputs(database: Database, env: dict[str, str]) -> dict[str, list[dict]
 
 
 def district_risk_inputs(database: Database, district: str) -> dict[str, list[dict]]:
-    """The district health worker's lists: all, overdue, and the later pages that its residents
-    at risk alone fill (those who declared a journey to it come between them)."""
+    """The district health worker's lists: all, overdue, and its pages 2 to 20 (its residents
+    at risk and those who declared a journey to it)."""
     inputs = {
         "all": [risk_probe()],
         "overdue": [risk_probe(False, qua_han="on")],
