@@ -6,6 +6,7 @@ and by count.
 """
 
 import http.client
+import importlib.util
 import os
 import secrets
 import socket
@@ -176,6 +177,17 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((HOST, 0))
         return probe.getsockname()[1]
+
+
+def production_workers() -> int:
+    """The workers production starts on this machine (``truyvet/gunicorn.py``), read from its
+    file: the project's package is not on the benchmark scripts' path."""
+    spec = importlib.util.spec_from_file_location(
+        "gunicorn_settings", ROOT / "truyvet" / "gunicorn.py"
+    )
+    settings = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(settings)
+    return settings.default_workers()
 
 
 def start_gunicorn(env: dict[str, str], workers: int, port: int, log: Path) -> subprocess.Popen:

@@ -90,6 +90,7 @@ from common import (
     app_environment,
     free_port,
     manage,
+    production_workers,
     start_gunicorn,
     stop_gunicorn,
     wait_healthy,
@@ -250,7 +251,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--workers",
         type=int,
-        default=(os.cpu_count() or 1) + 1,  # as in production: truyvet/gunicorn.py
+        default=production_workers(),  # cores + 1, as truyvet/gunicorn.py starts
         help="gunicorn workers",
     )
     parser.add_argument(
