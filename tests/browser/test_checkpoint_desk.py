@@ -30,7 +30,8 @@ def test_officer_scans_records_a_passage_and_sees_it_on_the_board(
 
     page.select_option("#id_direction", "in")
     page.fill("#id_vehicle_plate", "25b01234")
-    page.click("button[name=record]")
+    with page.expect_navigation():
+        page.click("button[name=record]")
     page.wait_for_selector(".alert-success")
     assert Passage.objects.filter(person=citizen, officer=officer).count() == 1
 

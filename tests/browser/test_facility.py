@@ -40,7 +40,8 @@ def test_a_qr_visit_shows_on_the_staff_list_and_staff_declare_for_a_relative(
     page.fill("#id_full_name", "Lường Văn Bình")
     page.check("input[name=visit_role][value=relative]")
     page.select_option("#id_department", "Khoa Nhi")
-    page.click("input[type=submit][name=submit]")
+    with page.expect_navigation():
+        page.click("input[type=submit][name=submit]")
     page.wait_for_selector(".alert-success")
     message = page.inner_text(".alert-success")
     code = re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}", message).group()

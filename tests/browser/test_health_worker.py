@@ -3,6 +3,7 @@ as a confirmed case, has their bus companion proposed, confirms them and reads t
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from declarations.models import Person
 from tracing.models import Case, Contact, FollowUp
@@ -58,7 +59,8 @@ def test_a_health_worker_marks_a_person_at_risk_as_a_case_and_traces_the_bus_com
     assert "Lò Văn Sốt" in page.inner_text("#case-name")
 
     # The data proposes the companion of the bus, with why.
-    page.click("#propose-f1")
+    with page.expect_navigation():
+        page.click("#propose-f1")
     page.wait_for_selector(".alert-success")
     contact = Contact.objects.get(case=case, person=companion)
     proposal = page.locator(f"#contact-{contact.pk}")
@@ -66,7 +68,8 @@ def test_a_health_worker_marks_a_person_at_risk_as_a_case_and_traces_the_bus_com
     assert BUS in proposal.inner_text()
     screenshot(page, "health-case-proposals")
 
-    proposal.locator("button[value=confirmed]").click()
+    with page.expect_navigation():
+        proposal.locator("button[value=confirmed]").click()
     page.wait_for_selector(".alert-success")
     contact.refresh_from_db()
     assert contact.status == "confirmed"
@@ -104,19 +107,18 @@ def test_a_district_health_worker_pages_through_the_risk_list_as_it_changes(
     ]  # of Tam Đường, newest last
     page = log_in("health", viewport={"width": 360, "height": 740})
     page.goto(f"{live_server.url}/y-te/")
-
-    def shown() -> list[str]:
-        return [name.strip() for name in page.locator("tbody tr td:nth-child(2)").all_inner_texts()]
-
+    names = page.locator("tbody tr td:nth-child(2)")
     older, newer = page.get_by_role("link", name="Cũ hơn"), page.get_by_role("link", name="Mới hơn")
-    assert shown() == ["Người Sốt 4", "Người Sốt 3"]
-    assert newer.count() == 0
+
+    # expect() waits for the page the link opens; a plain read could see the old page going.
+    expect(names).to_have_text(["Người Sốt 4", "Người Sốt 3"])
+    expect(newer).to_have_count(0)
     Person.objects.filter(pk=people[0].pk).update(updated_at=timezone.now())  # declared again
     older.click()
-    assert shown() == ["Người Sốt 2", "Người Sốt 1"]
-    assert older.count() == 0  # "Người Sốt 0" has moved to the top
+    expect(names).to_have_text(["Người Sốt 2", "Người Sốt 1"])
+    expect(older).to_have_count(0)  # "Người Sốt 0" has moved to the top
     newer.click()
-    assert shown() == ["Người Sốt 4", "Người Sốt 3"]
+    expect(names).to_have_text(["Người Sốt 4", "Người Sốt 3"])
     newer.click()
-    assert shown() == ["Người Sốt 0", "Người Sốt 4"]
-    assert newer.count() == 0
+    expect(names).to_have_text(["Người Sốt 0", "Người Sốt 4"])
+    expect(newer).to_have_count(0)

@@ -146,7 +146,8 @@ def test_an_operator_finds_yesterdays_list_downloads_it_and_replaces_a_lost_post
     # The poster inside the coach was torn off and copied: a new QR, and the old one retires.
     page.goto(f"{live_server.url}/nha-xe/xe/{vehicle.pk}/")
     page.click("main details summary")
-    page.click("main details button[type=submit]")
+    with page.expect_navigation():
+        page.click("main details button[type=submit]")
     page.wait_for_selector(".alert-success")
     page.click(f"main a[href='/nha-xe/xe/{vehicle.pk}/poster/']")
     page.wait_for_selector(".poster svg.qr")
@@ -186,16 +187,19 @@ def test_an_officer_finds_a_traveller_by_name_flags_a_risk_and_declares_for_anot
     page.fill("#id_vehicle_plate", "25b01234")
     page.select_option("#id_outcome", "held")
     page.fill("form[action$='/qua-chot/'] #id_note", "Sốt 38,5 °C, chuyển Trạm Y tế")
-    page.click("button[name=record]")
+    with page.expect_navigation():
+        page.click("button[name=record]")
     page.wait_for_selector(".alert-success")
     page.select_option("#id_level", "high")
     page.fill("#id_reason", "Thân nhiệt 38,5 °C khi qua chốt")
-    page.click("form[action$='/nguy-co/'] button[type=submit]")
+    with page.expect_navigation():
+        page.click("form[action$='/nguy-co/'] button[type=submit]")
     page.wait_for_selector(".alert-success")
     assert "risk-high" in page.get_attribute(".risk-banner", "class")
     assert "Thân nhiệt 38,5 °C" in page.inner_text("main")
     guide_screenshot(page, "chot-kiem-soat")
-    page.click("form[action$='/yeu-cau-cap-nhat/'] button")
+    with page.expect_navigation():
+        page.click("form[action$='/yeu-cau-cap-nhat/'] button")
     page.wait_for_selector(".alert-warning")
 
     citizen.refresh_from_db()
@@ -207,7 +211,8 @@ def test_an_officer_finds_a_traveller_by_name_flags_a_risk_and_declares_for_anot
     page.goto(f"{live_server.url}/chot/")
     page.click("main a[href='/chot/khai-bao/']")
     fill_declaration(page)
-    page.click("input[type=submit][name=submit]")
+    with page.expect_navigation():
+        page.click("input[type=submit][name=submit]")
     page.wait_for_selector(".alert-success")
     declared = Person.objects.get(full_name="Lường Thị Mai")
     assert page.url == f"{live_server.url}/c/{declared.lookup_code}/"
@@ -310,7 +315,8 @@ def test_a_health_worker_follows_up_a_person_at_risk_and_confirms_a_cases_contac
     page.wait_for_url(f"{live_server.url}/y-te/theo-doi/{coughing.lookup_code}/")
     page.select_option("#id_status", "contacted")
     page.fill("#id_note", "Đã gọi điện, hẹn lấy mẫu xét nghiệm sáng mai")
-    page.click("main form button[type=submit]")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     page.wait_for_selector(".alert-success")
     assert page.inner_text("#follow-up-status") == "Đã liên hệ"
     assert "hẹn lấy mẫu" in page.inner_text("main table")
@@ -319,11 +325,13 @@ def test_a_health_worker_follows_up_a_person_at_risk_and_confirms_a_cases_contac
     # The case's companions on the bus are proposed, with why; the worker confirms them all.
     page.click(".staff-menu a[href='/y-te/ca-benh/']")
     page.click(f"main a[href='/y-te/ca-benh/{case.pk}/'] >> nth=0")
-    page.click("#propose-f1")
+    with page.expect_navigation():
+        page.click("#propose-f1")
     page.wait_for_selector(".alert-success")
     assert page.locator("main tr[id^=contact-]").count() == 2
     assert "25B-012.34" in page.inner_text("main tr[id^=contact-] >> nth=0")
-    page.click("main button[value=confirmed]:text-is('Xác nhận tất cả đề xuất')")
+    with page.expect_navigation():
+        page.click("main button[value=confirmed]:text-is('Xác nhận tất cả đề xuất')")
     page.wait_for_selector(".alert-success")
     assert set(Contact.objects.filter(case=case).values_list("status", flat=True)) == {"confirmed"}
     assert FollowUp.objects.filter(person__full_name="Sùng A Cùng Xe").exists()
