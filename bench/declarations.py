@@ -52,6 +52,7 @@ from common import (
     app_environment,
     free_port,
     manage,
+    production_workers,
     run,
     start_gunicorn,
     stop_gunicorn,
@@ -90,7 +91,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=20, help="length of each measured run")
     parser.add_argument("--warmup", type=float, default=3, help="length of each warm-up run")
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=production_workers(),  # cores + 1, as truyvet/gunicorn.py starts
+        help="gunicorn worker processes",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     args = parser.parse_args()
     if args.seconds <= 0 or args.warmup < 0 or args.clients < 1 or args.workers < 1:

@@ -68,6 +68,7 @@ from common import (
     app_environment,
     free_port,
     manage,
+    production_workers,
     run,
     start_gunicorn,
     stop_gunicorn,
@@ -135,7 +136,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=15, help="length of each measured phase")
     parser.add_argument("--warmup", type=float, default=2, help="warm-up of each page kind")
     parser.add_argument("--clients", type=int, default=4, help="concurrent logged-in clients")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=production_workers(),  # cores + 1, as truyvet/gunicorn.py starts
+        help="gunicorn worker processes",
+    )
     parser.add_argument("--passages", type=int, default=500, help="today's passages, for the board")
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument(
