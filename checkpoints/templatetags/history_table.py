@@ -10,7 +10,7 @@ from declarations.rows import SharedCells, table_rows
 register = template.Library()
 
 DECLARATION_ROW = (
-    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>"
+    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td><td>{}{}</td></tr>"
 )
 PASSAGE_ROW = "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>"
 
@@ -36,7 +36,8 @@ def _declaration(declaration, shared: SharedCells) -> tuple:
         shared.day(declaration.travel_date),
         declaration.from_province,
         declaration.to_district,
-        declaration.vehicle_plate,
+        shared.choice(declaration, "transport"),  # how they travelled, and the plate if any
+        format_html(" {}", declaration.vehicle_plate) if declaration.vehicle_plate else "",
         shared.badge(declaration),
         shared.choice(declaration, "made_by"),
         format_html(" ({})", user) if user else "",

@@ -258,7 +258,8 @@ def test_once_opened_the_page_compiles_none_of_its_queries(desk, citizen, compil
 # The history's rows as the page's template drew them before they were drawn in Python.
 TEMPLATE_HISTORY = """{% load risk %}{% for d in declarations %}
   <tr><td>{{ d.submitted_at|date:"H:i d/m/Y" }}</td><td>{{ d.travel_date|date:"d/m/Y" }}</td>
-  <td>{{ d.from_province }}</td><td>{{ d.to_district }}</td><td>{{ d.vehicle_plate }}</td>
+  <td>{{ d.from_province }}</td><td>{{ d.to_district }}</td>
+  <td>{{ d.get_transport_display }}{% if d.vehicle_plate %} {{ d.vehicle_plate }}{% endif %}</td>
   <td>{% risk_badge d %}</td>
   <td>{{ d.get_made_by_display }}{% if d.made_by_user %} ({{ d.made_by_user }}){% endif %}</td></tr>
 {% endfor %}|{% for p in passages %}
@@ -292,6 +293,9 @@ def test_the_history_reads_as_the_template_drew_it(
         vehicle_plate="25A-123.45",
         note="<script>x</script> & ho",
     )
+    declaration_submit(  # by car, without a plate: the table still says how they travelled
+        data=declaration_data(transport="car", vehicle_plate=""), token=uuid.uuid4(), person=citizen
+    )
     response = desk.get(citizen.staff_path)
 
     bodies = re.findall(r"<tbody>(.*?)</tbody>", response.content.decode(), re.S)
@@ -300,6 +304,8 @@ def test_the_history_reads_as_the_template_drew_it(
             Context({name: response.context[name] for name in ("declarations", "passages")})
         )
     assert [parse_html(body) for body in bodies] == list(map(parse_html, drawn_before.split("|")))
-    assert len(response.context["declarations"]) == 2 and len(response.context["passages"]) == 2
+    assert len(response.context["declarations"]) == 3 and len(response.context["passages"]) == 2
+    car = {"vi": "Ô tô cá nhân", "en": "Private car"}[language]
+    assert f"<td>{car}</td>" in bodies[0]
     assert "&lt;script&gt;x&lt;/script&gt; &amp; ho" in bodies[1]
     assert "(chot&lt;b&gt;1&lt;/b&gt;)" in bodies[0] and "24B&lt;i&gt;1&lt;/i&gt;" in bodies[0]
