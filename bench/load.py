@@ -591,12 +591,12 @@ class Report:
         self.lines.append(
             f"{name:<38}{row['ok']:>8}{fmt(row['rate']):>8}{fmt(row['p50']):>8}"
             f"{fmt(row['p95']):>8}{fmt(row['p99']):>8}{row['errors']:>7}"
-            f"{fmt(ratio):>8}x{verdict}"
+            f"{fmt(ratio, 2):>8}x{verdict}"
         )
         self.markdown.append(
             f"| {name} | {row['ok']:,} | {fmt(row['rate'])} | {fmt(row['p50'])} | "
             f"{fmt(row['p95'])} | {fmt(row['p99'])} | {row['errors']} | "
-            f"{fmt(ratio)}{verdict.replace('  ', ' ')} |"
+            f"{fmt(ratio, 2)}{verdict.replace('  ', ' ')} |"
         )
 
     def summary(self) -> list[tuple[str, bool | None]]:
@@ -611,7 +611,7 @@ class Report:
             out.append(
                 (
                     f"declarations at full speed: {full:.1f}/s; bare one-row insert: "
-                    f"{insert:.1f}/s (mean of {runs}); ratio {ratio:.2f} "
+                    f"{insert:.1f}/s (mean of {runs}); ratio {ratio:.3f} "
                     f"(aim >= {AIM_DECLARATION_RATIO:.2f})",
                     ratio >= AIM_DECLARATION_RATIO,
                 )
