@@ -32,12 +32,13 @@ class SearchResult:
     exact: Person | None = None  # one exact code match: open the person at once
 
 
-def search_people(text: str) -> SearchResult:
+def search_people(text: str, *, by_code: bool = True) -> SearchResult:
     """Read ``text`` as, in order: a lookup code (or the staff link holding it), a phone number,
-    an ID number, a vehicle plate, then a name typed with or without accents."""
+    an ID number, a vehicle plate, then a name typed with or without accents. ``by_code``:
+    whether to try the code at all (not for a user who has guessed too many)."""
     text = (text or "").strip()[:200]
     people = Person.objects.order_by(*NEWEST_FIRST.order_by())  # the page adds the places
-    code = codes.parse_code(text)
+    code = codes.parse_code(text) if by_code else None
     if code:
         exact = people.filter(lookup_code=code).first()
         if exact is not None:

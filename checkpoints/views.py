@@ -50,17 +50,20 @@ def desk(request):
     context = {"form": form}
     if form.is_valid():
         text = form.cleaned_data["q"]
-        # A code typed here is a code tried as at /c/<code>/: its misses count the same.
+        # A code typed here is a code tried as at /c/<code>/: its misses count the same. Text of
+        # a code's shape may be a name typed without accents ("lo thi hoa"): a miss is text that
+        # found nobody, read as a code or otherwise.
         code_shaped = codes.parse_code(text) is not None and normalize_plate(text) is None
-        if code_shaped and code_misses_exceeded(request):
-            return rate_limited(request, None)
+        refused = code_shaped and code_misses_exceeded(request)
         audit(request, AuditAction.SEARCH, detail=text)
-        result = search_people(text)
+        result = search_people(text, by_code=not refused)
         if result.exact is not None:
             return redirect("checkpoints:person", code=result.exact.lookup_code)
-        if code_shaped:
-            code_miss_count(request)
         context |= {"result": result, "query": text, **_page(request, result.people)}
+        if code_shaped and not context["people"] and not context["newer"]:
+            if refused:
+                return rate_limited(request, None)
+            code_miss_count(request)
     return render(request, "checkpoints/desk.html", context)
 
 

@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import select_template
 from django.utils.translation import get_language
+from django_ratelimit.core import _split_rate  # the library's own reading of a rate
 
 from guide.guides import GUIDES, GUIDES_BY_SLUG
 
@@ -25,7 +26,10 @@ def page(request, slug):
 
 def _figures() -> dict[str, int]:
     """The deployment's own limits, which the guides quote."""
+    code_misses, code_miss_seconds = _split_rate(settings.CODE_MISS_RATE)
     return {
+        "code_miss_limit": code_misses,
+        "code_miss_minutes": code_miss_seconds // 60,
         "session_minutes": settings.SESSION_COOKIE_AGE // 60,
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),

@@ -110,3 +110,11 @@ def test_staff_with_no_role_are_pointed_to_the_index(client, outsider):
     client.force_login(outsider)
     page = client.get("/nhan-vien/").content.decode()
     assert 'href="/huong-dan/"' in page
+
+
+def test_the_officers_guide_quotes_the_deployments_limit_on_codes(client, places, settings):
+    settings.CODE_MISS_RATE = "40/15m"
+    page = client.get("/huong-dan/chot-kiem-soat/").content.decode()
+    assert "quá 40 lần trong 15 phút" in page and "nhiều nhất 15 phút" in page
+    page = english(client).get("/huong-dan/chot-kiem-soat/").content.decode()
+    assert "past 40 in 15 minutes" in page

@@ -142,6 +142,33 @@ def test_the_desk_counts_codes_but_not_names_phones_or_plates(world):
     assert officer.get("/chot/", {"q": "ZZZZ-ZZZZ"}).status_code == 429
 
 
+def test_names_typed_without_accents_in_a_codes_shape_are_not_counted(world):
+    """A name such as "lo thi hoa" reads as a code (L and O for 1 and 0): it is a name all the
+    same when it finds someone, and an officer who searches such names all day is not stopped."""
+    world._fixture("make_declaration")(full_name="Lò Thị Hoa")
+    assert codes.parse_code("lo thi hoa") is not None
+    cache.clear()
+    officer = staff(world, "officer")
+    for _ in range(MISS_LIMIT + 5):
+        answer = officer.get("/chot/", {"q": "lo thi hoa"})
+        assert answer.status_code == 200 and "Lò Thị Hoa" in answer.content.decode()
+    assert officer.get(f"/c/{world.citizen.lookup_code}/").status_code == 200
+
+
+def test_a_user_stopped_still_finds_names_in_a_codes_shape(world):
+    """Past the limit, code-shaped text is not tried as a code: a name that finds someone is
+    shown, and text that finds nobody is refused, a code included."""
+    world._fixture("make_declaration")(full_name="Lò Thị Hoa")
+    cache.clear()
+    officer = staff(world, "officer")
+    for n in range(MISS_LIMIT):
+        assert officer.get("/chot/", {"q": f"ZZZZ-ZZ{n:02d}"}).status_code == 200
+    answer = officer.get("/chot/", {"q": "lo thi hoa"})
+    assert answer.status_code == 200 and "Lò Thị Hoa" in answer.content.decode()
+    assert officer.get("/chot/", {"q": world.citizen.lookup_code}).status_code == 429
+    assert officer.get("/chot/", {"q": "ZZZZ-ZZZZ"}).status_code == 429
+
+
 def test_health_staff_guessing_codes_is_stopped(world):
     cache.clear()
     health = staff(world, "health_worker")
