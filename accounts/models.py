@@ -62,6 +62,7 @@ class StaffProfile(models.Model):
 
 class AuditAction(models.TextChoices):
     VIEW_PERSON = "view_person", _("Opened a person's page")
+    VIEW_LIST = "view_list", _("Opened a list of people")
     SEARCH = "search", _("Searched")
     RECORD_PASSAGE = "record_passage", _("Recorded a passage")
     DECLARE_ON_BEHALF = "declare_on_behalf", _("Declared on a person's behalf")

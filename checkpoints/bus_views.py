@@ -43,6 +43,7 @@ def bus_check(request):
     if request.method == "POST" and form.is_valid():
         check = _record(request, checkpoint, plate, vehicle, passengers, form)
         return redirect("checkpoints:bus_check_done", pk=check.pk)
+    audit(request, AuditAction.VIEW_LIST, detail=f"bus list {plate}")
     context = {
         "plate_form": plate_form,
         "plate": plate,

@@ -234,6 +234,7 @@ def board(request):
         at_risk=Count("id", filter=at_risk),
         declared=Count("id", filter=Q(outcome=Outcome.DECLARED_ON_SPOT)),
     )
+    audit(request, AuditAction.VIEW_LIST, detail=f"board {checkpoint.name}")
     passages = today.select_related("person")[:BOARD_LENGTH]
     qr_declarations = (
         Declaration.objects.filter(point=checkpoint.point_id, submitted_at__gte=start)

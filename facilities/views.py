@@ -46,6 +46,7 @@ def visitors(request):
     if department:
         today = today.filter(department=department)
     newest = today.select_related("person").newest_first()[:VISITORS_SHOWN]
+    audit(request, AuditAction.VIEW_LIST, detail=f"visitors {facility.name} {department}".strip())
     context = {
         "facility": facility,
         "department": department,

@@ -137,6 +137,7 @@ def zoning_export(request):
 def case_zoning(request, case_id):
     """The communes involved by one case."""
     case = case_for_staff(request, case_id)
+    audit(request, AuditAction.VIEW_PERSON, person=case.person, detail=f"zoning case {case.pk}")
     return _zoning_page(request, Case.objects.filter(pk=case.pk), case=case)
 
 

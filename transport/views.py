@@ -65,6 +65,7 @@ def vehicle(request, pk):
 def manifest(request, pk):
     vehicle = vehicle_for_staff(request, pk)
     form, day = _manifest_day(request)
+    audit(request, AuditAction.VIEW_LIST, detail=f"manifest {vehicle.plate} {day:%Y-%m-%d}")
     context = {
         "vehicle": vehicle,
         "form": form,
@@ -125,6 +126,11 @@ def declare(request, pk):
     else:
         form = PassengerForm(initial=passenger_initial(request.session.get(PLACES_SESSION_KEY)))
     passengers = manifest_declarations(vehicle, timezone.localdate())
+    audit(
+        request,
+        AuditAction.VIEW_LIST,
+        detail=f"manifest {vehicle.plate} {timezone.localdate():%Y-%m-%d}",
+    )
     context = {
         "vehicle": vehicle,
         "form": form,

@@ -134,9 +134,9 @@ def test_the_page_refreshes_itself_every_minute_and_links_to_the_poster(staff, f
     assert f'href="/co-so-y-te/khai-bao/?co_so={facility.pk}"' in html
 
 
-# Session and user, permissions, profile, roles, the facility, the counts, the rows (+ the
-# session save); administrators skip the permission queries but list the facilities.
-VISITORS_QUERIES = 11
+# Session and user, permissions, profile, roles, the facility, the counts, the audit entry, the
+# rows (+ the session save); administrators skip the permission queries but list the facilities.
+VISITORS_QUERIES = 12
 
 
 def test_the_list_costs_fixed_queries_however_many_visitors(

@@ -113,8 +113,8 @@ def test_the_list_reads_a_fixed_number_of_queries(
 ):
     contacts(30)
 
-    # user, permissions (2), roles, profile, count, cases with their counts, session (3)
-    with django_assert_max_num_queries(10):
+    # user, permissions (2), roles, profile, count, cases with their counts, audit, session (3)
+    with django_assert_max_num_queries(11):
         response = staff.get("/y-te/ca-benh/")
 
     assert response.status_code == 200

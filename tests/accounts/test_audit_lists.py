@@ -1,0 +1,68 @@
+"""Every page that lists people by name is written to the audit log, as a person page is: the
+checkpoint's board, a coach's list at a bus check, a facility's visitors, a coach's passengers
+(and the operator's page that declares for them), the cases, and a case's zoning."""
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import AuditAction, AuditEntry
+from tracing.services import case_confirm
+
+
+@pytest.fixture
+def case(citizen, provincial_health_worker):
+    return case_confirm(
+        person=citizen,
+        confirmed_on=timezone.localdate(),
+        how_confirmed="RT-PCR",
+        isolated_at="",
+        user=provincial_health_worker,
+    )
+
+
+def opened(client, user, path: str) -> AuditEntry:
+    """Open ``path`` as ``user``; the one audit entry it wrote."""
+    client.force_login(user)
+    assert client.get(path).status_code == 200
+    entry = AuditEntry.objects.get()
+    assert (entry.user, entry.client_ip) == (user, "127.0.0.1")
+    return entry
+
+
+def test_the_board(client, officer, checkpoint):
+    entry = opened(client, officer, "/chot/bang/")
+    assert (entry.action, entry.detail) == (AuditAction.VIEW_LIST, f"board {checkpoint.name}")
+
+
+def test_a_coachs_list_at_a_bus_check(client, officer, vehicle):
+    entry = opened(client, officer, "/chot/kiem-tra-xe/?plate=25b01234")
+    assert (entry.action, entry.detail) == (AuditAction.VIEW_LIST, "bus list 25B-012.34")
+
+
+def test_a_bus_check_without_a_plate_lists_nobody_and_is_not_written(client, officer):
+    client.force_login(officer)
+    assert client.get("/chot/kiem-tra-xe/").status_code == 200
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_facilitys_visitors(client, facility_worker, facility):
+    entry = opened(client, facility_worker, "/co-so-y-te/")
+    assert (entry.action, entry.detail) == (AuditAction.VIEW_LIST, f"visitors {facility.name}")
+
+
+@pytest.mark.parametrize("page", ["hanh-khach", "khai-ho"])
+def test_a_coachs_passengers(client, operator, vehicle, page):
+    entry = opened(client, operator, f"/nha-xe/xe/{vehicle.pk}/{page}/")
+    today = timezone.localdate()
+    assert (entry.action, entry.detail) == (AuditAction.VIEW_LIST, f"manifest 25B-012.34 {today}")
+
+
+def test_the_cases(client, provincial_health_worker, case):
+    entry = opened(client, provincial_health_worker, "/y-te/ca-benh/")
+    assert (entry.action, entry.detail) == (AuditAction.VIEW_LIST, "cases all, page 1")
+
+
+def test_a_cases_zoning_names_its_person(client, provincial_health_worker, case):
+    entry = opened(client, provincial_health_worker, f"/y-te/ca-benh/{case.pk}/khoanh-vung/")
+    assert (entry.action, entry.person) == (AuditAction.VIEW_PERSON, case.person)
+    assert entry.detail == f"zoning case {case.pk}"
