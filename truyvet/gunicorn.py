@@ -31,7 +31,7 @@ bind = _env("GUNICORN_BIND", f"0.0.0.0:{_env('PORT', '8000')}")
 # Sync workers: each serves one request at a time, and the work is mostly CPU (rendering, forms),
 # so one worker a core, and one more to use a core while another waits on PostgreSQL. On 2 cores,
 # 3 workers answered pages a little faster than 5 under the same load and took as many
-# declarations (README, "Load test", fourteenth round): more workers only take turns on the
+# declarations (docs/performance.md, fourteenth round): more workers only take turns on the
 # cores. With PostgreSQL on another server, requests wait longer on it: more may pay there.
 workers = int(_env("GUNICORN_WORKERS", str(default_workers())))
 timeout = int(_env("GUNICORN_TIMEOUT", "30"))  # a worker silent this long is restarted
