@@ -39,6 +39,12 @@ from truyvet.paging import keyed_page
 RESULTS_PER_PAGE = 20
 HISTORY_LENGTH = 20
 BOARD_LENGTH = 100
+# All the board reads of its rows (checkpoints/templatetags/board_table.py draws them).
+BOARD_PERSON_FIELDS = ("lookup_code", "full_name", "risk_level")
+BOARD_PASSAGE_FIELDS = ("at", "direction", "vehicle_plate", "outcome", "person")
+BOARD_PASSAGE_FIELDS += tuple(f"person__{name}" for name in BOARD_PERSON_FIELDS)
+BOARD_DECLARATION_FIELDS = ("submitted_at", "vehicle_plate", "risk_level", "person")
+BOARD_DECLARATION_FIELDS += tuple(f"person__{name}" for name in BOARD_PERSON_FIELDS)
 
 desk_required = permission_required("checkpoints.use_desk", raise_exception=True)
 
@@ -235,10 +241,11 @@ def board(request):
         declared=Count("id", filter=Q(outcome=Outcome.DECLARED_ON_SPOT)),
     )
     audit(request, AuditAction.VIEW_LIST, detail=f"board {checkpoint.name}")
-    passages = today.select_related("person")[:BOARD_LENGTH]
+    passages = today.select_related("person").only(*BOARD_PASSAGE_FIELDS)[:BOARD_LENGTH]
     qr_declarations = (
         Declaration.objects.filter(point=checkpoint.point_id, submitted_at__gte=start)
         .select_related("person")
+        .only(*BOARD_DECLARATION_FIELDS)
         .newest_first()[:BOARD_LENGTH]
     )
     context = {

@@ -55,3 +55,83 @@ def test_the_board_page_is_well_formed(client, officer, checkpoint):
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
     assert "<" not in title
     assert html.count("<main") == 1
+
+
+# The board's rows as its template drew them before they were drawn in Python.
+TEMPLATE_ROWS = """{% load risk %}{% for p in passages %}
+  <tr class="row-risk-{{ p.person.risk_level }}"><td>{{ p.at|date:"H:i" }}</td>
+  <td><a class="font-monospace" href="{{ p.person.staff_path }}">{{ p.person.display_code }}</a>
+  </td>
+  <td>{{ p.person.full_name }}</td><td>{{ p.get_direction_display }}</td>
+  <td>{{ p.vehicle_plate }}</td><td>{{ p.get_outcome_display }}</td>
+  <td>{% risk_badge p.person %}</td></tr>
+{% endfor %}|{% for d in qr_declarations %}
+  <tr class="row-risk-{{ d.risk_level }}"><td>{{ d.submitted_at|date:"H:i" }}</td>
+  <td><a class="font-monospace" href="{{ d.person.staff_path }}">{{ d.person.display_code }}</a>
+  </td>
+  <td>{{ d.person.full_name }}</td><td>{{ d.vehicle_plate }}</td><td>{% risk_badge d %}</td></tr>
+{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_boards_rows_read_as_the_template_drew_them(
+    client, officer, checkpoint, record, make_declaration, settings, language
+):
+    import re
+    import uuid
+
+    from django.template import Context, Template
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    from declarations.services import declaration_submit
+    from tests.conftest import declaration_data
+
+    settings.LANGUAGE_CODE = language
+    record(make_declaration(full_name="Lò <b>Văn</b> A").person, vehicle_plate="25A<i>1</i>")
+    record(make_declaration(symptoms=("fever",)).person, direction="out", outcome="held")
+    data = declaration_data(full_name="Đi & Qua", point=checkpoint.point, vehicle_plate="")
+    declaration_submit(data=data, token=uuid.uuid4())
+    client.force_login(officer)
+    response = client.get("/chot/bang/")
+
+    bodies = re.findall(r"<tbody>(.*?)</tbody>", response.content.decode(), re.S)
+    with translation.override(language):
+        drawn_before = Template(TEMPLATE_ROWS).render(
+            Context({name: response.context[name] for name in ("passages", "qr_declarations")})
+        )
+    assert [parse_html(body) for body in bodies] == list(map(parse_html, drawn_before.split("|")))
+    assert len(response.context["passages"]) == 2 and len(response.context["qr_declarations"]) == 1
+    assert "Lò &lt;b&gt;Văn&lt;/b&gt; A" in bodies[0] and "25A&lt;i&gt;1&lt;/i&gt;" in bodies[0]
+    assert "Đi &amp; Qua" in bodies[1]
+
+
+def test_an_empty_board_says_so(client, officer, checkpoint):
+    client.force_login(officer)
+    html = client.get("/chot/bang/").content.decode()
+    assert "Hôm nay chưa có lượt qua chốt nào." in html
+    assert "Hôm nay chưa có người nào khai báo bằng mã QR của chốt này." in html
+
+
+def test_the_board_reads_the_same_queries_however_many_rows(
+    client, officer, checkpoint, record, make_declaration
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import form_data
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get("/chot/bang/").status_code == 200
+        return len(context.captured_queries)
+
+    client.force_login(officer)
+    record(make_declaration(full_name="Người 0").person)
+    client.post(checkpoint.point.public_path, form_data(full_name="Qua QR 0"))
+    client.get("/chot/bang/")  # the session's first renewal, the kept fragments
+    few = queries()
+    for number in range(1, 6):
+        record(make_declaration(full_name=f"Người {number}").person)
+        client.post(checkpoint.point.public_path, form_data(full_name=f"Qua QR {number}"))
+    assert queries() == few
