@@ -19,7 +19,7 @@ def audit(request, action: str, *, person=None, detail: str = "") -> AuditEntry:
         action=action,
         person=person,
         person_code=person.lookup_code if person else "",
-        detail=detail[:300],
+        detail=detail.replace("\x00", "")[:300],  # PostgreSQL stores no NUL in text
         client_ip=_valid_ip(client_ip(request)),
     )
     inserts.insert_one(entry)

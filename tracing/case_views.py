@@ -57,6 +57,8 @@ def case_list(request):
     )
     if shown in CASE_FILTERS:
         cases = cases.filter(CASE_FILTERS[shown])
+    else:
+        shown = ""
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     audit(request, AuditAction.VIEW_LIST, detail=f"cases {shown or 'all'}, page {page.number}")
     return render(request, "tracing/case_list.html", {"page": page, "shown": shown})

@@ -66,3 +66,19 @@ def test_a_cases_zoning_names_its_person(client, provincial_health_worker, case)
     entry = opened(client, provincial_health_worker, f"/y-te/ca-benh/{case.pk}/khoanh-vung/")
     assert (entry.action, entry.person) == (AuditAction.VIEW_PERSON, case.person)
     assert entry.detail == f"zoning case {case.pk}"
+
+
+def test_a_filter_the_list_does_not_know_is_written_as_all(client, provincial_health_worker):
+    client.force_login(provincial_health_worker)
+    assert client.get("/y-te/ca-benh/", {"trang-thai": "mo\x00<b>"}).status_code == 200
+    assert AuditEntry.objects.get().detail == "cases all, page 1"
+
+
+def test_an_entry_keeps_no_nul_character(rf, officer):
+    """PostgreSQL refuses NUL in text: a detail that carries one loses it, not the entry."""
+    from accounts.audit import audit
+
+    request = rf.get("/")
+    request.user = officer
+    audit(request, AuditAction.SEARCH, detail="lo\x00 thi hoa")
+    assert AuditEntry.objects.get().detail == "lo thi hoa"
