@@ -1,10 +1,18 @@
+import re
+import uuid
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.db import connection
+from django.template import Context, Template
+from django.test.html import parse_html
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
 
 from checkpoints.models import Passage
 from checkpoints.services import passage_record
+from declarations.services import declaration_submit
+from tests.conftest import declaration_data, form_data
 
 
 @pytest.fixture
@@ -48,8 +56,6 @@ def test_an_officer_cannot_read_another_checkpoints_board(client, officer, other
 
 
 def test_the_board_page_is_well_formed(client, officer, checkpoint):
-    import re
-
     client.force_login(officer)
     html = client.get("/chot/bang/").content.decode()
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
@@ -77,16 +83,6 @@ TEMPLATE_ROWS = """{% load risk %}{% for p in passages %}
 def test_the_boards_rows_read_as_the_template_drew_them(
     client, officer, checkpoint, record, make_declaration, settings, language
 ):
-    import re
-    import uuid
-
-    from django.template import Context, Template
-    from django.test.html import parse_html
-    from django.utils import translation
-
-    from declarations.services import declaration_submit
-    from tests.conftest import declaration_data
-
     settings.LANGUAGE_CODE = language
     record(make_declaration(full_name="Lò <b>Văn</b> A").person, vehicle_plate="25A<i>1</i>")
     record(make_declaration(symptoms=("fever",)).person, direction="out", outcome="held")
@@ -116,11 +112,6 @@ def test_an_empty_board_says_so(client, officer, checkpoint):
 def test_the_board_reads_the_same_queries_however_many_rows(
     client, officer, checkpoint, record, make_declaration
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from tests.conftest import form_data
-
     def queries() -> int:
         with CaptureQueriesContext(connection) as context:
             assert client.get("/chot/bang/").status_code == 200
