@@ -65,7 +65,7 @@ def vehicle(request, pk):
 def manifest(request, pk):
     vehicle = vehicle_for_staff(request, pk)
     form, day = _manifest_day(request)
-    audit(request, AuditAction.VIEW_LIST, detail=f"manifest {vehicle.plate} {day:%Y-%m-%d}")
+    audit(request, AuditAction.VIEW_LIST, detail=_manifest_detail(vehicle, day))
     context = {
         "vehicle": vehicle,
         "form": form,
@@ -82,7 +82,7 @@ def manifest_xlsx(request, pk):
     vehicle = vehicle_for_staff(request, pk)
     _form, day = _manifest_day(request)
     rows = manifest_rows(manifest_declarations(vehicle, day))
-    audit(request, AuditAction.EXPORT, detail=f"manifest {vehicle.plate} {day:%Y-%m-%d}")
+    audit(request, AuditAction.EXPORT, detail=_manifest_detail(vehicle, day))
     return xlsx_response(
         f"hanh-khach-{vehicle.plate}-{day:%Y-%m-%d}.xlsx",
         MANIFEST_HEADERS,
@@ -125,12 +125,9 @@ def declare(request, pk):
             return redirect(f"{url}?ma={declaration.person.lookup_code}")
     else:
         form = PassengerForm(initial=passenger_initial(request.session.get(PLACES_SESSION_KEY)))
-    passengers = manifest_declarations(vehicle, timezone.localdate())
-    audit(
-        request,
-        AuditAction.VIEW_LIST,
-        detail=f"manifest {vehicle.plate} {timezone.localdate():%Y-%m-%d}",
-    )
+    today = timezone.localdate()
+    passengers = manifest_declarations(vehicle, today)
+    audit(request, AuditAction.VIEW_LIST, detail=_manifest_detail(vehicle, today))
     context = {
         "vehicle": vehicle,
         "form": form,
@@ -174,3 +171,8 @@ def replace_qr(request, pk):
         request, _("New QR code made: print the new poster; the old one no longer works.")
     )
     return redirect("transport:vehicle", pk=vehicle.pk)
+
+
+def _manifest_detail(vehicle, day) -> str:
+    """What the audit log says of a coach's list of passengers for a day, seen or exported."""
+    return f"manifest {vehicle.plate} {day:%Y-%m-%d}"

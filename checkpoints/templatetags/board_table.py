@@ -38,9 +38,7 @@ def _passage(passage, shared: SharedCells) -> tuple:
     return (
         person.risk_level,
         _clock(passage.at, shared),
-        person.staff_path,
-        person.display_code,
-        person.full_name,
+        *_person(person),
         shared.choice(passage, "direction"),
         passage.vehicle_plate,
         shared.choice(passage, "outcome"),
@@ -49,16 +47,18 @@ def _passage(passage, shared: SharedCells) -> tuple:
 
 
 def _declaration(declaration, shared: SharedCells) -> tuple:
-    person = declaration.person
     return (
         declaration.risk_level,
         _clock(declaration.submitted_at, shared),
-        person.staff_path,
-        person.display_code,
-        person.full_name,
+        *_person(declaration.person),
         declaration.vehicle_plate,
         shared.badge(declaration),
     )
+
+
+def _person(person) -> tuple:
+    """The cells of ``PERSON_CELLS``: the link to the person's page, their code and name."""
+    return person.staff_path, person.display_code, person.full_name
 
 
 def _clock(moment, shared: SharedCells) -> str:
