@@ -3,13 +3,11 @@
     gunicorn bench.wsgi_bench:application
 
 The settings module is forced (not defaulted) so that an exported DJANGO_SETTINGS_MODULE cannot
-silently drop the baseline route.
+silently drop the baseline route. The application is the project's own (``truyvet/wsgi.py``).
 """
 
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings_bench"
 
-application = get_wsgi_application()
+from truyvet.wsgi import application  # noqa: F401 - after the settings module is chosen

@@ -20,7 +20,7 @@ from declarations.normalize import (
 from declarations.places import place_tree, served_province_code
 from declarations.risk import Exposure, Symptom
 from declarations.services import DeclarationData
-from truyvet.forms import fields_copied_cheaply
+from truyvet.forms import fields_copied_when_drawn
 
 DAYS_BACK = 14
 DAYS_AHEAD = 3
@@ -144,9 +144,15 @@ class IdNumberField(forms.CharField):
         return number
 
 
-@fields_copied_cheaply
+@fields_copied_when_drawn
 class DeclarationForm(forms.Form):
-    """The declaration form (tờ khai y tế), one page, usable without JavaScript."""
+    """The declaration form (tờ khai y tế), one page, usable without JavaScript.
+
+    A posted form validates with the class's fields, shared (``truyvet.forms``); a form to be
+    drawn, blank or sent back with its mistakes, first takes fields of its own
+    (``prepare_to_draw``), with a new form token and the place lists. A subclass is decorated
+    with ``fields_copied_when_drawn`` too.
+    """
 
     # Child place field -> its parent field; the order is the order of refreshing.
     PLACE_PARENTS = {
@@ -227,17 +233,34 @@ class DeclarationForm(forms.Form):
     def __init__(self, *args, point: DeclarationPoint | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.point = point
-        self.fields["form_token"].initial = uuid.uuid4()
-        self._set_place_choices()
+        self._drawable = False
         if point is not None:
             self._fix_point_context(point)
+        if not self.is_bound:
+            self.prepare_to_draw()
+
+    def prepare_to_draw(self) -> None:
+        """Fields of the form's own (crispy sets the widgets' classes as it draws them), a new
+        form token and the choices of the place lists."""
+        if self._drawable:
+            return
+        self._drawable = True
+        self.fields.own_all()
+        self._bound_fields_cache.clear()  # bound fields made so far hold the shared fields
+        self.fields["form_token"].initial = uuid.uuid4()
+        self._set_place_choices()
+
+    def __iter__(self):
+        self.prepare_to_draw()
+        return super().__iter__()
 
     def _fix_point_context(self, point: DeclarationPoint) -> None:
         """A vehicle's QR fixes its plate; a facility's QR asks about the visit."""
         if point.kind == PointKind.VEHICLE:
             for name, value in (("vehicle_plate", point.vehicle_plate), ("transport", "coach")):
-                self.fields[name].initial = value
-                self.fields[name].disabled = True
+                field = self.fields.own(name)
+                field.initial = value
+                field.disabled = True
         if point.kind == PointKind.FACILITY:
             self.fields["visit_role"] = forms.ChoiceField(
                 label=_("You are visiting as"), choices=VisitRole.choices, widget=forms.RadioSelect
@@ -338,6 +361,7 @@ class DeclarationForm(forms.Form):
     @cached_property
     def helper(self) -> FormHelper:
         """The crispy layout, built only when the form is rendered."""
+        self.prepare_to_draw()
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True

@@ -22,10 +22,12 @@ from declarations.normalize import normalize_plate
 from declarations.places import place_tree, served_province_code
 from transport.models import BusCompany, Vehicle
 from transport.services import PassengerData
+from truyvet.forms import fields_copied_when_drawn
 
 PLATE_ERROR = _("Enter the plate as written on the vehicle, for example 25B-012.34.")
 
 
+@fields_copied_when_drawn
 class PassengerForm(DeclarationForm):
     """The crew's short form for declaring one passenger after another (khai hộ).
 
@@ -74,7 +76,7 @@ class PassengerForm(DeclarationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["full_name"].widget.attrs |= {"autofocus": True, "autocomplete": "off"}
+        self.fields.own("full_name").widget.attrs |= {"autofocus": True, "autocomplete": "off"}
 
     def _set_place_choices(self) -> None:
         tree = place_tree()
@@ -110,6 +112,7 @@ class PassengerForm(DeclarationForm):
 
     @cached_property
     def helper(self) -> FormHelper:
+        self.prepare_to_draw()
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True

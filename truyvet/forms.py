@@ -1,14 +1,21 @@
 """Form helpers shared by the apps.
 
-``fields_copied_cheaply``: Django gives every form instance its own fields with
-``copy.deepcopy(base_fields)``, which goes through the generic ``copy`` machinery for each field,
-widget and choice list. On the declaration form (27 fields, thousands of posts a minute in a
-surge) that copy was over a tenth of a declaration's processing time. The decorator gives a form
-class the same copies made directly: each field, its widget, the widget's attributes, error
-messages, validators and choice lists are new objects, as ``Field.__deepcopy__``,
-``ChoiceField.__deepcopy__``, ``Widget.__deepcopy__`` and ``ChoiceWidget.__deepcopy__`` make
-them; any other field or widget class with a copy of its own (a model choice field, a
-multi-widget) is deep-copied as before.
+``fields_copied_when_drawn``: Django gives every form instance its own fields with
+``copy.deepcopy(base_fields)``, so that drawing one form (crispy sets its widgets' classes) or
+changing its fields cannot reach another. A form that is posted and passes validation is never
+drawn, and validating reads the fields without changing them. A form class with this decorator
+starts each instance with the class's own field objects, shared, in a ``FormFields``; the form
+takes copies (``own``, ``own_all``) of those it changes and, before it is drawn, of all of them.
+On the declaration form (27 fields, thousands of posts a minute in a surge), ``DeclarationForm``
+does so in ``prepare_to_draw``, which its crispy ``helper`` and its iteration call.
+
+The copies are made directly, not through the generic ``copy`` machinery: each field, its widget,
+the widget's attributes, error messages, validators and choice lists are new objects, as
+``Field.__deepcopy__``, ``ChoiceField.__deepcopy__``, ``Widget.__deepcopy__`` and
+``ChoiceWidget.__deepcopy__`` make them; any other field or widget class with a copy of its own
+(a model choice field, a multi-widget) is deep-copied as before. Through ``copy.deepcopy``, the
+copy was over a tenth of a declaration's processing time; made directly, still about a sixth of a
+posted declaration's Python in the worker (py-spy, 2026-12-05), which sharing saves.
 
 ``WidgetRenderer`` (the ``FORM_RENDERER``): Django draws every widget from a template, and a
 select draws each of its options from another. Through Django's template engine, a declaration
@@ -29,15 +36,40 @@ _PLAIN_FIELD_COPIES = {forms.Field.__deepcopy__, forms.ChoiceField.__deepcopy__}
 _PLAIN_WIDGET_COPIES = {forms.Widget.__deepcopy__, ChoiceWidget.__deepcopy__}
 
 
-def fields_copied_cheaply(form_class: type[forms.BaseForm]) -> type[forms.BaseForm]:
-    """Class decorator: the form's instances copy their fields without ``copy.deepcopy``."""
-    form_class.base_fields = _CheaplyCopiedFields(form_class.base_fields)
+def fields_copied_when_drawn(form_class: type[forms.BaseForm]) -> type[forms.BaseForm]:
+    """Class decorator: the form's instances start with the class's fields, shared, in a
+    :class:`FormFields`; the form must call ``own``/``own_all`` before it changes or draws one."""
+    form_class.base_fields = _SharedFields(form_class.base_fields)
     return form_class
 
 
-class _CheaplyCopiedFields(dict):
+class _SharedFields(dict):
     def __deepcopy__(self, memo):
-        return {name: _field_copy(field, memo) for name, field in self.items()}
+        return FormFields(self)
+
+
+class FormFields(dict):
+    """A form's fields: the class's own objects, shared by every instance, until the form takes
+    copies of its own. A field put in by the form itself is its own."""
+
+    def __init__(self, shared: dict):
+        super().__init__(shared)
+        self._shared = set(shared)
+
+    def __setitem__(self, name, field):
+        self._shared.discard(name)
+        super().__setitem__(name, field)
+
+    def own(self, name: str) -> forms.Field:
+        """The form's own copy of the field ``name``, to change it."""
+        if name in self._shared:
+            self[name] = _field_copy(self[name], {})
+        return self[name]
+
+    def own_all(self) -> None:
+        """Copies of all the fields still shared."""
+        for name in [name for name in self if name in self._shared]:
+            self.own(name)
 
 
 def _field_copy(field: forms.Field, memo: dict) -> forms.Field:

@@ -330,3 +330,25 @@ def test_every_page_names_the_site_icon_so_browsers_do_not_ask_for_favicon_ico(
     assert re.search(
         r'<link rel="icon" href="/static/favicon[^"]*\.svg" type="image/svg\+xml">', html
     )
+
+
+FROZEN_PROBE = """
+import gc
+frozen_before = gc.get_freeze_count()
+from {module} import application
+print(frozen_before, gc.get_freeze_count())
+"""
+
+
+@pytest.mark.parametrize("module", ["truyvet.wsgi", "bench.wsgi_bench"])
+def test_a_worker_keeps_what_it_loaded_out_of_the_garbage_collectors_full_collections(module):
+    env = dict(os.environ, DEBUG="1")
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    probe = FROZEN_PROBE.format(module=module)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    before, after = done.stdout.split()
+    assert before == "0"
+    assert int(after) > 20_000  # the application, its models and its views
