@@ -1,10 +1,10 @@
 """The WSGI application, as gunicorn loads it in each worker (``truyvet.wsgi:application``).
 
 Once the application and its URLs are loaded, the objects made so far (modules, models, settings,
-views: about a hundred thousand) live as long as the worker. ``gc.freeze()`` moves them out of the
-garbage collector's reach, so that its full collections, which run every few hundred requests,
-scan only what was made since: a full collection took 50-60 ms of a worker's time with them, and
-one request waited that long for it (docs/performance.md, sixteenth round).
+views: about 80,000) live as long as the worker. ``gc.freeze()`` moves them out of the garbage
+collector's reach, so that its full collections, which run every thousand or so requests, scan
+only what was made since: in one process, a full collection took 53-63 ms with them and 6-11 ms
+without, and one request waits that long for it (docs/performance.md, sixteenth round).
 """
 
 import gc
