@@ -30,6 +30,9 @@ def check(phone_page):
     found: dict[str, list[str]] = {}
 
     def run(name: str):
+        # After a click, the new page's elements can be there before its stylesheets: axe would
+        # then judge the navigation bar's white buttons on a white page (a flaky CI failure).
+        phone_page.wait_for_load_state("load")
         assert phone_page.locator("html[lang]").count() == 1
         violations = severe_violations(phone_page)
         if violations:
