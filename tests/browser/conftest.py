@@ -74,6 +74,7 @@ def screenshot():
     def save(page, name: str, *, full_page: bool = True) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
+        page.wait_for_load_state("load")  # its stylesheets, after a click (test_accessibility)
         page.screenshot(path=str(path), full_page=full_page)
         return path
 
@@ -125,6 +126,7 @@ def guide_screenshot():
         else:
             ARTIFACTS.mkdir(exist_ok=True)
             path = ARTIFACTS / f"guide-{slug}.png"
+        page.wait_for_load_state("load")  # its stylesheets, after a click (test_accessibility)
         page.screenshot(path=str(path), full_page=False, animations="disabled", caret="hide")
         _shrink_png(path)
         return path
