@@ -63,23 +63,23 @@ class FormFields(dict):
     def own(self, name: str) -> forms.Field:
         """The form's own copy of the field ``name``, to change it."""
         if name in self._shared:
-            self[name] = _field_copy(self[name], {})
+            self[name] = _field_copy(self[name])
         return self[name]
 
     def own_all(self) -> None:
         """Copies of all the fields still shared."""
-        for name in [name for name in self if name in self._shared]:
+        for name in list(self._shared):
             self.own(name)
 
 
-def _field_copy(field: forms.Field, memo: dict) -> forms.Field:
+def _field_copy(field: forms.Field) -> forms.Field:
     widget = field.widget
     plain = (
         type(field).__deepcopy__ in _PLAIN_FIELD_COPIES
         and type(widget).__deepcopy__ in _PLAIN_WIDGET_COPIES
     )
     if not plain:
-        return copy.deepcopy(field, memo)
+        return copy.deepcopy(field)
     result = _shallow(field)
     result.widget = _shallow(widget)
     result.widget.attrs = widget.attrs.copy()
