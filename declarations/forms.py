@@ -49,6 +49,60 @@ def place_select(parent_field: str = ""):
     return forms.Select(attrs=attrs)
 
 
+def place_choices(places) -> list[tuple[str, str]]:
+    """A place select's choices: none chosen, then ``places``."""
+    return [("", "---------"), *((p.code, p.name) for p in places)]
+
+
+class ChainedPlaces:
+    """The rule of a form's chained place selects (province, district, commune), in one place.
+
+    Each child field of ``PLACE_PARENTS`` (child -> parent, in the order of refreshing) lists the
+    places inside the one its parent holds, fetches them again when the parent changes
+    (``static/js/site.js`` reads ``data-url``), and must lie inside it. The fields at the top of
+    a chain list what ``place_roots`` gives: every province, unless a form says otherwise.
+    """
+
+    PLACE_PARENTS: dict[str, str] = {}
+
+    def place_roots(self) -> dict:
+        """The fields at the top of a chain, each with what gives the places it lists."""
+        return {"residence_province": place_tree().provinces}
+
+    def set_place_choices(self) -> None:
+        """Give every place field its choices. They are callables: built only if the form is
+        drawn, not when a post is validated (``PlaceField`` checks codes against the tree)."""
+        for name, places in self.place_roots().items():
+            self.fields[name].choices = partial(_root_choices, places)
+        for child, parent in self.PLACE_PARENTS.items():
+            self.fields[child].choices = partial(self._children_choices, parent)
+            self.fields[child].widget.attrs["data-url"] = PLACES_URL
+
+    def place_chosen(self, name: str) -> str:
+        """The code in the place field ``name``: posted, or the form's initial value."""
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name), "")
+        return str(self.initial.get(name) or self.fields[name].initial or "")
+
+    def check_places_nested(self, cleaned: dict) -> None:
+        """An error on each child chosen outside its parent, or without a parent chosen. A
+        parent that failed its own checks has its own error already."""
+        tree = place_tree()
+        for child, parent in self.PLACE_PARENTS.items():
+            code, parent_code = cleaned.get(child), cleaned.get(parent)
+            if not code or parent in self.errors:
+                continue
+            if not (parent_code and tree.is_child(code, parent_code)):
+                self.add_error(child, _("This place is not inside the one chosen above."))
+
+    def _children_choices(self, parent: str) -> list[tuple[str, str]]:
+        return place_choices(place_tree().children_of(self.place_chosen(parent)))
+
+
+def _root_choices(places) -> list[tuple[str, str]]:
+    return place_choices(places())
+
+
 PHONE_MESSAGE = _(
     "Enter a Vietnamese mobile number of 10 digits starting with 03, 05, 07, 08 or 09 (or +84)."
 )
@@ -145,7 +199,7 @@ class IdNumberField(forms.CharField):
 
 
 @fields_copied_when_drawn
-class DeclarationForm(forms.Form):
+class DeclarationForm(ChainedPlaces, forms.Form):
     """The declaration form (tờ khai y tế), one page, usable without JavaScript.
 
     A posted form validates with the class's fields, shared (``truyvet.forms``); a form to be
@@ -248,7 +302,7 @@ class DeclarationForm(forms.Form):
         self.fields.own_all()
         self._bound_fields_cache.clear()  # bound fields made so far hold the shared fields
         self.fields["form_token"].initial = uuid.uuid4()
-        self._set_place_choices()
+        self.set_place_choices()
 
     def __iter__(self):
         self.prepare_to_draw()
@@ -276,26 +330,13 @@ class DeclarationForm(forms.Form):
 
     # -- choices of the chained place selects --------------------------------------------------
 
-    def _current(self, name: str) -> str:
-        if self.is_bound:
-            return self.data.get(self.add_prefix(name), "")
-        return str(self.initial.get(name) or self.fields[name].initial or "")
-
-    def _set_place_choices(self) -> None:
-        # Choices are callables: they are built only if the form is rendered, not when a post
-        # is validated (PlaceField checks codes against the tree directly).
+    def place_roots(self) -> dict:
         tree = place_tree()
-        self.fields["residence_province"].choices = lambda: _choices(tree.provinces())
-        self.fields["from_province"].choices = lambda: _choices(tree.provinces())
-        self.fields["to_district"].choices = lambda: _choices(
-            tree.children_of(served_province_code())
-        )
-        for child, parent in self.PLACE_PARENTS.items():
-            self.fields[child].choices = partial(self._children_choices, parent)
-            self.fields[child].widget.attrs["data-url"] = PLACES_URL
-
-    def _children_choices(self, parent: str) -> list[tuple[str, str]]:
-        return _choices(place_tree().children_of(self._current(parent)))
+        return {
+            "residence_province": tree.provinces,
+            "from_province": tree.provinces,
+            "to_district": partial(tree.children_of, served_province_code()),
+        }
 
     # -- validation -------------------------------------------------------------------------------
 
@@ -332,11 +373,7 @@ class DeclarationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        tree = place_tree()
-        for child, parent in self.PLACE_PARENTS.items():
-            both_chosen = child in cleaned and parent in cleaned
-            if both_chosen and not tree.is_child(cleaned[child], cleaned[parent]):
-                self.add_error(child, _("This place is not inside the one chosen above."))
+        self.check_places_nested(cleaned)
         plate_missing = not cleaned.get("vehicle_plate") and "vehicle_plate" not in self.errors
         if cleaned.get("transport") == Transport.COACH and plate_missing:
             self.add_error("vehicle_plate", _("Enter the plate of the coach or bus."))
@@ -418,10 +455,6 @@ REFRESH_BUTTON = (
     'class="btn btn-outline-secondary btn-sm mb-3" formnovalidate>'
     "{% translate 'Show the districts and communes of the places chosen' %}</button></noscript>"
 )
-
-
-def _choices(places) -> list[tuple[str, str]]:
-    return [("", "---------"), *((p.code, p.name) for p in places)]
 
 
 def initial_from_data(data, *, point=None) -> dict:

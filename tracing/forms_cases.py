@@ -1,15 +1,14 @@
 """Forms of the cases pages: confirming a case, and the person of a case who never declared."""
 
 import uuid
-from functools import partial
 
 from django import forms
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from declarations.forms import (
     BirthYearField,
+    ChainedPlaces,
     FullNameField,
     IdNumberField,
     MobilePhoneField,
@@ -19,7 +18,6 @@ from declarations.forms import (
 )
 from declarations.models import Sex
 from declarations.normalize import clean_spaces
-from declarations.places import place_tree
 from tracing.models import ContactLevel, ContactStatus
 
 
@@ -62,7 +60,7 @@ class CaseForm(forms.Form):
         return clean_spaces(self.cleaned_data["isolated_at"])
 
 
-class CasePersonForm(forms.Form):
+class CasePersonForm(ChainedPlaces, forms.Form):
     """The person of a case who never declared: just enough to trace them and give a code."""
 
     PLACE_PARENTS = {
@@ -88,27 +86,11 @@ class CasePersonForm(forms.Form):
         """``district``: the only district of residence the user may enter (None: any)."""
         super().__init__(*args, **kwargs)
         self.district = district
-        tree = place_tree()
-        self.fields["residence_province"].choices = lambda: _choices(tree.provinces())
-        children_url = reverse("declarations:places", kwargs={"code": "CODE"})
-        for child, parent in self.PLACE_PARENTS.items():
-            self.fields[child].choices = partial(self._children_choices, parent)
-            self.fields[child].widget.attrs["data-url"] = children_url
-
-    def _children_choices(self, parent: str) -> list[tuple[str, str]]:
-        if self.is_bound:
-            current = self.data.get(self.add_prefix(parent), "")
-        else:
-            current = str(self.initial.get(parent) or "")
-        return _choices(place_tree().children_of(current))
+        self.set_place_choices()
 
     def clean(self):
         cleaned = super().clean()
-        tree = place_tree()
-        for child, parent in self.PLACE_PARENTS.items():
-            both_chosen = child in cleaned and parent in cleaned
-            if both_chosen and not tree.is_child(cleaned[child], cleaned[parent]):
-                self.add_error(child, _("This place is not inside the one chosen above."))
+        self.check_places_nested(cleaned)
         chosen = cleaned.get("residence_district")
         if self.district is not None and chosen and chosen != self.district:
             self.add_error(
@@ -132,10 +114,6 @@ class CasePersonForm(forms.Form):
             "residence_address": data["residence_address"],
         }
         return values
-
-
-def _choices(places) -> list[tuple[str, str]]:
-    return [("", "---------"), *((p.code, p.name) for p in places)]
 
 
 class DecisionForm(forms.Form):

@@ -5,28 +5,27 @@ place selects and the F1 of an F2, and the importer runs it on every row of a fi
 value is refused with the same message wherever it is typed.
 """
 
-from functools import cached_property, partial
+from functools import cached_property
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from declarations.forms import (
     REFRESH_BUTTON,
     BirthYearField,
+    ChainedPlaces,
     FullNameField,
     IdNumberField,
     MobilePhoneField,
     PlaceField,
-    _choices,
     place_select,
 )
 from declarations.models import Sex
 from declarations.normalize import clean_spaces
-from declarations.places import place_tree, served_province_code
+from declarations.places import served_province_code
 from tracing.duplicates import Identity, PersonMatcher
 from tracing.models import Case, Contact, ContactLevel, ContactStatus
 
@@ -83,7 +82,7 @@ class ContactPersonForm(forms.Form):
         )
 
 
-class ContactEntryForm(ContactPersonForm):
+class ContactEntryForm(ChainedPlaces, ContactPersonForm):
     """One contact of a case, typed from the investigation team's notes (nhập từng dòng).
 
     The contact is matched to an existing person (by ID number, or by phone with name and year
@@ -118,22 +117,7 @@ class ContactEntryForm(ContactPersonForm):
         self.fields["full_name"].widget.attrs |= {"autofocus": True, "autocomplete": "off"}
         self.fields["via"].queryset = f1_contacts(case)
         self.fields["via"].label_from_instance = _f1_label
-        self._set_place_choices()
-
-    def _set_place_choices(self) -> None:
-        tree = place_tree()
-        self.fields["residence_province"].choices = lambda: _choices(tree.provinces())
-        children_url = reverse("declarations:places", kwargs={"code": "CODE"})
-        for child, parent in self.PLACE_PARENTS.items():
-            self.fields[child].choices = partial(self._children_choices, parent)
-            self.fields[child].widget.attrs["data-url"] = children_url
-
-    def _children_choices(self, parent: str) -> list[tuple[str, str]]:
-        if self.is_bound:
-            current = self.data.get(self.add_prefix(parent), "")
-        else:
-            current = str(self.initial.get(parent) or "")
-        return _choices(place_tree().children_of(current))
+        self.set_place_choices()
 
     def clean(self):
         cleaned = super().clean()
@@ -155,17 +139,12 @@ class ContactEntryForm(ContactPersonForm):
         """A person not found must be created: their sex and home are needed."""
         if not cleaned.get("sex"):
             self.add_error("sex", _("Needed for a new person."))
-        if not cleaned.get("residence_province"):
-            self.add_error("residence_province", _("Needed for a new person."))
+        # Only the first place missing is named: the lists below it depend on it.
+        missing = next((name for name in self.PLACES if not cleaned.get(name)), None)
+        if missing is not None:
+            self.add_error(missing, _("Needed for a new person."))
             return
-        tree = place_tree()
-        for child, parent in self.PLACE_PARENTS.items():
-            if not cleaned.get(child):
-                self.add_error(child, _("Needed for a new person."))
-                return
-            if not tree.is_child(cleaned[child], cleaned[parent]):
-                self.add_error(child, _("This place is not inside the one chosen above."))
-                return
+        self.check_places_nested(cleaned)
 
     def person_values(self) -> dict:
         """The fields of the person to create when nobody matched."""

@@ -1,19 +1,19 @@
 """Forms of the risk pages: the risk list's filters, a follow-up's changes, epidemic zones."""
 
 from datetime import datetime, time, timedelta
+from functools import partial
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, TextField
 from django.db.models.functions import Cast
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.names import staff_name
 from accounts.roles import Role
-from declarations.forms import PlaceField, place_select, plausible_day
+from declarations.forms import ChainedPlaces, PlaceField, place_select, plausible_day
 from declarations.models import Declaration, EpidemicZone, PointKind, RiskFlag
 from declarations.places import place_tree, served_province_code
 from declarations.risk import RiskLevel
@@ -41,15 +41,7 @@ def overdue(now: datetime) -> Q:
     return Q(follow_up__status__in=OPEN_STATUSES, follow_up__updated_at__lt=overdue_limit(now))
 
 
-def _place_choices(places) -> list[tuple[str, str]]:
-    return [*EMPTY, *((p.code, p.name) for p in places)]
-
-
-def _children_url() -> str:
-    return reverse("declarations:places", kwargs={"code": "CODE"})
-
-
-class RiskListForm(forms.Form):
+class RiskListForm(ChainedPlaces, forms.Form):
     """The filters of the risk list, from the query string; every one is optional.
 
     District and commune are those of residence (where the person is followed up).
@@ -93,16 +85,14 @@ class RiskListForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
+    PLACE_PARENTS = {"xa": "huyen"}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        tree = place_tree()
-        self.fields["huyen"].choices = lambda: _place_choices(
-            tree.children_of(served_province_code())
-        )
-        self.fields["xa"].choices = lambda: _place_choices(
-            tree.children_of(self.data.get("huyen", ""))
-        )
-        self.fields["xa"].widget.attrs["data-url"] = _children_url()
+        self.set_place_choices()
+
+    def place_roots(self) -> dict:
+        return {"huyen": partial(place_tree().children_of, served_province_code())}
 
     def clean_huyen(self):
         code = self.cleaned_data["huyen"]
@@ -232,8 +222,10 @@ class FollowUpForm(forms.Form):
         return cleaned
 
 
-class ZoneForm(forms.Form):
+class ZoneForm(ChainedPlaces, forms.Form):
     """A new epidemic zone: a province, or a district or commune of it, from a date."""
+
+    PLACE_PARENTS = {"district": "province", "commune": "district"}
 
     province = PlaceField(label=_("Province / city"), widget=place_select())
     district = PlaceField(label=_("District"), required=False, widget=place_select("province"))
@@ -257,26 +249,14 @@ class ZoneForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        tree = place_tree()
-        self.fields["province"].choices = lambda: _place_choices(tree.provinces())
-        for child, parent in (("district", "province"), ("commune", "district")):
-            self.fields[child].choices = lambda parent=parent: _place_choices(
-                tree.children_of(self._current(parent))
-            )
-            self.fields[child].widget.attrs["data-url"] = _children_url()
+        self.set_place_choices()
 
-    def _current(self, name: str) -> str:
-        if self.is_bound:
-            return self.data.get(name, "")
-        return str(self.initial.get(name, ""))
+    def place_roots(self) -> dict:
+        return {"province": place_tree().provinces}
 
     def clean(self):
         cleaned = super().clean()
-        tree = place_tree()
-        for child, parent in (("district", "province"), ("commune", "district")):
-            code, parent_code = cleaned.get(child), cleaned.get(parent)
-            if code and not (parent_code and tree.is_child(code, parent_code)):
-                self.add_error(child, _("This place is not inside the one chosen above."))
+        self.check_places_nested(cleaned)
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The end date is before the start date."))

@@ -6,7 +6,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +14,6 @@ from declarations.forms import (
     DeclarationForm,
     MobilePhoneField,
     PlaceField,
-    _choices,
     place_select,
 )
 from declarations.normalize import normalize_plate
@@ -78,16 +76,12 @@ class PassengerForm(DeclarationForm):
         super().__init__(*args, **kwargs)
         self.fields.own("full_name").widget.attrs |= {"autofocus": True, "autocomplete": "off"}
 
-    def _set_place_choices(self) -> None:
+    def place_roots(self) -> dict:
         tree = place_tree()
-        self.fields["residence_province"].choices = lambda: _choices(tree.provinces())
-        self.fields["to_district"].choices = lambda: _choices(
-            tree.children_of(served_province_code())
-        )
-        children_url = reverse("declarations:places", kwargs={"code": "CODE"})
-        for child, parent in self.PLACE_PARENTS.items():
-            self.fields[child].choices = partial(self._children_choices, parent)
-            self.fields[child].widget.attrs["data-url"] = children_url
+        return {
+            "residence_province": tree.provinces,
+            "to_district": partial(tree.children_of, served_province_code()),
+        }
 
     def passenger_data(self) -> PassengerData:
         cleaned = self.cleaned_data
