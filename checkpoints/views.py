@@ -23,9 +23,9 @@ from declarations.forms import DeclarationForm, initial_from_data
 from declarations.models import Declaration, Transport
 from declarations.normalize import normalize_plate
 from declarations.places import with_places
-from declarations.posters import poster_page, qr_png_response, qr_svg_response
+from declarations.posters import poster_page, qr_replaced, qr_response
 from declarations.risk import RiskLevel
-from declarations.services import person_require_update, point_replace_token, risk_flag_add
+from declarations.services import person_require_update, risk_flag_add
 from declarations.views import (
     code_guessing_limited,
     code_miss_count,
@@ -268,8 +268,7 @@ def poster(request, pk):
 @desk_required
 def qr_image(request, pk, kind):
     checkpoint = checkpoint_for_staff(request, pk)
-    render_qr = qr_png_response if kind == "png" else qr_svg_response
-    return render_qr(request, checkpoint.point)
+    return qr_response(request, checkpoint.point, kind)
 
 
 @login_required
@@ -277,8 +276,5 @@ def qr_image(request, pk, kind):
 @require_POST
 def replace_qr(request, pk):
     checkpoint = checkpoint_for_staff(request, pk)
-    point_replace_token(point=checkpoint.point)
-    messages.success(
-        request, _("New QR code made: print the new poster; the old one no longer works.")
-    )
+    qr_replaced(request, checkpoint.point)
     return redirect("checkpoints:poster", pk=checkpoint.pk)

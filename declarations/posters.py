@@ -7,13 +7,15 @@ import io
 
 import qrcode
 import qrcode.image.svg
+from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from declarations.models import DeclarationPoint
 from declarations.qr import qr_svg
+from declarations.services import point_replace_token
 
 CACHE_SECONDS = 24 * 3600
 
@@ -52,6 +54,22 @@ def qr_svg_response(request, point: DeclarationPoint) -> HttpResponse:
         data = image.to_string(encoding="unicode")
         cache.set(key, data, CACHE_SECONDS)
     return _download(data, "image/svg+xml", f"qr-{point.pk}.svg")
+
+
+def qr_response(request, point: DeclarationPoint, kind: str) -> HttpResponse:
+    """The point's QR as ``qr.png`` or ``qr.svg``; 404 for any other name."""
+    responses = {"png": qr_png_response, "svg": qr_svg_response}
+    if kind not in responses:
+        raise Http404
+    return responses[kind](request, point)
+
+
+def qr_replaced(request, point: DeclarationPoint) -> None:
+    """Give the point a new QR (``point_replace_token``) and tell the user to print it."""
+    point_replace_token(point=point)
+    messages.success(
+        request, _("New QR code made: print the new poster; the old one no longer works.")
+    )
 
 
 def _download(data, content_type: str, filename: str) -> HttpResponse:

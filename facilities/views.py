@@ -5,7 +5,6 @@ from datetime import datetime, time, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,16 +18,15 @@ from accounts.roles import Role, has_role
 from declarations.forms import DeclarationForm, initial_from_data
 from declarations.models import Declaration, MadeBy, VisitRole
 from declarations.places import served_province_code
-from declarations.posters import poster_page, qr_png_response, qr_svg_response
+from declarations.posters import poster_page, qr_replaced, qr_response
 from declarations.risk import RiskLevel
-from declarations.services import declaration_submit, point_replace_token
+from declarations.services import declaration_submit
 from facilities.access import facility_for_staff, facility_staff_required
 from facilities.models import HealthFacility
 
 # A provincial hospital sees about a thousand visitors a day; the counts cover them all, the
 # table the newest ones, so that a page refreshed every minute stays small.
 VISITORS_SHOWN = 200
-QR_RESPONSES = {"png": qr_png_response, "svg": qr_svg_response}
 
 
 @login_required
@@ -103,9 +101,7 @@ def poster(request, pk):
 @facility_staff_required
 def qr_image(request, pk, kind):
     facility = facility_for_staff(request, pk)
-    if kind not in QR_RESPONSES:
-        raise Http404
-    return QR_RESPONSES[kind](request, facility.point)
+    return qr_response(request, facility.point, kind)
 
 
 @login_required
@@ -113,10 +109,7 @@ def qr_image(request, pk, kind):
 @require_POST
 def replace_qr(request, pk):
     facility = facility_for_staff(request, pk)
-    point_replace_token(point=facility.point)
-    messages.success(
-        request, _("New QR code made: print the new poster; the old one no longer works.")
-    )
+    qr_replaced(request, facility.point)
     return redirect("facilities:poster", pk=facility.pk)
 
 

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +12,7 @@ from accounts.models import AuditAction
 from accounts.roles import Role, has_role
 from declarations import codes
 from declarations.forms import initial_from_data
-from declarations.posters import poster_page, qr_png_response, qr_svg_response
-from declarations.services import point_replace_token
+from declarations.posters import poster_page, qr_replaced, qr_response
 from transport.access import vehicle_for_staff, vehicles_for_staff
 from transport.forms import ManifestDayForm, PassengerForm, VehicleFilterForm, passenger_initial
 from transport.manifest import (
@@ -155,10 +153,7 @@ def poster(request, pk):
 @vehicle_required
 def qr_image(request, pk, kind):
     vehicle = vehicle_for_staff(request, pk)
-    if kind not in ("png", "svg"):
-        raise Http404
-    render_qr = qr_png_response if kind == "png" else qr_svg_response
-    return render_qr(request, vehicle.point)
+    return qr_response(request, vehicle.point, kind)
 
 
 @login_required
@@ -166,10 +161,7 @@ def qr_image(request, pk, kind):
 @require_POST
 def replace_qr(request, pk):
     vehicle = vehicle_for_staff(request, pk)
-    point_replace_token(point=vehicle.point)
-    messages.success(
-        request, _("New QR code made: print the new poster; the old one no longer works.")
-    )
+    qr_replaced(request, vehicle.point)
     return redirect("transport:vehicle", pk=vehicle.pk)
 
 

@@ -87,6 +87,11 @@ def test_qr_downloads_of_a_checkpoint(client, officer, checkpoint, kind):
     assert response["Content-Type"] == {"png": "image/png", "svg": "image/svg+xml"}[kind]
 
 
+def test_a_checkpoints_qr_has_no_other_format(client, officer, checkpoint):
+    client.force_login(officer)
+    assert client.get(f"/chot/{checkpoint.pk}/qr.gif").status_code == 404
+
+
 def test_the_poster_holds_the_absolute_link(client, officer, checkpoint):
     client.force_login(officer)
     html = client.get(f"/chot/{checkpoint.pk}/poster/").content.decode()
