@@ -5,31 +5,19 @@ import pytest
 from django import forms
 from django.urls import get_resolver
 
-from declarations.forms import ChainedPlaces, PlaceField, place_select
-from declarations.places import place_tree
+from declarations.forms import ChainedPlaces, PlaceField
 from tests.conftest import BA_DINH, HA_NOI, LAI_CHAU, LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG
+from tracing.forms_risk import ZoneForm
 
 INSIDE = "Địa danh này không thuộc địa bàn đã chọn ở trên."  # the site speaks Vietnamese
 
 
-class Home(ChainedPlaces, forms.Form):
-    PLACE_PARENTS = {"district": "province", "commune": "district"}
-
-    province = PlaceField(widget=place_select())
-    district = PlaceField(required=False, widget=place_select("province"))
-    commune = PlaceField(required=False, widget=place_select("district"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.set_place_choices()
-
-    def place_roots(self) -> dict:
-        return {"province": place_tree().provinces}
-
-    def clean(self):
-        cleaned = super().clean()
-        self.check_places_nested(cleaned)
-        return cleaned
+def zone(data=None, **kwargs) -> ZoneForm:
+    """The epidemic zone's form (a province, and a district and a commune of it, both optional):
+    its places, with a start day."""
+    if data is not None:
+        data = {"starts_on": "2021-08-20", **data}
+    return ZoneForm(data, **kwargs)
 
 
 def codes(field) -> list[str]:
@@ -37,7 +25,7 @@ def codes(field) -> list[str]:
 
 
 def test_a_child_lists_the_places_inside_the_posted_parent(places):
-    form = Home({"province": LAI_CHAU, "district": LAI_CHAU_CITY})
+    form = zone({"province": LAI_CHAU, "district": LAI_CHAU_CITY})
     assert LAI_CHAU_CITY in codes(form.fields["district"])
     assert BA_DINH not in codes(form.fields["district"])
     assert QUYET_THANG in codes(form.fields["commune"])
@@ -45,14 +33,14 @@ def test_a_child_lists_the_places_inside_the_posted_parent(places):
 
 
 def test_a_blank_form_lists_the_places_inside_its_initial_parent(places):
-    form = Home(initial={"province": HA_NOI})
+    form = zone(initial={"province": HA_NOI})
     assert BA_DINH in codes(form.fields["district"])
     assert LAI_CHAU_CITY not in codes(form.fields["district"])
     assert codes(form.fields["commune"]) == [""]
 
 
 def test_each_child_fetches_its_places_again_from_the_same_address(places):
-    form = Home()
+    form = zone()
     assert form.fields["district"].widget.attrs["data-url"] == "/dia-gioi/CODE/"
     assert "data-url" not in form.fields["province"].widget.attrs
 
@@ -73,7 +61,7 @@ def test_each_child_fetches_its_places_again_from_the_same_address(places):
     ],
 )
 def test_a_child_chosen_must_lie_inside_its_parent(places, posted, errors):
-    form = Home(posted)
+    form = zone(posted)
     assert form.is_valid() == (not errors)
     found = dict(form.errors)
     for name, messages in errors.items():
