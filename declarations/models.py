@@ -91,7 +91,11 @@ class Person(models.Model):
         verbose_name=_("province of residence"),
     )
     residence_district = models.ForeignKey(
-        District, models.PROTECT, related_name="+", verbose_name=_("district of residence")
+        District,
+        models.PROTECT,
+        related_name="+",
+        db_index=False,  # person_home starts with it
+        verbose_name=_("district of residence"),
     )
     residence_commune = models.ForeignKey(
         Commune,
@@ -127,6 +131,8 @@ class Person(models.Model):
             models.Index(fields=["id_number"], name="person_id_number"),
             models.Index(fields=["-updated_at"], name="person_newest"),
             models.Index(fields=["risk_level", "-updated_at"], name="person_risk_newest"),
+            # The people of a district, or of one commune of it: a scope, a case's neighbours.
+            models.Index(fields=["residence_district", "residence_commune"], name="person_home"),
             # The risk list: everyone at risk, newest first (a small part of all people).
             models.Index(
                 fields=["-updated_at", "-id"],

@@ -3,7 +3,7 @@
 Pure queries, nothing here writes. ``contacts_found`` reads the sources' own journeys, passages
 and homes (three queries on the person indexes), then asks one query per rule, each on an
 index (vehicle plate and travel date; checkpoint and time; declaration point and time;
-district of residence), however many sources there are and however many rows the tables hold.
+commune of residence), however many sources there are and however many rows the tables hold.
 Matching a found row back to the source it came from happens in Python, on the few rows found.
 
 A reason is a small dict kept in ``Contact.reasons``, a machine code and its detail::
@@ -200,9 +200,12 @@ def same_address(homes: Iterable[tuple[int, str, str, str]]) -> Iterator[Match]:
     """Declared the same home: the same commune and the same house and street, however its
     letters are cased or spaced.
 
-    The query reads the people of the sources' communes that gave an address, through the
-    district index (SQLite lowers only ASCII letters, so the comparison itself is made here);
-    its size is bounded by a commune's population, not by the table's.
+    The query reads the people of the sources' communes that gave an address, through the index
+    of homes (``person_home``: district, then commune). SQLite lowers only ASCII letters, so the
+    comparison itself is made here. Its size is bounded by a commune's population, not by the
+    table's nor the district's: among a million declarations, a commune of 5,000 people took
+    7.6 ms, where the district index alone made PostgreSQL read the district's 112,000 people
+    (149 ms, 786 ms with cold buffers).
     """
     households = defaultdict(list)  # commune -> [(source, address key, address as written)]
     for source_id, _district, commune, address in homes:

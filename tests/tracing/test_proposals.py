@@ -10,6 +10,8 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from checkpoints.models import Passage
@@ -367,3 +369,20 @@ def test_a_hamlet_or_a_crowded_address_is_not_a_household(people, health_worker)
     assert contacts_propose(case=case_of(block[0])) == 0
     home = [people(f"Nhà {n}", residence_address="12 Trần Phú") for n in range(3)]
     assert contacts_propose(case=case_of(home[0])) == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="CI runs this on PostgreSQL")
+def test_a_household_is_looked_up_in_its_commune_not_its_whole_district(people):
+    """The household rule finds the commune's people through an index (``person_home``), not by
+    reading every person of the district (112,000 among a million declarations)."""
+    source = people("Nguồn", residence_address=HOME)
+    with CaptureQueriesContext(connection) as queries:
+        contacts_found([source.pk])
+    wheres = [(q["sql"], q["sql"].partition("WHERE")[2]) for q in queries]
+    household = next(sql for sql, where in wheres if '"residence_commune_id" =' in where)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is small enough to scan
+        cursor.execute(f"EXPLAIN {household}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    index_conditions = [line for line in plan.splitlines() if "Index Cond" in line]
+    assert any("residence_commune_id" in line for line in index_conditions), plan
