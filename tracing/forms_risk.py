@@ -47,6 +47,8 @@ class RiskListForm(ChainedPlaces, forms.Form):
     District and commune are those of residence (where the person is followed up).
     """
 
+    PLACE_PARENTS = {"xa": "huyen"}
+
     huyen = PlaceField(label=_("District of residence"), required=False, widget=place_select())
     xa = PlaceField(label=_("Commune of residence"), required=False, widget=place_select("huyen"))
     tu_ngay = forms.DateField(
@@ -84,8 +86,6 @@ class RiskListForm(ChainedPlaces, forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
-
-    PLACE_PARENTS = {"xa": "huyen"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
