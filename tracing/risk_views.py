@@ -88,8 +88,15 @@ class RiskRow:
         return self.follow_up.assignee if self.follow_up else None
 
     @property
-    def last_update(self) -> datetime:
-        return self.follow_up.updated_at if self.follow_up else self.person.updated_at
+    def followed_up_at(self) -> datetime | None:
+        """When the follow-up last changed (what is overdue after a day), if there is one."""
+        return self.follow_up.updated_at if self.follow_up else None
+
+    @property
+    def updated_at(self) -> datetime:
+        """When the person last declared or their risk last changed: what the list is ordered
+        by (newest first) and its dates filter."""
+        return self.person.updated_at
 
     def cells(self) -> list:
         person, assignee = self.person, self.assignee
@@ -102,9 +109,14 @@ class RiskRow:
             str(RiskLevel(person.risk_level).label),
             str(self.status),
             staff_name(assignee) if assignee else "",
-            f"{timezone.localtime(self.last_update):%d/%m/%Y %H:%M}",
+            _when(self.followed_up_at),
+            _when(self.updated_at),
             str(_("Overdue")) if self.overdue else "",
         ]
+
+
+def _when(moment: datetime | None) -> str:
+    return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}" if moment else ""
 
 
 EXPORT_HEADERS = [
@@ -116,7 +128,8 @@ EXPORT_HEADERS = [
     gettext_lazy("Risk"),
     gettext_lazy("Follow-up"),
     gettext_lazy("Assigned to"),
-    gettext_lazy("Last update"),
+    gettext_lazy("Follow-up changed"),
+    gettext_lazy("Updated"),
     gettext_lazy("Overdue"),
 ]
 

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import AuditAction, AuditEntry
@@ -45,7 +46,8 @@ def test_the_export_has_a_row_per_person_at_risk_with_the_lists_columns(
         "Risk",
         "Follow-up",
         "Assigned to",
-        "Last update",
+        "Follow-up changed",
+        "Updated",
         "Overdue",
     ]
     assert [row[1] for row in rows] == ["Ho", "Lò Văn Minh"]  # all of them, not one page
@@ -57,6 +59,13 @@ def test_the_export_has_a_row_per_person_at_risk_with_the_lists_columns(
         "Huyện Tam Đường",
         "High risk",
         "New",
+        None,
+    ]
+    fever.refresh_from_db()
+    local = timezone.localtime
+    assert rows[1][8:] == [
+        f"{local(fever.follow_up.updated_at):%d/%m/%Y %H:%M}",
+        f"{local(fever.updated_at):%d/%m/%Y %H:%M}",
         None,
     ]
 

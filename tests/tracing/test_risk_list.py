@@ -88,8 +88,28 @@ def test_a_row_has_the_code_link_identity_risk_and_follow_up(staff, crowd, healt
     assert f'href="/y-te/theo-doi/{fever.lookup_code}/">Sốt</a>' in html
     assert "<td>1990</td><td>0987654321</td><td>Huyện Tam Đường</td>" in html
     assert '<span class="badge risk-high">' in html
-    assert "<td>Contacted</td>" in html
-    assert "<td>health</td>" in html
+    changed = hm(fever.follow_up.updated_at)
+    assert f'<td>Contacted<br><span class="small text-body-secondary">{changed}</span></td>' in html
+    assert f"<td>health</td><td>{hm(fever.updated_at)}</td></tr>" in html
+
+
+def hm(moment) -> str:
+    return f"{timezone.localtime(moment):%H:%M %d/%m/%Y}"
+
+
+def test_the_updated_column_is_the_time_the_list_is_ordered_and_filtered_by(staff, crowd):
+    """A follow-up changed later than the person (here, the last person's) shows under its
+    status, not in the "Updated" column, which stays the person's and runs newest first."""
+    follow_up_update(follow_up=crowd["flagged"].follow_up, user=None, status="contacted")
+    html = staff.get("/y-te/").content.decode()
+    shown = [hm(Person.objects.get(pk=p.pk).updated_at) for p in crowd.values()]
+    updated_cells = [f"<td>{moment}</td></tr>" for moment in shown]
+    assert [html.index(cell) for cell in updated_cells] == sorted(
+        html.index(cell) for cell in updated_cells
+    )
+    flagged_row = html[html.index(">Cờ Đỏ<") :].split("</tr>")[0]
+    assert hm(FollowUp.objects.get(person=crowd["flagged"]).updated_at) in flagged_row
+    assert flagged_row.endswith(f"<td>{shown[-1]}</td>")
 
 
 def test_someone_at_risk_without_a_follow_up_counts_as_new(staff, crowd):
@@ -97,7 +117,8 @@ def test_someone_at_risk_without_a_follow_up_counts_as_new(staff, crowd):
     rows = {row.person.full_name: row for row in staff.get("/y-te/").context["rows"]}
     assert rows["Tiếp Xúc"].follow_up is None
     assert rows["Tiếp Xúc"].status == FollowUpStatus.NEW.label
-    assert rows["Tiếp Xúc"].last_update == Person.objects.get(full_name="Tiếp Xúc").updated_at
+    assert rows["Tiếp Xúc"].followed_up_at is None
+    assert rows["Tiếp Xúc"].updated_at == Person.objects.get(full_name="Tiếp Xúc").updated_at
 
 
 @pytest.mark.parametrize(
@@ -126,7 +147,7 @@ def test_each_filter_narrows_the_list(staff, crowd, query, expected):
     assert set(listed(staff.get("/y-te/", query))) == expected
 
 
-def test_the_date_range_is_of_the_last_update(staff, crowd, today):
+def test_the_date_range_is_of_the_updated_column(staff, crowd, today):
     three_days_ago = timezone.now() - timedelta(days=3)
     Person.objects.filter(pk=crowd["flagged"].pk).update(updated_at=three_days_ago)
     day = timezone.localtime(three_days_ago).date()

@@ -3,6 +3,7 @@
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from accounts.names import staff_name
@@ -14,10 +15,12 @@ ROW = (
     '<tr class="row-risk-{}">'
     '<td><a class="font-monospace fw-semibold" href="{}">{}</a></td>'
     '<td><a href="{}">{}</a></td>'
-    "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td>"
+    "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}{}</td><td>{}</td><td>{}</td>"
     "</tr>"
 )
 OVERDUE = ' <span class="badge text-bg-danger overdue">{}</span>'
+# Under the follow-up's status: when it last changed (what is overdue after a day).
+FOLLOWED_UP_AT = '<br><span class="small text-body-secondary">{}</span>'
 
 
 @register.simple_tag
@@ -46,6 +49,10 @@ class _Shared(SharedCells):
             self.statuses[status] = str(row.status)
         return self.statuses[status]
 
+    def followed_up_at(self, row) -> SafeString | str:
+        moment = row.followed_up_at
+        return SafeString(FOLLOWED_UP_AT.format(self.time(moment))) if moment else ""
+
 
 def _cells(row, shared: _Shared) -> tuple:
     person, assignee = row.person, row.assignee
@@ -60,7 +67,8 @@ def _cells(row, shared: _Shared) -> tuple:
         person.residence_district,
         shared.badge(person),
         shared.status(row),
-        staff_name(assignee) if assignee else "",
-        shared.time(row.last_update),
+        shared.followed_up_at(row),
         shared.overdue if row.overdue else "",
+        staff_name(assignee) if assignee else "",
+        shared.time(row.updated_at),
     )
