@@ -72,6 +72,11 @@ def test_operator_declares_three_passengers_and_prints_the_list(
         text = row.inner_text()
         assert name in text and code in text
         assert f"******{phone[-4:]}" in text and phone not in text
+        # On the phone, each row is a block: the code on the name's line, inside the screen.
+        name_box = row.locator("td.stacked-grow").bounding_box()
+        code_box = row.locator("td.passenger-code").bounding_box()
+        assert code_box["x"] + code_box["width"] <= 390
+        assert abs(code_box["y"] - name_box["y"]) < name_box["height"]
     assert page.is_visible("button[data-print]")
     screenshot(page, "operator-manifest")
 
