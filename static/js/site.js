@@ -29,6 +29,25 @@
     });
   });
 
+  // A page that refreshes itself (data-refresh: every so many seconds) unless paused with its
+  // switch, or while someone is typing in one of its fields. Without JavaScript, a <noscript>
+  // meta refresh does it (it cannot be paused).
+  var refreshing = document.querySelector("[data-refresh]");
+  if (refreshing) {
+    var toggle = refreshing.querySelector("[data-refresh-toggle]");
+    var paused = false;
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      paused = !paused;
+      toggle.setAttribute("aria-pressed", String(paused));
+      toggle.textContent = paused ? toggle.dataset.resume : toggle.dataset.pause;
+    });
+    window.setInterval(function () {
+      var typing = document.activeElement && document.activeElement.matches("input, select, textarea");
+      if (!paused && !typing) window.location.reload();
+    }, 1000 * parseInt(refreshing.dataset.refresh, 10));
+  }
+
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });

@@ -1,9 +1,11 @@
 """The citizen's pages pass axe-core (through axe-playwright-python) with no serious or critical
-violation, on a phone, in Vietnamese and in English."""
+violation, on a phone, in Vietnamese and in English; so do the staff pages that show someone at
+high risk, on a desk PC."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from checkpoints.services import passage_record
 from declarations.services import point_replace_token
 from tests.browser.test_citizen_journey import fill_declaration
 
@@ -97,3 +99,36 @@ def test_the_citizen_pages_have_no_serious_accessibility_violation(
     check("update form")
 
     assert check.found == {}
+
+
+def test_the_staff_pages_at_risk_have_no_serious_accessibility_violation(
+    live_server, log_in, officer, checkpoint, health_worker, facility_worker, facility,
+    make_declaration,
+):  # fmt: skip
+    """The staff pages that show someone at high risk: their rows are pink, and their links and
+    buttons must keep their contrast on it; the pages that refresh themselves can be paused."""
+    at_risk = make_declaration(symptoms=("fever",)).person
+    passage_record(
+        person=at_risk, checkpoint=checkpoint, officer=officer, direction="in", outcome="allowed"
+    )
+    make_declaration(
+        full_name="Lò Thị Khám",
+        symptoms=("cough",),
+        phone="0912345678",
+        point=facility.point,
+        visit_role="patient",
+        department="Khoa Khám bệnh",
+    )
+    found = {}
+    for username, paths in [
+        ("officer", ["/chot/bang/", at_risk.staff_path, f"/chot/?q={at_risk.phone}"]),
+        ("health", ["/y-te/", f"/y-te/theo-doi/{at_risk.lookup_code}/"]),
+        ("hospital", ["/co-so-y-te/"]),
+    ]:
+        page = log_in(username)
+        for path in paths:
+            page.goto(f"{live_server.url}{path}")
+            assert page.locator("tr.row-risk-high, .risk-banner.risk-high").count()
+            if violations := severe_violations(page):
+                found[path] = violations
+    assert found == {}

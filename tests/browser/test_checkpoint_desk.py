@@ -42,3 +42,29 @@ def test_officer_scans_records_a_passage_and_sees_it_on_the_board(
     assert page.inner_text("#count-in") == "1"
     screenshot(page, "desk-board", full_page=False)
     context.close()
+
+
+def test_the_board_refreshes_itself_until_paused(live_server, log_in, officer):
+    page = log_in("officer")
+    page.clock.install()
+    page.goto(f"{live_server.url}/chot/bang/")
+    loads = []
+    page.on("load", lambda _page: loads.append(page.url))
+
+    with page.expect_event("load"):
+        page.clock.run_for(31_000)
+    assert loads == [f"{live_server.url}/chot/bang/"]
+
+    toggle = page.locator("[data-refresh-toggle]")
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    assert toggle.inner_text() == "Tiếp tục tự cập nhật"
+    page.clock.run_for(95_000)
+    page.wait_for_timeout(500)  # time for a reload that should not come
+    assert len(loads) == 1
+
+    toggle.click()
+    assert toggle.inner_text() == "Tạm dừng tự cập nhật"
+    with page.expect_event("load"):
+        page.clock.run_for(31_000)
+    assert len(loads) == 2

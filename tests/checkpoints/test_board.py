@@ -40,7 +40,8 @@ def test_the_board_lists_todays_passages_at_the_officers_checkpoint(
     assert list(response.context["passages"]) == [second, first]
     assert response.context["counts"] == {"entering": 1, "leaving": 1, "at_risk": 1, "declared": 0}
     html = response.content.decode()
-    assert 'http-equiv="refresh" content="30"' in html
+    assert '<noscript><meta http-equiv="refresh" content="30"></noscript>' in html
+    assert 'data-refresh="30"' in html and "data-refresh-toggle" in html
     assert "row-risk-high" in html
 
 

@@ -129,7 +129,8 @@ def test_a_declaration_made_by_staff_says_who_made_it(staff, facility_worker):
 
 def test_the_page_refreshes_itself_every_minute_and_links_to_the_poster(staff, facility):
     html = staff.get("/co-so-y-te/").content.decode()
-    assert '<meta http-equiv="refresh" content="60">' in html
+    assert '<noscript><meta http-equiv="refresh" content="60"></noscript>' in html
+    assert 'data-refresh="60"' in html and "data-refresh-toggle" in html
     assert f'href="/co-so-y-te/{facility.pk}/poster/"' in html
     assert f'href="/co-so-y-te/khai-bao/?co_so={facility.pk}"' in html
 
