@@ -1,6 +1,6 @@
 """The citizen's pages pass axe-core (through axe-playwright-python) with no serious or critical
-violation, on a phone, in Vietnamese and in English; so do the staff pages that show someone at
-high risk, on a desk PC."""
+violation, on a phone, in Vietnamese and in English; the staff pages that show someone at high
+risk, and some start pages, have none at all, on a desk PC."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -17,12 +17,22 @@ axe = Axe()
 
 def severe_violations(page) -> list[str]:
     """axe's serious and critical findings on the page as it stands, one line each."""
-    results = axe.run(page)
+    return [line for impact, line in _violations(page) if impact in SEVERE]
+
+
+def all_violations(page) -> list[str]:
+    """axe's findings of any impact on the page as it stands, one line each."""
+    return [line for _impact, line in _violations(page)]
+
+
+def _violations(page) -> list[tuple[str, str]]:
     return [
-        f"{v['id']} ({v['impact']}): {v['help']} at "
-        + ", ".join(" ".join(node["target"]) for node in v["nodes"])
-        for v in results.response["violations"]
-        if v["impact"] in SEVERE
+        (
+            v["impact"],
+            f"{v['id']} ({v['impact']}): {v['help']} at "
+            + ", ".join(" ".join(node["target"]) for node in v["nodes"]),
+        )
+        for v in axe.run(page).response["violations"]
     ]
 
 
@@ -101,12 +111,13 @@ def test_the_citizen_pages_have_no_serious_accessibility_violation(
     assert check.found == {}
 
 
-def test_the_staff_pages_at_risk_have_no_serious_accessibility_violation(
-    live_server, log_in, officer, checkpoint, health_worker, facility_worker, facility,
-    make_declaration,
+def test_the_staff_pages_have_no_accessibility_violation(
+    live_server, log_in, officer, checkpoint, health_worker, provincial_health_worker,
+    facility_worker, facility, operator, vehicle, make_declaration,
 ):  # fmt: skip
-    """The staff pages that show someone at high risk: their rows are pink, and their links and
-    buttons must keep their contrast on it; the pages that refresh themselves can be paused."""
+    """The staff pages that show someone at high risk (their rows are pink, and their links and
+    buttons must keep their contrast on it; the pages that refresh themselves can be paused)
+    and the start pages: no violation at all, of any impact."""
     at_risk = make_declaration(symptoms=("fever",)).person
     passage_record(
         person=at_risk, checkpoint=checkpoint, officer=officer, direction="in", outcome="allowed"
@@ -119,16 +130,23 @@ def test_the_staff_pages_at_risk_have_no_serious_accessibility_violation(
         visit_role="patient",
         department="Khoa Khám bệnh",
     )
-    found = {}
-    for username, paths in [
+    at_risk_shown = [
         ("officer", ["/chot/bang/", at_risk.staff_path, f"/chot/?q={at_risk.phone}"]),
         ("health", ["/y-te/", f"/y-te/theo-doi/{at_risk.lookup_code}/"]),
         ("hospital", ["/co-so-y-te/"]),
-    ]:
+    ]
+    start_pages = [
+        ("officer", ["/chot/"]),
+        ("operator", ["/nha-xe/"]),
+        ("cdc", ["/y-te/vung-dich/"]),
+    ]
+    found = {}
+    for username, paths in at_risk_shown + start_pages:
         page = log_in(username)
         for path in paths:
             page.goto(f"{live_server.url}{path}")
-            assert page.locator("tr.row-risk-high, .risk-banner.risk-high").count()
-            if violations := severe_violations(page):
+            if (username, paths) in at_risk_shown:
+                assert page.locator("tr.row-risk-high, .risk-banner.risk-high").count()
+            if violations := all_violations(page):
                 found[path] = violations
     assert found == {}
