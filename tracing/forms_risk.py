@@ -126,10 +126,10 @@ class RiskListForm(ChainedPlaces, forms.Form):
     def narrow(self, people: QuerySet, *, now: datetime) -> QuerySet:
         """``people`` narrowed by every filter chosen (the form must be valid)."""
         chosen = self.cleaned_data
-        if chosen["xa"]:
-            people = people.filter(residence_commune_id=chosen["xa"])
-        elif chosen["huyen"]:
+        if chosen["huyen"]:
             people = people.filter(residence_district_id=chosen["huyen"])
+        if chosen["xa"]:  # inside the district (check_places_nested): its index, both columns
+            people = people.filter(residence_commune_id=chosen["xa"])
         if chosen["tu_ngay"]:
             people = people.filter(updated_at__gte=_start_of(chosen["tu_ngay"]))
         if chosen["den_ngay"]:

@@ -438,6 +438,27 @@ def test_a_later_page_starts_its_index_scan_at_its_position(staff, crowd, monkey
     assert f"Index Cond: ({bound}" in plan or f"AND ({bound}" in plan, plan
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a PostgreSQL plan; CI runs this on PostgreSQL"
+)
+def test_a_communes_list_reads_the_index_of_homes_by_district_and_commune(staff, crowd):
+    """A commune is looked up with its district, the first column of the indexes of homes
+    (``person_home``) and of a district's people at risk: by the commune alone, PostgreSQL reads
+    the whole index of homes (among a million declarations: 17.8 ms against 6.0 for a commune
+    of 4,466 people)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = staff.get("/y-te/", {"huyen": TAM_DUONG, "xa": "03400"})
+    assert listed(response) == ["Cờ Đỏ"]
+    [sql] = [q["sql"] for q in queries if 'FROM "declarations_person"' in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as if the tables were large
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    index_conditions = [line for line in plan.splitlines() if "Index Cond:" in line]
+    district = f"(residence_district_id)::text = '{TAM_DUONG}'::text"
+    assert any(district in line for line in index_conditions), plan
+
+
 @pytest.mark.parametrize("position", ["9" * 17 + "-" + "9" * 18, "0-0"])
 def test_the_farthest_positions_either_way_are_answered(staff, crowd, position):
     after = staff.get("/y-te/", {"sau": position})
