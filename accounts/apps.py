@@ -1,3 +1,4 @@
+import axes.apps
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,3 +9,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import signals  # noqa: F401 - connects the receivers
+
+
+class LoginLockoutsConfig(axes.apps.AppConfig):
+    """django-axes (INSTALLED_APPS), named in the admin in the site's language."""
+
+    default = False  # not the accounts app's own configuration
+    verbose_name = _("Login lockouts")

@@ -130,6 +130,14 @@ def test_password_change_uses_djangos_validators(client, officer):
     assert response.context["form"].errors["new_password2"]
 
 
+def test_a_too_short_new_password_is_refused_in_vietnamese(client, officer):
+    """Django's Vietnamese lacks this message (locale/third-party has it)."""
+    client.force_login(officer)
+    new = {"new_password1": "Kx7#q", "new_password2": "Kx7#q"}
+    response = client.post("/doi-mat-khau/", {"old_password": PASSWORD, **new})
+    assert "Mật khẩu này quá ngắn. Mật khẩu phải có ít nhất 8 ký tự." in response.content.decode()
+
+
 def test_logging_out(client, officer):
     client.force_login(officer)
     assert client.post("/dang-xuat/").status_code == 302
