@@ -1,8 +1,48 @@
+from django import forms
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import User
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEntry, StaffProfile
+
+# Django names the permissions it makes for each model in English when it makes them ("Can view
+# vehicle"), whatever the language: the admin shows these in the site's language instead.
+DEFAULT_PERMISSIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission) -> str:
+    """As Django writes a permission ("app | model | name"), in the site's language."""
+    model = permission.content_type.model_class()
+    if model is None:  # a model since removed
+        return str(permission)
+    action, _sep, model_name = permission.codename.partition("_")
+    if action in DEFAULT_PERMISSIONS and model_name == model._meta.model_name:
+        name = DEFAULT_PERMISSIONS[action] % {"model": model._meta.verbose_name}
+    else:  # a permission of the project's own, named with gettext_lazy in its Meta
+        name = gettext(permission.name)
+    return f"{model._meta.app_config.verbose_name} | {model._meta.verbose_name} | {name}"
+
+
+class PermissionChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return permission_label(obj)
+
+
+class NamedPermissions:
+    """An admin whose permission choices are named in the site's language."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name in ("permissions", "user_permissions"):
+            kwargs["form_class"] = PermissionChoices
+            kwargs["queryset"] = db_field.remote_field.model.objects.select_related("content_type")
+        return super().formfield_for_manytomany(db_field, request=request, **kwargs)
 
 
 @admin.register(StaffProfile)
@@ -40,10 +80,16 @@ class StaffProfileInline(admin.StackedInline):
 
 
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(NamedPermissions, GroupAdmin):
+    """A role (group) and its permissions."""
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(NamedPermissions, UserAdmin):
     """Users with their role (group) and their scope on one page."""
 
     inlines = [StaffProfileInline]
