@@ -8,7 +8,10 @@ class StaffProfile(models.Model):
     """What scopes a staff user: their checkpoint, district or the whole province."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff_profile"
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("user"),
     )
     checkpoint = models.ForeignKey(
         "checkpoints.Checkpoint",
