@@ -51,3 +51,23 @@ def test_a_qr_visit_shows_on_the_staff_list_and_staff_declare_for_a_relative(
     assert (declaration.made_by, declaration.made_by_user) == (MadeBy.ON_BEHALF, facility_worker)
     screenshot(page, "facility-declared-for-relative", full_page=False)
     context.close()
+
+
+def test_the_visitors_page_waits_to_refresh_while_a_filter_is_being_chosen(
+    live_server, log_in, facility, facility_worker
+):
+    page = log_in("hospital")
+    page.clock.install()
+    page.goto(f"{live_server.url}/co-so-y-te/")
+    loads = []
+    page.on("load", lambda _page: loads.append(page.url))
+
+    page.focus("#id_khoa")
+    page.clock.run_for(125_000)
+    page.wait_for_timeout(500)  # time for a reload that should not come
+    assert loads == []
+
+    page.evaluate("document.activeElement.blur()")
+    with page.expect_event("load"):
+        page.clock.run_for(61_000)
+    assert loads == [f"{live_server.url}/co-so-y-te/"]
