@@ -86,6 +86,10 @@ def test_declare_look_up_and_update_on_a_phone(live_server, places, phone_page, 
 
     assert page.input_value("#id_full_name") == "Lường Thị Mai"
     assert page.input_value("#id_residence_commune") == PHUC_XA
+    kept = page.locator("main p strong", has_text=code)  # "your code stays K7QX-3M9P": one line
+    assert kept.bounding_box()["height"] < 1.5 * page.locator("main p").first.evaluate(
+        "p => parseFloat(getComputedStyle(p).lineHeight)"
+    )
     page.fill("#id_travel_date", timezone.localdate().isoformat())
     page.check("input[name=symptoms][value=cough]")
     page.check("#id_commitment")

@@ -302,6 +302,9 @@ def test_a_health_worker_follows_up_a_person_at_risk_and_confirms_a_cases_contac
     assert page.url == f"{live_server.url}/y-te/"
     assert_guide_link(page, "y-te")
     assert page.locator("main tbody tr").count() == 4
+    code = page.locator("main tbody tr td:first-child a").first  # K7QX-3M9P, on one line
+    line = code.evaluate("a => parseFloat(getComputedStyle(a).lineHeight)")
+    assert code.bounding_box()["height"] < 1.5 * line
     guide_screenshot(page, "y-te")
 
     page.select_option("#id_muc", "high")
