@@ -89,7 +89,7 @@ class RiskRow:
 
     @property
     def followed_up_at(self) -> datetime | None:
-        """When the follow-up last changed (what is overdue after a day), if there is one."""
+        """When the follow-up last changed (what falls overdue), if there is one."""
         return self.follow_up.updated_at if self.follow_up else None
 
     @property

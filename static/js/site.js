@@ -43,7 +43,8 @@
       toggle.textContent = paused ? toggle.dataset.resume : toggle.dataset.pause;
     });
     window.setInterval(function () {
-      var typing = document.activeElement && document.activeElement.matches("input, select, textarea");
+      var field = document.activeElement;
+      var typing = field && field.matches("input, select, textarea");
       if (!paused && !typing) window.location.reload();
     }, 1000 * parseInt(refreshing.dataset.refresh, 10));
   }

@@ -19,7 +19,7 @@ ROW = (
     "</tr>"
 )
 OVERDUE = ' <span class="badge text-bg-danger overdue">{}</span>'
-# Under the follow-up's status: when it last changed (what is overdue after a day).
+# Under the follow-up's status: when it last changed (what falls overdue).
 FOLLOWED_UP_AT = '<br><span class="small text-body-secondary">{}</span>'
 
 
