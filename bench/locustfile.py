@@ -72,6 +72,12 @@ SUCCESS_MARK = b'id="lookup-code"'  # the success page shows the lookup code
 MISTAKE_SHARE = 0.1
 SENT_BACK = {"status": 200, "contains": b'id="error_1_id_phone"', "lacks": SUCCESS_MARK}
 
+# The coaches the simulated citizens ride: a surge's travellers spread over many coaches, each
+# carrying a coach's load in a day. With one plate for all, that coach would carry the whole run's
+# travellers, and a case on it later propose tens of thousands of contacts (bench/tracing.py).
+COACHES = 400
+SEATS = 45
+
 FORM_PATH = "/khai-bao/"
 UPDATE_PATH = "/khai-bao/cap-nhat/"
 LOOKUP_PATH = "/tra-cuu/"
@@ -192,6 +198,14 @@ class SiteUser(FastHttpUser):
 
     # -- forms --------------------------------------------------------------------------------
 
+    def coach(self) -> dict[str, str]:
+        """A coach among ``COACHES`` and a seat on it."""
+        number = self.random.randrange(COACHES)
+        return {
+            "vehicle_plate": f"25B-{900 + number // 100:03d}.{number % 100:02d}",
+            "seat": str(self.random.randint(1, SEATS)),
+        }
+
     def new_declaration(self, token: str, form_token: str) -> dict[str, str]:
         """A valid declaration by a new person, travelling today, named and living as someone of
         the database (``bench/load.py`` draws them: ``newcomer_inputs``)."""
@@ -201,6 +215,7 @@ class SiteUser(FastHttpUser):
             "form_token": form_token,
             **NEW_PERSON_FIELDS,
             **JOURNEY_FIELDS,
+            **self.coach(),
             **self.random.choice(self.inputs["newcomers"]),
             "birth_year": str(self.random.randint(1940, 2005)),
             "id_number": f"001{digits}",
@@ -363,6 +378,7 @@ class CitizenUpdating(CitizenLookingUp):
             "csrfmiddlewaretoken": token,
             "form_token": str(uuid.uuid4()),
             **JOURNEY_FIELDS,
+            **self.coach(),
             **person["fields"],
             "travel_date": datetime.now(SITE_TZ).date().isoformat(),
         }
