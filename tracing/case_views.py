@@ -82,7 +82,7 @@ def case_detail(request, pk):
     contacts = case.contacts.select_related("person", "person__follow_up", "via__person")
     context = {
         "case": case,
-        "levels": contact_groups(contacts.order_by("level", "person__full_name", "pk")),
+        "levels": contact_groups(contacts),
         "can_propose": request.user.has_perm("tracing.add_contact"),
         "can_decide": request.user.has_perm("tracing.change_contact"),
     }
@@ -225,7 +225,12 @@ def _contact_counts() -> dict:
 class StatusGroup:
     status: str
     label: str
-    contacts: list[Contact]
+    contacts: list[Contact]  # the first CONTACTS_SHOWN, by name
+    total: int
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.contacts)
 
 
 @dataclass
@@ -236,14 +241,28 @@ class LevelGroup:
 
     @property
     def count(self) -> int:
-        return sum(len(group.contacts) for group in self.statuses)
+        return sum(group.total for group in self.statuses)
+
+
+# A case's page shows this many of each level's proposed, confirmed or dismissed contacts, by
+# name, and says how many more there are: a coach on a busy route, or a plate shared by mistake,
+# can bring thousands, which would take seconds to draw. "Confirm all proposed" and "Dismiss all
+# proposed" act on all of them.
+CONTACTS_SHOWN = 200
 
 
 def contact_groups(contacts) -> list[LevelGroup]:
     """The contacts by level (F1, F2) then status (proposed first), each with its reasons in
-    words (``reason_texts``). Reasons of an F2 found near another F1 say which."""
-    contacts = list(contacts)
-    names = {contact.pk: contact.person.full_name for contact in contacts}
+    words (``reason_texts``); at most ``CONTACTS_SHOWN`` of each group, by name. Reasons of an
+    F2 found near another F1 say which."""
+    totals = {
+        (level, status): count
+        for level, status, count in contacts.order_by()
+        .values_list("level", "status")
+        .annotate(count=Count("pk"))
+    }
+    contacts = _first_of_each_group(contacts.order_by("level", "person__full_name", "pk"), totals)
+    names = _f1_names(contacts)
     for contact in contacts:
         contact.reason_texts = [_reason_words(contact, reason, names) for reason in contact.reasons]
     order = [ContactStatus.PROPOSED, ContactStatus.CONFIRMED, ContactStatus.DISMISSED]
@@ -256,12 +275,34 @@ def contact_groups(contacts) -> list[LevelGroup]:
                     status,
                     status.label,
                     [c for c in contacts if c.level == level and c.status == status],
+                    totals.get((level, status), 0),
                 )
                 for status in order
             ],
         )
         for level, label in ContactLevel.choices
     ]
+
+
+def _first_of_each_group(contacts, totals: dict) -> list[Contact]:
+    """All the contacts, in one query, unless a group has more than ``CONTACTS_SHOWN``: then
+    that group's first ones, in a query of its own. Each group keeps the query's order."""
+    big = [key for key, count in totals.items() if count > CONTACTS_SHOWN]
+    rest = contacts
+    for level, status in big:
+        rest = rest.exclude(level=level, status=status)
+    first = [contacts.filter(level=level, status=status)[:CONTACTS_SHOWN] for level, status in big]
+    return [*rest, *(contact for group in first for contact in group)]
+
+
+def _f1_names(contacts: list[Contact]) -> dict[int, str]:
+    """The names of the contacts shown, and of the F1s their reasons name but the page leaves
+    out (read only then)."""
+    names = {contact.pk: contact.person.full_name for contact in contacts}
+    named = {reason.get("via") for contact in contacts for reason in contact.reasons} - {None}
+    if missing := named - names.keys():
+        names |= dict(Contact.objects.filter(pk__in=missing).values_list("pk", "person__full_name"))
+    return names
 
 
 def _reason_words(contact: Contact, reason: dict, names: dict[int, str]) -> str:

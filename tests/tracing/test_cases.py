@@ -312,6 +312,40 @@ def test_the_case_page_shows_the_contacts_by_level_and_status_with_reasons_in_wo
     assert f"/y-te/ca-benh/{case.pk}/tiep-xuc/{proposed.pk}/" in html
 
 
+def test_a_case_page_shows_the_first_contacts_of_a_big_group_and_says_how_many_more(
+    staff, case, contacts, monkeypatch
+):
+    """A coach on a busy route, or a plate shared by mistake, can bring thousands of proposals:
+    the page draws the first of each group by name, and the bulk buttons still act on all."""
+    monkeypatch.setattr("tracing.case_views.CONTACTS_SHOWN", 2)
+    proposed = contacts(3)
+    [confirmed] = contacts(1, status="confirmed")
+    [f2] = contacts(1, level="F2", via=confirmed)
+    near_another = {"rule": "vehicle", "plate": BUS, "day": "2026-11-21", "via": proposed[2].pk}
+    Contact.objects.filter(pk=f2.pk).update(reasons=[*f2.reasons, near_another])
+
+    response = staff.get(f"/y-te/ca-benh/{case.pk}/")
+
+    [f1s, f2s] = response.context["levels"]
+    assert f2s.count == 1
+    assert [(g.contacts, g.total, g.hidden) for g in f1s.statuses] == [
+        (proposed[:2], 3, 1),
+        ([confirmed], 1, 0),
+        ([], 0, 0),
+    ]
+    assert f1s.count == 4
+    html = response.content.decode()
+    assert "Proposed (3)" in html
+    assert "The first 2 by name are shown; 1 more is not." in html
+    assert "act on all of them" in html
+    assert proposed[2].person.full_name not in html.split('id="level-F2"')[0]
+    # An F2 found near an F1 the page leaves out still names that F1.
+    assert f"(with {proposed[2].person.full_name})" in html
+
+    staff.post(f"/y-te/ca-benh/{case.pk}/tiep-xuc/tat-ca/", {"level": "F1", "status": "confirmed"})
+    assert Contact.objects.filter(case=case, level="F1", status="confirmed").count() == 4
+
+
 def test_district_health_staff_of_another_district_get_404_on_the_case(
     client, other_health_worker, case, contacts
 ):
@@ -351,8 +385,8 @@ def test_the_case_page_reads_the_same_number_of_queries_whatever_the_number_of_c
     confirmed = contacts(how_many, status="confirmed")
     contacts(how_many, level="F2", via=confirmed[0])
 
-    # user, permissions (2), roles, profile, case, audit, contacts, session (3)
-    with django_assert_num_queries(11):
+    # user, permissions (2), roles, profile, case, audit, contacts counted then read, session (3)
+    with django_assert_num_queries(12):
         response = staff.get(f"/y-te/ca-benh/{case.pk}/")
 
     assert len(response.context["levels"][0].statuses[1].contacts) == how_many
