@@ -261,9 +261,9 @@ def contact_groups(contacts) -> list[LevelGroup]:
         .values_list("level", "status")
         .annotate(count=Count("pk"))
     }
-    contacts = _first_of_each_group(contacts.order_by("level", "person__full_name", "pk"), totals)
-    names = _f1_names(contacts)
-    for contact in contacts:
+    shown = _first_of_each_group(contacts.order_by("level", "person__full_name", "pk"), totals)
+    names = _f1_names(shown, contacts)
+    for contact in shown:
         contact.reason_texts = [_reason_words(contact, reason, names) for reason in contact.reasons]
     order = [ContactStatus.PROPOSED, ContactStatus.CONFIRMED, ContactStatus.DISMISSED]
     return [
@@ -274,7 +274,7 @@ def contact_groups(contacts) -> list[LevelGroup]:
                 StatusGroup(
                     status,
                     status.label,
-                    [c for c in contacts if c.level == level and c.status == status],
+                    [c for c in shown if c.level == level and c.status == status],
                     totals.get((level, status), 0),
                 )
                 for status in order
@@ -295,13 +295,14 @@ def _first_of_each_group(contacts, totals: dict) -> list[Contact]:
     return [*rest, *(contact for group in first for contact in group)]
 
 
-def _f1_names(contacts: list[Contact]) -> dict[int, str]:
-    """The names of the contacts shown, and of the F1s their reasons name but the page leaves
-    out (read only then)."""
-    names = {contact.pk: contact.person.full_name for contact in contacts}
-    named = {reason.get("via") for contact in contacts for reason in contact.reasons} - {None}
+def _f1_names(shown: list[Contact], contacts) -> dict[int, str]:
+    """The names of the contacts shown, and of the case's F1s that their reasons name but the
+    page leaves out (read only then)."""
+    names = {contact.pk: contact.person.full_name for contact in shown}
+    named = {reason.get("via") for contact in shown for reason in contact.reasons} - {None}
     if missing := named - names.keys():
-        names |= dict(Contact.objects.filter(pk__in=missing).values_list("pk", "person__full_name"))
+        left_out = contacts.filter(pk__in=missing).values_list("pk", "person__full_name")
+        names |= dict(left_out)
     return names
 
 
