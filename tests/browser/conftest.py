@@ -19,6 +19,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# A Vietnamese PC's Chromium: date fields read dd/mm/yyyy, as the user guide's screenshots should
+# show (with Debian's chromium-l10n, which .ci/run installs; without it, Chromium speaks English).
+VIETNAMESE_PC = {**os.environ, "LANGUAGE": "vi"}
 
 # Playwright's sync API runs an event loop in this thread; the Django calls the tests make
 # around it (fixtures, queries) are synchronous and safe.
@@ -50,7 +53,7 @@ def chromium():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, env=VIETNAMESE_PC
         )
         browser.new_context = _without_favicon_requests(browser.new_context)
         yield browser
