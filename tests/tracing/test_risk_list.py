@@ -89,8 +89,9 @@ def test_a_row_has_the_code_link_identity_risk_and_follow_up(staff, crowd, healt
     assert "<td>1990</td><td>0987654321</td><td>Huyện Tam Đường</td>" in html
     assert '<span class="badge risk-high">' in html
     changed = hm(fever.follow_up.updated_at)
-    assert f'<td>Contacted<br><span class="small text-body-secondary">{changed}</span></td>' in html
-    assert f"<td>health</td><td>{hm(fever.updated_at)}</td></tr>" in html
+    changed_cell = f'<span class="small text-body-secondary text-nowrap">{changed}</span>'
+    assert f"<td>Contacted<br>{changed_cell}</td>" in html
+    assert f'<td>health</td><td class="text-nowrap">{hm(fever.updated_at)}</td></tr>' in html
 
 
 def hm(moment) -> str:
@@ -103,13 +104,13 @@ def test_the_updated_column_is_the_time_the_list_is_ordered_and_filtered_by(staf
     follow_up_update(follow_up=crowd["flagged"].follow_up, user=None, status="contacted")
     html = staff.get("/y-te/").content.decode()
     shown = [hm(Person.objects.get(pk=p.pk).updated_at) for p in crowd.values()]
-    updated_cells = [f"<td>{moment}</td></tr>" for moment in shown]
+    updated_cells = [f'<td class="text-nowrap">{moment}</td></tr>' for moment in shown]
     assert [html.index(cell) for cell in updated_cells] == sorted(
         html.index(cell) for cell in updated_cells
     )
     flagged_row = html[html.index(">Cờ Đỏ<") :].split("</tr>")[0]
     assert hm(FollowUp.objects.get(person=crowd["flagged"]).updated_at) in flagged_row
-    assert flagged_row.endswith(f"<td>{shown[-1]}</td>")
+    assert flagged_row.endswith(f'<td class="text-nowrap">{shown[-1]}</td>')
 
 
 def test_someone_at_risk_without_a_follow_up_counts_as_new(staff, crowd):

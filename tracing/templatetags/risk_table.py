@@ -15,12 +15,13 @@ ROW = (
     '<tr class="row-risk-{}">'
     '<td><a class="font-monospace fw-semibold" href="{}">{}</a></td>'
     '<td><a href="{}">{}</a></td>'
-    "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}{}</td><td>{}</td><td>{}</td>"
+    "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}{}</td><td>{}</td>"
+    '<td class="text-nowrap">{}</td>'
     "</tr>"
 )
 OVERDUE = ' <span class="badge text-bg-danger overdue">{}</span>'
 # Under the follow-up's status: when it last changed (what falls overdue).
-FOLLOWED_UP_AT = '<br><span class="small text-body-secondary">{}</span>'
+FOLLOWED_UP_AT = '<br><span class="small text-body-secondary text-nowrap">{}</span>'
 
 
 @register.simple_tag
