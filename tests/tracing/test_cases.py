@@ -91,7 +91,9 @@ def test_the_list_leaves_out_the_cases_of_another_district(client, other_health_
     response = client.get("/y-te/ca-benh/")
 
     assert list(response.context["page"]) == []
-    assert case.person.full_name not in response.content.decode()
+    html = response.content.decode()
+    assert case.person.full_name not in html
+    assert "Chưa có ca bệnh nào trong phạm vi của Anh/Chị" in html  # not "no case" at all
 
 
 def test_the_list_shows_open_or_closed_cases_when_asked(staff, case, make_declaration):
