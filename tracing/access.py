@@ -87,6 +87,22 @@ def can_manage_zones(user) -> bool:
     return sees_the_whole_province(user)
 
 
+def mark_reachable(user, contacts) -> list:
+    """The contacts, each with ``reachable``: whether the user may open the person's pages. A
+    case's contacts may live outside the district of the staff who handle the case: the staff of
+    their own district follow them up, and draw their links."""
+    contacts = list(contacts)
+    people = {contact.person_id for contact in contacts}
+    if sees_the_whole_province(user) or not people:
+        reachable = people
+    else:
+        in_scope = people_in_scope(user).filter(pk__in=people)
+        reachable = set(in_scope.values_list("pk", flat=True))
+    for contact in contacts:
+        contact.reachable = contact.person_id in reachable
+    return contacts
+
+
 def sees_the_whole_province(user) -> bool:
     """Province-wide health staff and administrators."""
     if has_role(user, Role.ADMINISTRATOR):

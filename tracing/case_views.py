@@ -18,7 +18,7 @@ from accounts.roles import Role, has_role
 from declarations.models import Person
 from declarations.places import served_province_code
 from declarations.views import code_guessing_limited
-from tracing.access import case_for_staff, cases_in_scope, person_for_health_staff
+from tracing.access import case_for_staff, cases_in_scope, mark_reachable, person_for_health_staff
 from tracing.chain import chain_layout, chain_tree
 from tracing.forms_cases import CaseForm, CasePersonForm, DecisionForm
 from tracing.models import Case, Contact, ContactLevel, ContactStatus
@@ -80,9 +80,13 @@ def case_detail(request, pk):
     case = case_for_staff(request, pk)
     audit(request, AuditAction.VIEW_PERSON, person=case.person, detail=f"case {case.pk}")
     contacts = case.contacts.select_related("person", "person__follow_up", "via__person")
+    levels = contact_groups(contacts)
+    mark_reachable(
+        request.user, (c for level in levels for part in level.statuses for c in part.contacts)
+    )
     context = {
         "case": case,
-        "levels": contact_groups(contacts),
+        "levels": levels,
         "can_propose": request.user.has_perm("tracing.add_contact"),
         "can_decide": request.user.has_perm("tracing.change_contact"),
     }

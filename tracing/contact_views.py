@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import audit
 from accounts.models import AuditAction
-from tracing.access import case_for_staff
+from tracing.access import case_for_staff, mark_reachable
 from tracing.contact_import import (
     COLUMNS,
     MAX_BYTES,
@@ -60,6 +60,7 @@ def contact_add(request, case_id):
         initial = entry_initial(request.session.get(ENTRY_SESSION_KEY))
         form = ContactEntryForm(initial=initial, case=case)
     contacts = case.contacts.select_related("person__residence_commune", "via__person")
+    contacts = mark_reachable(request.user, contacts)
     return render(
         request, "tracing/contact_add.html", {"case": case, "form": form, "contacts": contacts}
     )

@@ -348,6 +348,34 @@ def test_a_case_page_shows_the_first_contacts_of_a_big_group_and_says_how_many_m
     assert Contact.objects.filter(case=case, level="F1", status="confirmed").count() == 4
 
 
+def test_a_contact_living_outside_the_district_is_shown_without_links_to_pages_refused(
+    staff, case, contacts, make_declaration
+):
+    """The district's staff handle the case; a contact who lives and travelled elsewhere is
+    followed up by their own district's staff, whose pages this user may not open."""
+    [near] = contacts(1, status="confirmed")
+    far_person = make_declaration(
+        full_name="Ở Xa",
+        residence_district=LAI_CHAU_CITY,
+        residence_commune=QUYET_THANG,
+        to_district=LAI_CHAU_CITY,
+        to_commune=QUYET_THANG,
+    ).person
+    Contact.objects.create(case=case, person=far_person, level="F1", status="confirmed", reasons=[])
+
+    html = staff.get(f"/y-te/ca-benh/{case.pk}/").content.decode()
+
+    assert f'href="{near.person.staff_path}"' in html
+    assert f'href="/y-te/theo-doi/{near.person.lookup_code}/"' in html
+    assert far_person.display_code in html
+    assert f'href="{far_person.staff_path}"' not in html
+    assert f"/y-te/theo-doi/{far_person.lookup_code}/" not in html
+    assert "Followed up where they live" in html
+    assert staff.get(f"/y-te/theo-doi/{far_person.lookup_code}/").status_code == 404
+    entry = staff.get(f"/y-te/ca-benh/{case.pk}/tiep-xuc/them/").content.decode()
+    assert far_person.display_code in entry and f'href="{far_person.staff_path}"' not in entry
+
+
 def test_district_health_staff_of_another_district_get_404_on_the_case(
     client, other_health_worker, case, contacts
 ):
@@ -387,8 +415,9 @@ def test_the_case_page_reads_the_same_number_of_queries_whatever_the_number_of_c
     confirmed = contacts(how_many, status="confirmed")
     contacts(how_many, level="F2", via=confirmed[0])
 
-    # user, permissions (2), roles, profile, case, audit, contacts counted then read, session (3)
-    with django_assert_num_queries(12):
+    # user, permissions (2), roles, profile, case, audit, contacts counted then read, which of
+    # them the district's staff may open, session (3)
+    with django_assert_num_queries(13):
         response = staff.get(f"/y-te/ca-benh/{case.pk}/")
 
     assert len(response.context["levels"][0].statuses[1].contacts) == how_many
