@@ -87,20 +87,28 @@ def can_manage_zones(user) -> bool:
     return sees_the_whole_province(user)
 
 
-def mark_reachable(user, contacts) -> list:
-    """The contacts, each with ``reachable``: whether the user may open the person's pages. A
-    case's contacts may live outside the district of the staff who handle the case: the staff of
-    their own district follow them up, and draw their links."""
-    contacts = list(contacts)
-    people = {contact.person_id for contact in contacts}
+def mark_reachable(user, items) -> list:
+    """The items (a case's contacts, a contact import's rows), each with ``reachable``: whether
+    the user may open the pages of its person (``item.person``, or none). A case's contacts may
+    live outside the district of the staff who handle the case: the staff of their own district
+    follow them up, and draw their links."""
+    items = list(items)
+    people = {key for item in items if (key := _person_key(item)) is not None}
     if sees_the_whole_province(user) or not people:
         reachable = people
     else:
         in_scope = people_in_scope(user).filter(pk__in=people)
         reachable = set(in_scope.values_list("pk", flat=True))
-    for contact in contacts:
-        contact.reachable = contact.person_id in reachable
-    return contacts
+    for item in items:
+        item.reachable = _person_key(item) in reachable
+    return items
+
+
+def _person_key(item) -> int | None:
+    """The key of the item's person, read without loading the person where the item has it."""
+    if (key := getattr(item, "person_id", None)) is not None:
+        return key
+    return item.person.pk if item.person is not None else None
 
 
 def sees_the_whole_province(user) -> bool:

@@ -109,6 +109,7 @@ def contact_import(request, case_id):
             form.add_error("file", str(error))
         else:
             check = check_contacts(case=case, dataset=table.dataset)
+            mark_reachable(request.user, check.rows)
             audit(request, AuditAction.SEARCH, detail=f"check import file, case {case.pk}")
             digest = _keep_file(request, case, upload.name, data) if check.is_valid else ""
             context = {"case": case, "check": check, "table": table, "sha256": digest}
@@ -132,6 +133,7 @@ def contact_import_confirm(request, case_id):
     table = read_table(data, name)
     check = contacts_import(case=case, dataset=table.dataset, user=request.user)
     if not check.is_valid:  # the data changed since the preview: show what is wrong now
+        mark_reachable(request.user, check.rows)
         context = {"case": case, "check": check, "table": table, "sha256": ""}
         return render(request, "tracing/import_preview.html", context)
     del request.session[IMPORT_SESSION_KEY]

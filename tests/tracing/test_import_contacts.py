@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from accounts.models import AuditAction, AuditEntry
 from declarations.models import Person
-from tests.conftest import QUYET_THANG, TAM_DUONG_TOWN
+from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG_TOWN
 from tracing.contact_import import COLUMNS, check_contacts, read_table
 from tracing.models import Contact, ContactLevel, ContactSource, ContactStatus, FollowUp
 from tracing.services import case_confirm
@@ -248,6 +248,25 @@ def test_the_preview_says_what_each_row_will_match_or_create(
     html = upload(client, case, content).content.decode()
     assert known.display_code in html
     assert "new person" in html and "Phường Quyết Thắng" in html
+    assert f'href="{known.staff_path}"' in html  # of Tam Đường, the worker's district
+
+
+def test_the_preview_links_only_the_known_people_the_worker_may_open(
+    client, health_worker, case, make_declaration
+):
+    elsewhere = make_declaration(
+        full_name="Ở Xa",
+        id_number="001190000002",
+        residence_district=LAI_CHAU_CITY,
+        residence_commune=QUYET_THANG,
+        to_district=LAI_CHAU_CITY,
+        to_commune=QUYET_THANG,
+    ).person
+    content = xlsx(row(full_name="Ở Xa", birth_year=1990, id_number="001190000002"))
+    client.force_login(health_worker)
+    html = upload(client, case, content).content.decode()
+    assert elsewhere.display_code in html
+    assert f'href="{elsewhere.staff_path}"' not in html
 
 
 def test_an_f2_row_may_name_an_f1_further_down_the_file(client, health_worker, case):
