@@ -4,6 +4,7 @@ risk, and some start pages, have none at all, on a desk PC."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from checkpoints.services import passage_record
 from declarations.services import point_replace_token
@@ -45,7 +46,7 @@ def check(phone_page):
         # After a click, the new page's elements can be there before its stylesheets: axe would
         # then judge the navigation bar's white buttons on a white page (a flaky CI failure).
         phone_page.wait_for_load_state("load")
-        assert phone_page.locator("html[lang]").count() == 1
+        expect(phone_page.locator("html[lang]")).to_have_count(1)
         violations = severe_violations(phone_page)
         if violations:
             found[name] = violations

@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from checkpoints.models import BusCheck, Passage
 from declarations.services import declaration_submit
@@ -32,7 +33,7 @@ def test_an_officer_checks_a_bus_against_its_list(
     page.fill("#id_plate", "25b01234")
     page.keyboard.press("Enter")
     page.wait_for_selector("input[name=on_board]")
-    assert page.locator("input[name=on_board]:checked").count() == 3
+    expect(page.locator("input[name=on_board]:checked")).to_have_count(3)
     page.uncheck(f"#board-{passengers[2].pk}")
     page.fill("#id_undeclared", "1")
     screenshot(page, "bus-check", full_page=False)

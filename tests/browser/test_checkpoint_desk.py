@@ -1,6 +1,7 @@
 """An officer at the desk PC: logs in, scans a code, records a passage, sees it on the board."""
 
 import pytest
+from playwright.sync_api import expect
 
 from checkpoints.models import Passage
 
@@ -37,7 +38,7 @@ def test_officer_scans_records_a_passage_and_sees_it_on_the_board(
 
     page.goto(f"{live_server.url}/chot/bang/")
     row = page.locator("tbody tr", has_text=citizen.full_name)
-    assert row.count() == 1
+    expect(row).to_have_count(1)
     assert "25B-012.34" in row.inner_text()
     assert page.inner_text("#count-in") == "1"
     screenshot(page, "desk-board", full_page=False)

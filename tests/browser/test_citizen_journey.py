@@ -5,6 +5,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from declarations.models import Person
 from tests.conftest import BA_DINH, HA_NOI, LAI_CHAU_CITY, PHUC_XA, QUYET_THANG
@@ -97,7 +98,7 @@ def test_declare_look_up_and_update_on_a_phone(live_server, places, phone_page, 
     page.wait_for_selector("#lookup-code")
 
     assert read_code(page) == code
-    assert page.locator(".risk-high").count() == 1
+    expect(page.locator(".risk-high")).to_have_count(1)
     assert hosts == {urlparse(live_server.url).netloc}, "a request left the site"
     person = Person.objects.get()
     assert person.declarations.count() == 2

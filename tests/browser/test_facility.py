@@ -4,6 +4,7 @@ declare on the spot for a relative who has no smartphone."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from declarations.models import Declaration, MadeBy
 from tests.browser.test_citizen_journey import fill_declaration
@@ -45,7 +46,7 @@ def test_a_qr_visit_shows_on_the_staff_list_and_staff_declare_for_a_relative(
     page.wait_for_selector(".alert-success")
     message = page.inner_text(".alert-success")
     code = re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}", message).group()
-    assert page.locator("tbody tr", has_text=code).count() == 1
+    expect(page.locator("tbody tr", has_text=code)).to_have_count(1)
     assert page.inner_text("#count-relatives") == "1"
     declaration = Declaration.objects.get(visit_role="relative")
     assert (declaration.made_by, declaration.made_by_user) == (MadeBy.ON_BEHALF, facility_worker)

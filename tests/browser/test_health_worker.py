@@ -41,7 +41,7 @@ def test_a_health_worker_marks_a_person_at_risk_as_a_case_and_traces_the_bus_com
 
     # The risk list and the follow-up page (the risk pages of the tracing app).
     row = page.locator("tbody tr", has_text=feverish.display_code)
-    assert row.count() == 1
+    expect(row).to_have_count(1)
     assert "Lò Văn Sốt" in row.inner_text()
     page.goto(f"{live_server.url}/y-te/theo-doi/{feverish.lookup_code}/")
     assert "Lò Văn Sốt" in page.inner_text("h1")

@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.models import AuditEntry
 from checkpoints.models import BusCheck, Checkpoint, Passage
@@ -31,7 +32,7 @@ CODE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}")
 
 def assert_guide_link(page, slug: str):
     """The staff menu, on every staff page, links to the guide of the user's role."""
-    assert page.locator(f".staff-menu a[href='/huong-dan/{slug}/']").count() == 1
+    expect(page.locator(f".staff-menu a[href='/huong-dan/{slug}/']")).to_have_count(1)
 
 
 def open_guide_from_menu(page, slug: str):
@@ -65,7 +66,7 @@ def test_a_citizen_corrects_the_form_keeps_the_code_and_looks_it_up(
     page.wait_for_selector("#lookup-code")
     code = page.inner_text("#lookup-code").strip()
     assert CODE.fullmatch(code)
-    assert page.locator("main svg.qr").count() == 1
+    expect(page.locator("main svg.qr")).to_have_count(1)
     assert "Không có nguy cơ" in page.inner_text(".risk")
     guide_screenshot(page, "nguoi-dan")
 
@@ -78,7 +79,7 @@ def test_a_citizen_corrects_the_form_keeps_the_code_and_looks_it_up(
     page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/tra-cuu/to-khai/")
     assert page.inner_text("h1") == "Lường Thị Mai"
-    assert page.locator("main .list-group-item").count() == 1
+    expect(page.locator("main .list-group-item")).to_have_count(1)
 
     page.click("footer a[href='/huong-dan/nguoi-dan/']")
     page.wait_for_url(f"{live_server.url}/huong-dan/nguoi-dan/")
@@ -126,7 +127,7 @@ def test_an_operator_finds_yesterdays_list_downloads_it_and_replaces_a_lost_post
     assert page.url == f"{live_server.url}/nha-xe/"
     assert_guide_link(page, "nha-xe")
     rows = page.locator("main tbody tr")
-    assert rows.count() == 2  # their two coaches, not the other company's
+    expect(rows).to_have_count(2)  # their two coaches, not the other company's
     assert other_vehicle.plate not in page.inner_text("main")
     assert rows.filter(has_text=vehicle.plate).locator("td").nth(3).inner_text() == "3"
 
@@ -221,7 +222,7 @@ def test_an_officer_finds_a_traveller_by_name_flags_a_risk_and_declares_for_anot
 
     page.click(".staff-menu a[href='/chot/bang/']")
     assert page.inner_text("#count-declared") == "1"
-    assert page.locator("main tbody tr", has_text="Lò Văn Minh").count() == 1
+    expect(page.locator("main tbody tr", has_text="Lò Văn Minh")).to_have_count(1)
     assert AuditEntry.objects.filter(username="officer").count() >= 4
     open_guide_from_menu(page, "chot-kiem-soat")
 
@@ -261,7 +262,7 @@ def test_facility_staff_see_a_departments_visitors_and_open_one(
     page.click("main form button[type=submit]")
     page.wait_for_url(re.compile(r"khoa="))
     rows = page.locator("main tbody tr")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     assert page.inner_text("#count-patients") == "1"
     assert page.inner_text("#count-relatives") == "1"
     rows.filter(has_text="Lò Văn Bình").locator("a").click()
@@ -271,7 +272,7 @@ def test_facility_staff_see_a_departments_visitors_and_open_one(
     page.goto(f"{live_server.url}/co-so-y-te/")
     page.click(f"main a[href='/co-so-y-te/{facility.pk}/poster/']")
     assert facility.name in page.inner_text(".poster")
-    assert page.locator(".poster svg").count() == 1
+    expect(page.locator(".poster svg")).to_have_count(1)
     page.goto(f"{live_server.url}/co-so-y-te/")
     open_guide_from_menu(page, "co-so-y-te")
 
@@ -301,7 +302,7 @@ def test_a_health_worker_follows_up_a_person_at_risk_and_confirms_a_cases_contac
     page = log_in("health")
     assert page.url == f"{live_server.url}/y-te/"
     assert_guide_link(page, "y-te")
-    assert page.locator("main tbody tr").count() == 4
+    expect(page.locator("main tbody tr")).to_have_count(4)
     code = page.locator("main tbody tr td:first-child a").first  # K7QX-3M9P, on one line
     line = code.evaluate("a => parseFloat(getComputedStyle(a).lineHeight)")
     assert code.bounding_box()["height"] < 1.5 * line
@@ -311,7 +312,7 @@ def test_a_health_worker_follows_up_a_person_at_risk_and_confirms_a_cases_contac
     page.click("main form[role=search] button[type=submit]")
     page.wait_for_url(re.compile(r"muc=high"))
     rows = page.locator("main tbody tr")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     rows.filter(has_text="Vàng Thị Ho").locator(
         f"a[href='/y-te/theo-doi/{coughing.lookup_code}/']"
     ).click()
@@ -331,7 +332,7 @@ def test_a_health_worker_follows_up_a_person_at_risk_and_confirms_a_cases_contac
     with page.expect_navigation():
         page.click("#propose-f1")
     page.wait_for_selector(".alert-success")
-    assert page.locator("main tr[id^=contact-]").count() == 2
+    expect(page.locator("main tr[id^=contact-]")).to_have_count(2)
     assert "25B-012.34" in page.inner_text("main tr[id^=contact-] >> nth=0")
     with page.expect_navigation():
         page.click("main button[value=confirmed]:text-is('Xác nhận tất cả đề xuất')")
@@ -341,7 +342,7 @@ def test_a_health_worker_follows_up_a_person_at_risk_and_confirms_a_cases_contac
 
     page.click(f"main a[href='/y-te/ca-benh/{case.pk}/khoanh-vung/']")
     assert page.inner_text("#count-people") == "3"
-    assert page.locator(f"#commune-{TAM_DUONG_TOWN}").count() == 1
+    expect(page.locator(f"#commune-{TAM_DUONG_TOWN}")).to_have_count(1)
     open_guide_from_menu(page, "y-te")
 
 
@@ -372,21 +373,21 @@ def test_the_transport_department_finds_undeclared_passengers_and_adds_a_vehicle
     page = log_in("transport")
     assert page.url == f"{live_server.url}/nha-xe/"
     assert_guide_link(page, "giao-thong")
-    assert page.locator("main tbody tr").count() == 2  # every company's vehicles
+    expect(page.locator("main tbody tr")).to_have_count(2)  # every company's vehicles
     page.select_option("#id_nha_xe", label="Nhà xe Hưng Thành")
     page.click("main form button[type=submit]")
-    assert page.locator("main tbody tr").count() == 1
+    expect(page.locator("main tbody tr")).to_have_count(1)
 
     page.click(".staff-menu a[href='/giao-thong/phat-hien/']")
     rows = page.locator("main tbody tr")
-    assert rows.count() == 2  # the last 30 days
+    expect(rows).to_have_count(2)  # the last 30 days
     assert rows.nth(0).locator("td").nth(3).inner_text() == "4"
     assert "Phương tiện chưa đăng ký" in page.inner_text("main ul")
     guide_screenshot(page, "giao-thong")
     page.fill("#id_start", (timezone.localdate() - timedelta(days=60)).isoformat())
     page.click("main form button[type=submit]")
     page.wait_for_url(re.compile(r"start="))
-    assert rows.count() == 3
+    expect(rows).to_have_count(3)
     assert other_vehicle.plate in rows.nth(0).inner_text()
     with page.expect_download() as download:
         page.click("main a[href*='format=xlsx']")
@@ -403,7 +404,7 @@ def test_the_transport_department_finds_undeclared_passengers_and_adds_a_vehicle
     page.click("input[name=_save]")
     page.wait_for_selector(".messagelist .success")
     page.goto(f"{live_server.url}/nha-xe/")
-    assert page.locator("main tbody tr", has_text="25B-021.77").count() == 1
+    expect(page.locator("main tbody tr", has_text="25B-021.77")).to_have_count(1)
     open_guide_from_menu(page, "giao-thong")
 
 
@@ -450,9 +451,9 @@ def test_a_leader_reads_the_report_for_one_day_and_for_a_range(
     page.fill("#id_end", today.isoformat())
     page.click("main form button[type=submit]")
     page.wait_for_url(re.compile(r"start="))
-    assert page.locator("#by-day tbody tr").count() == 3
+    expect(page.locator("#by-day tbody tr")).to_have_count(3)
     assert total.nth(0).inner_text() == str(sum(per_day[-3:]))
-    assert page.locator("#by-checkpoint tbody tr", has_text=checkpoint.name).count() == 1
+    expect(page.locator("#by-checkpoint tbody tr", has_text=checkpoint.name)).to_have_count(1)
 
     page.fill("#id_start", today.isoformat())
     page.fill("#id_end", yesterday.isoformat())
@@ -477,7 +478,7 @@ def test_an_administrator_opens_a_checkpoint_and_gives_it_an_officer(
     page = log_in("root")
     assert page.url == f"{live_server.url}/nhan-vien/"
     assert_guide_link(page, "quan-tri")
-    assert page.locator("main a.btn").count() == 13  # every staff page
+    expect(page.locator("main a.btn")).to_have_count(13)  # every staff page
     guide_screenshot(page, "quan-tri")
 
     # A new checkpoint, in the administration.

@@ -1,6 +1,7 @@
 """A leader at a desk PC: logs in, opens the daily report, reads a figure, prints it to PDF."""
 
 import pytest
+from playwright.sync_api import expect
 
 from checkpoints.models import Passage
 from reports.counts import counts_refresh
@@ -32,7 +33,7 @@ def test_leader_reads_the_report_and_prints_it_to_a_pdf(
     total = page.locator("#province-total td")
     assert total.nth(0).inner_text() == "4"  # declarations
     assert total.nth(3).inner_text() == "1"  # high risk
-    assert page.locator("#by-checkpoint tbody tr", has_text=checkpoint.name).count() == 1
+    expect(page.locator("#by-checkpoint tbody tr", has_text=checkpoint.name)).to_have_count(1)
     assert declared.person.full_name not in page.content()
     screenshot(page, "leader-report", full_page=True)
 

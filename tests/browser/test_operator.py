@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from declarations.models import Person
 from tests.browser.conftest import ARTIFACTS
@@ -67,7 +68,7 @@ def test_operator_declares_three_passengers_and_prints_the_list(
 
     page.goto(f"{live_server.url}/nha-xe/xe/{vehicle.pk}/hanh-khach/")
     rows = page.locator("table.passenger-table tbody tr")
-    assert rows.count() == 3
+    expect(rows).to_have_count(3)
     for row, (name, _year, _sex, phone), code in zip(rows.all(), PASSENGERS, codes, strict=True):
         text = row.inner_text()
         assert name in text and code in text

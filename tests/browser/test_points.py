@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from declarations.models import Declaration
 from tests.browser.test_citizen_journey import assert_no_horizontal_scroll, fill_declaration
@@ -49,5 +50,5 @@ def test_the_poster_prints_on_one_a5_page(live_server, chromium, officer, checkp
     pdf = page.pdf(format="A5", prefer_css_page_size=True, print_background=True)
     (ARTIFACTS / "poster-a5.pdf").write_bytes(pdf)
     assert pdf_pages(pdf) == 1
-    assert page.locator(".poster svg.qr").count() == 1
+    expect(page.locator(".poster svg.qr")).to_have_count(1)
     context.close()
