@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import audit
 from accounts.models import AuditAction
 from tracing.access import case_for_staff, mark_reachable
+from tracing.case_views import CONTACTS_SHOWN
 from tracing.contact_import import (
     COLUMNS,
     MAX_BYTES,
@@ -59,11 +60,18 @@ def contact_add(request, case_id):
     else:
         initial = entry_initial(request.session.get(ENTRY_SESSION_KEY))
         form = ContactEntryForm(initial=initial, case=case)
+    contacts, total = _latest_contacts(request.user, case)
+    context = {"case": case, "form": form, "contacts": contacts, "total": total}
+    return render(request, "tracing/contact_add.html", context)
+
+
+def _latest_contacts(user, case) -> tuple[list, int]:
+    """The case's contacts below the entry form: the ``CONTACTS_SHOWN`` entered last, newest
+    first (what the team has just typed is on top), and how many the case has in all."""
     contacts = case.contacts.select_related("person__residence_commune", "via__person")
-    contacts = mark_reachable(request.user, contacts)
-    return render(
-        request, "tracing/contact_add.html", {"case": case, "form": form, "contacts": contacts}
-    )
+    shown = mark_reachable(user, contacts.order_by("-created_at", "-pk")[:CONTACTS_SHOWN])
+    total = case.contacts.count() if len(shown) == CONTACTS_SHOWN else len(shown)
+    return shown, total
 
 
 def _record_entry(request, case, form):

@@ -211,3 +211,28 @@ def test_the_entry_page_lists_the_contacts_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(11):
         response = client.get(f"/y-te/ca-benh/{case.pk}/tiep-xuc/them/")
     assert len(response.context["contacts"]) == 8
+
+
+def test_a_case_with_many_contacts_lists_the_newest_and_counts_them_all(
+    client, health_worker, case, monkeypatch
+):
+    """A coach can bring thousands of contacts: the entry page draws the newest few."""
+    monkeypatch.setattr("tracing.contact_views.CONTACTS_SHOWN", 2)
+    client.force_login(health_worker)
+    for number in range(3):
+        add(client, case, full_name=f"Người số {number}", phone=f"097700011{number}")
+    response = client.get(f"/y-te/ca-benh/{case.pk}/tiep-xuc/them/")
+    names = [contact.person.full_name for contact in response.context["contacts"]]
+    assert names == ["Người số 2", "Người số 1"]
+    page = response.content.decode()
+    assert "3 contacts of this case" in page
+    assert "The 2 entered last are shown, newest first." in page
+    assert f'href="/y-te/ca-benh/{case.pk}/">The case' in page
+
+
+def test_a_case_with_few_contacts_lists_them_all_without_a_note(client, health_worker, case):
+    client.force_login(health_worker)
+    add(client, case)
+    response = client.get(f"/y-te/ca-benh/{case.pk}/tiep-xuc/them/")
+    assert "1 contact of this case" in response.content.decode()
+    assert 'id="contacts-shown"' not in response.content.decode()
