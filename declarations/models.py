@@ -107,10 +107,14 @@ class Person(models.Model):
     residence_address = models.CharField(_("house number, street"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
-    # The highest of the latest declaration's risk and the staff's open risk flags.
+    # What declarations.services.people_risk_levels gives: the highest risk of the person's
+    # recent declarations, open risk flags and open case.
     risk_level = models.CharField(
         _("current risk"), max_length=6, choices=RiskLevel.choices, default=RiskLevel.NONE
     )
+    # When the health staff last cleared the person's follow-up: earlier declarations no longer
+    # count toward their risk.
+    risk_cleared_at = models.DateTimeField(_("risk cleared"), null=True, blank=True)
     must_update = models.BooleanField(
         _("must update the declaration"),
         default=False,

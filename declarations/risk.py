@@ -47,6 +47,11 @@ class Exposure(models.TextChoices):
 
 HIGH_EXPOSURES = {Exposure.CONFIRMED_CASE}
 
+# The form's health questions cover the last 14 days: a risk declared in that time still counts
+# toward the person's current risk after a later declaration without it
+# (``declarations.services.people_risk_levels``).
+RISK_DAYS = 14
+
 
 @dataclass(frozen=True)
 class Zone:

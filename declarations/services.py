@@ -2,14 +2,16 @@
 
 import re
 import uuid
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from django.core.cache import cache, caches
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from declarations import codes
@@ -22,7 +24,7 @@ from declarations.models import (
     RetiredPointToken,
     RiskFlag,
 )
-from declarations.risk import Risk, RiskLevel, Zone, assess_risk
+from declarations.risk import RISK_DAYS, Risk, RiskLevel, Zone, assess_risk
 from truyvet import inserts
 
 CODE_ATTEMPTS = 10
@@ -195,12 +197,53 @@ def _person_save(person: Person | None, data: DeclarationData, risk_level: str) 
     values = data.person_values()
     for name, value in values.items():
         setattr(person, name, value)
-    open_flags = person.risk_flags.filter(cleared_at__isnull=True).values_list("level", flat=True)
-    person.risk_level = RiskLevel.highest(risk_level, *open_flags)
+    person.risk_level = RiskLevel.highest(risk_level, people_risk_levels([person.pk])[person.pk])
     person.must_update = False
     person.updated_at = timezone.now()
     person.save(update_fields=[*values, "risk_level", "must_update", "updated_at"])
     return person
+
+
+def people_risk_levels(
+    person_ids: Iterable[int], *, now: datetime | None = None
+) -> dict[int, RiskLevel]:
+    """Each person's current risk, by key: the one rule for ``Person.risk_level``. The highest of
+
+    - the risk of each of their declarations of the last ``RISK_DAYS`` days made since the
+      health staff last cleared them (``risk_cleared_at``): a declaration without risk does not
+      hide the fever they declared yesterday;
+    - their open risk flags (raised by staff);
+    - high while they are a confirmed case not closed (tracing's ``Case``, by its relation).
+    """
+    person_ids = set(person_ids)
+    since = (now or timezone.now()) - timedelta(days=RISK_DAYS)
+    levels = defaultdict(list)
+    declared = (
+        Declaration.objects.filter(person_id__in=person_ids, submitted_at__gte=since)
+        .filter(Q(person__risk_cleared_at=None) | Q(submitted_at__gt=F("person__risk_cleared_at")))
+        .exclude(risk_level=RiskLevel.NONE)
+        .values_list("person_id", "risk_level")
+    )
+    flagged = RiskFlag.objects.filter(person_id__in=person_ids, cleared_at=None)
+    cases = Person.objects.filter(pk__in=person_ids, case__isnull=False, case__closed_at=None)
+    for person_id, level in [*declared.distinct(), *flagged.values_list("person_id", "level")]:
+        levels[person_id].append(level)
+    for person_id in cases.values_list("pk", flat=True):
+        levels[person_id].append(RiskLevel.HIGH)
+    return {pk: RiskLevel.highest(*levels[pk]) for pk in person_ids}
+
+
+def person_risk_clear(person: Person) -> None:
+    """The health staff have cleared the person (their follow-up): their open risk flags are
+    cleared, and their declarations so far no longer count toward their risk."""
+    now = timezone.now()
+    person.risk_flags.filter(cleared_at=None).update(cleared_at=now)
+    person.risk_cleared_at = now
+    person.save(update_fields=["risk_cleared_at"])
+    level = people_risk_levels([person.pk], now=now)[person.pk]
+    if level != person.risk_level:
+        person.risk_level, person.updated_at = level, now
+        person.save(update_fields=["risk_level", "updated_at"])
 
 
 def person_create(values: dict) -> Person:

@@ -9,8 +9,8 @@ residents bear Thái or Mông family names.
 
 ``synthetic_data_load`` saves them around ``declaration_submit`` on purpose (a million forms
 through the service would take hours) but writes what the service would have written: the risk
-from ``assess_risk``, the person's risk and update time from their latest declaration, the folded
-name. One ``bulk_create`` per model and one transaction per batch.
+from ``assess_risk``, the person's risk from their declarations of the last 14 days
+(``people_risk_levels``), their update time from the latest, the folded name. One ``bulk_create`` per model and one transaction per batch.
 
 Given the active declaration points (``DeclarationPoint``, loaded once by the caller), some
 journeys go through their QR as they would on a real site. Most coach journeys board one of the
@@ -48,7 +48,7 @@ from declarations.models import (
 )
 from declarations.normalize import fold_name
 from declarations.places import Place, PlaceTree
-from declarations.risk import Exposure, Risk, RiskLevel, Symptom, assess_risk
+from declarations.risk import RISK_DAYS, Exposure, Risk, RiskLevel, Symptom, assess_risk
 
 K = TypeVar("K", bound=Hashable)
 
@@ -410,9 +410,14 @@ class SyntheticPopulation:
             residence_address=home.address,
             created_at=declarations[0].submitted_at,
             updated_at=latest.submitted_at,
-            risk_level=latest.risk_level,
+            risk_level=self._current_risk(declarations),
         )
         return PersonRecord(person, declarations)
+
+    def _current_risk(self, declarations) -> str:
+        """The highest risk of the recent declarations, as ``people_risk_levels`` gives it."""
+        since = self.now - timedelta(days=RISK_DAYS)
+        return RiskLevel.highest(*(d.risk_level for d in declarations if d.submitted_at >= since))
 
     def _full_name(self, sex: str, province: str) -> str:
         rng = self.rng

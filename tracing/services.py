@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from declarations.models import Person
 from declarations.risk import RiskLevel
-from declarations.services import person_create
+from declarations.services import person_create, person_risk_clear
 from tracing.models import (
     Case,
     Contact,
@@ -50,6 +50,8 @@ def follow_up_update(
         changed.append("assignee")
     follow_up.updated_at = timezone.now()
     follow_up.save(update_fields=[*changed, "updated_at"])
+    if "status" in changed and status == FollowUpStatus.CLEARED:
+        person_risk_clear(follow_up.person)
     return FollowUpEvent.objects.create(
         follow_up=follow_up,
         user=user,

@@ -10,14 +10,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from declarations.models import Declaration, EpidemicZone, Person, RiskFlag
+from declarations.models import Declaration, EpidemicZone, Person
 from declarations.risk import RiskLevel, Zone, assess_risk
-from declarations.services import zones_changed
-from tracing.models import Case
+from declarations.services import people_risk_levels, zones_changed
 from tracing.services import follow_ups_open
 
 # Declarations read, and written, per transaction; small enough for SQLite's parameter limit.
@@ -172,30 +170,17 @@ def _reevaluate_batch(rows: list[tuple], assess: _Assessor, result: Reevaluation
 
 
 def _people_risk_recompute(person_ids: set[int]) -> tuple[list[int], int]:
-    """Set each person's current risk again; returns who became at risk, and how many changed.
+    """Set each person's current risk again (``people_risk_levels``); returns who became at
+    risk, and how many changed.
 
     Each update is conditional on the level read: a person who declares meanwhile keeps the
     risk their new declaration gave them.
     """
-    latest = Declaration.objects.filter(person=OuterRef("pk")).newest_first()
-    people = Person.objects.filter(pk__in=person_ids).annotate(
-        latest_level=Subquery(latest.values("risk_level")[:1])
-    )
-    flags = defaultdict(list)
-    open_flags = RiskFlag.objects.filter(person_id__in=person_ids, cleared_at__isnull=True)
-    for person_id, level in open_flags.values_list("person_id", "level"):
-        flags[person_id].append(level)
-    cases = set(
-        Case.objects.filter(person_id__in=person_ids, closed_at__isnull=True).values_list(
-            "person_id", flat=True
-        )
-    )
+    levels = people_risk_levels(person_ids)
     moves = defaultdict(list)  # (old level, new level) -> people
-    for pk, old, latest_level in people.values_list("pk", "risk_level", "latest_level"):
-        case = [RiskLevel.HIGH] if pk in cases else []
-        new = RiskLevel.highest(latest_level or RiskLevel.NONE, *flags[pk], *case)
-        if new != old:
-            moves[old, new].append(pk)
+    for pk, old in Person.objects.filter(pk__in=person_ids).values_list("pk", "risk_level"):
+        if levels[pk] != old:
+            moves[old, levels[pk]].append(pk)
     now = timezone.now()
     raised, changed = [], 0
     for (old, new), pks in moves.items():

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from declarations.places import served_province_name
+from declarations.risk import RISK_DAYS
 
 
 def site(request):
@@ -13,6 +14,7 @@ def site(request):
         "province_name": province_name,
         "staff_menu": _staff_menu(request),
         "retention_days": settings.RETENTION_DAYS,
+        "risk_days": RISK_DAYS,  # the staff pages' note on a person's current risk
     }
 
 

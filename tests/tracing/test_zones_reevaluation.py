@@ -135,7 +135,8 @@ def test_an_open_risk_flag_or_case_keeps_the_person_at_risk(
     assert level(case.person) == "high"
 
 
-def test_only_the_latest_declaration_sets_the_persons_risk(make_declaration, today):
+def test_an_earlier_declaration_of_the_last_14_days_counts_too(make_declaration, today):
+    """The later declaration came from elsewhere, but two days ago they came from the zone."""
     older = make_declaration(full_name="Đi Hai Lần", travel_date=today - timedelta(days=2))
     Declaration.objects.filter(pk=older.pk).update(submitted_at=timezone.now() - timedelta(days=2))
     make_declaration(
@@ -143,6 +144,16 @@ def test_only_the_latest_declaration_sets_the_persons_risk(make_declaration, tod
     )
     zone_add(place_code=BA_DINH, starts_on=today - timedelta(days=5))
     assert reasons(older) == [f"zone:{BA_DINH}"]
+    assert level(older.person) == "medium"
+    assert FollowUp.objects.filter(person=older.person).exists()
+
+
+def test_declarations_before_the_person_was_cleared_do_not_count(make_declaration, today):
+    older = make_declaration(full_name="Đã Xong", travel_date=today - timedelta(days=2))
+    Declaration.objects.filter(pk=older.pk).update(submitted_at=timezone.now() - timedelta(days=2))
+    Person.objects.filter(pk=older.person.pk).update(risk_cleared_at=timezone.now())
+    zone_add(place_code=BA_DINH, starts_on=today - timedelta(days=5))
+    assert reasons(older) == [f"zone:{BA_DINH}"]  # the declaration itself says so
     assert level(older.person) == "none"
     assert not FollowUp.objects.filter(person=older.person).exists()
 
