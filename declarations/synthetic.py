@@ -10,7 +10,8 @@ residents bear Thái or Mông family names.
 ``synthetic_data_load`` saves them around ``declaration_submit`` on purpose (a million forms
 through the service would take hours) but writes what the service would have written: the risk
 from ``assess_risk``, the person's risk from their declarations of the last 14 days
-(``people_risk_levels``), their update time from the latest, the folded name. One ``bulk_create`` per model and one transaction per batch.
+(``people_risk_levels``), their update time from the latest, the folded name. One
+``bulk_create`` per model and one transaction per batch.
 
 Given the active declaration points (``DeclarationPoint``, loaded once by the caller), some
 journeys go through their QR as they would on a real site. Most coach journeys board one of the
