@@ -13,7 +13,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django_ratelimit.core import get_usage, is_ratelimited
 
-from declarations import codes
+from declarations import codes, resent
 from declarations.forms import DeclarationForm, LookupForm, initial_from_data
 from declarations.models import Declaration, Person
 from declarations.places import place_tree, served_province_code, with_places
@@ -66,12 +66,7 @@ def _declaration_form(request, *, person, initial, point=None):
     elif request.method == "POST":
         form = DeclarationForm(request.POST, point=point)
         if form.is_valid():
-            declaration = declaration_submit(
-                data=form.declaration_data(),
-                token=form.cleaned_data["form_token"],
-                person=person,
-            )
-            return redirect("declarations:success", token=declaration.submission_token)
+            return _submitted(request, form, person)
     else:
         initial = {"residence_province": served_province_code(), **initial}
         form = DeclarationForm(initial=initial, point=point)
@@ -79,6 +74,17 @@ def _declaration_form(request, *, person, initial, point=None):
     if request.method == "GET" and person is None:
         context["form_cache_key"] = _blank_form_key(point)
     return render(request, "declarations/declare.html", context)
+
+
+def _submitted(request, form, person):
+    """Record the declaration and show its success page. The same answers sent again from this
+    browser (Back, then Send) lead to the same declaration (``declarations.resent``)."""
+    answers = resent.fingerprint(form, person)
+    token = resent.earlier_token(request, answers) or form.cleaned_data["form_token"]
+    declaration = declaration_submit(data=form.declaration_data(), token=token, person=person)
+    response = redirect("declarations:success", token=declaration.submission_token)
+    resent.remember(request, response, answers, declaration.submission_token)
+    return response
 
 
 def _blank_form_key(point) -> str:
