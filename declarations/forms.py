@@ -243,11 +243,18 @@ class DeclarationForm(ChainedPlaces, forms.Form):
     to_district = PlaceField(label=_("To district"), widget=place_select())
     to_commune = PlaceField(label=_("To commune / ward"), widget=place_select("to_district"))
     to_address = forms.CharField(label=_("Destination address"), max_length=200, required=False)
-    transport = forms.ChoiceField(label=_("Means of transport"), choices=Transport.choices)
+    # No means is chosen for the citizen: a coach chosen by default made the plate required of
+    # people who walked or rode a motorbike.
+    transport = forms.ChoiceField(
+        label=_("Means of transport"),
+        choices=[("", "---------"), *Transport.choices],
+        error_messages={"required": _("Choose how you travelled.")},
+    )
     vehicle_plate = forms.CharField(
         label=_("Vehicle plate"),
         max_length=15,
         required=False,
+        help_text=_("Needed for a coach or bus."),
         widget=forms.TextInput(attrs={"placeholder": "25B-012.34", "autocapitalize": "characters"}),
     )
     seat = forms.CharField(label=_("Seat"), max_length=10, required=False)

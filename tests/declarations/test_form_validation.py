@@ -171,9 +171,21 @@ def test_the_commitment_is_required(places):
     ]
 
 
-@pytest.mark.parametrize("field", ["full_name", "birth_year", "sex", "travel_date", "transport"])
+@pytest.mark.parametrize("field", ["full_name", "birth_year", "sex", "travel_date"])
 def test_required_fields(places, field):
     assert errors_for(places, **{field: ""})[field] == ["This field is required."]
+
+
+def test_no_means_of_transport_is_chosen_for_the_citizen(places):
+    """A coach chosen by default made the plate required of people who came on foot."""
+    form = DeclarationForm()
+    assert form["transport"].value() in (None, "")
+    assert 'value="" selected' in str(form["transport"])
+    assert errors_for(places, transport="")["transport"] == ["Choose how you travelled."]
+
+
+def test_without_a_coach_no_plate_is_asked(places):
+    assert "vehicle_plate" not in errors_for(places, transport="motorbike", vehicle_plate="")
 
 
 def test_names_are_tidied(places):
