@@ -247,6 +247,11 @@ class LevelGroup:
     def count(self) -> int:
         return sum(group.total for group in self.statuses)
 
+    @property
+    def confirmed(self) -> int:
+        """The level's contacts: those confirmed (the case list counts the same)."""
+        return sum(g.total for g in self.statuses if g.status == ContactStatus.CONFIRMED)
+
 
 # A case's page shows this many of each level's proposed, confirmed or dismissed contacts, by
 # name, and says how many more there are: a coach on a busy route, or a plate shared by mistake,

@@ -314,6 +314,20 @@ def test_the_case_page_shows_the_contacts_by_level_and_status_with_reasons_in_wo
     assert f"/y-te/ca-benh/{case.pk}/tiep-xuc/{proposed.pk}/" in html
 
 
+def test_a_levels_heading_counts_its_confirmed_contacts_as_the_case_list_does(
+    staff, case, contacts
+):
+    """Proposed and dismissed contacts are not contacts yet: the heading counts the confirmed."""
+    contacts(2)
+    contacts(1, status="confirmed")
+    contacts(3, status="dismissed")
+    html = staff.get(f"/y-te/ca-benh/{case.pk}/").content.decode()
+    heading = html.split('id="level-F1">')[1].split("</h2>")[0]
+    assert heading.endswith("· 1 confirmed")
+    listed = list(staff.get("/y-te/ca-benh/").context["page"])[0]
+    assert listed.f1_confirmed == 1
+
+
 def test_a_case_page_shows_the_first_contacts_of_a_big_group_and_says_how_many_more(
     staff, case, contacts, monkeypatch
 ):
