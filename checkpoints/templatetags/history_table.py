@@ -5,6 +5,7 @@ template engine cell by cell, they took a third of the page's time (9.2 ms, 6.3 
 from django import template
 from django.utils.html import format_html
 
+from accounts.names import staff_name
 from declarations.rows import SharedCells, table_rows
 
 register = template.Library()
@@ -40,7 +41,7 @@ def _declaration(declaration, shared: SharedCells) -> tuple:
         format_html(" {}", declaration.vehicle_plate) if declaration.vehicle_plate else "",
         shared.badge(declaration),
         shared.choice(declaration, "made_by"),
-        format_html(" ({})", user) if user else "",
+        format_html(" ({})", staff_name(user)) if user else "",
     )
 
 
@@ -52,5 +53,5 @@ def _passage(passage, shared: SharedCells) -> tuple:
         passage.vehicle_plate,
         shared.choice(passage, "outcome"),
         format_html(": {}", passage.note) if passage.note else "",
-        passage.officer or "",
+        staff_name(passage.officer) if passage.officer else "",
     )

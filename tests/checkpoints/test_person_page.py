@@ -221,8 +221,11 @@ def test_a_person_page_draws_no_form_field_through_crispy_forms_once_kept(
 
 
 def test_the_staff_beside_the_history_are_read_by_name_only(desk, officer, citizen, checkpoint):
-    """Who made a declaration, recorded a passage, flagged a risk: shown by name, taken from the
-    staff's names that the process keeps, never joined to the lists nor read whole."""
+    """Who made a declaration, recorded a passage, flagged a risk: shown by name (not by the
+    login name), taken from the staff's names that the process keeps, never joined to the lists
+    nor read whole."""
+    officer.first_name, officer.last_name = "Chốt", "Lò Văn"
+    officer.save()
     declaration_submit(
         data=declaration_data(), token=uuid.uuid4(), person=citizen, made_by_user=officer
     )
@@ -237,9 +240,11 @@ def test_the_staff_beside_the_history_are_read_by_name_only(desk, officer, citiz
     with CaptureQueriesContext(connection) as again:
         assert desk.get(f"/c/{citizen.lookup_code}/").status_code == 200
 
-    assert f"({officer.username})</td>" in html  # the declaration's maker
-    assert f", {officer.username})</span>" in html  # the flag's author
-    assert f"<td>{officer.username}</td>" in html  # the passage's officer
+    name = officer.get_full_name()
+    assert f"({name})</td>" in html  # the declaration's maker
+    assert f", {name})</span>" in html  # the flag's author
+    assert f"<td>{name}</td>" in html  # the passage's officer
+    assert officer.username not in html.split("</header>")[1]
     [names] = [q["sql"] for q in queries if '"auth_user"' in q["sql"]]
     assert '"auth_user"."first_name"' in names
     assert "JOIN" not in names and '"auth_user"."password"' not in names
@@ -261,12 +266,14 @@ TEMPLATE_HISTORY = """{% load risk %}{% for d in declarations %}
   <td>{{ d.from_province }}</td><td>{{ d.to_district }}</td>
   <td>{{ d.get_transport_display }}{% if d.vehicle_plate %} {{ d.vehicle_plate }}{% endif %}</td>
   <td>{% risk_badge d %}</td>
-  <td>{{ d.get_made_by_display }}{% if d.made_by_user %} ({{ d.made_by_user }}){% endif %}</td></tr>
+  <td>{{ d.get_made_by_display }}{% if d.made_by_user %}
+  ({{ d.made_by_user.get_full_name|default:d.made_by_user.username }}){% endif %}</td></tr>
 {% endfor %}|{% for p in passages %}
   <tr><td>{{ p.at|date:"H:i d/m/Y" }}</td><td>{{ p.checkpoint }}</td>
   <td>{{ p.get_direction_display }}</td><td>{{ p.vehicle_plate }}</td>
   <td>{{ p.get_outcome_display }}{% if p.note %}: {{ p.note }}{% endif %}</td>
-  <td>{{ p.officer|default:"" }}</td></tr>
+  <td>{% if p.officer %}{{ p.officer.get_full_name|default:p.officer.username }}{% endif %}
+  </td></tr>
 {% endfor %}"""
 
 
@@ -309,3 +316,10 @@ def test_the_history_reads_as_the_template_drew_it(
     assert f"<td>{car}</td>" in bodies[0]
     assert "&lt;script&gt;x&lt;/script&gt; &amp; ho" in bodies[1]
     assert "(chot&lt;b&gt;1&lt;/b&gt;)" in bodies[0] and "24B&lt;i&gt;1&lt;/i&gt;" in bodies[0]
+
+
+def test_a_flag_raised_by_no_account_is_shown_without_a_name(desk, citizen):
+    risk_flag_add(person=citizen, level="medium", reason="Sốt", place="Km 15", user=None)
+    response = desk.get(f"/c/{citizen.lookup_code}/")
+    assert response.status_code == 200
+    assert "Sốt" in response.content.decode()

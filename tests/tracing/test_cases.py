@@ -324,7 +324,7 @@ def test_a_levels_heading_counts_its_confirmed_contacts_as_the_case_list_does(
     html = staff.get(f"/y-te/ca-benh/{case.pk}/").content.decode()
     heading = html.split('id="level-F1">')[1].split("</h2>")[0]
     assert heading.endswith("· 1 confirmed")
-    listed = list(staff.get("/y-te/ca-benh/").context["page"])[0]
+    [listed] = staff.get("/y-te/ca-benh/").context["page"]
     assert listed.f1_confirmed == 1
 
 

@@ -322,7 +322,7 @@ def test_the_staff_in_the_history_are_read_by_name_only(staff, at_risk, health_w
 
     assert html.count("<td>Mai Lò Thị</td>") == 2  # the history's author and assignee
     assert '<dd class="col-6">Mai Lò Thị</dd>' in html  # the follow-up's assignee
-    assert ", health)</span>" in html  # the flag's author
+    assert ", Mai Lò Thị)</span>" in html  # the flag's author, by name
     assert not [q for q in queries if 'JOIN "auth_user"' in q["sql"]]
     [names] = [sql for sql in map(names_only, queries) if sql]
     assert "JOIN" not in names and '"auth_user"."first_name"' in names
