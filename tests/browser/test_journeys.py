@@ -532,3 +532,35 @@ def named(user, full_name: str):
     """Give a persona the full name that the staff menu shows."""
     user.first_name = full_name
     user.save(update_fields=["first_name"])
+
+
+def test_plates_stay_on_one_line_in_the_transport_departments_tables(
+    live_server, transport_officer, checkpoint, vehicle, log_in
+):
+    """25B-012.34 read as "25B-" / "012.34" in a narrow column."""
+    BusCheck.objects.create(
+        checkpoint=checkpoint,
+        vehicle=vehicle,
+        vehicle_plate=vehicle.plate,
+        at=timezone.now(),
+        on_list=20,
+        on_board=18,
+        undeclared=2,
+    )
+    page = log_in("transport")
+    page.set_viewport_size({"width": 700, "height": 800})
+    for path, plate in [
+        ("/nha-xe/", "main tbody a.fw-bold"),
+        ("/giao-thong/phat-hien/", "main tbody td:first-child"),
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        lines = page.locator(plate).first.evaluate(LINES_OF_TEXT)
+        assert lines == 1, path
+
+
+# How many lines an element's text takes (a rectangle per line of a range over it).
+LINES_OF_TEXT = """e => {
+  const range = document.createRange();
+  range.selectNodeContents(e);
+  return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+}"""
