@@ -5,6 +5,7 @@ themselves or by the crew on their behalf. The operators' pages, their Excel exp
 checkpoints' bus check all read it from here, so that they always agree on who was on board.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -32,9 +33,11 @@ def manifest_declarations(vehicle: Vehicle, day: date) -> list[Declaration]:
     """The passengers of ``vehicle`` on the local ``day``: one declaration per person.
 
     These are the declarations made through the vehicle's QR point (``point``) on that day in
-    Asia/Ho_Chi_Minh time, oldest first (boarding order). A person who declared more than once
-    that day appears once, with their latest declaration. ``person`` is selected with each
-    declaration, so reading the list costs one query however long it is.
+    Asia/Ho_Chi_Minh time, by seat (``seat_order``: A02 before A10 before B01), then those
+    without a seat in boarding order: a crew or an officer checks a coach seat by seat. A person
+    who declared more than once that day appears once, with their latest declaration.
+    ``person`` is selected with each declaration, so reading the list costs one query however
+    long it is.
     """
     if vehicle.point_id is None:  # never read "no point" as "every declaration without one"
         return []
@@ -46,7 +49,16 @@ def manifest_declarations(vehicle: Vehicle, day: date) -> list[Declaration]:
         .order_by("submitted_at", "id")
     )
     latest = {declaration.person_id: declaration for declaration in declarations}
-    return sorted(latest.values(), key=lambda d: (d.submitted_at, d.id))
+    return sorted(latest.values(), key=lambda d: (*seat_order(d.seat), d.submitted_at, d.id))
+
+
+def seat_order(seat: str) -> tuple:
+    """A seat's place in the list: seats by their letters then their number, as people read them
+    ("A2" and "A02" together, before "A10"), and no seat last."""
+    parts = re.findall(r"\d+|[^\d\s-]+", seat.upper())
+    if not parts:
+        return (1, ())
+    return (0, tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts))
 
 
 def passenger_counts(vehicles: Iterable[Vehicle], day: date) -> dict[int, int]:

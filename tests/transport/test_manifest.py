@@ -56,6 +56,19 @@ def test_the_list_holds_the_days_passengers_of_this_vehicle_in_boarding_order(
 
 
 @time_machine.travel(NOW, tick=False)
+def test_the_list_runs_by_seat_as_people_read_them_and_those_without_a_seat_last(vehicle, board):
+    """An officer ticks a coach seat by seat: B08, B02, A03 in boarding order is hard to follow."""
+    seats = ["B08", "", "b2", "A10", "A03", "14", "A3", ""]
+    boarded = [
+        board(full_name=f"Khách {n}", seat=seat, at=at(8, n)) for n, seat in enumerate(seats)
+    ]
+    listed = [d.seat for d in manifest_declarations(vehicle, TODAY)]
+    assert listed == ["14", "A03", "A3", "A10", "b2", "B08", "", ""]
+    no_seat = [d for d in manifest_declarations(vehicle, TODAY) if not d.seat]
+    assert no_seat == [boarded[1], boarded[7]]  # in boarding order
+
+
+@time_machine.travel(NOW, tick=False)
 def test_a_passenger_who_declared_twice_is_listed_once_with_the_latest_declaration(vehicle, board):
     morning = board(full_name="Lò Văn Minh", at=at(7))
     other = board(full_name="Tòng Thị Ánh", at=at(8))
