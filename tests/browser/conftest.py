@@ -143,3 +143,14 @@ def _shrink_png(path: Path) -> None:
     with Image.open(path) as image:
         palette = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
     palette.save(path, optimize=True)
+
+
+def lines_of_text(locator) -> int:
+    """How many lines the element's text takes on the screen (the tops of a range's rectangles)."""
+    return locator.evaluate(
+        """e => {
+          const range = document.createRange();
+          range.selectNodeContents(e);
+          return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+        }"""
+    )

@@ -19,6 +19,7 @@ from accounts.models import AuditEntry
 from checkpoints.models import BusCheck, Checkpoint, Passage
 from declarations.models import Declaration, MadeBy, Person, RiskFlag
 from reports.counts import counts_rebuild
+from tests.browser.conftest import lines_of_text
 from tests.browser.test_citizen_journey import fill_declaration
 from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG, TAM_DUONG_TOWN
 from tracing.models import Contact, FollowUp
@@ -554,13 +555,4 @@ def test_plates_stay_on_one_line_in_the_transport_departments_tables(
         ("/giao-thong/phat-hien/", "main tbody td:first-child"),
     ]:
         page.goto(f"{live_server.url}{path}")
-        lines = page.locator(plate).first.evaluate(LINES_OF_TEXT)
-        assert lines == 1, path
-
-
-# How many lines an element's text takes (a rectangle per line of a range over it).
-LINES_OF_TEXT = """e => {
-  const range = document.createRange();
-  range.selectNodeContents(e);
-  return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
-}"""
+        assert lines_of_text(page.locator(plate).first) == 1, path
