@@ -84,9 +84,33 @@ def bars(items: list[tuple[str, int]], *, title: str) -> SafeString:
             f'<text x="{x + slot * 0.35:.1f}" y="{TOP + plot_h - height - 4:.1f}" font-size="11" '
             f'text-anchor="middle">{value}</text>'
             f'<text x="{x + slot * 0.35:.1f}" y="{HEIGHT - BOTTOM + 14}" font-size="10" '
-            f'text-anchor="middle">{escape(short_name(label)[:18])}</text>'
+            f'text-anchor="middle">{_label_lines(short_name(label), x + slot * 0.35, slot)}</text>'
         )
     return _frame(title, "".join(parts), top)
+
+
+LABEL_LINES = 3  # under a bar, in the chart's bottom margin
+CHAR_WIDTH = 5.6  # about, at font-size 10
+
+
+def _label_lines(label: str, x: float, slot: float) -> str:
+    """A bar's name on up to three lines that fit its slot (its neighbours' names are as
+    wide), broken between words; a name still too long ends with "…"."""
+    budget = max(4, int(slot / CHAR_WIDTH))
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= budget:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    kept = [line if len(line) <= budget else line[: budget - 1] + "…" for line in lines]
+    kept = kept[:LABEL_LINES]
+    if len(lines) > LABEL_LINES and not kept[-1].endswith("…"):
+        kept[-1] = kept[-1][: budget - 1] + "…"
+    return "".join(
+        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else 11}">{escape(line)}</tspan>'
+        for i, line in enumerate(kept)
+    )
 
 
 def short_name(name: str) -> str:
