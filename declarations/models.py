@@ -28,7 +28,9 @@ class Province(models.Model):
 class District(models.Model):
     code = models.CharField(_("code"), max_length=3, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
-    province = models.ForeignKey(Province, models.PROTECT, related_name="districts")
+    province = models.ForeignKey(
+        Province, models.PROTECT, related_name="districts", verbose_name=_("province")
+    )
 
     class Meta:
         ordering = ["code"]
@@ -42,7 +44,9 @@ class District(models.Model):
 class Commune(models.Model):
     code = models.CharField(_("code"), max_length=5, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
-    district = models.ForeignKey(District, models.PROTECT, related_name="communes")
+    district = models.ForeignKey(
+        District, models.PROTECT, related_name="communes", verbose_name=_("district")
+    )
 
     class Meta:
         ordering = ["code"]
@@ -196,10 +200,16 @@ class MergedCode(models.Model):
     """The code of a person merged into another: it keeps working and leads to the kept one."""
 
     code = models.CharField(_("lookup code"), max_length=8, unique=True)
-    person = models.ForeignKey(Person, models.CASCADE, related_name="merged_codes")
-    merged_at = models.DateTimeField(default=timezone.now)
+    person = models.ForeignKey(
+        Person, models.CASCADE, related_name="merged_codes", verbose_name=_("person")
+    )
+    merged_at = models.DateTimeField(_("merged"), default=timezone.now)
     merged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("merged by"),
     )
 
     class Meta:
@@ -213,7 +223,9 @@ class MergedCode(models.Model):
 class RiskFlag(models.Model):
     """A risk raised by hand by staff (for example a temperature measured at a checkpoint)."""
 
-    person = models.ForeignKey(Person, models.CASCADE, related_name="risk_flags")
+    person = models.ForeignKey(
+        Person, models.CASCADE, related_name="risk_flags", verbose_name=_("person")
+    )
     level = models.CharField(
         _("level"),
         max_length=6,
@@ -281,9 +293,14 @@ class DeclarationPoint(models.Model):
 class RetiredPointToken(models.Model):
     """A token replaced on a point: its old posters say they are no longer valid."""
 
-    token = models.CharField(max_length=32, unique=True)
-    point = models.ForeignKey(DeclarationPoint, models.CASCADE, related_name="retired_tokens")
-    retired_at = models.DateTimeField(default=timezone.now)
+    token = models.CharField(_("QR token"), max_length=32, unique=True)
+    point = models.ForeignKey(
+        DeclarationPoint,
+        models.CASCADE,
+        related_name="retired_tokens",
+        verbose_name=_("declaration point"),
+    )
+    retired_at = models.DateTimeField(_("retired"), default=timezone.now)
 
     def __str__(self):
         return self.token
@@ -358,7 +375,13 @@ class Declaration(models.Model):
     """
 
     # Indexed by decl_person_newest (person first), like to_district by decl_to_district_date.
-    person = models.ForeignKey(Person, models.CASCADE, related_name="declarations", db_index=False)
+    person = models.ForeignKey(
+        Person,
+        models.CASCADE,
+        related_name="declarations",
+        db_index=False,
+        verbose_name=_("person"),
+    )
     submission_token = models.UUIDField(unique=True, editable=False)
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
     made_by = models.CharField(

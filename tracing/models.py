@@ -77,9 +77,17 @@ class FollowUp(models.Model):
 class FollowUpEvent(models.Model):
     """One dated change or note on a follow-up: its full history, never edited."""
 
-    follow_up = models.ForeignKey(FollowUp, models.CASCADE, related_name="events")
+    follow_up = models.ForeignKey(
+        FollowUp, models.CASCADE, related_name="events", verbose_name=_("follow-up")
+    )
     at = models.DateTimeField(_("when"), default=timezone.now)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=FollowUpStatus.choices, blank=True
     )
@@ -112,9 +120,13 @@ class Case(models.Model):
     how_confirmed = models.CharField(_("how confirmed"), max_length=200)
     isolated_at = models.CharField(_("where isolated"), max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # The one-time token of the form that entered a case who never declared: a resent form
     # finds this case instead of creating the person twice.
@@ -148,7 +160,7 @@ class ContactSource(models.TextChoices):
 class Contact(models.Model):
     """A person proposed or confirmed as a contact of a case, with why."""
 
-    case = models.ForeignKey(Case, models.CASCADE, related_name="contacts")
+    case = models.ForeignKey(Case, models.CASCADE, related_name="contacts", verbose_name=_("case"))
     person = models.ForeignKey(
         "declarations.Person", models.CASCADE, related_name="contacts", verbose_name=_("person")
     )
@@ -168,11 +180,16 @@ class Contact(models.Model):
         _("source"), max_length=13, choices=ContactSource.choices, default=ContactSource.PROPOSED
     )
     reasons = models.JSONField(_("why"), default=list, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
         ordering = ["level", "-created_at"]

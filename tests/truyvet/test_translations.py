@@ -14,6 +14,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation.trans_real import DjangoTranslation
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
@@ -150,3 +151,20 @@ def test_every_string_of_the_login_lockouts_is_in_vietnamese():
     assert sorted(s for s in strings if s not in catalogue._catalog) == []
     with translation.override("vi"):
         assert str(apps.get_app_config("axes").verbose_name) == "Khóa đăng nhập"
+
+
+APPS = ("accounts", "checkpoints", "declarations", "facilities", "reports", "tracing", "transport")
+
+
+def test_every_field_an_administrator_sees_has_a_translated_name():
+    """The admin titles its columns and fields with their verbose names: one left out showed
+    "PERSON" in the Vietnamese admin's list of declarations."""
+    untranslated = [
+        f"{model.__name__}.{field.name}"
+        for app in APPS
+        for model in apps.get_app_config(app).get_models()
+        for field in model._meta.get_fields()
+        if field.concrete and not field.auto_created and field.editable
+        if not isinstance(field.verbose_name, Promise)
+    ]
+    assert untranslated == []
