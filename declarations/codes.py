@@ -1,16 +1,17 @@
 """Lookup codes (mã tra cứu): the one place that generates, formats and parses them.
 
-A code is 8 characters of Crockford base32 (40 random bits from `secrets`), stored without the
-dash and shown as ``XXXX-XXXX``. The alphabet has no I, L, O or U, so that a code read aloud or
-copied from a screenshot cannot be mistaken; when parsing, O is read as 0 and I or L as 1.
+A code is 8 characters of Crockford base32, stored without the dash and shown as ``XXXX-XXXX``.
+That alphabet has no I, L, O or U; new codes also leave out 0 and 1 (``DRAWN``: 30 characters,
+39 random bits from `secrets`), so that no code shows a character that could be read as another.
+When parsing, O is read as 0 and I or L as 1, so codes drawn with 0 or 1 before still work.
 """
 
 import re
 import secrets
 
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # what a stored code may hold
+DRAWN = ALPHABET.replace("0", "").replace("1", "")  # what a new code is drawn from
 LENGTH = 8
-BITS = 40  # 8 characters x 5 bits
 
 _LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = re.compile(r"[\s\-–—._]+")
@@ -19,12 +20,7 @@ _STAFF_LINK = re.compile(r"/c/([^/?#\s]+)/?", re.IGNORECASE)
 
 def generate_code() -> str:
     """Return a new random code (not yet checked for uniqueness: the database does that)."""
-    number = secrets.randbits(BITS)
-    chars = []
-    for _ in range(LENGTH):
-        number, digit = divmod(number, 32)
-        chars.append(ALPHABET[digit])
-    return "".join(reversed(chars))
+    return "".join(secrets.choice(DRAWN) for _ in range(LENGTH))
 
 
 POINT_TOKEN_BYTES = 12  # 96 bits: 16 URL-safe characters on a poster

@@ -166,7 +166,7 @@ def declaration_submit(
 def with_fresh_code(write: Callable[[], T], *, one_statement: bool = False) -> T:
     """Run ``write`` in a transaction, again if the lookup code it drew was already taken.
 
-    A collision is rare (40 random bits), so the whole transaction is retried rather than
+    A collision is rare (39 random bits), so the whole transaction is retried rather than
     paying for a savepoint around every insert. ``write`` that is ``one_statement`` is atomic
     by itself and runs without a transaction of its own.
     """

@@ -746,7 +746,7 @@ def records_save(records: list[PersonRecord], *, taken_codes: set[str]) -> list[
 def lookup_codes_assign(people: list[Person], *, taken: set[str]) -> None:
     """Draw a code for each person, unused in this run (``taken``) and in the database.
 
-    One query per round; a second round is as unlikely as two draws of 40 random bits meeting.
+    One query per round; a second round is as unlikely as two draws of 39 random bits meeting.
     """
     pending = people
     while pending:
