@@ -90,21 +90,13 @@ def test_operator_declares_three_passengers_and_prints_the_list(
     ARTIFACTS.mkdir(exist_ok=True)
     pdf = page.pdf(path=str(ARTIFACTS / "operator-manifest.pdf"), format="A4")
     assert len(PDF_PAGE.findall(pdf)) == 1
-    context.close()
 
 
 def test_the_poster_fits_a_phone_screen_and_still_prints_on_one_a5_page(
-    live_server, chromium, operator, vehicle, screenshot
+    live_server, operator, vehicle, screenshot, log_in
 ):
     """An operator opens the QR poster on their phone: it fitted A5 (499 px), not the screen."""
-    context = chromium.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/dang-nhap/")
-    page.fill("#id_username", "operator")
-    page.fill("#id_password", "correct-horse-battery")
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/nha-xe/")
-
+    page = log_in("operator", viewport={"width": 360, "height": 740})
     page.goto(f"{live_server.url}/nha-xe/xe/{vehicle.pk}/poster/")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the poster is {overflow}px wider than the phone"
@@ -114,4 +106,3 @@ def test_the_poster_fits_a_phone_screen_and_still_prints_on_one_a5_page(
     assert qr["width"] > 250 and qr["x"] >= 0 and qr["x"] + qr["width"] <= 360
     pdf = page.pdf(format="A5", prefer_css_page_size=True, print_background=True)
     assert len(PDF_PAGE.findall(pdf)) == 1
-    context.close()
