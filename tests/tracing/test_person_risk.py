@@ -122,3 +122,15 @@ def test_the_pages_say_why_the_risk_is_not_the_latest_declarations(
     assert note in client.get(f"/c/{feverish.lookup_code}/").content.decode()
     client.force_login(health_worker)
     assert note in client.get(f"/y-te/theo-doi/{feverish.lookup_code}/").content.decode()
+
+
+def test_clearing_on_the_follow_up_page_takes_the_person_off_the_risk_list(
+    client, health_worker, feverish
+):
+    client.force_login(health_worker)
+    page = f"/y-te/theo-doi/{feverish.lookup_code}/"
+    response = client.post(f"{page}cap-nhat/", {"status": "cleared", "note": "Âm tính, hết sốt"})
+    assert response.status_code == 302
+    assert client.get(page).status_code == 200  # the page stays open to the staff
+    assert risk_of(feverish) == "none"
+    assert client.get("/y-te/").context["rows"] == []
