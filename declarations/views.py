@@ -79,11 +79,11 @@ def _declaration_form(request, *, person, initial, point=None):
 def _submitted(request, form, person):
     """Record the declaration and show its success page. The same answers sent again from this
     browser (Back, then Send) lead to the same declaration (``declarations.resent``)."""
-    answers = resent.fingerprint(form, person)
-    token = resent.earlier_token(request, answers) or form.cleaned_data["form_token"]
+    answers, kept = resent.fingerprint(form, person), resent.kept(request)
+    token = resent.earlier_token(kept, answers) or form.cleaned_data["form_token"]
     declaration = declaration_submit(data=form.declaration_data(), token=token, person=person)
     response = redirect("declarations:success", token=declaration.submission_token)
-    resent.remember(request, response, answers, declaration.submission_token)
+    resent.remember(response, kept, answers, declaration.submission_token)
     return response
 
 
