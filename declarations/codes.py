@@ -19,8 +19,14 @@ _STAFF_LINK = re.compile(r"/c/([^/?#\s]+)/?", re.IGNORECASE)
 
 
 def generate_code() -> str:
-    """Return a new random code (not yet checked for uniqueness: the database does that)."""
-    return "".join(secrets.choice(DRAWN) for _ in range(LENGTH))
+    """Return a new random code (not yet checked for uniqueness: the database does that): one
+    draw from `secrets`, written in the ``DRAWN`` characters."""
+    number = secrets.randbelow(len(DRAWN) ** LENGTH)
+    chars = []
+    for _ in range(LENGTH):
+        number, digit = divmod(number, len(DRAWN))
+        chars.append(DRAWN[digit])
+    return "".join(chars)
 
 
 POINT_TOKEN_BYTES = 12  # 96 bits: 16 URL-safe characters on a poster

@@ -13,7 +13,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django_ratelimit.core import get_usage, is_ratelimited
 
-from declarations import codes, resent
+from declarations import codes
 from declarations.forms import DeclarationForm, LookupForm, initial_from_data
 from declarations.models import Declaration, Person
 from declarations.places import place_tree, served_province_code, with_places
@@ -66,7 +66,12 @@ def _declaration_form(request, *, person, initial, point=None):
     elif request.method == "POST":
         form = DeclarationForm(request.POST, point=point)
         if form.is_valid():
-            return _submitted(request, form, person)
+            declaration = declaration_submit(
+                data=form.declaration_data(),
+                token=form.cleaned_data["form_token"],
+                person=person,
+            )
+            return redirect("declarations:success", token=declaration.submission_token)
     else:
         initial = {"residence_province": served_province_code(), **initial}
         form = DeclarationForm(initial=initial, point=point)
@@ -74,17 +79,6 @@ def _declaration_form(request, *, person, initial, point=None):
     if request.method == "GET" and person is None:
         context["form_cache_key"] = _blank_form_key(point)
     return render(request, "declarations/declare.html", context)
-
-
-def _submitted(request, form, person):
-    """Record the declaration and show its success page. The same answers sent again from this
-    browser (Back, then Send) lead to the same declaration (``declarations.resent``)."""
-    answers, kept = resent.fingerprint(form, person), resent.kept(request)
-    token = resent.earlier_token(kept, answers) or form.cleaned_data["form_token"]
-    declaration = declaration_submit(data=form.declaration_data(), token=token, person=person)
-    response = redirect("declarations:success", token=declaration.submission_token)
-    resent.remember(response, kept, answers, declaration.submission_token)
-    return response
 
 
 def _blank_form_key(point) -> str:

@@ -49,6 +49,43 @@
     });
   }
 
+  // A declaration form sent again from this tab with the same answers is sent with the
+  // one-time token it had the first time, so that the server finds the declaration it made.
+  // Going back from the success page is such a case: the browser draws the form anew, with a
+  // new token, and puts the answers back; without this a second person, with a second code,
+  // would be created. Other answers (a relative declared next on the same phone) keep the new
+  // token. The tab keeps a hash of the answers only, until it is closed.
+  function hash(text) {  // cyrb53: 53 bits, enough to tell a tab's declarations apart
+    var h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+  }
+
+  document.querySelectorAll("form[data-declaration]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var token = form.querySelector("input[name=form_token]");
+      if (!token) return;
+      var answers = [];
+      new FormData(form).forEach(function (value, name) {
+        if (name !== "form_token" && name !== "csrfmiddlewaretoken") {
+          answers.push(name + "=" + value);
+        }
+      });
+      var key = "declared " + location.pathname + " " + hash(answers.join("\n"));
+      try {
+        var earlier = window.sessionStorage.getItem(key);
+        if (earlier) token.value = earlier;
+        else window.sessionStorage.setItem(key, token.value);
+      } catch (error) { /* no storage: the token still stops a double tap */ }
+    });
+  });
+
   // A page that refreshes itself (data-refresh: every so many seconds) unless paused with its
   // switch, or while someone is typing in one of its fields. Without JavaScript, a <noscript>
   // meta refresh does it (it cannot be paused).
