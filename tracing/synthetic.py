@@ -38,9 +38,10 @@ from django.utils import timezone, translation
 from accounts.models import StaffProfile
 from accounts.roles import Role
 from declarations import codes
-from declarations.models import Declaration, Person
+from declarations.models import Declaration, Person, RiskFlag
 from declarations.places import PlaceTree
 from declarations.risk import RiskLevel
+from declarations.services import people_risk_levels
 from declarations.synthetic import Weighted
 from tracing.models import (
     OVERDUE_AFTER_HOURS,
@@ -863,3 +864,24 @@ def plan_save(plan: Plan) -> None:
     Contact.objects.bulk_create(plan.contacts(ContactLevel.F2), batch_size=BATCH)
     people = [draft.case.person_id for draft in plan.cases]
     Person.objects.filter(pk__in=people).update(risk_level=RiskLevel.HIGH)
+    _people_cleared(plan)
+
+
+def _people_cleared(plan: Plan) -> None:
+    """The people whose new follow-up ended cleared, left as clearing it on its page leaves them
+    (``person_risk_clear``): their flags cleared, their declarations until then no longer
+    counting toward their risk, which is set again by the rule (``people_risk_levels``)."""
+    cleared = {
+        f.person_id: f.updated_at for f in plan.follow_ups if f.status == FollowUpStatus.CLEARED
+    }
+    people = [Person(pk=pk, risk_cleared_at=at) for pk, at in cleared.items()]
+    Person.objects.bulk_update(people, ["risk_cleared_at"], batch_size=BATCH)
+    ids = sorted(cleared)
+    for first in range(0, len(ids), CHUNK):
+        chunk = ids[first : first + CHUNK]
+        RiskFlag.objects.filter(person__in=chunk, cleared_at=None).update(cleared_at=timezone.now())
+        by_level = defaultdict(list)
+        for pk, level in people_risk_levels(chunk).items():
+            by_level[level].append(pk)
+        for level, pks in by_level.items():
+            Person.objects.filter(pk__in=pks).update(risk_level=level)

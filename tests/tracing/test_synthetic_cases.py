@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from declarations.models import Declaration
 from declarations.risk import RiskLevel
+from declarations.services import people_risk_levels
 from tracing.models import (
     Case,
     Contact,
@@ -66,6 +67,17 @@ def test_every_person_at_risk_of_the_last_two_weeks_has_a_follow_up(population):
     assert not FollowUp.objects.exists()  # bulk inserts sent no signal
     run("generate_cases", seed=3)
     assert not at_risk.filter(follow_up__isnull=True).exists()
+
+
+def test_people_whose_follow_up_ended_cleared_are_left_as_clearing_leaves_them(generated):
+    """Off the risk list, unless a declaration since or an open case keeps them at risk."""
+    cleared = FollowUp.objects.filter(status=FollowUpStatus.CLEARED).select_related("person")
+    assert cleared.exists()
+    levels = people_risk_levels(f.person_id for f in cleared)
+    for follow_up in cleared:
+        assert follow_up.person.risk_cleared_at == follow_up.updated_at
+        assert follow_up.person.risk_level == levels[follow_up.person_id]
+    assert {f.person.risk_level for f in cleared} == {RiskLevel.NONE}
 
 
 def test_follow_ups_have_one_to_four_events_and_some_are_overdue(generated):
