@@ -210,8 +210,8 @@ def people_risk_levels(
     """Each person's current risk, by key: the one rule for ``Person.risk_level``. The highest of
 
     - the risk of each of their declarations of the last ``RISK_DAYS`` days made since the
-      health staff last cleared them (``risk_cleared_at``): a declaration without risk does not
-      hide the fever they declared yesterday;
+      health staff last cleared them (``risk_cleared_at``, which a later epidemic zone can move
+      back: ``tracing.zones``): a declaration without risk does not hide yesterday's fever;
     - their open risk flags (raised by staff);
     - high while they are a confirmed case not closed (tracing's ``Case``, by its relation).
     """

@@ -142,11 +142,14 @@ class _Assessor:
 def _reevaluate_batch(rows: list[tuple], assess: _Assessor, result: Reevaluation) -> None:
     changed = defaultdict(list)  # (level, reasons) -> declarations now with that risk
     people = set()
-    for pk, person_id, day, symptoms, exposures, *places, level, reasons, _at in rows:
+    raised_at = {}  # person -> the time of their first declaration whose level is now higher
+    for pk, person_id, day, symptoms, exposures, *places, level, reasons, at in rows:
         new_level, new_reasons = assess(symptoms, exposures, places, day)
         if (new_level, new_reasons) != (level, reasons):
             changed[new_level, tuple(new_reasons)].append(pk)
             people.add(person_id)
+        if RiskLevel.highest(new_level, level) != level:
+            raised_at.setdefault(person_id, at)  # rows come oldest first
     result.declarations += len(rows)
     if not changed:
         return
@@ -160,6 +163,7 @@ def _reevaluate_batch(rows: list[tuple], assess: _Assessor, result: Reevaluation
             Declaration.objects.filter(pk__in=pks).update(
                 risk_level=level, risk_reasons=list(reasons)
             )
+        _clearing_moved_before(raised_at)
         raised, people_changed = _people_risk_recompute(people)
         opened = follow_ups_open(
             person_ids=raised, reason=_("At risk after a change of epidemic zones")
@@ -167,6 +171,17 @@ def _reevaluate_batch(rows: list[tuple], assess: _Assessor, result: Reevaluation
     result.changed += sum(len(pks) for pks in changed.values())
     result.people_changed += people_changed
     result.follow_ups_opened += opened
+
+
+def _clearing_moved_before(raised_at: dict) -> None:
+    """A zone that raises a declaration made before the health staff cleared the person is news
+    they did not have: the clearing moves to just before that declaration, which then counts
+    toward the person's risk (``people_risk_levels``) and reopens their follow-up."""
+    cleared = Person.objects.filter(pk__in=list(raised_at), risk_cleared_at__isnull=False)
+    for pk, cleared_at in cleared.values_list("pk", "risk_cleared_at"):
+        if cleared_at >= raised_at[pk]:
+            moved = raised_at[pk] - timedelta(microseconds=1)
+            Person.objects.filter(pk=pk).update(risk_cleared_at=moved)
 
 
 def _people_risk_recompute(person_ids: set[int]) -> tuple[list[int], int]:

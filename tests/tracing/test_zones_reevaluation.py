@@ -148,14 +148,38 @@ def test_an_earlier_declaration_of_the_last_14_days_counts_too(make_declaration,
     assert FollowUp.objects.filter(person=older.person).exists()
 
 
-def test_declarations_before_the_person_was_cleared_do_not_count(make_declaration, today):
+def test_a_zone_raising_a_declaration_made_before_the_clearing_raises_the_person(
+    make_declaration, today, health_worker
+):
+    """The health staff cleared them without knowing of the zone: it reopens their follow-up."""
     older = make_declaration(full_name="Đã Xong", travel_date=today - timedelta(days=2))
     Declaration.objects.filter(pk=older.pk).update(submitted_at=timezone.now() - timedelta(days=2))
-    Person.objects.filter(pk=older.person.pk).update(risk_cleared_at=timezone.now())
+    follow_up = FollowUp.objects.create(person=older.person)
+    follow_up_update(follow_up=follow_up, user=health_worker, status="cleared")
+
     zone_add(place_code=BA_DINH, starts_on=today - timedelta(days=5))
-    assert reasons(older) == [f"zone:{BA_DINH}"]  # the declaration itself says so
-    assert level(older.person) == "none"
-    assert not FollowUp.objects.filter(person=older.person).exists()
+
+    assert level(older.person) == "medium"
+    follow_up.refresh_from_db()
+    assert follow_up.status == "new"
+
+
+def test_a_declaration_at_risk_before_the_clearing_still_does_not_count(
+    make_declaration, today, health_worker
+):
+    """A zone that only adds a reason to a fever already cleared brings nothing new."""
+    fever = make_declaration(full_name="Đã Hết Sốt", symptoms=("fever",))
+    Declaration.objects.filter(pk=fever.pk).update(submitted_at=timezone.now() - timedelta(days=2))
+    follow_up = FollowUp.objects.get(person=fever.person)
+    follow_up_update(follow_up=follow_up, user=health_worker, status="cleared")
+    assert level(fever.person) == "none"
+
+    zone_add(place_code=BA_DINH, starts_on=today - timedelta(days=5))
+
+    assert reasons(fever) == ["symptom:fever", f"zone:{BA_DINH}"]
+    assert level(fever.person) == "none"
+    follow_up.refresh_from_db()
+    assert follow_up.status == "cleared"
 
 
 def test_declarations_older_than_14_days_are_left_as_they_were(from_ba_dinh, today):
