@@ -51,7 +51,7 @@ def test_operator_declares_three_passengers_and_prints_the_list(
 
     codes = []
     for seat, (name, year, sex, phone) in enumerate(PASSENGERS, start=1):
-        assert page.evaluate("document.activeElement.id") == "id_full_name"
+        expect(page.locator("#id_full_name")).to_be_focused()  # applied when next drawn
         page.keyboard.type(name)
         page.fill("#id_birth_year", year)
         page.check(f"input[name=sex][value={sex}]")
