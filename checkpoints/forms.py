@@ -64,6 +64,7 @@ class RiskFlagForm(forms.Form):
         label=_("Reason"),
         max_length=200,
         widget=forms.TextInput(attrs={"placeholder": _("For example: temperature 38.5 °C")}),
+        error_messages={"required": _("Say why the person is at risk.")},
     )
 
     def clean_reason(self):

@@ -77,14 +77,18 @@ def desk(request):
 @permission_required("declarations.view_person", raise_exception=True)
 @code_guessing_limited
 def person(request, code):
-    person = person_for_staff(request, code)
+    return _person_page(request, person_for_staff(request, code))
+
+
+def _person_page(request, person, *, passage_form=None, flag_form=None, status=200):
+    """The person's page; with a form sent back with its errors beside its fields."""
     audit(request, AuditAction.VIEW_PERSON, person=person)
     declarations = person.declarations.newest_first()[:HISTORY_LENGTH]
     declarations = compiled_once(declarations, "person_declarations", person.pk)
     declarations = with_staff_names(with_places(declarations, *Declaration.PLACES), "made_by_user")
     passages = person.passages.select_related("checkpoint")[:HISTORY_LENGTH]
     passages = compiled_once(passages, "person_passages", person.pk)
-    passage_form = _passage_form(request, declarations)
+    passage_form = passage_form or _passage_form(request, declarations)
     context = {
         "person": person,
         "latest": declarations[0] if declarations else None,
@@ -95,10 +99,10 @@ def person(request, code):
         # The blank forms are rendered once and kept: the passage form's checkpoint list for a
         # minute (a checkpoint opened meanwhile joins it after that), per checkpoint it starts with.
         "passage_form_key": _passage_form_key(passage_form),
-        "flag_form": RiskFlagForm(),
+        "flag_form": flag_form or RiskFlagForm(),
         "can_use_desk": request.user.has_perm("checkpoints.use_desk"),
     }
-    return render(request, "checkpoints/person.html", context)
+    return render(request, "checkpoints/person.html", context, status=status)
 
 
 def _page(request, people) -> dict:
@@ -113,7 +117,7 @@ def _with_districts(people, limit: int) -> list:
 
 
 def _passage_form_key(form: PassageForm) -> str:
-    checkpoint = form.initial["checkpoint"]
+    checkpoint = form.initial.get("checkpoint")  # none for a form sent back
     return str(checkpoint.pk) if checkpoint else ""
 
 
@@ -130,18 +134,11 @@ def _passage_form(request, declarations) -> PassageForm:
 def record_passage(request, code):
     person = person_for_staff(request, code)
     form = PassageForm(request.POST)
-    if form.is_valid():
-        passage_record(person=person, officer=request.user, **form.cleaned_data)
-        audit(
-            request, AuditAction.RECORD_PASSAGE, person=person, detail=form.cleaned_data["outcome"]
-        )
-        messages.success(request, _("Passage recorded."))
-    else:
-        messages.error(
-            request,
-            _("The passage was not recorded: %(errors)s")
-            % {"errors": "; ".join(str(e) for errors in form.errors.values() for e in errors)},
-        )
+    if not form.is_valid():
+        return _person_page(request, person, passage_form=form, status=400)
+    passage_record(person=person, officer=request.user, **form.cleaned_data)
+    audit(request, AuditAction.RECORD_PASSAGE, person=person, detail=form.cleaned_data["outcome"])
+    messages.success(request, _("Passage recorded."))
     return redirect("checkpoints:person", code=person.lookup_code)
 
 
@@ -164,19 +161,18 @@ def require_update(request, code):
 def flag_risk(request, code):
     person = person_for_staff(request, code)
     form = RiskFlagForm(request.POST)
-    if form.is_valid():
-        checkpoint = own_checkpoint(request.user)
-        risk_flag_add(
-            person=person,
-            level=form.cleaned_data["level"],
-            reason=form.cleaned_data["reason"],
-            place=checkpoint.name if checkpoint else "",
-            user=request.user,
-        )
-        audit(request, AuditAction.FLAG_RISK, person=person, detail=form.cleaned_data["reason"])
-        messages.success(request, _("Risk flagged: the person is on the health staff's list."))
-    else:
-        messages.error(request, _("Say why the person is at risk."))
+    if not form.is_valid():
+        return _person_page(request, person, flag_form=form, status=400)
+    checkpoint = own_checkpoint(request.user)
+    risk_flag_add(
+        person=person,
+        level=form.cleaned_data["level"],
+        reason=form.cleaned_data["reason"],
+        place=checkpoint.name if checkpoint else "",
+        user=request.user,
+    )
+    audit(request, AuditAction.FLAG_RISK, person=person, detail=form.cleaned_data["reason"])
+    messages.success(request, _("Risk flagged: the person is on the health staff's list."))
     return redirect("checkpoints:person", code=person.lookup_code)
 
 

@@ -112,15 +112,33 @@ def test_the_passage_form_starts_at_the_officers_checkpoint(desk, citizen, check
     assert form.initial["checkpoint"] == checkpoint
 
 
-def test_a_bad_passage_is_refused_with_a_message(desk, citizen, checkpoint, settings):
-    settings.LANGUAGE_CODE = "en"
+def _field_html(html: str, name: str) -> str:
+    """The HTML crispy-forms draws for one field: from its wrapper to the next field's or the
+    form's end."""
+    start = html.index(f'id="div_id_{name}"')
+    ends = [html.find(end, start + 1) for end in ('id="div_id_', "</form>")]
+    return html[start : min(end for end in ends if end != -1)]
+
+
+def test_a_bad_passage_is_refused_with_its_error_beside_the_field(desk, citizen, checkpoint):
     response = desk.post(
         f"/c/{citizen.lookup_code}/qua-chot/",
-        {"checkpoint": checkpoint.pk, "direction": "sideways", "outcome": "allowed"},
-        follow=True,
+        {
+            "checkpoint": checkpoint.pk,
+            "direction": "in",
+            "vehicle_plate": "not a plate",
+            "outcome": "allowed",
+            "note": "Xe khách từ Hà Nội",
+        },
     )
+    assert response.status_code == 400
     assert not Passage.objects.exists()
-    assert "The passage was not recorded" in response.content.decode()
+    html = response.content.decode()
+    assert "Nhập biển số đúng như ghi trên xe" in _field_html(html, "vehicle_plate")
+    assert 'value="Xe khách từ Hà Nội"' in _field_html(html, "note")  # what was typed is kept
+    assert "Chưa ghi nhận lượt qua chốt" in html
+    assert citizen.full_name in html  # the person's page, drawn again
+    assert AuditEntry.objects.filter(action="view_person", person=citizen).exists()
 
 
 def test_must_update_is_shown_to_the_citizen_and_cleared_by_a_new_declaration(
@@ -165,11 +183,18 @@ def test_an_open_flag_keeps_the_risk_after_a_new_clean_declaration(desk, citizen
     assert citizen.risk_level == "medium"
 
 
-def test_a_flag_without_reason_is_refused(desk, citizen):
-    desk.post(f"/c/{citizen.lookup_code}/nguy-co/", {"level": "high", "reason": "  "})
+def test_a_flag_without_reason_is_refused_with_its_error_beside_the_field(desk, citizen):
+    response = desk.post(f"/c/{citizen.lookup_code}/nguy-co/", {"level": "medium", "reason": "  "})
+    assert response.status_code == 400
     citizen.refresh_from_db()
     assert citizen.risk_level == "none"
     assert not citizen.risk_flags.exists()
+    html = response.content.decode()
+    assert "Vui lòng nêu lý do" in _field_html(html, "reason")
+    assert re.search(r'<option value="medium"\s+selected>', _field_html(html, "level"))
+    # The next blank form is drawn from the kept fragment again, without the error.
+    blank = desk.get(f"/c/{citizen.lookup_code}/").content.decode()
+    assert "Vui lòng nêu lý do" not in _field_html(blank, "reason")
 
 
 def test_markup_in_a_name_is_shown_as_text(desk, make_declaration):
