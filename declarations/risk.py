@@ -52,6 +52,10 @@ HIGH_EXPOSURES = {Exposure.CONFIRMED_CASE}
 # (``declarations.services.people_risk_levels``).
 RISK_DAYS = 14
 
+# A confirmed contact of a case is at risk until the health staff clear them: a close contact
+# (F1) high, a contact of a close contact (F2) medium. Keyed by tracing's ``ContactLevel``.
+CONTACT_RISK = {"F1": RiskLevel.HIGH, "F2": RiskLevel.MEDIUM}
+
 
 @dataclass(frozen=True)
 class Zone:

@@ -24,7 +24,7 @@ from declarations.models import (
     RetiredPointToken,
     RiskFlag,
 )
-from declarations.risk import RISK_DAYS, Risk, RiskLevel, Zone, assess_risk
+from declarations.risk import CONTACT_RISK, RISK_DAYS, Risk, RiskLevel, Zone, assess_risk
 from truyvet import inserts
 
 CODE_ATTEMPTS = 10
@@ -213,24 +213,59 @@ def people_risk_levels(
       health staff last cleared them (``risk_cleared_at``, which a later epidemic zone can move
       back: ``tracing.zones``): a declaration without risk does not hide yesterday's fever;
     - their open risk flags (raised by staff);
-    - high while they are a confirmed case not closed (tracing's ``Case``, by its relation).
+    - high while they are a confirmed case not closed (tracing's ``Case``, by its relation);
+    - as a confirmed contact of a case (tracing's ``Contact``), confirmed since they were last
+      cleared: ``CONTACT_RISK`` of its level.
     """
     person_ids = set(person_ids)
     since = (now or timezone.now()) - timedelta(days=RISK_DAYS)
+    not_cleared_since = Q(person__risk_cleared_at=None)
     levels = defaultdict(list)
     declared = (
         Declaration.objects.filter(person_id__in=person_ids, submitted_at__gte=since)
-        .filter(Q(person__risk_cleared_at=None) | Q(submitted_at__gt=F("person__risk_cleared_at")))
+        .filter(not_cleared_since | Q(submitted_at__gt=F("person__risk_cleared_at")))
         .exclude(risk_level=RiskLevel.NONE)
         .values_list("person_id", "risk_level")
     )
     flagged = RiskFlag.objects.filter(person_id__in=person_ids, cleared_at=None)
     cases = Person.objects.filter(pk__in=person_ids, case__isnull=False, case__closed_at=None)
+    contacts = Person.objects.filter(  # one filter(): the conditions hold for one contact
+        Q(risk_cleared_at=None) | Q(contacts__decided_at__gt=F("risk_cleared_at")),
+        pk__in=person_ids,
+        contacts__status="confirmed",
+    ).values_list("pk", "contacts__level")
     for person_id, level in [*declared.distinct(), *flagged.values_list("person_id", "level")]:
         levels[person_id].append(level)
     for person_id in cases.values_list("pk", flat=True):
         levels[person_id].append(RiskLevel.HIGH)
+    for person_id, contact_level in contacts.distinct():
+        levels[person_id].append(CONTACT_RISK[contact_level])
     return {pk: RiskLevel.highest(*levels[pk]) for pk in person_ids}
+
+
+def people_risk_recompute(person_ids: Iterable[int]) -> tuple[list[int], int]:
+    """Set each person's current risk again (``people_risk_levels``) after something it depends
+    on changed (a zone, a contact, a case); returns who became at risk, and how many changed.
+
+    Each update is conditional on the level read: a person who declares meanwhile keeps the
+    risk their new declaration gave them.
+    """
+    person_ids = set(person_ids)
+    levels = people_risk_levels(person_ids)
+    moves = defaultdict(list)  # (old level, new level) -> people
+    for pk, old in Person.objects.filter(pk__in=person_ids).values_list("pk", "risk_level"):
+        if levels[pk] != old:
+            moves[old, levels[pk]].append(pk)
+    now = timezone.now()
+    raised, changed = [], 0
+    for (old, new), pks in moves.items():
+        updated = Person.objects.filter(pk__in=pks, risk_level=old).update(
+            risk_level=new, updated_at=now
+        )
+        changed += updated
+        if old == RiskLevel.NONE:
+            raised += pks
+    return raised, changed
 
 
 def person_risk_clear(person: Person) -> None:

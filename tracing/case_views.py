@@ -20,10 +20,11 @@ from declarations.places import served_province_code
 from declarations.views import code_guessing_limited
 from tracing.access import case_for_staff, cases_in_scope, mark_reachable, person_for_health_staff
 from tracing.chain import chain_layout, chain_tree
-from tracing.forms_cases import CaseForm, CasePersonForm, DecisionForm
+from tracing.forms_cases import CaseCloseForm, CaseForm, CasePersonForm, DecisionForm
 from tracing.models import Case, Contact, ContactLevel, ContactStatus
 from tracing.proposals import reason_text
 from tracing.services import (
+    case_close,
     case_confirm,
     case_confirm_new_person,
     contact_decide,
@@ -77,7 +78,11 @@ def case_new(request):
 @login_required
 @view_case_required
 def case_detail(request, pk):
-    case = case_for_staff(request, pk)
+    return _case_page(request, case_for_staff(request, pk))
+
+
+def _case_page(request, case, close_form=None, status=200):
+    """The case page; with the close form sent back with its error beside its field."""
     audit(request, AuditAction.VIEW_PERSON, person=case.person, detail=f"case {case.pk}")
     contacts = case.contacts.select_related("person", "person__follow_up", "via__person")
     levels = contact_groups(contacts)
@@ -89,8 +94,27 @@ def case_detail(request, pk):
         "levels": levels,
         "can_propose": request.user.has_perm("tracing.add_contact"),
         "can_decide": request.user.has_perm("tracing.change_contact"),
+        "can_close": request.user.has_perm("tracing.add_case") and case.closed_at is None,
+        "close_form": close_form or CaseCloseForm(),
     }
-    return render(request, "tracing/case_detail.html", context)
+    return render(request, "tracing/case_detail.html", context, status=status)
+
+
+@login_required
+@add_case_required
+@require_POST
+def case_close_view(request, pk):
+    """End the case (recovered, or not a case after all): those who confirm cases close them."""
+    case = case_for_staff(request, pk)
+    if case.closed_at is not None:
+        messages.info(request, _("This case is already closed."))
+        return redirect("tracing:case", pk=case.pk)
+    form = CaseCloseForm(request.POST)
+    if not form.is_valid():
+        return _case_page(request, case, close_form=form, status=400)
+    case_close(case=case, user=request.user, note=form.cleaned_data["note"])
+    messages.success(request, _("Case closed: their follow-up is cleared."))
+    return redirect("tracing:case", pk=case.pk)
 
 
 @login_required
@@ -165,7 +189,7 @@ def contacts_decision(request, pk):
 
 def _case_for_person(request, person: Person):
     existing = Case.objects.filter(person=person).first()
-    if existing is not None:
+    if existing is not None and existing.closed_at is None:
         messages.info(request, _("This person is already a confirmed case."))
         return redirect("tracing:case", pk=existing.pk)
     form = CaseForm(request.POST or None)
@@ -174,7 +198,8 @@ def _case_for_person(request, person: Person):
         case = case_confirm(person=person, user=request.user, **details)
         messages.success(request, _("%(name)s is now a confirmed case.") % {"name": person})
         return redirect("tracing:case", pk=case.pk)
-    return render(request, "tracing/case_new.html", {"person": person, "form": form})
+    context = {"person": person, "form": form, "closed_case": existing}
+    return render(request, "tracing/case_new.html", context)
 
 
 def _case_for_new_person(request):

@@ -21,6 +21,17 @@ from declarations.normalize import clean_spaces
 from tracing.models import ContactLevel, ContactStatus
 
 
+class CaseCloseForm(forms.Form):
+    """Ending a case: why, for its follow-up's history."""
+
+    note = forms.CharField(
+        label=_("Why the case ends"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": _("For example: recovered, discharged")}),
+        error_messages={"required": _("Say why the case ends.")},
+    )
+
+
 class CaseForm(forms.Form):
     """What makes a person a confirmed case (F0)."""
 

@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,6 +28,20 @@ def overdue_limit(now: datetime | None = None) -> datetime:
     """An open follow-up last updated before this moment is overdue: nobody has handled the
     person for ``OVERDUE_AFTER_HOURS``."""
     return (now or timezone.now()) - timedelta(hours=OVERDUE_AFTER_HOURS)
+
+
+def system_text(text) -> str:
+    """``text`` (lazy: ``gettext_lazy``, a choice's ``label``) as the system writes it into a
+    follow-up's reason or history: in the source language, whatever language the page that
+    wrote it spoke, so that each reader sees it in theirs (``shown_text``)."""
+    with translation.override(None):
+        return str(text)
+
+
+def shown_text(text: str) -> str:
+    """A follow-up's reason or note in the reader's language when the system wrote it
+    (``system_text``); what staff typed, as they typed it."""
+    return gettext(text) if text else text
 
 
 class FollowUp(models.Model):
@@ -68,6 +83,10 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.get_status_display()}"
+
+    @property
+    def reason_shown(self) -> str:
+        return shown_text(self.reason)
 
     @property
     def is_overdue(self) -> bool:

@@ -31,7 +31,7 @@ from tracing.access import (
     zone_manager_required,
 )
 from tracing.forms_risk import FollowUpForm, RiskListForm, ZoneEndForm, ZoneForm, overdue
-from tracing.models import OVERDUE_AFTER_HOURS, FollowUp, FollowUpStatus
+from tracing.models import OVERDUE_AFTER_HOURS, Case, FollowUp, FollowUpStatus
 from tracing.services import follow_up_of, follow_up_update
 from tracing.zones import Reevaluation, zone_add, zone_end
 from truyvet.compiled import compiled_once
@@ -237,7 +237,7 @@ def _in_order(people, keys: list[int]) -> list:
 @code_guessing_limited
 def follow_up(request, code):
     """A person at risk and their follow-up (opened now if they had none), with its history."""
-    person = person_for_health_staff(request, code, "follow_up")
+    person = person_for_health_staff(request, code, "follow_up", "case")
     follow_up = with_staff_names([follow_up_of(person=person)], "assignee")[0]
     audit(request, AuditAction.VIEW_PERSON, person=person)
     latest = person.declarations.newest_first().select_related("point")[:1]
@@ -255,8 +255,17 @@ def follow_up(request, code):
         "form": lambda: FollowUpForm(follow_up=follow_up),
         "directory_version": directory_version(),
         "overdue_hours": OVERDUE_AFTER_HOURS,
+        "case": _case_of(person),
     }
     return render(request, "tracing/follow_up.html", context)
+
+
+def _case_of(person: Person) -> Case | None:
+    """The person's case, read with them (``select_related("case")``), or None."""
+    try:
+        return person.case
+    except Case.DoesNotExist:
+        return None
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from declarations.models import Person
 from declarations.risk import RiskLevel
-from declarations.services import person_create, person_risk_clear
+from declarations.services import people_risk_recompute, person_create, person_risk_clear
 from tracing.models import (
     Case,
     Contact,
@@ -18,6 +18,7 @@ from tracing.models import (
     FollowUp,
     FollowUpEvent,
     FollowUpStatus,
+    system_text,
 )
 from tracing.proposals import contacts_found
 
@@ -51,7 +52,7 @@ def follow_up_update(
     follow_up.updated_at = timezone.now()
     follow_up.save(update_fields=[*changed, "updated_at"])
     if "status" in changed and status == FollowUpStatus.CLEARED:
-        person_risk_clear(follow_up.person)
+        _person_cleared(follow_up.person)
     return FollowUpEvent.objects.create(
         follow_up=follow_up,
         user=user,
@@ -59,6 +60,25 @@ def follow_up_update(
         assignee=assignee if "assignee" in changed else None,
         note=note,
     )
+
+
+def _person_cleared(person: Person) -> None:
+    """The health staff have ended the person's follow-up: a case they are is closed with it,
+    and their risk is cleared (``person_risk_clear``)."""
+    Case.objects.filter(person=person, closed_at=None).update(closed_at=timezone.now())
+    person_risk_clear(person)
+
+
+@transaction.atomic
+def case_close(*, case: Case, user, note: str = "") -> None:
+    """The case has ended (recovered, or found not to be one): closed, their follow-up cleared
+    with ``note``, their risk set again by the rule. Their contacts stay followed up until the
+    staff clear each of them."""
+    follow_up = follow_up_of(person=case.person)
+    follow_up_update(follow_up=follow_up, user=user, status=FollowUpStatus.CLEARED, note=note)
+    if Case.objects.filter(pk=case.pk, closed_at=None).exists():  # their follow-up was cleared
+        _person_cleared(case.person)
+    case.refresh_from_db(fields=["closed_at"])
 
 
 @transaction.atomic
@@ -73,6 +93,7 @@ def case_confirm(
             "how_confirmed": how_confirmed,
             "isolated_at": isolated_at,
             "created_by": user,
+            "closed_at": None,  # a closed case confirmed again is open again
         },
     )
     person.risk_level = RiskLevel.HIGH
@@ -93,6 +114,7 @@ def contact_decide(*, contact: Contact, status: str, user) -> Contact:
     contact.save(update_fields=["status", "decided_by", "decided_at"])
     if status == ContactStatus.CONFIRMED:
         follow_up_open(person=contact.person, reason=f"{contact.level} {contact.case.person}")
+    people_risk_recompute([contact.person_id])
     return contact
 
 
@@ -103,7 +125,7 @@ def follow_up_of(*, person: Person) -> FollowUp:
     if Person.follow_up.is_cached(person) and getattr(person, "follow_up", None) is not None:
         return person.follow_up
     follow_up, _created = FollowUp.objects.select_related("assignee").get_or_create(
-        person=person, defaults={"reason": person.get_risk_level_display()}
+        person=person, defaults={"reason": system_text(RiskLevel(person.risk_level).label)}
     )
     return follow_up
 
@@ -245,6 +267,7 @@ def contacts_decide_all(*, case: Case, status: str, user, level: str = "") -> in
             people = [c.person_id for c in contacts if c.level == contact_level]
             if people:
                 follow_ups_open(person_ids=people, reason=f"{contact_level} {case.person}")
+    people_risk_recompute(c.person_id for c in contacts)
     return len(contacts)
 
 
@@ -291,4 +314,5 @@ def contact_report(
     contact.decided_at = timezone.now()
     contact.save()
     follow_up_open(person=person, reason=f"{contact.level} {case.person}")
+    people_risk_recompute([person.pk])
     return contact

@@ -865,6 +865,13 @@ def plan_save(plan: Plan) -> None:
     people = [draft.case.person_id for draft in plan.cases]
     Person.objects.filter(pk__in=people).update(risk_level=RiskLevel.HIGH)
     _people_cleared(plan)
+    confirmed = {
+        contact.person_id
+        for level in ContactLevel.values
+        for contact in plan.contacts(level)
+        if contact.status == ContactStatus.CONFIRMED
+    }
+    _risk_set_again(sorted(confirmed))  # a confirmed contact is at risk until cleared
 
 
 def _people_cleared(plan: Plan) -> None:
@@ -880,6 +887,14 @@ def _people_cleared(plan: Plan) -> None:
     for first in range(0, len(ids), CHUNK):
         chunk = ids[first : first + CHUNK]
         RiskFlag.objects.filter(person__in=chunk, cleared_at=None).update(cleared_at=timezone.now())
+    _risk_set_again(ids)
+
+
+def _risk_set_again(ids: list[int]) -> None:
+    """The people's risk set again by the rule (``people_risk_levels``), their update times
+    kept as the synthetic history drew them."""
+    for first in range(0, len(ids), CHUNK):
+        chunk = ids[first : first + CHUNK]
         by_level = defaultdict(list)
         for pk, level in people_risk_levels(chunk).items():
             by_level[level].append(pk)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("y-te/ca-benh/moi/", case_views.case_new, name="case_new"),
     path("y-te/ca-benh/<int:pk>/", case_views.case_detail, name="case"),
     path("y-te/ca-benh/<int:pk>/chuoi/", case_views.case_chain, name="case_chain"),
+    path("y-te/ca-benh/<int:pk>/dong/", case_views.case_close_view, name="case_close"),
     path("y-te/ca-benh/<int:pk>/de-xuat/", case_views.case_propose, name="case_propose"),
     path(
         "y-te/ca-benh/<int:pk>/de-xuat-f2/",

@@ -11,11 +11,11 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from declarations.models import Declaration, EpidemicZone, Person
 from declarations.risk import RiskLevel, Zone, assess_risk
-from declarations.services import people_risk_levels, zones_changed
+from declarations.services import people_risk_recompute, zones_changed
 from tracing.services import follow_ups_open
 
 # Declarations read, and written, per transaction; small enough for SQLite's parameter limit.
@@ -164,9 +164,11 @@ def _reevaluate_batch(rows: list[tuple], assess: _Assessor, result: Reevaluation
                 risk_level=level, risk_reasons=list(reasons)
             )
         _clearing_moved_before(raised_at)
-        raised, people_changed = _people_risk_recompute(people)
+        raised, people_changed = people_risk_recompute(people)
         opened = follow_ups_open(
-            person_ids=raised, reason=_("At risk after a change of epidemic zones")
+            person_ids=raised,
+            # Kept in the source language, shown in the reader's (tracing.models.shown_text).
+            reason=gettext_noop("At risk after a change of epidemic zones"),
         )
     result.changed += sum(len(pks) for pks in changed.values())
     result.people_changed += people_changed
@@ -182,27 +184,3 @@ def _clearing_moved_before(raised_at: dict) -> None:
         if cleared_at >= raised_at[pk]:
             moved = raised_at[pk] - timedelta(microseconds=1)
             Person.objects.filter(pk=pk).update(risk_cleared_at=moved)
-
-
-def _people_risk_recompute(person_ids: set[int]) -> tuple[list[int], int]:
-    """Set each person's current risk again (``people_risk_levels``); returns who became at
-    risk, and how many changed.
-
-    Each update is conditional on the level read: a person who declares meanwhile keeps the
-    risk their new declaration gave them.
-    """
-    levels = people_risk_levels(person_ids)
-    moves = defaultdict(list)  # (old level, new level) -> people
-    for pk, old in Person.objects.filter(pk__in=person_ids).values_list("pk", "risk_level"):
-        if levels[pk] != old:
-            moves[old, levels[pk]].append(pk)
-    now = timezone.now()
-    raised, changed = [], 0
-    for (old, new), pks in moves.items():
-        updated = Person.objects.filter(pk__in=pks, risk_level=old).update(
-            risk_level=new, updated_at=now
-        )
-        changed += updated
-        if old == RiskLevel.NONE:
-            raised += pks
-    return raised, changed

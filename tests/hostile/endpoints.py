@@ -39,7 +39,7 @@ from tests.conftest import (
     form_data,
 )
 from tests.hostile.payloads import csv_bytes, uploaded_file
-from tracing.forms_cases import CaseForm, CasePersonForm, DecisionForm
+from tracing.forms_cases import CaseCloseForm, CaseForm, CasePersonForm, DecisionForm
 from tracing.forms_contacts import ContactEntryForm, ImportConfirmForm, ImportUploadForm
 from tracing.forms_risk import FollowUpForm, RiskListForm, ZoneEndForm, ZoneForm
 from tracing.people_views import MergeForm
@@ -528,6 +528,14 @@ TRACING = [
         method="GET",
         extra=("ma",),
         valid=lambda w: {"ma": w.twins[0].display_code},
+    ),
+    Endpoint(
+        "close a case",
+        "tracing:case_close",
+        "health_worker",
+        forms=(CaseCloseForm,),
+        kwargs=_case,
+        valid=lambda w: {"note": "Khỏi bệnh, ra viện"},
     ),
     Endpoint("propose F1s", "tracing:case_propose", "health_worker", kwargs=_case),
     Endpoint("propose F2s", "tracing:case_propose_onward", "health_worker", kwargs=_case),

@@ -578,3 +578,77 @@ def test_a_new_case_form_sent_twice_creates_one_person(client, provincial_health
     assert first["Location"] == second["Location"]
     assert Case.objects.count() == 1
     assert Person.objects.filter(full_name="Chưa Khai Báo").count() == 1
+
+
+# -- closing a case ---------------------------------------------------------------------------
+
+
+def test_staff_close_a_case_which_clears_its_follow_up_and_its_risk(staff, case):
+    page = staff.get(f"/y-te/ca-benh/{case.pk}/").content.decode()
+    assert 'id="case-close"' in page
+
+    response = staff.post(f"/y-te/ca-benh/{case.pk}/dong/", {"note": "Recovered, discharged"})
+
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.closed_at is not None
+    assert Person.objects.get(pk=case.person_id).risk_level == "none"
+    follow_up = FollowUp.objects.get(person=case.person)
+    assert follow_up.status == "cleared"
+    assert follow_up.events.first().note == "Recovered, discharged"
+    page = staff.get(f"/y-te/ca-benh/{case.pk}/").content.decode()
+    assert 'id="case-close"' not in page
+    assert "This case is closed." in page
+    closed = staff.get("/y-te/ca-benh/?trang-thai=dong").context["page"]
+    assert [c.pk for c in closed] == [case.pk]
+
+
+def test_closing_a_case_without_saying_why_shows_the_error_beside_the_field(staff, case):
+    response = staff.post(f"/y-te/ca-benh/{case.pk}/dong/", {"note": "  "})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    field = html[
+        html.index('id="div_id_note"') : html.index("</form>", html.index('id="case-close"'))
+    ]
+    assert "Say why the case ends." in field
+    case.refresh_from_db()
+    assert case.closed_at is None
+
+
+def test_staff_of_another_district_cannot_close_the_case(client, other_health_worker, case):
+    client.force_login(other_health_worker)
+    response = client.post(f"/y-te/ca-benh/{case.pk}/dong/", {"note": "Recovered"})
+    assert response.status_code == 404
+    case.refresh_from_db()
+    assert case.closed_at is None
+
+
+def test_a_closed_case_is_confirmed_again_from_the_new_case_form(staff, case):
+    staff.post(f"/y-te/ca-benh/{case.pk}/dong/", {"note": "Recovered"})
+
+    form = staff.get(f"/y-te/ca-benh/moi/?ma={case.person.lookup_code}")
+    assert form.status_code == 200
+    assert "Confirming them again opens that case again" in form.content.decode()
+    staff.post(
+        f"/y-te/ca-benh/moi/?ma={case.person.lookup_code}",
+        {"confirmed_on": timezone.localdate().isoformat(), "how_confirmed": "RT-PCR again"},
+    )
+
+    case.refresh_from_db()
+    assert (case.closed_at, case.how_confirmed) == (None, "RT-PCR again")
+    assert Person.objects.get(pk=case.person_id).risk_level == "high"
+
+
+def test_the_follow_up_of_a_case_links_to_it_and_a_positive_test_offers_to_confirm(
+    staff, case, citizen, make_declaration
+):
+    page = staff.get(f"/y-te/theo-doi/{case.person.lookup_code}/").content.decode()
+    assert f'href="/y-te/ca-benh/{case.pk}/"' in page
+    assert "Choosing Cleared closes the case." in page
+
+    other = make_declaration(full_name="Dương Tính Mới", symptoms=("fever",)).person
+    staff.post(f"/y-te/theo-doi/{other.lookup_code}/cap-nhat/", {"status": "positive", "note": "+"})
+    page = staff.get(f"/y-te/theo-doi/{other.lookup_code}/").content.decode()
+    assert 'id="not-a-case"' in page
+    assert f'href="/y-te/ca-benh/moi/?ma={other.lookup_code}"' in page

@@ -1,3 +1,5 @@
+from django.utils import translation
+
 from tracing.models import FollowUp, FollowUpStatus
 
 
@@ -21,3 +23,34 @@ def test_declaring_again_keeps_one_follow_up(make_declaration):
     person = make_declaration(symptoms=("cough",)).person
     make_declaration(person=person, symptoms=("fever",))
     assert FollowUp.objects.filter(person=person).count() == 1
+
+
+def _reason_shown(client, person) -> str:
+    html = client.get(f"/y-te/theo-doi/{person.lookup_code}/").content.decode()
+    label = "Why followed up" if '<html lang="en">' in html else "Lý do theo dõi"
+    start = html.index(f"{label}</dt>")
+    return html[start : html.index("</dd>", start)].split(">")[-1]
+
+
+def test_the_reason_the_system_wrote_is_shown_in_the_readers_language(
+    client, health_worker, make_declaration, settings
+):
+    with translation.override("en"):  # a citizen declared on the English form
+        english = make_declaration(symptoms=("cough",)).person
+    with translation.override("vi"):  # another on the Vietnamese one
+        vietnamese = make_declaration(full_name="Lò Văn Ho", symptoms=("cough",)).person
+    client.force_login(health_worker)
+
+    assert _reason_shown(client, english) == _reason_shown(client, vietnamese) == "Nguy cơ cao"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert _reason_shown(client, english) == _reason_shown(client, vietnamese) == "High risk"
+
+
+def test_a_reason_staff_typed_is_shown_as_typed_in_every_language(
+    client, health_worker, officer, citizen, settings
+):
+    client.force_login(officer)
+    client.post(f"/c/{citizen.lookup_code}/nguy-co/", {"level": "high", "reason": "High"})
+    client.force_login(health_worker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert _reason_shown(client, citizen) == "High"

@@ -1,7 +1,7 @@
 """A person's current risk: the highest of their declarations of the last 14 days made since the
-health staff last cleared them, their open risk flags and an open case
-(``declarations.services.people_risk_levels``). A declaration without risk must not hide the
-fever declared yesterday, at the checkpoint or on the health staff's risk list."""
+health staff last cleared them, their open risk flags, an open case and their confirmed contacts
+of cases (``declarations.services.people_risk_levels``). A declaration without risk must not
+hide the fever declared yesterday, at the checkpoint or on the health staff's risk list."""
 
 from datetime import timedelta
 
@@ -10,8 +10,15 @@ from django.utils import timezone
 
 from declarations.models import Declaration, Person
 from declarations.services import risk_flag_add
-from tracing.models import FollowUp
-from tracing.services import case_confirm, follow_up_update
+from tracing.models import Case, Contact, FollowUp
+from tracing.services import (
+    case_close,
+    case_confirm,
+    contact_decide,
+    contact_report,
+    contacts_decide_all,
+    follow_up_update,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -96,13 +103,106 @@ def test_a_new_risk_after_clearing_counts_and_reopens_the_follow_up(
     assert follow_up.status == "new"
 
 
-def test_clearing_the_follow_up_of_an_open_case_keeps_them_high(citizen, health_worker, today):
-    case_confirm(
+def test_clearing_the_follow_up_of_an_open_case_closes_the_case(citizen, health_worker, today):
+    case = case_confirm(
         person=citizen, confirmed_on=today, how_confirmed="RT-PCR", isolated_at="", user=None
     )
     follow_up = FollowUp.objects.get(person=citizen)
     follow_up_update(follow_up=follow_up, user=health_worker, status="cleared")
+    case.refresh_from_db()
+    assert case.closed_at is not None
+    assert risk_of(citizen) == "none"
+
+
+@pytest.fixture
+def case(make_declaration, today):
+    person = make_declaration(full_name="Ca Bệnh Một").person
+    return case_confirm(
+        person=person, confirmed_on=today, how_confirmed="RT-PCR", isolated_at="", user=None
+    )
+
+
+def proposed(case, person, level="F1", via=None) -> Contact:
+    return Contact.objects.create(case=case, person=person, level=level, via=via)
+
+
+def test_a_confirmed_f1_is_high_and_an_f2_medium_until_the_staff_clear_them(
+    case, make_declaration, health_worker
+):
+    f1 = proposed(case, make_declaration(full_name="Tiếp Xúc Gần").person)
+    f2 = proposed(case, make_declaration(full_name="Tiếp Xúc Xa").person, "F2", via=f1)
+    assert risk_of(f1.person) == risk_of(f2.person) == "none"  # proposed is not yet a contact
+
+    contact_decide(contact=f1, status="confirmed", user=health_worker)
+    contacts_decide_all(case=case, status="confirmed", user=health_worker, level="F2")
+    assert (risk_of(f1.person), risk_of(f2.person)) == ("high", "medium")
+    # A clean declaration of theirs does not hide it.
+    make_declaration(person=f1.person, full_name="Tiếp Xúc Gần")
+    assert risk_of(f1.person) == "high"
+
+    follow_up_update(
+        follow_up=FollowUp.objects.get(person=f1.person), user=health_worker, status="cleared"
+    )
+    assert risk_of(f1.person) == "none"
+    assert risk_of(f2.person) == "medium"
+
+
+def test_a_contact_reported_by_the_investigation_team_is_at_risk_at_once(
+    case, health_worker, citizen
+):
+    contact_report(
+        case=case, person=citizen, person_values={}, level="F1", note="Ăn cùng", user=health_worker
+    )
     assert risk_of(citizen) == "high"
+
+
+def test_a_dismissed_contact_is_not_at_risk(case, citizen, health_worker):
+    contact = proposed(case, citizen)
+    contact_decide(contact=contact, status="dismissed", user=health_worker)
+    assert risk_of(citizen) == "none"
+
+
+def test_a_contact_confirmed_again_after_clearing_is_at_risk_again(
+    case, citizen, health_worker, make_declaration, today
+):
+    contact_decide(contact=proposed(case, citizen), status="confirmed", user=health_worker)
+    follow_up = FollowUp.objects.get(person=citizen)
+    follow_up_update(follow_up=follow_up, user=health_worker, status="cleared")
+    assert risk_of(citizen) == "none"
+
+    other = case_confirm(
+        person=make_declaration(full_name="Ca Bệnh Hai").person,
+        confirmed_on=today,
+        how_confirmed="RT-PCR",
+        isolated_at="",
+        user=None,
+    )
+    contact_decide(contact=proposed(other, citizen), status="confirmed", user=health_worker)
+    assert risk_of(citizen) == "high"
+    follow_up.refresh_from_db()
+    assert follow_up.status == "new"
+
+
+def test_closing_a_case_clears_its_follow_up_but_not_its_contacts(case, citizen, health_worker):
+    contact_decide(contact=proposed(case, citizen), status="confirmed", user=health_worker)
+
+    case_close(case=case, user=health_worker, note="Khỏi bệnh, ra viện")
+
+    assert case.closed_at is not None
+    assert risk_of(case.person) == "none"
+    follow_up = FollowUp.objects.get(person=case.person)
+    assert follow_up.status == "cleared"
+    assert follow_up.events.first().note == "Khỏi bệnh, ra viện"  # newest first
+    assert risk_of(citizen) == "high"  # the F1's quarantine runs on
+
+
+def test_a_closed_case_confirmed_again_is_open_and_high(case, health_worker, today):
+    case_close(case=case, user=health_worker)
+    case_confirm(
+        person=case.person, confirmed_on=today, how_confirmed="RT-PCR", isolated_at="", user=None
+    )
+    assert Case.objects.get(pk=case.pk).closed_at is None
+    assert risk_of(case.person) == "high"
 
 
 def test_a_change_of_follow_up_other_than_clearing_leaves_the_risk(feverish, health_worker):

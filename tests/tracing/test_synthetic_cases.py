@@ -80,6 +80,18 @@ def test_people_whose_follow_up_ended_cleared_are_left_as_clearing_leaves_them(g
     assert {f.person.risk_level for f in cleared} == {RiskLevel.NONE}
 
 
+def test_confirmed_contacts_are_at_risk_as_the_rule_says(generated):
+    """An F1 or F2 confirmed and not cleared since is at risk, and on the risk list."""
+    confirmed = Contact.objects.filter(status=ContactStatus.CONFIRMED).select_related("person")
+    levels = people_risk_levels(c.person_id for c in confirmed)
+    assert {c.person.risk_level for c in confirmed} - {RiskLevel.NONE}
+    for contact in confirmed:
+        assert contact.person.risk_level == levels[contact.person_id]
+        cleared_at = contact.person.risk_cleared_at
+        if cleared_at is None or cleared_at < contact.decided_at:
+            assert contact.person.risk_level != RiskLevel.NONE
+
+
 def test_follow_ups_have_one_to_four_events_and_some_are_overdue(generated):
     cases = set(Case.objects.values_list("person", flat=True))
     follow_ups = FollowUp.objects.annotate(events_count=Count("events"), last=Max("events__at"))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.names import staff_name
 from declarations.rows import SharedCells, table_rows
+from tracing.models import shown_text
 
 register = template.Library()
 
@@ -27,5 +28,5 @@ def _cells(event, shared: SharedCells, system: str) -> tuple:
         staff_name(event.user) if event.user else system,
         shared.choice(event, "status"),
         staff_name(event.assignee) if event.assignee else "",
-        linebreaksbr(event.note, autoescape=True),
+        linebreaksbr(shown_text(event.note), autoescape=True),
     )
