@@ -19,11 +19,12 @@ def fold_name(text: str) -> str:
 
 
 def clean_spaces(text: str) -> str:
-    """Collapse runs of white space and drop control characters."""
+    """Collapse runs of white space, drop control characters, and compose accents (NFC: what
+    ``truyvet.middleware.ComposedTextMiddleware`` does for what is typed, for files)."""
     printable = "".join(
         char for char in text if unicodedata.category(char)[0] != "C" or char in " \t\n"
     )
-    return " ".join(printable.split())
+    return unicodedata.normalize("NFC", " ".join(printable.split()))
 
 
 MOBILE_PREFIXES = ("03", "05", "07", "08", "09")

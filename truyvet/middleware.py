@@ -1,7 +1,9 @@
 import logging
 import time
+import unicodedata
 
 from django.conf import settings
+from django.http import QueryDict
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -30,6 +32,41 @@ class SiteLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class ComposedTextMiddleware:
+    """Everything typed reaches the views in Unicode's composed form (NFC).
+
+    Some phones' keyboards send Vietnamese as letters followed by combining marks ("Đồng" as D,
+    o, combining circumflex, combining grave...). Stored so, a name sorts and compares apart
+    from the same name typed elsewhere, and a nationality has two spellings. The query string
+    and the posted fields are composed here, once, before any form reads them; files imported
+    are composed as they are read (``declarations.normalize.clean_spaces``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.GET = composed(request.GET)
+        if request.method == "POST":
+            request.POST = composed(request.POST)
+        return self.get_response(request)
+
+
+def composed(query: QueryDict) -> QueryDict:
+    """``query`` with every value in NFC; the same object when all are already (the usual)."""
+    if all(_is_composed(value) for _key, values in query.lists() for value in values):
+        return query
+    copy = query.copy()
+    for key, values in query.lists():
+        copy.setlist(key, [unicodedata.normalize("NFC", value) for value in values])
+    copy._mutable = False
+    return copy
+
+
+def _is_composed(value) -> bool:
+    return not isinstance(value, str) or value.isascii() or unicodedata.is_normalized("NFC", value)
 
 
 class SessionRefreshMiddleware:

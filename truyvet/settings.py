@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "truyvet.middleware.ComposedTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "truyvet.middleware.SessionRefreshMiddleware",
     "truyvet.middleware.SiteLanguageMiddleware",
