@@ -1,3 +1,4 @@
+import re
 import uuid
 from datetime import date, timedelta
 from functools import cached_property, partial
@@ -224,7 +225,13 @@ class DeclarationForm(ChainedPlaces, forms.Form):
     nationality = forms.CharField(label=_("Nationality"), max_length=60, initial="Việt Nam")
     id_number = IdNumberField(help_text=_("Optional. CCCD: 12 digits; CMND: 9 digits."))
     phone = MobilePhoneField()
-    email = forms.EmailField(label=_("Email"), required=False)
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        error_messages={
+            "invalid": _("This email address is not valid, for example: ten@gmail.com.")
+        },
+    )
 
     residence_province = PlaceField(label=_("Province / city"), widget=place_select())
     residence_district = PlaceField(label=_("District"), widget=place_select("residence_province"))
@@ -487,8 +494,7 @@ class LookupForm(forms.Form):
     )
     phone_last4 = forms.CharField(
         label=_("Last 4 digits of your phone number"),
-        max_length=4,
-        min_length=4,
+        max_length=12,  # room for spaces or dots pasted around the digits, which are dropped
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
@@ -501,7 +507,7 @@ class LookupForm(forms.Form):
         return code
 
     def clean_phone_last4(self):
-        digits = self.cleaned_data["phone_last4"].strip()
-        if not (len(digits) == 4 and digits.isdigit()):
+        digits = re.sub(r"[\s.\-]", "", self.cleaned_data["phone_last4"])
+        if not (len(digits) == 4 and digits.isascii() and digits.isdigit()):
             raise forms.ValidationError(_("Enter the last 4 digits of the phone number."))
         return digits

@@ -114,7 +114,9 @@ class ContactEntryForm(ChainedPlaces, ContactPersonForm):
         super().__init__(*args, **kwargs)
         self.case = case
         self.person = None
-        self.fields["full_name"].widget.attrs |= {"autofocus": True, "autocomplete": "off"}
+        self.fields["full_name"].widget.attrs |= {"autocomplete": "off"}
+        if not self.is_bound:  # sent back with a mistake, the field marked gets the cursor
+            self.fields["full_name"].widget.attrs["autofocus"] = True
         self.fields["via"].queryset = f1_contacts(case)
         self.fields["via"].label_from_instance = _f1_label
         self.set_place_choices()

@@ -74,7 +74,10 @@ class PassengerForm(DeclarationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.own("full_name").widget.attrs |= {"autofocus": True, "autocomplete": "off"}
+        name = self.fields.own("full_name")
+        name.widget.attrs |= {"autocomplete": "off"}
+        if not self.is_bound:  # sent back with a mistake, the field marked gets the cursor
+            name.widget.attrs["autofocus"] = True
 
     def place_roots(self) -> dict:
         tree = place_tree()

@@ -106,6 +106,11 @@
     }, 1000 * parseInt(refreshing.dataset.refresh, 10));
   }
 
+  // A form sent back with mistakes: the first field marked gets the cursor (and, on a phone,
+  // the keyboard), not the field that has it on a blank form.
+  var mistaken = document.querySelector("form .is-invalid");
+  if (mistaken) mistaken.focus();
+
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });

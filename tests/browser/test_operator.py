@@ -65,6 +65,15 @@ def test_operator_declares_three_passengers_and_prints_the_list(
         assert page.input_value("#id_to_commune") == QUYET_THANG
         codes.append(person.display_code)
     screenshot(page, "operator-declare")
+    # A mistake sends the form back with the cursor on the field marked, not on the name.
+    expect(page.locator("#id_full_name")).to_be_focused()
+    page.keyboard.type("Lò Văn Sai")
+    page.fill("#id_birth_year", "1990")
+    page.check("input[name=sex][value=male]")
+    page.fill("#id_phone", "09123")
+    page.click("#submit-id-submit")
+    expect(page.locator("#id_phone.is-invalid")).to_be_focused()
+    assert page.input_value("#id_full_name") == "Lò Văn Sai"
 
     page.goto(f"{live_server.url}/nha-xe/xe/{vehicle.pk}/hanh-khach/")
     rows = page.locator("table.passenger-table tbody tr")

@@ -165,6 +165,13 @@ def test_an_unknown_place_code_is_refused(places):
     ]
 
 
+def test_an_email_address_that_is_not_one_says_so(places):
+    assert errors_for(places, email="ten@")["email"] == [
+        "This email address is not valid, for example: ten@gmail.com."
+    ]
+    assert cleaned(places, email="")["email"] == ""
+
+
 def test_the_commitment_is_required(places):
     assert errors_for(places, commitment=None)["commitment"] == [
         "Please confirm that the information is true."

@@ -21,6 +21,23 @@ def test_the_code_may_be_typed_loosely(client, citizen):
     assert look_up(client, typed, "4321").status_code == 302
 
 
+def test_the_phone_digits_may_be_pasted_with_spaces_around_or_between(client, citizen):
+    for pasted in (" 4321", "43 21 ", "43.21"):
+        assert look_up(client, citizen.display_code, pasted).status_code == 302
+    page = client.get("/tra-cuu/").content.decode()
+    assert 'maxlength="4"' not in page  # the browser would cut " 4321" to " 432"
+
+
+def test_phone_digits_that_are_not_four_are_refused(client, citizen, settings):
+    settings.LANGUAGE_CODE = "en"
+    for typed in ("432", "43210", "4321a", "４３２１"):
+        response = look_up(client, citizen.display_code, typed)
+        assert response.status_code == 200
+        assert response.context["form"].errors["phone_last4"] == [
+            "Enter the last 4 digits of the phone number."
+        ]
+
+
 def test_wrong_phone_digits_get_the_generic_message(client, citizen, settings):
     settings.LANGUAGE_CODE = "en"
     response = look_up(client, citizen.display_code, "0000")
