@@ -25,7 +25,7 @@ $(VENV)/.installed-bench: requirements.txt requirements-bench.txt | $(BIN)/pytho
 	$(BIN)/pip install --quiet -r requirements-bench.txt
 	touch $@ $(VENV)/.installed
 
-## run: install, migrate, load reference data, demo accounts and demo data, rebuild the report counts, serve on http://127.0.0.1:$(PORT) (SQLite)
+## run: install, migrate, load reference data, demo accounts and demo data, rebuild the report counts (again every 5 minutes), serve on http://127.0.0.1:$(PORT) (SQLite)
 run: export DEBUG ?= 1
 run: $(VENV)/.installed
 	$(MANAGE) migrate --no-input
@@ -36,7 +36,9 @@ run: $(VENV)/.installed
 	$(MANAGE) generate_passages --if-empty
 	$(MANAGE) generate_cases --if-empty
 	$(MANAGE) rebuild_counts
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@# The report's counts are brought up to date every 5 minutes while the server runs, as
+	@# the timer of a real deployment does; the job stops with the server.
+	$(MANAGE) rebuild_counts --days 2 --every 300 & $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## migrate: apply database migrations
 migrate: $(VENV)/.installed

@@ -179,13 +179,16 @@ def counts_rebuild(*, start: date, end: date) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REBUILD_LOCK])
+    counted_at = timezone.now()
     figures = counts_raw(start=start, end=end)
     transaction.on_commit(counts_changed)
     DailyCount.objects.filter(day__range=(start, end)).delete()
     CheckpointDailyCount.objects.filter(day__range=(start, end)).delete()
     daily = DailyCount.objects.bulk_create(
         [
-            DailyCount(day=day, district_id=district, measure=measure, value=value)
+            DailyCount(
+                day=day, district_id=district, measure=measure, value=value, counted_at=counted_at
+            )
             for (day, district, measure), value in figures["daily"].items()
         ],
         batch_size=2000,
@@ -235,6 +238,7 @@ class Report:
     days: list[Row] = field(default_factory=list)
     checkpoints: list[Row] = field(default_factory=list)
     checkpoint_total: Row | None = None
+    counted_at: datetime | None = None  # the latest count of these days, if any
 
     @property
     def day_count(self) -> int:
@@ -304,9 +308,10 @@ def report_build(*, start: date, end: date) -> Report:
     for code in names:
         by_district[code] = [0] * width
     by_day = {start + timedelta(days=i): [0] * width for i in range(report.day_count)}
-    for day, district, measure, value in DailyCount.objects.filter(
+    for day, district, measure, value, counted_at in DailyCount.objects.filter(
         day__range=(start, end)
-    ).values_list("day", "district", "measure", "value"):
+    ).values_list("day", "district", "measure", "value", "counted_at"):
+        report.counted_at = max(counted_at, report.counted_at or counted_at)
         key = district if district in names else None
         by_district.setdefault(key, [0] * width)[column[measure]] += value
         by_day[day][column[measure]] += value

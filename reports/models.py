@@ -2,6 +2,7 @@
 that they outlive its purge (retention)."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from checkpoints.models import Direction
@@ -37,6 +38,8 @@ class DailyCount(models.Model):
     )
     measure = models.CharField(_("measure"), max_length=16, choices=Measure.choices)
     value = models.PositiveIntegerField(_("value"))
+    # When the raw data was counted: the report says how recent its figures are.
+    counted_at = models.DateTimeField(_("counted at"), default=timezone.now)
 
     class Meta:
         ordering = ["day", "district", "measure"]

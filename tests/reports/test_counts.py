@@ -2,10 +2,12 @@
 
 import uuid
 from datetime import date, datetime
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.db import OperationalError
 
 from checkpoints.models import BusCheck, Passage
 from declarations.models import MadeBy
@@ -184,3 +186,34 @@ def test_the_command_refuses_a_bad_day(seeded):
     with pytest.raises(CommandError):
         call_command("rebuild_counts", "--since", "09/06/2021")
     assert DailyCount.objects.exists()
+
+
+def test_the_command_keeps_counting_until_the_process_that_started_it_ends(seeded, monkeypatch):
+    """``make run`` starts it beside the demo server, whose report must follow declarations:
+    it counts again every so many seconds, goes on after a database error (SQLite busy), and
+    stops once the server, its parent, has ended."""
+    parents = iter([100, 100, 100, 100, 100, 100, 1])  # the start, then once a second
+    monkeypatch.setattr("os.getppid", lambda: next(parents))
+    monkeypatch.setattr("time.sleep", lambda _seconds: None)
+    rounds = []
+
+    def rebuild(**days):
+        rounds.append(days)
+        if len(rounds) == 1:
+            raise OperationalError("database is locked")
+        return 0
+
+    monkeypatch.setattr("reports.management.commands.rebuild_counts.counts_rebuild", rebuild)
+    errors = StringIO()
+
+    call_command("rebuild_counts", "--days", "1", "--every", "2", stdout=StringIO(), stderr=errors)
+
+    assert rounds == [{"start": D0, "end": D0}] * 3
+    assert "database is locked" in errors.getvalue()
+
+
+def test_the_command_counts_again_only_the_last_days(seeded):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("rebuild_counts", "--since", "2021-06-09", "--every", "60")

@@ -3,11 +3,13 @@
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import AuditAction, AuditEntry
@@ -237,3 +239,22 @@ def test_a_renamed_checkpoint_shows_in_the_kept_report_once_committed(
 
 def cells_of(row: str) -> list[str]:
     return re.findall(r"<td>([^<]*)</td>", row)
+
+
+def test_the_report_says_when_its_figures_were_counted(
+    client, leader, seeded, time_machine, django_capture_on_commit_callbacks
+):
+    client.force_login(leader)
+    # The seed's last refresh ran after its last day's declarations: each day's figures are as
+    # of the last count that covered it.
+    html = client.get(URL + RANGE).content.decode()
+    last = DailyCount.objects.filter(day__range=("2021-06-08", "2021-06-10")).latest("counted_at")
+    moment = timezone.localtime(last.counted_at)
+    assert f"Số liệu tính đến {moment:%H:%M %d/%m/%Y}" in cells(html, "counted-at")
+
+    time_machine.move_to(moment + timedelta(minutes=5, seconds=3), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        counts_refresh()
+    later = timezone.localtime(timezone.now())
+    html = client.get(URL).content.decode()
+    assert f"Số liệu tính đến {later:%H:%M %d/%m/%Y}" in cells(html, "counted-at")

@@ -1,6 +1,9 @@
+import os
+import time
 from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils import timezone
 
 from reports.counts import counts_rebuild, first_day
@@ -17,8 +20,36 @@ class Command(BaseCommand):
         group = parser.add_mutually_exclusive_group()
         group.add_argument("--days", type=int, help="the last N days, today included")
         group.add_argument("--since", help="from this day (YYYY-MM-DD) to today")
+        parser.add_argument(
+            "--every",
+            type=int,
+            metavar="SECONDS",
+            help="keep counting the last --days days every SECONDS until the process that "
+            "started this one ends (make run's demo server; in service a timer runs the job)",
+        )
 
-    def handle(self, *args, days=None, since=None, **options):
+    def handle(self, *args, days=None, since=None, every=None, **options):
+        if every is not None:
+            if days is None or every < 1:
+                raise CommandError("--every needs --days and a number of seconds.")
+            return self.keep_counting(days, every)
+        self.count(days, since)
+
+    def keep_counting(self, days: int, every: int) -> None:
+        """Count, then again every ``every`` seconds, while the parent process lives: started
+        in the background beside a server, this stops with it."""
+        parent = os.getppid()
+        while True:
+            try:
+                self.count(days, None)
+            except DatabaseError as error:  # busy (SQLite) or away: the next round tries again
+                self.stderr.write(f"counts not written this time: {error}")
+            for _second in range(every):
+                time.sleep(1)
+                if os.getppid() != parent:
+                    return
+
+    def count(self, days: int | None, since: str | None) -> None:
         end = timezone.localdate()
         if days is not None:
             if days < 1:
