@@ -51,6 +51,19 @@ def test_a_qr_visit_shows_on_the_staff_list_and_staff_declare_for_a_relative(
     declaration = Declaration.objects.get(visit_role="relative")
     assert (declaration.made_by, declaration.made_by_user) == (MadeBy.ON_BEHALF, facility_worker)
     screenshot(page, "facility-declared-for-relative", full_page=False)
+
+    # On a phone every visitor's cells, the risk included, are on the screen: no sideways scroll.
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.reload()
+    rows = page.locator("table.visitor-table tbody tr")
+    expect(rows).to_have_count(2)
+    for row in rows.all():
+        for cell in row.locator("td").all():
+            box = cell.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 360, cell.inner_text()
+        risk, name = row.locator("td.visitor-risk").bounding_box(), row.locator("td").nth(2)
+        assert abs(risk["y"] - name.bounding_box()["y"]) < 20  # on the name's line
+    screenshot(page, "facility-visitors-phone")
     context.close()
 
 
