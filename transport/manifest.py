@@ -1,16 +1,22 @@
 """A vehicle's passenger list (danh sách hành khách) for one day.
 
 The list is made of the declarations sent through the vehicle's QR point, by the passengers
-themselves or by the crew on their behalf. The operators' pages, their Excel export and the
-checkpoints' bus check all read it from here, so that they always agree on who was on board.
+themselves or by the crew on their behalf, and of those sent on the ordinary form (or by an
+officer or a hospital) with the vehicle's plate and that day as the travel date: they too
+declared this vehicle, and a bus check must not count them as undeclared. The operators' pages,
+their Excel export and the checkpoints' bus check all read it from here, so that they always
+agree on who was on board.
 """
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import reduce
+from operator import or_
 
-from django.db.models import Count
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,24 +38,30 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 def manifest_declarations(vehicle: Vehicle, day: date) -> list[Declaration]:
     """The passengers of ``vehicle`` on the local ``day``: one declaration per person.
 
-    These are the declarations made through the vehicle's QR point (``point``) on that day in
-    Asia/Ho_Chi_Minh time, by seat (``seat_order``: A02 before A10 before B01), then those
-    without a seat in boarding order: a crew or an officer checks a coach seat by seat. A person
-    who declared more than once that day appears once, with their latest declaration.
-    ``person`` is selected with each declaration, so reading the list costs one query however
-    long it is.
+    These are the declarations of the vehicle for that day (``_declared_for``), by seat
+    (``seat_order``: A02 before A10 before B01), then those without a seat in boarding order: a
+    crew or an officer checks a coach seat by seat. A person who declared more than once
+    appears once, with their latest declaration. ``person`` is selected with each declaration,
+    so reading the list costs one query however long it is.
     """
-    if vehicle.point_id is None:  # never read "no point" as "every declaration without one"
-        return []
-    start, end = day_bounds(day)
     declarations = (
-        Declaration.objects.filter(point=vehicle.point_id, submitted_at__gte=start)
-        .filter(submitted_at__lt=end)
+        Declaration.objects.filter(_declared_for(vehicle, day))
         .select_related("person")
         .order_by("submitted_at", "id")
     )
     latest = {declaration.person_id: declaration for declaration in declarations}
     return sorted(latest.values(), key=lambda d: (*seat_order(d.seat), d.submitted_at, d.id))
+
+
+def _declared_for(vehicle: Vehicle, day: date) -> Q:
+    """Declarations of ``vehicle`` for the local ``day``: sent through its QR point that day
+    (Asia/Ho_Chi_Minh time), or naming its plate with that day as the travel date. Each part
+    reads an index (``decl_point_newest``, ``decl_plate_date``)."""
+    by_plate = Q(vehicle_plate=vehicle.plate, travel_date=day)
+    if vehicle.point_id is None:  # never read "no point" as "every declaration without one"
+        return by_plate
+    start, end = day_bounds(day)
+    return by_plate | Q(point=vehicle.point_id, submitted_at__gte=start, submitted_at__lt=end)
 
 
 def seat_order(seat: str) -> tuple:
@@ -62,26 +74,35 @@ def seat_order(seat: str) -> tuple:
 
 
 def passenger_counts(vehicles: Iterable[Vehicle], day: date) -> dict[int, int]:
-    """How many people declared through each vehicle's point on ``day``, by vehicle id."""
-    by_point = {vehicle.point_id: vehicle.pk for vehicle in vehicles}
+    """How many people declared each vehicle for ``day`` (``_declared_for``), by vehicle id."""
+    vehicles = list(vehicles)
+    if not vehicles:
+        return {}
+    by_point = {vehicle.point_id: vehicle.pk for vehicle in vehicles if vehicle.point_id}
+    by_plate = {vehicle.plate: vehicle.pk for vehicle in vehicles}
+    rows = Declaration.objects.filter(
+        reduce(or_, (_declared_for(vehicle, day) for vehicle in vehicles))
+    ).values_list("point", "submitted_at", "vehicle_plate", "travel_date", "person")
     start, end = day_bounds(day)
-    rows = (
-        Declaration.objects.filter(point__in=list(by_point), submitted_at__gte=start)
-        .filter(submitted_at__lt=end)
-        .values("point")
-        .annotate(people=Count("person", distinct=True))
-    )
-    return {by_point[row["point"]]: row["people"] for row in rows}
+    people = defaultdict(set)
+    for point, submitted_at, plate, travel_date, person in rows:
+        if travel_date == day and plate in by_plate:
+            people[by_plate[plate]].add(person)
+        if point in by_point and start <= submitted_at < end:
+            people[by_point[point]].add(person)
+    return {vehicle: len(passengers) for vehicle, passengers in people.items()}
 
 
 def mask_phone(phone: str) -> str:
-    """A phone number with all but its last 4 digits hidden: ``******5678``.
+    """A phone number with all but its last 2 digits hidden: ``********78``.
 
-    Operators keep passenger lists on paper and on phones; they never see a full number.
+    Operators keep passenger lists on paper and on phones; they never see a full number, nor
+    its last 4 digits: with the lookup code beside them, those would open the passenger's own
+    declarations at /tra-cuu/ (the citizen's second factor).
     """
     if not phone:
         return ""
-    return "*" * max(len(phone) - 4, 6) + phone[-4:]
+    return "*" * max(len(phone) - 2, 8) + phone[-2:]
 
 
 MANIFEST_HEADERS = [

@@ -33,10 +33,14 @@ def test_a_plate_shows_todays_list_of_that_vehicle(desk, vehicle, board_passenge
     mai, lan = board_passenger("Lường Thị Mai"), board_passenger("Tòng Thị Lan")
     yesterday = board_passenger("Hôm Qua")
     Declaration.objects.filter(person=yesterday).update(
-        submitted_at=timezone.now() - timedelta(days=1)
+        submitted_at=timezone.now() - timedelta(days=1),
+        travel_date=timezone.localdate() - timedelta(days=1),
     )
+    # Declared on the ordinary form, not the bus's QR, with the plate typed: declared too.
+    typed = declaration_data(full_name="Quàng Văn Gõ", vehicle_plate="25B-012.34", point=None)
+    typed = declaration_submit(data=typed, token=uuid.uuid4()).person
     response = desk.get("/chot/kiem-tra-xe/", {"plate": "25b01234"})
-    assert [d.person for d in response.context["passengers"]] == [mai, lan]
+    assert [d.person for d in response.context["passengers"]] == [mai, lan, typed]
     assert response.context["vehicle"] == vehicle
 
 

@@ -1,4 +1,4 @@
-"""A vehicle's passenger list for a day: who declared with its QR, once per person."""
+"""A vehicle's passenger list for a day: who declared with its QR or its plate, once per person."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from declarations.models import Declaration
-from transport.manifest import manifest_declarations, mask_phone
+from transport.manifest import manifest_declarations, mask_phone, passenger_counts
 
 HANOI_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = date(2026, 3, 10)
@@ -47,12 +47,20 @@ def test_the_list_holds_the_days_passengers_of_this_vehicle_in_boarding_order(
 ):
     second = board(full_name="Hai", at=at(9))
     first = board(full_name="Một", at=at(0, 5))  # 17:05 UTC the day before
-    board(full_name="Hôm Qua", at=datetime(2026, 3, 9, 23, 59, tzinfo=HANOI_TIME))
-    board(full_name="Ngày Mai", at=datetime(2026, 3, 11, 0, 0, tzinfo=HANOI_TIME))
+    # The QR form dates the journey the day it is sent.
+    yesterday, tomorrow = date(2026, 3, 9), date(2026, 3, 11)
+    board(
+        full_name="Hôm Qua",
+        travel_date=yesterday,
+        at=datetime(2026, 3, 9, 23, 59, tzinfo=HANOI_TIME),
+    )
+    board(full_name="Ngày Mai", travel_date=tomorrow, at=datetime(2026, 3, 11, tzinfo=HANOI_TIME))
     board(full_name="Xe Khác", on=other_vehicle, at=at(10))
-    board(full_name="Không Quét QR", point=None, at=at(11))
+    # The ordinary form with the vehicle's plate and today as the travel date: declared too.
+    typed = board(full_name="Không Quét QR", point=None, at=at(11))
+    board(full_name="Đi Ngày Mai", point=None, travel_date=tomorrow, at=at(12))
 
-    assert manifest_declarations(vehicle, TODAY) == [first, second]
+    assert manifest_declarations(vehicle, TODAY) == [first, second, typed]
 
 
 @time_machine.travel(NOW, tick=False)
@@ -117,7 +125,7 @@ def test_the_page_shows_each_passenger_with_a_masked_phone_and_the_code(
     html = operator_client.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach/").content.decode()
 
     assert "Lò Văn Minh" in html
-    assert "******4321" in html
+    assert "********21" in html and "4321" not in html
     assert "0987654321" not in html
     assert declaration.person.display_code in html
     assert vehicle.company.name in html
@@ -126,8 +134,9 @@ def test_the_page_shows_each_passenger_with_a_masked_phone_and_the_code(
     assert "data-print" in html
 
 
-def test_masking_keeps_only_the_last_four_digits():
-    assert mask_phone("0912345678") == "******5678"
+def test_masking_keeps_only_the_last_two_digits():
+    """The last four are the citizen's second factor at /tra-cuu/, with the code beside them."""
+    assert mask_phone("0912345678") == "********78"
     assert mask_phone("") == ""
 
 
@@ -147,3 +156,19 @@ def test_the_list_page_costs_the_same_queries_for_three_or_thirty_passengers(
 
     assert len(response.context["rows"]) == 30
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_vehicles_count_the_same_passengers_as_their_lists(
+    vehicle, other_vehicle, board, operator_client
+):
+    first = board(full_name="Một", at=at(8))
+    board(full_name="Một", person=first.person, at=at(9))  # declared again: counted once
+    board(full_name="Gõ Biển Số", point=None, at=at(10))
+    board(full_name="Ngày Mai", point=None, travel_date=date(2026, 3, 11), at=at(11))
+    board(full_name="Xe Khác", on=other_vehicle, at=at(12))
+
+    counts = passenger_counts([vehicle, other_vehicle], TODAY)
+
+    assert counts == {vehicle.pk: 2, other_vehicle.pk: 1}
+    assert counts[vehicle.pk] == len(manifest_declarations(vehicle, TODAY))
