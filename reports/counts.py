@@ -173,9 +173,16 @@ def counts_rebuild(*, start: date, end: date) -> int:
     """Recompute exactly, from the raw data, every count of the days in [start, end]: their
     stored rows are replaced in one transaction. Returns the number of rows written.
 
-    Only rebuild days whose raw data is still complete: a day already purged would be counted
-    again from what is left, that is from nothing.
+    Days a purge has reached (``retention.first_unpurged_day``) are left as stored: counted
+    again from what is left of their people, their figures would fall.
     """
+    from reports.retention import first_unpurged_day  # it reads this module
+
+    first_whole_day = first_unpurged_day()
+    if first_whole_day is not None and start < first_whole_day:
+        start = first_whole_day
+    if start > end:
+        return 0
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REBUILD_LOCK])

@@ -86,3 +86,21 @@ class CheckpointDailyCount(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.checkpoint_id} {self.direction} = {self.value}"
+
+
+class Purge(models.Model):
+    """One run of the retention purge (``reports.retention.purge_expired``). The days before
+    its ``first_kept_day`` may have lost people: their stored counts are final, and
+    ``reports.counts`` never counts those days again."""
+
+    ran_at = models.DateTimeField(_("ran at"), default=timezone.now)
+    first_kept_day = models.DateField(_("first day kept"))
+    people = models.PositiveIntegerField(_("people removed"), default=0)
+
+    class Meta:
+        ordering = ["-ran_at"]
+        verbose_name = _("purge")
+        verbose_name_plural = _("purges")
+
+    def __str__(self):
+        return f"{self.ran_at:%Y-%m-%d %H:%M} < {self.first_kept_day}"

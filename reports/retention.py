@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections, router, transaction
-from django.db.models import DateTimeField, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import DateTimeField, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -238,4 +238,14 @@ def purge_expired(
             _total, per_model = Person.objects.filter(pk__in=ids).delete()
         for label, key in labels.items():
             totals[key] += per_model.get(label, 0)
+    from reports.models import Purge
+
+    Purge.objects.create(first_kept_day=timezone.localdate(cutoff), people=totals["people"])
     return PurgeResult(cutoff=cutoff, counted_days=counted_days, **totals)
+
+
+def first_unpurged_day() -> dt.date | None:
+    """The first day no purge has reached (``Purge``): the days before it are counted for good."""
+    from reports.models import Purge
+
+    return Purge.objects.aggregate(day=Max("first_kept_day"))["day"]

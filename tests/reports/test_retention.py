@@ -221,6 +221,33 @@ def test_a_day_already_stored_is_not_counted_again_when_a_held_person_is_purged(
     assert counts.counts_stored(start=start, end=end) == before
 
 
+def test_a_full_rebuild_after_a_purge_leaves_the_purged_days_as_stored(purged_days):
+    """``manage.py rebuild_counts`` (every day since the first declaration) after a purge:
+    people held by a follow-up keep the first day old, and the days the purge emptied would be
+    counted again from what is left."""
+    start, end = purged_days
+    counts.counts_rebuild(start=start, end=end)
+    before = counts.counts_stored(start=start, end=end)
+    assert purge_expired().people == 3
+
+    out = io.StringIO()
+    call_command("rebuild_counts", stdout=out)
+
+    assert counts.counts_stored(start=start, end=end) == before
+    first_kept = TODAY - dt.timedelta(days=29)
+    assert f"The days before {first_kept:%Y-%m-%d} were purged" in out.getvalue()
+    assert counts.counts_rebuild(start=start, end=first_kept - dt.timedelta(days=1)) == 0
+
+
+def test_the_days_after_the_purge_are_counted_again_as_usual(purged_days, make_declaration):
+    start, end = purged_days
+    purge_expired()
+    make_declaration(full_name="Khai Hôm Nay")
+    counts.counts_rebuild(start=start, end=end)
+    assert counts.counts_stored(start=end, end=end) == counts.counts_raw(start=end, end=end)
+    assert counts.counts_stored(start=end, end=end)["daily"]
+
+
 # -- what staff see -----------------------------------------------------------------------------
 
 

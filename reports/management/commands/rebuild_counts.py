@@ -7,6 +7,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from reports.counts import counts_rebuild, first_day
+from reports.retention import first_unpurged_day
 
 
 class Command(BaseCommand):
@@ -67,5 +68,12 @@ class Command(BaseCommand):
                 return
         if start > end:
             raise CommandError("The first day is after today.")
+        first_whole_day = first_unpurged_day()
+        if first_whole_day is not None and start < first_whole_day:
+            self.stdout.write(
+                f"The days before {first_whole_day:%Y-%m-%d} were purged: "
+                "their counts are kept as stored."
+            )
+            start = first_whole_day
         rows = counts_rebuild(start=start, end=end)
         self.stdout.write(f"{rows} counts written for {start:%Y-%m-%d} to {end:%Y-%m-%d}.")
