@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -15,6 +16,10 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         return start_url(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        minutes = settings.SESSION_COOKIE_AGE // 60
+        return super().get_context_data(**kwargs) | {"session_minutes": minutes}
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -3,10 +3,15 @@ import time
 import unicodedata
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import QueryDict
+from django.shortcuts import redirect, resolve_url
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
+from accounts.menu import start_url
 from truyvet import views
 
 logger = logging.getLogger(__name__)
@@ -94,6 +99,48 @@ class SessionRefreshMiddleware:
         if session.session_key is not None and now - renewed_at >= settings.SESSION_REFRESH_SECONDS:
             session[self.KEY] = now
         return response
+
+
+class FormAddressOpenedMiddleware:
+    """A page opened at an address that only takes a form (a 405): back to the page the form is
+    on, saying that nothing was saved, not a blank error.
+
+    It happens when a session has ended: the form is sent, the login page comes instead, and
+    once logged in the browser opens the form's address. The page a form is on is the nearest
+    address above it that exists (``/c/<code>/`` for ``/c/<code>/qua-chot/``), else the user's
+    start page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or request.method != "GET":
+            return response
+        if resolve_url(settings.LOGIN_URL) in request.headers.get("Referer", ""):  # from login
+            messages.warning(
+                request,
+                _(
+                    "Nothing was saved: what you sent reached us after your session had ended. "
+                    "Please enter it again."
+                ),
+            )
+        return redirect(self.page_above(request))
+
+    @staticmethod
+    def page_above(request) -> str:
+        path = request.path_info
+        for _level in range(3):
+            path = path.rstrip("/").rsplit("/", 1)[0] + "/"
+            if path == "/":
+                break
+            try:
+                resolve(path)
+            except Resolver404:
+                continue
+            return path
+        return start_url(request.user) if request.user.is_authenticated else "/"
 
 
 class DatabaseUnavailableMiddleware:

@@ -1,9 +1,13 @@
 """An officer at the desk PC: logs in, scans a code, records a passage, sees it on the board."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from checkpoints.models import Passage
+from declarations.models import RiskFlag
+from tests.browser.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,3 +74,23 @@ def test_the_board_refreshes_itself_until_paused(live_server, log_in, officer):
     with page.expect_event("load"):
         page.clock.run_for(31_000)
     assert len(loads) == 2
+
+
+def test_a_flag_sent_after_the_session_ended_leads_back_to_the_person_after_login(
+    live_server, log_in, officer, citizen, settings
+):
+    page = log_in("officer")
+    page.goto(f"{live_server.url}/c/{citizen.lookup_code}/")
+    page.fill("#id_reason", "Sốt 38,5 độ")
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)  # the session ends meanwhile
+
+    page.click("form[action$='/nguy-co/'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/dang-nhap/\?next="))
+    expect(page.locator("main .alert-info")).to_contain_text("phút không sử dụng")
+    page.fill("#id_username", "officer")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+
+    page.wait_for_url(f"{live_server.url}/c/{citizen.lookup_code}/")
+    expect(page.locator(".alert-warning")).to_contain_text("Chưa lưu gì")
+    assert not RiskFlag.objects.exists()
