@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from accounts.admin_audit import AuditedAdmin
 from checkpoints.models import Checkpoint, Passage
 
 
@@ -13,7 +14,7 @@ class CheckpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(Passage)
-class PassageAdmin(admin.ModelAdmin):
+class PassageAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["at", "person", "checkpoint", "direction", "outcome", "officer"]
     list_filter = ["checkpoint", "direction", "outcome"]
     list_select_related = ["person", "checkpoint", "officer"]

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_audit import AuditedAdmin
 from declarations.models import Commune, Declaration, District, Person, Province
+from declarations.risk import Exposure, Symptom
+from declarations.templatetags.risk import reason_labels
 
 
 @admin.register(Province)
@@ -45,7 +48,7 @@ class DeclarationInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["display_code", "full_name", "birth_year", "phone", "residence_district"]
     list_select_related = ["residence_district"]
     search_fields = ["lookup_code", "name_folded", "phone", "id_number"]
@@ -53,19 +56,49 @@ class PersonAdmin(admin.ModelAdmin):
     raw_id_fields = ["residence_province", "residence_district", "residence_commune"]
     inlines = [DeclarationInline]
 
+    def person_of(self, obj):
+        return obj
+
     @admin.display(description=_("lookup code"), ordering="lookup_code")
     def display_code(self, person):
         return person.display_code
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(admin.ModelAdmin):
+class DeclarationAdmin(AuditedAdmin, admin.ModelAdmin):
     """Declarations are immutable: the admin shows them and never edits them."""
 
     list_display = ["person", "submitted_at", "travel_date", "to_district", "risk_level", "made_by"]
     list_filter = ["risk_level", "made_by", "transport"]
     list_select_related = ["person", "to_district"]
     date_hierarchy = "submitted_at"
+
+    # The health answers and the risk's reasons in words, where the fields hold codes.
+    SHOWN_IN_WORDS = {
+        "symptoms": "symptoms_shown",
+        "exposures": "exposures_shown",
+        "risk_reasons": "risk_reasons_shown",
+    }
+    readonly_fields = list(SHOWN_IN_WORDS.values())
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        shown = [self.SHOWN_IN_WORDS.get(name, name) for name in fields]
+        return list(dict.fromkeys(shown))  # the words where the codes were, once each
+
+    @admin.display(description=_("symptoms"))
+    def symptoms_shown(self, declaration):
+        labels = dict(Symptom.choices)
+        return ", ".join(str(labels.get(code, code)) for code in declaration.symptoms) or "—"
+
+    @admin.display(description=_("exposure"))
+    def exposures_shown(self, declaration):
+        labels = dict(Exposure.choices)
+        return ", ".join(str(labels.get(code, code)) for code in declaration.exposures) or "—"
+
+    @admin.display(description=_("risk reasons"))
+    def risk_reasons_shown(self, declaration):
+        return "; ".join(reason_labels(declaration)) or "—"
 
     def has_add_permission(self, request):
         return False

@@ -1,0 +1,40 @@
+"""The admin's pages of personal data (people, declarations, passages) are audited as the staff
+pages are: a list or a search, a record opened. What the records are is kept by the retention
+purge and by merging duplicates, so the admin never deletes them."""
+
+from django.contrib.admin.utils import unquote
+
+from accounts.audit import audit
+from accounts.models import AuditAction
+
+
+class AuditedAdmin:
+    """Mix into a ``ModelAdmin`` of a model holding personal data; ``person_of`` gives whose."""
+
+    def person_of(self, obj):
+        return obj.person
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            action = AuditAction.SEARCH if request.GET.get("q") else AuditAction.VIEW_LIST
+            audit(request, action, detail=self._detail(request.GET.urlencode()))
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = self.get_object(request, unquote(object_id)) if response.status_code == 200 else None
+        if obj is not None:
+            audit(
+                request,
+                AuditAction.VIEW_PERSON,
+                person=self.person_of(obj),
+                detail=self._detail(object_id),
+            )
+        return response
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _detail(self, what: str) -> str:
+        return f"admin {self.model._meta.model_name} {what}".strip()

@@ -1,0 +1,70 @@
+"""The admin's pages of personal data are audited as the staff pages are, and never delete."""
+
+import pytest
+
+from accounts.models import AuditEntry
+from checkpoints.services import passage_record
+from declarations.models import Declaration, Person
+
+
+@pytest.fixture
+def admin_client(client, administrator):
+    administrator.is_superuser = True  # the admin's own pages: every model
+    administrator.save()
+    client.force_login(administrator)
+    return client
+
+
+def test_searching_and_opening_people_in_the_admin_is_audited(admin_client, citizen):
+    admin_client.get("/admin/declarations/person/", {"q": "Minh"})
+    admin_client.get(f"/admin/declarations/person/{citizen.pk}/change/")
+
+    search, opened = AuditEntry.objects.order_by("at", "pk")
+    assert (search.action, search.detail) == ("search", "admin person q=Minh")
+    assert (opened.action, opened.person, opened.person_code) == (
+        "view_person",
+        citizen,
+        citizen.lookup_code,
+    )
+
+
+def test_declarations_and_passages_in_the_admin_are_audited_with_their_person(
+    admin_client, citizen, checkpoint, officer
+):
+    declaration = citizen.declarations.get()
+    passage = passage_record(
+        person=citizen, officer=officer, checkpoint=checkpoint, direction="in", outcome="allowed"
+    )
+    admin_client.get("/admin/checkpoints/passage/")
+    admin_client.get(f"/admin/declarations/declaration/{declaration.pk}/change/")
+    admin_client.get(f"/admin/checkpoints/passage/{passage.pk}/change/")
+
+    entries = list(AuditEntry.objects.order_by("at", "pk").values_list("action", "person"))
+    assert entries == [
+        ("view_list", None),
+        ("view_person", citizen.pk),
+        ("view_person", citizen.pk),
+    ]
+
+
+def test_the_admin_deletes_no_person_declaration_or_passage(admin_client, citizen):
+    declaration = citizen.declarations.get()
+    for url in (
+        f"/admin/declarations/person/{citizen.pk}/delete/",
+        f"/admin/declarations/declaration/{declaration.pk}/delete/",
+    ):
+        assert admin_client.get(url).status_code == 403
+        assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    listing = admin_client.get("/admin/declarations/person/").content.decode()
+    assert 'value="delete_selected"' not in listing
+    assert Person.objects.filter(pk=citizen.pk).exists()
+    assert Declaration.objects.filter(pk=declaration.pk).exists()
+
+
+def test_a_declaration_in_the_admin_shows_its_answers_in_words(admin_client, make_declaration):
+    declaration = make_declaration(symptoms=("fever", "cough"), exposures=("confirmed_case",))
+    page = admin_client.get(f"/admin/declarations/declaration/{declaration.pk}/change/")
+    html = page.content.decode()
+    assert "Sốt, Ho" in html
+    assert "Tiếp xúc với ca bệnh xác định COVID-19 (F0)" in html
+    assert '["fever"' not in html and "symptom:fever" not in html
