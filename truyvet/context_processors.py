@@ -15,6 +15,8 @@ def site(request):
         "staff_menu": _staff_menu(request),
         "retention_days": settings.RETENTION_DAYS,
         "risk_days": RISK_DAYS,  # the staff pages' note on a person's current risk
+        # The login lockout's page (django-axes renders it with this context processor).
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
 
 

@@ -8,7 +8,7 @@ from django.http import QueryDict
 from django.shortcuts import redirect, resolve_url
 from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
 from accounts.menu import start_url
@@ -98,6 +98,21 @@ class SessionRefreshMiddleware:
         renewed_at = session.get(self.KEY, 0)  # reads the session if the view did not
         if session.session_key is not None and now - renewed_at >= settings.SESSION_REFRESH_SECONDS:
             session[self.KEY] = now
+        return response
+
+
+class StaffPagesNotKeptMiddleware:
+    """Pages drawn for a logged-in user hold personal data: no browser or proxy keeps them, so
+    that Back after logging out, or the next user of a shared desk PC, finds nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
         return response
 
 

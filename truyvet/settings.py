@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "truyvet.middleware.StaffPagesNotKeptMiddleware",
     "truyvet.middleware.FormAddressOpenedMiddleware",
     "truyvet.middleware.DatabaseUnavailableMiddleware",
 ]

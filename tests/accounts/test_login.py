@@ -73,6 +73,14 @@ def test_repeated_wrong_passwords_lock_the_account_out(client, officer):
     assert "_auth_user_id" not in client.session
 
 
+def test_the_lockout_page_says_how_long_as_configured(client, officer, settings):
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=30)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, "officer", "wrong")
+    page = log_in(client, "officer").content.decode()
+    assert "Vui lòng chờ 30 phút" in page
+
+
 def test_a_locked_out_user_name_does_not_lock_others(client, officer, leader):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         log_in(client, "officer", "wrong")

@@ -137,3 +137,13 @@ def test_district_staff_can_neither_add_nor_end_zones(client, health_worker, pla
         client.post(f"/y-te/vung-dich/{zone.pk}/ket-thuc/", {"ends_on": today}).status_code == 403
     )
     assert EpidemicZone.objects.count() == 1
+
+
+def test_the_zones_start_date_column_is_headed_as_a_date_in_vietnamese(
+    client, provincial_health_worker
+):
+    client.force_login(provincial_health_worker)
+    html = client.get("/y-te/vung-dich/").content.decode()
+    head = html[html.index("<thead>") : html.index("</thead>")]
+    assert "<th>Từ ngày</th>" in head
+    assert "Nơi đi" not in head  # "From" of a journey
