@@ -1,6 +1,7 @@
 """Who may see which person. Staff outside a person's scope get 404, never a hint."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.backends import cached_profile
 from accounts.models import StaffProfile
@@ -21,6 +22,26 @@ def profile_of(user) -> StaffProfile | None:
 def _read_profile(user) -> StaffProfile | None:
     profiles = StaffProfile.objects.select_related("checkpoint", "facility", "company")
     return next(iter(with_places(profiles.filter(user=user)[:1], "district")), None)
+
+
+def scope_missing(user) -> list[str]:
+    """What the user's roles need of their staff profile and it lacks, in words: an officer
+    without a checkpoint, health staff without a district, a facility or the whole province,
+    an operator without a company. Such an account sees empty pages; every staff page says so
+    (``truyvet.context_processors``), and so does the admin when the account is saved."""
+    if not user.is_authenticated or has_role(user, Role.ADMINISTRATOR):
+        return []
+    profile = profile_of(user)
+    missing = []
+    if has_role(user, Role.CHECKPOINT_OFFICER) and not (profile and profile.checkpoint_id):
+        missing.append(_("a checkpoint (checkpoint officer)"))
+    if has_role(user, Role.HEALTH_STAFF) and not (
+        profile and (profile.province_wide or profile.district_id or profile.facility_id)
+    ):
+        missing.append(_("a district, a health facility or the whole province (health staff)"))
+    if has_role(user, Role.OPERATOR) and not (profile and profile.company_id):
+        missing.append(_("a bus company (bus operator)"))
+    return missing
 
 
 def person_for_staff(request, code: str) -> Person:

@@ -1,11 +1,13 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import scope_missing
 from accounts.models import AuditEntry, StaffProfile
+from accounts.roles import Role
 
 # Django names the permissions it makes for each model in English when it makes them ("Can view
 # vehicle"), whatever the language: the admin shows these in the site's language instead.
@@ -35,13 +37,26 @@ class PermissionChoices(forms.ModelMultipleChoiceField):
         return permission_label(obj)
 
 
+class RoleChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return role_label(obj)
+
+
+def role_label(group) -> str:
+    """A role's group by the role's name in the site's language ("Cán bộ chốt kiểm soát"), not
+    its code ("checkpoint_officer"); another group by its own name."""
+    return str(Role(group.name).label) if group.name in Role.values else group.name
+
+
 class NamedPermissions:
-    """An admin whose permission choices are named in the site's language."""
+    """An admin whose permission and role choices are named in the site's language."""
 
     def formfield_for_manytomany(self, db_field, request=None, **kwargs):
         if db_field.name in ("permissions", "user_permissions"):
             kwargs["form_class"] = PermissionChoices
             kwargs["queryset"] = db_field.remote_field.model.objects.select_related("content_type")
+        if db_field.name == "groups":
+            kwargs["form_class"] = RoleChoices
         return super().formfield_for_manytomany(db_field, request=request, **kwargs)
 
 
@@ -87,11 +102,32 @@ admin.site.unregister(Group)
 class RoleAdmin(NamedPermissions, GroupAdmin):
     """A role (group) and its permissions."""
 
+    list_display = ["name", "role"]
+
+    @admin.display(description=_("role"))
+    def role(self, group):
+        return role_label(group)
+
 
 @admin.register(User)
 class StaffUserAdmin(NamedPermissions, UserAdmin):
     """Users with their role (group) and their scope on one page."""
 
     inlines = [StaffProfileInline]
+
+    def save_related(self, request, form, formsets, change):
+        """Saved with a role whose scope is missing, the account would see empty pages: say so."""
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        for attribute in ("_roles", "_staff_profile", "_kept_access"):  # read again, as saved
+            user.__dict__.pop(attribute, None)
+        missing = scope_missing(user)
+        if missing:
+            messages.warning(
+                request,
+                _("%(user)s will see empty pages until their staff profile gives %(missing)s.")
+                % {"user": user.get_username(), "missing": "; ".join(missing)},
+            )
+
     list_display = ["username", "first_name", "last_name", "is_active", "last_login"]
     list_filter = ["groups", "is_active", "is_superuser"]

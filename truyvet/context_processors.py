@@ -13,6 +13,7 @@ def site(request):
     return {
         "province_name": province_name,
         "staff_menu": _staff_menu(request),
+        "scope_missing": _scope_missing(request),
         "retention_days": settings.RETENTION_DAYS,
         "risk_days": RISK_DAYS,  # the staff pages' note on a person's current risk
         # The login lockout's page (django-axes renders it with this context processor).
@@ -27,3 +28,12 @@ def _staff_menu(request) -> list[tuple[str, str]]:
     from accounts.menu import menu_for
 
     return menu_for(user)
+
+
+def _scope_missing(request) -> list[str]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    from accounts.access import scope_missing
+
+    return scope_missing(user)

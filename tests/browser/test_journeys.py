@@ -503,7 +503,7 @@ def test_an_administrator_opens_a_checkpoint_and_gives_it_an_officer(
     page.click("input[name=_continue]")
     page.wait_for_selector("#id_first_name")
     page.fill("#id_first_name", "Lò Thị Pa")
-    page.select_option("#id_groups_from", label="checkpoint_officer")
+    page.select_option("#id_groups_from", label="Cán bộ chốt kiểm soát")
     page.click("#id_groups_add")
     page.select_option("select[name$='-checkpoint']", str(new_checkpoint.pk))
     page.click("input[name=_save]")

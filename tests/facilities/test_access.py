@@ -119,7 +119,11 @@ def test_a_refused_qr_replacement_keeps_the_posters_valid(client, facility, lead
 
 def test_replacing_the_qr_needs_a_post(client, facility, facility_worker):
     client.force_login(facility_worker)
-    assert client.get(f"/co-so-y-te/{facility.pk}/doi-ma-qr/").status_code == 405
+    token = facility.point.token
+    response = client.get(f"/co-so-y-te/{facility.pk}/doi-ma-qr/")
+    assert (response.status_code, response.url) == (302, "/co-so-y-te/")  # the page above
+    facility.point.refresh_from_db()
+    assert facility.point.token == token
 
 
 def test_an_unknown_qr_format_is_not_found(client, facility, facility_worker):

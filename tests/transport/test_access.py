@@ -110,7 +110,11 @@ def test_a_refused_declaration_or_qr_replacement_writes_nothing(request, client,
 
 def test_the_qr_is_replaced_only_by_a_post(client, operator, vehicle):
     client.force_login(operator)
-    assert client.get(f"/nha-xe/xe/{vehicle.pk}/doi-ma-qr/").status_code == 405
+    token = vehicle.point.token
+    response = client.get(f"/nha-xe/xe/{vehicle.pk}/doi-ma-qr/")
+    assert (response.status_code, response.url) == (302, f"/nha-xe/xe/{vehicle.pk}/")
+    vehicle.point.refresh_from_db()
+    assert vehicle.point.token == token
 
 
 def test_an_operator_without_a_company_sees_no_vehicle(client, vehicle, places):

@@ -1,0 +1,72 @@
+"""An account given a role without the scope it needs (an officer without a checkpoint, health
+staff without a district, an operator without a company) sees empty pages: every staff page
+says why, and so does the admin when the account is saved."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.conftest import make_staff
+
+NOT_SET_UP = "Your account is not set up yet, so its lists stay empty"
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "needs"),
+    [
+        ("health_staff", "/y-te/", "a district, a health facility or the whole province"),
+        ("checkpoint_officer", "/chot/", "a checkpoint"),
+        ("operator", "/nha-xe/", "a bus company"),
+    ],
+)
+def test_a_role_without_its_scope_is_told_on_its_pages(client, places, settings, role, path, needs):
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(make_staff("new-staff", role))
+    page = client.get(path).content.decode()
+    assert NOT_SET_UP in page
+    assert needs in page
+
+
+def test_accounts_with_their_scope_are_told_nothing(client, health_worker, officer, operator):
+    for user, path in ((health_worker, "/y-te/"), (officer, "/chot/"), (operator, "/nha-xe/")):
+        client.force_login(user)
+        assert 'id="scope-missing"' not in client.get(path).content.decode()
+
+
+def test_the_admin_warns_when_it_saves_a_role_without_its_scope(client, administrator, places):
+    administrator.is_superuser = True
+    administrator.save()
+    client.force_login(administrator)
+    user = make_staff("chot-moi", None)
+    officers = Group.objects.get(name="checkpoint_officer")
+    response = client.post(
+        f"/admin/auth/user/{user.pk}/change/",
+        {
+            "username": "chot-moi",
+            "is_active": "on",
+            "groups": [officers.pk],
+            "date_joined_0": "2026-12-01",
+            "date_joined_1": "08:00:00",
+            "staff_profile-TOTAL_FORMS": "1",
+            "staff_profile-INITIAL_FORMS": "1",
+            "staff_profile-MIN_NUM_FORMS": "0",
+            "staff_profile-MAX_NUM_FORMS": "1",
+            "staff_profile-0-id": str(user.staff_profile.pk),
+            "staff_profile-0-user": str(user.pk),
+        },
+        follow=True,
+    )
+    assert list(user.groups.all()) == [officers]
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert warnings == [
+        "Tài khoản chot-moi sẽ chỉ thấy các trang trống cho đến khi hồ sơ cán bộ có "
+        "một chốt kiểm soát (cán bộ chốt)."
+    ]
+
+
+def test_the_admin_names_the_roles_in_the_sites_language(client, administrator, places):
+    administrator.is_superuser = True
+    administrator.save()
+    client.force_login(administrator)
+    page = client.get(f"/admin/auth/user/{administrator.pk}/change/").content.decode()
+    assert ">Cán bộ chốt kiểm soát</option>" in page
+    assert ">checkpoint_officer</option>" not in page
