@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_audit import AuditedAdmin
 from checkpoints.models import Checkpoint, Passage
@@ -6,11 +9,25 @@ from checkpoints.models import Checkpoint, Passage
 
 @admin.register(Checkpoint)
 class CheckpointAdmin(admin.ModelAdmin):
-    list_display = ["name", "district", "road", "entering_direction", "is_active"]
+    list_display = ["name", "district", "road", "entering_direction", "is_active", "qr_poster"]
     list_filter = ["is_active", "district"]
-    list_select_related = ["district"]
+    list_select_related = ["district", "point"]
     search_fields = ["name", "road"]
     autocomplete_fields = ["district"]
+    readonly_fields = ["qr_poster"]
+
+    @admin.display(description=_("QR poster"))
+    def qr_poster(self, checkpoint: Checkpoint) -> str:
+        if checkpoint.point_id is None:
+            return _("Made when the checkpoint is saved.")
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <code>{}</code>',
+            reverse("checkpoints:poster", kwargs={"pk": checkpoint.pk}),
+            _("Print the QR poster"),
+            f"{reverse('checkpoints:board')}?chot={checkpoint.pk}",
+            _("Board"),
+            checkpoint.point.public_path,
+        )
 
 
 @admin.register(Passage)

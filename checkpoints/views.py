@@ -13,9 +13,10 @@ from accounts.access import person_for_staff
 from accounts.audit import audit
 from accounts.models import AuditAction
 from accounts.names import with_staff_names
+from accounts.roles import Role, has_role
 from checkpoints.access import board_checkpoint, checkpoint_for_staff, own_checkpoint
 from checkpoints.forms import DeskSearchForm, PassageForm, RiskFlagForm
-from checkpoints.models import Outcome, Passage
+from checkpoints.models import Checkpoint, Outcome, Passage
 from checkpoints.search import NEWEST_FIRST, search_people
 from checkpoints.services import declare_on_the_spot, passage_record
 from declarations import codes
@@ -249,6 +250,10 @@ def board(request):
         "counts": counts,
         "passages": passages,
         "qr_declarations": qr_declarations,
+        # Administrators read any checkpoint's board: they choose it from the list.
+        "checkpoints": Checkpoint.objects.order_by("name")
+        if has_role(request.user, Role.ADMINISTRATOR)
+        else None,
     }
     return render(request, "checkpoints/board.html", context)
 
@@ -257,7 +262,8 @@ def board(request):
 @desk_required
 def poster(request, pk):
     checkpoint = checkpoint_for_staff(request, pk)
-    return poster_page(request, checkpoint.point, back_url=reverse("checkpoints:board"))
+    back_url = f"{reverse('checkpoints:board')}?chot={checkpoint.pk}"
+    return poster_page(request, checkpoint.point, back_url=back_url)
 
 
 @login_required

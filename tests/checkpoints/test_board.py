@@ -127,3 +127,28 @@ def test_the_board_reads_the_same_queries_however_many_rows(
         record(make_declaration(full_name=f"Người {number}").person)
         client.post(checkpoint.point.public_path, form_data(full_name=f"Qua QR {number}"))
     assert queries() == few
+
+
+def test_an_administrator_chooses_the_board_of_any_checkpoint(
+    client, administrator, checkpoint, other_checkpoint
+):
+    client.force_login(administrator)
+    page = client.get("/chot/bang/", {"chot": other_checkpoint.pk}).content.decode()
+    assert f'<option value="{other_checkpoint.pk}" selected>' in page
+    assert f'<option value="{checkpoint.pk}">' in page
+    poster = client.get(f"/chot/{other_checkpoint.pk}/poster/").content.decode()
+    assert f'href="/chot/bang/?chot={other_checkpoint.pk}"' in poster  # back to its own board
+
+
+def test_an_officer_has_no_checkpoint_to_choose(client, officer, checkpoint):
+    client.force_login(officer)
+    assert 'name="chot"' not in client.get("/chot/bang/").content.decode()
+
+
+def test_the_admin_links_a_checkpoint_to_its_poster_and_board(client, administrator, checkpoint):
+    administrator.is_superuser = True
+    administrator.save()
+    client.force_login(administrator)
+    page = client.get(f"/admin/checkpoints/checkpoint/{checkpoint.pk}/change/").content.decode()
+    assert f'href="/chot/{checkpoint.pk}/poster/"' in page
+    assert f'href="/chot/bang/?chot={checkpoint.pk}"' in page
