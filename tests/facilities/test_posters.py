@@ -18,6 +18,9 @@ def test_the_poster_shows_the_absolute_link_of_the_facility_qr(staff, facility):
     assert facility.name in html
     assert "<svg" in html
     assert f'href="/co-so-y-te/?co_so={facility.pk}"' in html
+    # Patients show their code at the reception, not at a checkpoint; nor is there a crew.
+    assert "quầy tiếp đón" in html and "nhân viên cơ sở y tế khai hộ" in html
+    assert "chốt kiểm soát" not in html and "nhà xe" not in html
 
 
 @pytest.mark.parametrize(

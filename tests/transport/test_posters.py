@@ -13,6 +13,7 @@ def test_the_poster_shows_the_vehicles_link_and_plate(client, operator, vehicle)
     assert f"http://testserver/q/{vehicle.point.token}/" in html
     assert "25B-012.34" in html
     assert f'href="/nha-xe/xe/{vehicle.pk}/"' in html
+    assert "nhờ lái xe, phụ xe khai hộ" in html
 
 
 def test_the_qr_downloads_as_png_and_svg(client, operator, vehicle):
