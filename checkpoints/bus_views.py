@@ -120,11 +120,9 @@ def _findings_xlsx(rows, start, end):
         _("Checkpoints"),
         _("Last found"),
     ]
-    lines = (
-        [r.plate, r.company, r.checks, r.undeclared, r.checkpoints, _local(r.last_at)] for r in rows
-    )
-    return xlsx_response(f"phat-hien-{start}-{end}.xlsx", headers, lines)
-
-
-def _local(moment) -> str:
-    return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}"
+    lines = ([r.plate, r.company, r.checks, r.undeclared, r.checkpoints, r.last_at] for r in rows)
+    title = _("Undeclared %(start)s–%(end)s") % {
+        "start": f"{start:%d-%m-%Y}",
+        "end": f"{end:%d-%m-%Y}",
+    }
+    return xlsx_response(f"phat-hien-{start}-{end}.xlsx", headers, lines, title=title)

@@ -127,6 +127,7 @@ def test_findings_total_the_undeclared_by_vehicle_and_company(
 def test_the_transport_department_reads_and_exports_findings(
     client, transport_officer, checkpoint, officer, vehicle
 ):
+    from datetime import datetime
     from io import BytesIO
 
     from openpyxl import load_workbook
@@ -136,8 +137,11 @@ def test_the_transport_department_reads_and_exports_findings(
     page = client.get("/giao-thong/phat-hien/")
     assert page.context["total_undeclared"] == 4
     export = client.get("/giao-thong/phat-hien/", {"format": "xlsx"})
-    rows = list(load_workbook(BytesIO(b"".join(export.streaming_content))).active.values)
+    sheet = load_workbook(BytesIO(b"".join(export.streaming_content))).active
+    rows = list(sheet.values)
     assert rows[1][:4] == ("25B-012.34", "Nhà xe Hưng Thành", 1, 4)
+    assert isinstance(rows[1][5], datetime)  # the last finding as a date, which sorts
+    assert sheet.title.startswith("Chưa khai báo ")
     assert AuditEntry.objects.filter(action="export").exists()
 
 

@@ -32,3 +32,23 @@ def test_the_csv_file_streams_with_a_bom_for_excel():
     text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeffTên")
     assert "'@cmd" in text and "Hoà" in text
+
+
+def test_the_excel_file_is_ready_to_read_dates_sort_and_the_header_stays(settings):
+    from datetime import UTC, datetime
+
+    found = datetime(2026, 12, 3, 9, 19, tzinfo=UTC)  # 16:19 in Việt Nam
+    response = xlsx_response(
+        "phat-hien.xlsx",
+        ["Biển số", "Phát hiện lần cuối"],
+        [["25B-012.34", found]],
+        title="Chưa khai báo 07-11-2026–06-12-2026: a [very] long title",
+    )
+    workbook = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook.active
+    assert sheet.title == "Chưa khai báo 07-11-2026–06-12-"  # Excel's 31 characters
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A1"].font.bold
+    assert sheet.column_dimensions["B"].width == len("Phát hiện lần cuối") + 2
+    assert sheet["B2"].value == datetime(2026, 12, 3, 16, 19)  # a date cell, local time
+    assert sheet["B2"].number_format == "DD/MM/YYYY HH:MM"
