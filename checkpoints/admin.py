@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_audit import AuditedAdmin
 from checkpoints.models import Checkpoint, Passage
+from declarations.posters import admin_poster_cell
 
 
 @admin.register(Checkpoint)
@@ -18,16 +18,14 @@ class CheckpointAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("QR poster"))
     def qr_poster(self, checkpoint: Checkpoint) -> str:
-        if checkpoint.point_id is None:
-            return _("Made when the checkpoint is saved.")
-        return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a> · <code>{}</code>',
-            reverse("checkpoints:poster", kwargs={"pk": checkpoint.pk}),
-            _("Print the QR poster"),
-            f"{reverse('checkpoints:board')}?chot={checkpoint.pk}",
-            _("Board"),
-            checkpoint.point.public_path,
-        )
+        return admin_poster_cell(checkpoint, _checkpoint_pages)
+
+
+def _checkpoint_pages(checkpoint: Checkpoint) -> list[tuple[str, str]]:
+    return [
+        (reverse("checkpoints:poster", kwargs={"pk": checkpoint.pk}), _("Print the QR poster")),
+        (f"{reverse('checkpoints:board')}?chot={checkpoint.pk}", _("Board")),
+    ]
 
 
 @admin.register(Passage)

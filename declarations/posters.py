@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from declarations.models import DeclarationPoint
@@ -77,3 +78,13 @@ def _download(data, content_type: str, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def admin_poster_cell(place, links) -> str:
+    """The admin's cell for a place's QR (a checkpoint's, a facility's): links to its pages
+    (``links(place)``: address, label), then the public address its QR opens. A place being
+    added has no QR yet."""
+    if place.point_id is None:
+        return _("Made when the place is saved.")
+    pages = format_html_join(" · ", '<a href="{}">{}</a>', links(place))
+    return format_html("{} · <code>{}</code>", pages, place.point.public_path)

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from declarations.posters import admin_poster_cell
 from facilities.models import HealthFacility
 
 
@@ -18,11 +18,8 @@ class HealthFacilityAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("QR poster"))
     def qr_poster(self, facility: HealthFacility) -> str:
-        if facility.point_id is None:
-            return _("Made when the facility is saved.")
-        return format_html(
-            '<a href="{}">{}</a> · <code>{}</code>',
-            reverse("facilities:poster", kwargs={"pk": facility.pk}),
-            _("Print the QR poster"),
-            facility.point.public_path,
-        )
+        return admin_poster_cell(facility, _facility_pages)
+
+
+def _facility_pages(facility: HealthFacility) -> list[tuple[str, str]]:
+    return [(reverse("facilities:poster", kwargs={"pk": facility.pk}), _("Print the QR poster"))]
