@@ -68,10 +68,7 @@ class Finding:
 
 def undeclared_findings(start: date, end: date) -> list[Finding]:
     """Vehicles found carrying undeclared passengers between two days (inclusive), worst first."""
-    zone = timezone.get_current_timezone()
-    since = datetime.combine(start, time.min, tzinfo=zone)
-    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
-    checks = BusCheck.objects.filter(at__gte=since, at__lt=until, undeclared__gt=0)
+    checks = _checks_between(start, end).filter(undeclared__gt=0)
     rows = (
         checks.values("vehicle_plate", "vehicle__company__name")
         .annotate(checks=Count("id"), undeclared=Sum("undeclared"), last_at=Max("at"))
@@ -89,6 +86,19 @@ def undeclared_findings(start: date, end: date) -> list[Finding]:
         )
         for row in rows
     ]
+
+
+def plate_checks(plate: str, start: date, end: date):
+    """The checks behind a finding: every check of the plate between two days, latest first."""
+    checks = _checks_between(start, end).filter(vehicle_plate=plate)
+    return checks.select_related("checkpoint", "officer").order_by("-at")
+
+
+def _checks_between(start: date, end: date):
+    zone = timezone.get_current_timezone()
+    since = datetime.combine(start, time.min, tzinfo=zone)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    return BusCheck.objects.filter(at__gte=since, at__lt=until)
 
 
 def _checkpoints_by_plate(checks) -> dict[str, set[str]]:

@@ -12,9 +12,15 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit
 from accounts.models import AuditAction
 from checkpoints.access import own_checkpoint
-from checkpoints.bus_checks import bus_check_record, todays_list, undeclared_findings
+from checkpoints.bus_checks import (
+    bus_check_record,
+    plate_checks,
+    todays_list,
+    undeclared_findings,
+)
 from checkpoints.forms import BusCheckForm, FindingsForm, PlateForm
 from checkpoints.models import BusCheck
+from declarations.normalize import normalize_plate
 from transport.models import Vehicle
 from truyvet.exports import xlsx_response
 
@@ -84,16 +90,44 @@ def bus_check_done(request, pk):
 @findings_required
 def findings(request):
     """Vehicles and companies found with undeclared passengers, by date range."""
-    form = FindingsForm(request.GET or None, initial=_default_range())
-    start, end = _default_range().values()
-    if form.is_bound and form.is_valid():
-        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    form, start, end = _range(request)
     rows = undeclared_findings(start, end)
     if request.GET.get("format") == "xlsx":
         audit(request, AuditAction.EXPORT, detail=f"undeclared findings {start} {end}")
         return _findings_xlsx(rows, start, end)
     context = {"form": form, "rows": rows, "start": start, "end": end, **_totals(rows)}
     return render(request, "checkpoints/findings.html", context)
+
+
+@login_required
+@findings_required
+def finding_checks(request, plate):
+    """The checks behind one vehicle's finding: when, where, by whom, and what was counted."""
+    plate = normalize_plate(plate)
+    if plate is None:
+        raise Http404
+    form, start, end = _range(request)
+    checks = list(plate_checks(plate, start, end))
+    vehicle = Vehicle.objects.select_related("company").filter(plate=plate).first()
+    context = {
+        "form": form,
+        "plate": plate,
+        "vehicle": vehicle,
+        "checks": checks,
+        "start": start,
+        "end": end,
+        "total_undeclared": sum(check.undeclared for check in checks),
+    }
+    return render(request, "checkpoints/finding_checks.html", context)
+
+
+def _range(request):
+    """The findings' date-range form, and the range it gives (the last 30 days if not valid)."""
+    form = FindingsForm(request.GET or None, initial=_default_range())
+    start, end = _default_range().values()
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, start, end
 
 
 def _default_range() -> dict:

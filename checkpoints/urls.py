@@ -11,6 +11,7 @@ urlpatterns = [
     path("chot/kiem-tra-xe/", bus_views.bus_check, name="bus_check"),
     path("chot/kiem-tra-xe/<int:pk>/", bus_views.bus_check_done, name="bus_check_done"),
     path("giao-thong/phat-hien/", bus_views.findings, name="findings"),
+    path("giao-thong/phat-hien/<str:plate>/", bus_views.finding_checks, name="finding_checks"),
     path("chot/<int:pk>/poster/", views.poster, name="poster"),
     path("chot/<int:pk>/qr.<str:kind>", views.qr_image, name="qr_image"),
     path("chot/<int:pk>/doi-ma-qr/", views.replace_qr, name="replace_qr"),

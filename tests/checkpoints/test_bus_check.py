@@ -156,3 +156,49 @@ def test_a_bad_range_gets_a_message_not_an_error(client, transport_officer):
     response = client.get("/giao-thong/phat-hien/", {"start": "2026-02-30", "end": "x"})
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+def test_a_finding_opens_the_checks_behind_it(
+    client, transport_officer, checkpoint, other_checkpoint, officer, vehicle, other_vehicle
+):
+    check(checkpoint, officer, vehicle.plate, vehicle, 3)
+    check(other_checkpoint, officer, vehicle.plate, vehicle, 0, days_ago=1)
+    check(checkpoint, officer, vehicle.plate, vehicle, 9, days_ago=40)
+    check(checkpoint, officer, other_vehicle.plate, other_vehicle, 5)
+    client.force_login(transport_officer)
+    findings = client.get("/giao-thong/phat-hien/").content.decode()
+    assert "/giao-thong/phat-hien/25B-012.34/?start=" in findings
+
+    page = client.get("/giao-thong/phat-hien/25B-012.34/")
+
+    assert [(c.checkpoint.name, c.undeclared) for c in page.context["checks"]] == [
+        (checkpoint.name, 3),
+        (other_checkpoint.name, 0),
+    ]
+    assert page.context["total_undeclared"] == 3
+    assert "Nhà xe Hưng Thành" in page.content.decode()
+    assert officer.get_full_name() in page.content.decode()
+
+
+def test_the_checks_behind_a_finding_follow_the_range_and_the_plate_as_typed(
+    client, transport_officer, checkpoint, officer, vehicle
+):
+    check(checkpoint, officer, vehicle.plate, vehicle, 9, days_ago=40)
+    client.force_login(transport_officer)
+    today = timezone.localdate()
+    start = today - timedelta(days=45)
+
+    page = client.get("/giao-thong/phat-hien/25b01234/", {"start": start, "end": today})
+
+    assert [c.undeclared for c in page.context["checks"]] == [9]
+    bad = client.get("/giao-thong/phat-hien/25b01234/", {"start": "x", "end": today})
+    assert bad.status_code == 200 and bad.context["form"].errors
+    assert client.get("/giao-thong/phat-hien/not-a-plate/").status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["operator", "officer"])
+def test_the_checks_behind_a_finding_are_for_the_transport_department(
+    request, client, places, persona
+):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get("/giao-thong/phat-hien/25B-012.34/").status_code == 403

@@ -380,6 +380,15 @@ CHECKPOINT = [
         extra=("format",),
         valid=_week,
     ),
+    Endpoint(
+        "checks behind a finding",
+        "checkpoints:finding_checks",
+        "transport_officer",
+        method="GET",
+        forms=(FindingsForm,),
+        kwargs=lambda w: {"plate": "25B-012.34"},
+        valid=_week,
+    ),
 ]
 
 TRANSPORT = [
@@ -684,6 +693,7 @@ PATHS = [
     PathEndpoint(
         "facilities:qr_image", "facility_worker", "kind", kwargs=lambda w: {"pk": w.facility.pk}
     ),
+    PathEndpoint("checkpoints:finding_checks", "transport_officer", "plate"),
     PathEndpoint("tracing:follow_up", "health_worker", "code"),
     PathEndpoint("tracing:follow_up_change", "health_worker", "code", method="POST"),
     PathEndpoint("tracing:contact_import_template", "health_worker", "kind"),
