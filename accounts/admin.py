@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scope_missing
+from accounts.audit import detail_shown
 from accounts.models import AuditEntry, StaffProfile
 from accounts.roles import Role
 
@@ -73,10 +74,16 @@ class StaffProfileAdmin(admin.ModelAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only for everyone, administrators included: the log is evidence."""
 
-    list_display = ["at", "username", "action", "person_code", "detail", "client_ip"]
+    list_display = ["at", "username", "action", "person_code", "about", "client_ip"]
     list_filter = ["action", "at"]
     search_fields = ["username", "person_code", "detail", "client_ip"]
     date_hierarchy = "at"
+    exclude = ["subject", "detail"]
+    readonly_fields = ["about"]
+
+    @admin.display(description=_("detail"))
+    def about(self, entry):
+        return detail_shown(entry)
 
     def has_add_permission(self, request):
         return False

@@ -18,7 +18,7 @@ class AuditedAdmin:
         response = super().changelist_view(request, extra_context)
         if request.method == "GET" and response.status_code == 200:
             action = AuditAction.SEARCH if request.GET.get("q") else AuditAction.VIEW_LIST
-            audit(request, action, detail=self._detail(request.GET.urlencode()))
+            audit(request, action, **self._subject(request.GET.urlencode()))
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -29,12 +29,12 @@ class AuditedAdmin:
                 request,
                 AuditAction.VIEW_PERSON,
                 person=self.person_of(obj),
-                detail=self._detail(object_id),
+                **self._subject(object_id),
             )
         return response
 
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def _detail(self, what: str) -> str:
-        return f"admin {self.model._meta.model_name} {what}".strip()
+    def _subject(self, what: str) -> dict:
+        return {"subject": f"admin_{self.model._meta.model_name}", "what": what}

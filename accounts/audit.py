@@ -2,28 +2,100 @@
 
 Entries are written with one prepared statement (``truyvet.inserts.insert_one``): nearly every
 staff page writes one.
+
+What an entry was about is kept so that each reader sees it in their language: a ``subject``
+(a key of ``SUBJECTS``) with its values as JSON in ``detail``. What the user typed (a search, a
+flag's reason) is kept as typed, with no subject; a text the system chose is kept in the source
+language under ``SYSTEM_TEXT`` (see ``tracing.models.system_text``).
 """
+
+import json
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEntry
 from truyvet import inserts
 from truyvet.client import client_ip
 
+SYSTEM_TEXT = "text"
+SUBJECTS = {
+    "admin_person": _("administration, people: %(what)s"),
+    "admin_declaration": _("administration, declarations: %(what)s"),
+    "admin_passage": _("administration, passages: %(what)s"),
+    "board": _("board of %(checkpoint)s"),
+    "bus_check": _("bus check %(plate)s: %(on_board)s on board, %(undeclared)s undeclared"),
+    "bus_list": _("passenger list of %(plate)s at a bus check"),
+    "case": _("case %(case)s"),
+    "cases": _("list of cases, page %(page)s"),
+    "cases_mo": _("list of open cases, page %(page)s"),
+    "cases_dong": _("list of closed cases, page %(page)s"),
+    "chain": _("chain of transmission of case %(case)s"),
+    "contact": _("contact of case %(case)s"),
+    "contacts_checked": _("file of contacts checked, case %(case)s"),
+    "contacts_imported": _("%(count)s contacts imported, case %(case)s"),
+    "duplicates_cccd": _("people with the same ID number, page %(page)s"),
+    "duplicates_sdt": _("people with the same phone, name and year of birth, page %(page)s"),
+    "findings": _("undeclared passengers found, %(start)s to %(end)s"),
+    "manifest": _("passenger list of %(plate)s on %(day)s"),
+    "merge": _("merged into this person: %(codes)s"),
+    "report": _("report, %(start)s to %(end)s"),
+    "risk_list": _("list of people at risk: %(filters)s"),
+    "visitors": _("visitors of %(facility)s %(department)s"),
+    "zoning_case": _("zoning of case %(case)s"),
+    "zoning_case_proposed": _("zoning of case %(case)s, proposed contacts included"),
+    "zoning_open": _("zoning of the open cases"),
+    "zoning_open_proposed": _("zoning of the open cases, proposed contacts included"),
+}
+VALUE_LENGTH = 150
 
-def audit(request, action: str, *, person=None, detail: str = "") -> AuditEntry:
+
+def audit(request, action: str, *, person=None, detail: str = "", said=None, subject="", **values):
+    """Write an entry. ``detail`` is what the user typed; ``said`` a text the system chose (lazy,
+    kept in the source language); or name a ``subject`` and give its values."""
+    if said is not None:
+        subject = SYSTEM_TEXT
+        with translation.override(None):
+            detail = str(said)
+    elif subject:
+        SUBJECTS[subject] % values  # a subject without its values is a mistake: fail here
+        detail = json.dumps(
+            {key: _plain(value)[:VALUE_LENGTH] for key, value in values.items()},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
     entry = AuditEntry(
         user=request.user,
         username=request.user.get_username(),
         action=action,
+        subject=subject,
         person=person,
         person_code=person.lookup_code if person else "",
-        detail=detail.replace("\x00", "")[:300],  # PostgreSQL stores no NUL in text
+        detail=detail.replace("\x00", "")[: AuditEntry.DETAIL_LENGTH],  # no NUL in PostgreSQL
         client_ip=_valid_ip(client_ip(request)),
     )
     inserts.insert_one(entry)
     return entry
+
+
+def detail_shown(entry: AuditEntry) -> str:
+    """What an entry was about, in the reader's language."""
+    if entry.subject == SYSTEM_TEXT:
+        return gettext(entry.detail)
+    if entry.subject not in SUBJECTS:  # typed text, or an entry from before subjects
+        return entry.detail
+    try:
+        return (SUBJECTS[entry.subject] % json.loads(entry.detail)).strip().rstrip(":")
+    except (ValueError, TypeError, KeyError):
+        return entry.detail
+
+
+def _plain(value) -> str:
+    return f"{value:%d/%m/%Y}" if isinstance(value, date) else str(value)
 
 
 def _valid_ip(value: str) -> str | None:

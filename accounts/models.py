@@ -77,6 +77,8 @@ class AuditAction(models.TextChoices):
 class AuditEntry(models.Model):
     """Who saw or did what to personal data, when and from where. Never edited or deleted."""
 
+    DETAIL_LENGTH = 500
+
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -96,7 +98,8 @@ class AuditEntry(models.Model):
         verbose_name=_("person"),
     )
     person_code = models.CharField(_("lookup code"), max_length=8, blank=True, db_index=True)
-    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    subject = models.CharField(_("subject"), max_length=30, blank=True)  # accounts.audit
+    detail = models.CharField(_("detail"), max_length=DETAIL_LENGTH, blank=True)
     client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
 
     class Meta:

@@ -49,7 +49,7 @@ def bus_check(request):
     if request.method == "POST" and form.is_valid():
         check = _record(request, checkpoint, plate, vehicle, passengers, form)
         return redirect("checkpoints:bus_check_done", pk=check.pk)
-    audit(request, AuditAction.VIEW_LIST, detail=f"bus list {plate}")
+    audit(request, AuditAction.VIEW_LIST, subject="bus_list", plate=plate)
     context = {
         "plate_form": plate_form,
         "plate": plate,
@@ -72,8 +72,8 @@ def _record(request, checkpoint, plate, vehicle, passengers, form) -> BusCheck:
         direction=form.cleaned_data["direction"],
         note=form.cleaned_data["note"],
     )
-    detail = f"bus check {plate}: {check.on_board} on board, {check.undeclared} undeclared"
-    audit(request, AuditAction.RECORD_PASSAGE, detail=detail)
+    counts = {"on_board": check.on_board, "undeclared": check.undeclared}
+    audit(request, AuditAction.RECORD_PASSAGE, subject="bus_check", plate=plate, **counts)
     return check
 
 
@@ -93,7 +93,7 @@ def findings(request):
     form, start, end = _range(request)
     rows = undeclared_findings(start, end)
     if request.GET.get("format") == "xlsx":
-        audit(request, AuditAction.EXPORT, detail=f"undeclared findings {start} {end}")
+        audit(request, AuditAction.EXPORT, subject="findings", start=start, end=end)
         return _findings_xlsx(rows, start, end)
     context = {"form": form, "rows": rows, "start": start, "end": end, **_totals(rows)}
     return render(request, "checkpoints/findings.html", context)

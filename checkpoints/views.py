@@ -138,7 +138,8 @@ def record_passage(request, code):
     if not form.is_valid():
         return _person_page(request, person, passage_form=form, status=400)
     passage_record(person=person, officer=request.user, **form.cleaned_data)
-    audit(request, AuditAction.RECORD_PASSAGE, person=person, detail=form.cleaned_data["outcome"])
+    outcome = Outcome(form.cleaned_data["outcome"]).label
+    audit(request, AuditAction.RECORD_PASSAGE, person=person, said=outcome)
     messages.success(request, _("Passage recorded."))
     return redirect("checkpoints:person", code=person.lookup_code)
 
@@ -237,7 +238,7 @@ def board(request):
         at_risk=Count("id", filter=at_risk),
         declared=Count("id", filter=Q(outcome=Outcome.DECLARED_ON_SPOT)),
     )
-    audit(request, AuditAction.VIEW_LIST, detail=f"board {checkpoint.name}")
+    audit(request, AuditAction.VIEW_LIST, subject="board", checkpoint=checkpoint.name)
     passages = today.select_related("person").only(*BOARD_PASSAGE_FIELDS)[:BOARD_LENGTH]
     qr_declarations = (
         Declaration.objects.filter(point=checkpoint.point_id, submitted_at__gte=start)

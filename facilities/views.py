@@ -44,7 +44,13 @@ def visitors(request):
     if department:
         today = today.filter(department=department)
     newest = today.select_related("person").newest_first()[:VISITORS_SHOWN]
-    audit(request, AuditAction.VIEW_LIST, detail=f"visitors {facility.name} {department}".strip())
+    audit(
+        request,
+        AuditAction.VIEW_LIST,
+        subject="visitors",
+        facility=facility.name,
+        department=department,
+    )
     context = {
         "facility": facility,
         "department": department,

@@ -27,7 +27,7 @@ def report(request):
     built = report_kept(start=start, end=end)
     download = DOWNLOADS.get(request.GET.get("format", ""))
     if download is not None and form.is_valid():
-        audit(request, AuditAction.EXPORT, detail=f"report {start:%Y-%m-%d} {end:%Y-%m-%d}")
+        audit(request, AuditAction.EXPORT, subject="report", start=start, end=end)
         headers, rows = report_table(built)
         filename = f"bao-cao-{start:%Y%m%d}-{end:%Y%m%d}.{request.GET['format']}"
         return download(filename, headers, rows)

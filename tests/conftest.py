@@ -116,6 +116,14 @@ def _restore_roles():
             )
 
 
+def audit_detail(entry) -> str:
+    """What an audit entry says it was about, as an English reader sees it."""
+    from accounts.audit import detail_shown
+
+    with translation.override("en"):
+        return detail_shown(entry)
+
+
 def form_data(**changes) -> dict:
     """A valid declaration form post: a resident of Hà Nội travelling to Lai Châu city."""
     data = {

@@ -61,7 +61,7 @@ def case_list(request):
     else:
         shown = ""
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
-    audit(request, AuditAction.VIEW_LIST, detail=f"cases {shown or 'all'}, page {page.number}")
+    audit(request, AuditAction.VIEW_LIST, subject=f"cases_{shown}".rstrip("_"), page=page.number)
     return render(request, "tracing/case_list.html", {"page": page, "shown": shown})
 
 
@@ -83,7 +83,7 @@ def case_detail(request, pk):
 
 def _case_page(request, case, close_form=None, status=200):
     """The case page; with the close form sent back with its error beside its field."""
-    audit(request, AuditAction.VIEW_PERSON, person=case.person, detail=f"case {case.pk}")
+    audit(request, AuditAction.VIEW_PERSON, person=case.person, subject="case", case=case.pk)
     contacts = case.contacts.select_related("person", "person__follow_up", "via__person")
     levels = contact_groups(contacts)
     mark_reachable(
@@ -122,7 +122,7 @@ def case_close_view(request, pk):
 def case_chain(request, pk):
     """The transmission chain F0 → F1 → F2 of confirmed contacts, drawn and listed."""
     case = case_for_staff(request, pk)
-    audit(request, AuditAction.VIEW_PERSON, person=case.person, detail=f"chain {case.pk}")
+    audit(request, AuditAction.VIEW_PERSON, person=case.person, subject="chain", case=case.pk)
     contacts = case.contacts.filter(status=ContactStatus.CONFIRMED).select_related("person")
     tree = chain_tree(case, list(contacts.order_by("level", "person__full_name", "pk")))
     context = {"case": case, "tree": tree, "layout": chain_layout(tree)}

@@ -86,7 +86,7 @@ def _record_entry(request, case, form):
         user=request.user,
     )
     # Matching the entry to a known person is a search of personal data.
-    audit(request, AuditAction.SEARCH, person=contact.person, detail=f"contact of case {case.pk}")
+    audit(request, AuditAction.SEARCH, person=contact.person, subject="contact", case=case.pk)
     return contact
 
 
@@ -118,7 +118,7 @@ def contact_import(request, case_id):
         else:
             check = check_contacts(case=case, dataset=table.dataset)
             mark_reachable(request.user, check.rows)
-            audit(request, AuditAction.SEARCH, detail=f"check import file, case {case.pk}")
+            audit(request, AuditAction.SEARCH, subject="contacts_checked", case=case.pk)
             digest = _keep_file(request, case, upload.name, data) if check.is_valid else ""
             context = {"case": case, "check": check, "table": table, "sha256": digest}
             return render(request, "tracing/import_preview.html", context)
@@ -145,9 +145,8 @@ def contact_import_confirm(request, case_id):
         context = {"case": case, "check": check, "table": table, "sha256": ""}
         return render(request, "tracing/import_preview.html", context)
     del request.session[IMPORT_SESSION_KEY]
-    audit(
-        request, AuditAction.SEARCH, detail=f"import {len(check.contacts)} contacts, case {case.pk}"
-    )
+    count = len(check.contacts)
+    audit(request, AuditAction.SEARCH, subject="contacts_imported", count=count, case=case.pk)
     counts = check.counts()
     message = ngettext(
         "%(rows)s contact imported: %(matched)s already known, %(new)s new.",

@@ -51,7 +51,7 @@ def duplicates(request):
     # One more than a page tells whether there is a next one, without counting every group.
     keys = list(duplicate_keys(people, rule)[start : start + GROUPS_PER_PAGE + 1])
     groups = duplicate_groups(people, rule, keys[:GROUPS_PER_PAGE])
-    audit(request, AuditAction.SEARCH, detail=f"duplicate people ({rule}), page {number}")
+    audit(request, AuditAction.SEARCH, subject=f"duplicates_{rule}", page=number)
     context = {
         "rule": rule,
         "rules": DuplicateRule.choices,
@@ -94,7 +94,7 @@ def duplicates_merge(request):
     else:
         merged = [other.lookup_code for other in others]
         people_merge_group(keep=keep, others=others, user=request.user)
-        audit(request, AuditAction.SEARCH, person=keep, detail=f"merge {' '.join(merged)}")
+        audit(request, AuditAction.SEARCH, person=keep, subject="merge", codes=" ".join(merged))
         messages.success(
             request,
             _("Merged into %(code)s: %(codes)s. The old codes lead to this person.")
@@ -129,7 +129,7 @@ def zoning(request):
 @login_required
 @view_case_required
 def zoning_export(request):
-    return _zoning_export(request, _open_cases(request), "khoanh-vung", "zoning open cases")
+    return _zoning_export(request, _open_cases(request), "khoanh-vung", "zoning_open")
 
 
 @login_required
@@ -137,7 +137,7 @@ def zoning_export(request):
 def case_zoning(request, case_id):
     """The communes involved by one case."""
     case = case_for_staff(request, case_id)
-    audit(request, AuditAction.VIEW_PERSON, person=case.person, detail=f"zoning case {case.pk}")
+    audit(request, AuditAction.VIEW_PERSON, person=case.person, subject="zoning_case", case=case.pk)
     return _zoning_page(request, Case.objects.filter(pk=case.pk), case=case)
 
 
@@ -146,7 +146,7 @@ def case_zoning(request, case_id):
 def case_zoning_export(request, case_id):
     case = case_for_staff(request, case_id)
     cases = Case.objects.filter(pk=case.pk)
-    return _zoning_export(request, cases, f"khoanh-vung-ca-{case.pk}", f"zoning case {case.pk}")
+    return _zoning_export(request, cases, f"khoanh-vung-ca-{case.pk}", "zoning_case", case=case.pk)
 
 
 def _open_cases(request):
@@ -165,11 +165,10 @@ def _zoning_page(request, cases, *, case):
     return render(request, "tracing/zoning.html", context)
 
 
-def _zoning_export(request, cases, filename: str, detail: str):
+def _zoning_export(request, cases, filename: str, subject: str, **values):
     include_proposed = request.GET.get(PROPOSED_PARAM) == "1"
     result = zoning_for(cases, include_proposed=include_proposed)
-    audit(
-        request, AuditAction.EXPORT, detail=detail + (" with proposed" if include_proposed else "")
-    )
+    subject += "_proposed" if include_proposed else ""
+    audit(request, AuditAction.EXPORT, subject=subject, **values)
     name = f"{filename}-{timezone.localdate():%Y-%m-%d}.xlsx"
     return xlsx_response(name, ZONING_HEADERS, result.cells())

@@ -154,11 +154,11 @@ def risk_list(request):
     people = _at_risk(request.user, form, a_page=not export)
     filters = urlencode(form.filters())
     if export:
-        audit(request, AuditAction.EXPORT, detail=f"risk list {filters}")
+        audit(request, AuditAction.EXPORT, subject="risk_list", filters=filters)
         rows = _export_rows(people.select_related("residence_district"))
         name = f"nguy-co-{timezone.localdate():%Y-%m-%d}.xlsx"
         return xlsx_response(name, EXPORT_HEADERS, rows)
-    audit(request, AuditAction.SEARCH, detail=f"risk list {filters}")
+    audit(request, AuditAction.SEARCH, subject="risk_list", filters=filters)
     context |= {"filters": filters, **_page(request, people, form)}
     return render(request, "tracing/risk_list.html", context)
 

@@ -63,7 +63,7 @@ def vehicle(request, pk):
 def manifest(request, pk):
     vehicle = vehicle_for_staff(request, pk)
     form, day = _manifest_day(request)
-    audit(request, AuditAction.VIEW_LIST, detail=_manifest_detail(vehicle, day))
+    audit(request, AuditAction.VIEW_LIST, **_manifest_subject(vehicle, day))
     context = {
         "vehicle": vehicle,
         "form": form,
@@ -80,7 +80,7 @@ def manifest_xlsx(request, pk):
     vehicle = vehicle_for_staff(request, pk)
     _form, day = _manifest_day(request)
     rows = manifest_rows(manifest_declarations(vehicle, day))
-    audit(request, AuditAction.EXPORT, detail=_manifest_detail(vehicle, day))
+    audit(request, AuditAction.EXPORT, **_manifest_subject(vehicle, day))
     return xlsx_response(
         f"hanh-khach-{vehicle.plate}-{day:%Y-%m-%d}.xlsx",
         MANIFEST_HEADERS,
@@ -125,7 +125,7 @@ def declare(request, pk):
         form = PassengerForm(initial=passenger_initial(request.session.get(PLACES_SESSION_KEY)))
     today = timezone.localdate()
     passengers = manifest_declarations(vehicle, today)
-    audit(request, AuditAction.VIEW_LIST, detail=_manifest_detail(vehicle, today))
+    audit(request, AuditAction.VIEW_LIST, **_manifest_subject(vehicle, today))
     context = {
         "vehicle": vehicle,
         "form": form,
@@ -165,6 +165,6 @@ def replace_qr(request, pk):
     return redirect("transport:vehicle", pk=vehicle.pk)
 
 
-def _manifest_detail(vehicle, day) -> str:
+def _manifest_subject(vehicle, day) -> dict:
     """What the audit log says of a coach's list of passengers for a day, seen or exported."""
-    return f"manifest {vehicle.plate} {day:%Y-%m-%d}"
+    return {"subject": "manifest", "plate": vehicle.plate, "day": day}

@@ -5,6 +5,7 @@ import pytest
 from accounts.models import AuditEntry
 from checkpoints.services import passage_record
 from declarations.models import Declaration, Person
+from tests.conftest import audit_detail
 
 
 @pytest.fixture
@@ -20,7 +21,10 @@ def test_searching_and_opening_people_in_the_admin_is_audited(admin_client, citi
     admin_client.get(f"/admin/declarations/person/{citizen.pk}/change/")
 
     search, opened = AuditEntry.objects.order_by("at", "pk")
-    assert (search.action, search.detail) == ("search", "admin person q=Minh")
+    assert (search.action, audit_detail(search)) == (
+        "search",
+        "administration, people: q=Minh",
+    )
     assert (opened.action, opened.person, opened.person_code) == (
         "view_person",
         citizen,
@@ -68,3 +72,31 @@ def test_a_declaration_in_the_admin_shows_its_answers_in_words(admin_client, mak
     assert "Sốt, Ho" in html
     assert "Tiếp xúc với ca bệnh xác định COVID-19 (F0)" in html
     assert '["fever"' not in html and "symptom:fever" not in html
+
+
+def test_the_audit_log_says_what_each_entry_was_about_in_the_readers_language(
+    admin_client, provincial_health_worker, officer
+):
+    from django.test import Client, RequestFactory
+
+    from accounts.audit import audit
+
+    health = Client()
+    health.force_login(provincial_health_worker)
+    health.get("/y-te/ca-benh/", {"trang-thai": "mo"})
+    request = RequestFactory().get("/")
+    request.user = officer
+    audit(request, "search", detail="lò văn <b>")  # typed: kept as typed
+    AuditEntry.objects.create(username="old", action="search", detail="risk list muc=high")
+
+    vietnamese = admin_client.get("/admin/accounts/auditentry/").content.decode()
+    admin_client.cookies["django_language"] = "en"
+    english = admin_client.get("/admin/accounts/auditentry/")
+
+    assert "danh sách ca bệnh đang mở, trang 1" in vietnamese
+    assert "list of open cases, page 1" in english.content.decode()
+    assert "lò văn &lt;b&gt;" in vietnamese
+    assert "risk list muc=high" in vietnamese  # an entry from before subjects, as it was written
+    listed = AuditEntry.objects.get(action="view_list")
+    one = admin_client.get(f"/admin/accounts/auditentry/{listed.pk}/change/")
+    assert "list of open cases, page 1" in one.content.decode()

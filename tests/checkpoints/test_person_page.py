@@ -8,12 +8,13 @@ from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from accounts.audit import detail_shown
 from accounts.models import AuditEntry
 from checkpoints.models import Passage
 from checkpoints.services import passage_record
 from declarations.models import Declaration, Person, RiskFlag
 from declarations.services import declaration_submit, risk_flag_add
-from tests.conftest import declaration_data, form_data
+from tests.conftest import audit_detail, declaration_data, form_data
 
 
 @pytest.fixture
@@ -104,7 +105,8 @@ def test_recording_a_passage(desk, officer, citizen, checkpoint):
     passage = Passage.objects.get()
     assert (passage.person, passage.checkpoint, passage.officer) == (citizen, checkpoint, officer)
     assert passage.vehicle_plate == "25B-012.34"
-    assert AuditEntry.objects.filter(action="record_passage", person=citizen).exists()
+    entry = AuditEntry.objects.get(action="record_passage", person=citizen)
+    assert (audit_detail(entry), detail_shown(entry)) == ("Allowed through", "Cho qua")
 
 
 def test_the_passage_form_starts_at_the_officers_checkpoint(desk, citizen, checkpoint):

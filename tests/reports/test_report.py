@@ -16,7 +16,7 @@ from accounts.models import AuditAction, AuditEntry
 from declarations.models import Declaration, Person
 from reports.counts import counts_changed, counts_refresh
 from reports.models import DailyCount
-from tests.conftest import TAM_DUONG, TAM_DUONG_TOWN
+from tests.conftest import TAM_DUONG, TAM_DUONG_TOWN, audit_detail
 from tests.reports.test_counts import D0, D1, seed
 
 URL = "/bao-cao/"
@@ -136,7 +136,7 @@ def test_downloads_hold_the_tables_shown_and_are_audited(client, leader, seeded)
     assert "Chốt Pa So 1 0" in sheet
     entries = AuditEntry.objects.filter(action=AuditAction.EXPORT, user=leader)
     assert entries.count() == 2
-    assert entries.first().detail == "report 2021-06-08 2021-06-10"
+    assert audit_detail(entries.first()) == "report, 08/06/2021 to 10/06/2021"
 
 
 def test_a_14_day_report_reads_the_counts_in_three_queries(

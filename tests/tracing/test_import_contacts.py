@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from accounts.models import AuditAction, AuditEntry
 from declarations.models import Person
-from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG_TOWN
+from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG_TOWN, audit_detail
 from tracing.contact_import import COLUMNS, check_contacts, read_table
 from tracing.models import Contact, ContactLevel, ContactSource, ContactStatus, FollowUp
 from tracing.services import case_confirm
@@ -233,7 +233,7 @@ def test_a_good_file_matches_known_people_and_creates_the_others_with_codes(
     assert {c.source for c in contacts.values()} == {ContactSource.INVESTIGATION}
     assert FollowUp.objects.filter(person__contacts__case=case).count() == 4
     entry = AuditEntry.objects.filter(action=AuditAction.SEARCH).first()
-    assert entry.detail == f"import 4 contacts, case {case.pk}"
+    assert audit_detail(entry) == f"4 contacts imported, case {case.pk}"
 
 
 def test_the_preview_says_what_each_row_will_match_or_create(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import AuditAction, AuditEntry
-from tests.conftest import LAI_CHAU_CITY, QUYET_THANG
+from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, audit_detail
 from tracing.services import follow_up_update
 
 
@@ -109,7 +109,7 @@ def test_the_export_is_audited_with_its_filters(staff, make_declaration, provinc
     staff.get("/y-te/", {"muc": "high", "format": "xlsx"})
     entry = AuditEntry.objects.get()
     assert (entry.user, entry.action) == (provincial_health_worker, AuditAction.EXPORT)
-    assert entry.detail == "risk list muc=high"
+    assert audit_detail(entry) == "list of people at risk: muc=high"
 
 
 def test_an_export_with_a_wrong_filter_exports_nothing(staff, make_declaration):

@@ -14,7 +14,7 @@ from django.utils.html import escape
 from accounts.models import AuditAction, AuditEntry
 from declarations.models import EpidemicZone, Person
 from declarations.services import risk_flag_add, zones_changed
-from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG
+from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG, audit_detail
 from tracing.models import FollowUp, FollowUpStatus
 from tracing.services import follow_up_update
 
@@ -274,7 +274,7 @@ def test_viewing_the_list_is_audited_with_its_filters(staff, crowd, provincial_h
     staff.get("/y-te/", {"muc": "high", "huyen": TAM_DUONG, "ly_do": ""})
     entry = AuditEntry.objects.get()
     assert (entry.user, entry.action) == (provincial_health_worker, AuditAction.SEARCH)
-    assert entry.detail == f"risk list huyen={TAM_DUONG}&muc=high"
+    assert audit_detail(entry) == f"list of people at risk: huyen={TAM_DUONG}&muc=high"
 
 
 def test_the_list_costs_the_same_queries_however_many_rows(

@@ -16,6 +16,7 @@ from tests.conftest import (
     QUYET_THANG,
     TAM_DUONG,
     TAM_DUONG_TOWN,
+    audit_detail,
 )
 from tracing.models import Case, Contact, ContactLevel, ContactStatus
 from tracing.services import case_confirm
@@ -132,7 +133,7 @@ def test_the_zoning_downloads_as_excel_and_is_audited(client, health_worker, see
     assert values[1] == (1, "Phường Quyết Thắng", "Thành phố Lai Châu", None, 1, 3, 3)
     assert len(values) == 4
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
-    assert entry.detail == f"zoning case {seeded_case.pk}"
+    assert audit_detail(entry) == f"zoning of case {seeded_case.pk}"
 
 
 def test_all_open_cases_of_the_users_scope_are_zoned_together(
@@ -164,7 +165,7 @@ def test_the_open_cases_zoning_downloads_as_excel(client, provincial_health_work
     response = client.get("/y-te/khoanh-vung/xuat/?de-xuat=1")
     assert response["Content-Disposition"].startswith('attachment; filename="khoanh-vung-')
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
-    assert entry.detail == "zoning open cases with proposed"
+    assert audit_detail(entry) == "zoning of the open cases, proposed contacts included"
 
 
 def test_health_staff_of_another_district_get_404_for_a_case_zoning(

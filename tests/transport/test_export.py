@@ -6,6 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from accounts.models import AuditEntry
+from tests.conftest import audit_detail
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ def test_the_export_of_a_day_is_audited(crew, operator, vehicle, today):
 
     entry = AuditEntry.objects.get()
     assert (entry.user, entry.action) == (operator, "export")
-    assert entry.detail == f"manifest 25B-012.34 {today:%Y-%m-%d}"
+    assert audit_detail(entry) == f"passenger list of 25B-012.34 on {today:%d/%m/%Y}"
 
 
 def test_another_companys_operator_exports_nothing_and_is_not_audited(
