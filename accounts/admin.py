@@ -49,6 +49,18 @@ def role_label(group) -> str:
     return str(Role(group.name).label) if group.name in Role.values else group.name
 
 
+class RoleFilter(admin.RelatedFieldListFilter):
+    """Users by role, each named as ``role_label`` names it."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = _("role")
+
+    def field_choices(self, field, request, model_admin):
+        groups = Group.objects.order_by("name")
+        return sorted(((group.pk, role_label(group)) for group in groups), key=lambda c: c[1])
+
+
 class NamedPermissions:
     """An admin whose permission and role choices are named in the site's language."""
 
@@ -63,9 +75,9 @@ class NamedPermissions:
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "checkpoint", "district", "province_wide"]
-    list_select_related = ["user", "checkpoint", "district"]
-    list_filter = ["province_wide", "checkpoint"]
+    list_display = ["user", "checkpoint", "district", "facility", "company", "province_wide"]
+    list_select_related = ["user", "checkpoint", "district", "facility", "company"]
+    list_filter = ["province_wide", "checkpoint", "facility", "company"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user", "district"]
 
@@ -136,5 +148,16 @@ class StaffUserAdmin(NamedPermissions, UserAdmin):
                 % {"user": user.get_username(), "missing": "; ".join(missing)},
             )
 
-    list_display = ["username", "first_name", "last_name", "is_active", "last_login"]
-    list_filter = ["groups", "is_active", "is_superuser"]
+    list_display = ["username", "full_name", "roles", "is_active", "last_login"]
+    list_filter = [("groups", RoleFilter), "is_active", "is_superuser"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("full name"), ordering="first_name")
+    def full_name(self, user):
+        return user.get_full_name()
+
+    @admin.display(description=_("roles"))
+    def roles(self, user):
+        return ", ".join(sorted(role_label(group) for group in user.groups.all()))

@@ -70,3 +70,28 @@ def test_the_admin_names_the_roles_in_the_sites_language(client, administrator, 
     page = client.get(f"/admin/auth/user/{administrator.pk}/change/").content.decode()
     assert ">Cán bộ chốt kiểm soát</option>" in page
     assert ">checkpoint_officer</option>" not in page
+
+
+def test_the_admins_user_list_shows_and_filters_by_role_name(
+    client, administrator, officer, facility_worker, operator
+):
+    administrator.is_superuser = True
+    administrator.save()
+    client.force_login(administrator)
+
+    users = client.get("/admin/auth/user/")
+    page = users.content.decode()
+
+    row = {user.username: user for user in users.context["cl"].result_list}
+    assert users.context["cl"].model_admin.roles(row[officer.username]) == "Cán bộ chốt kiểm soát"
+    assert (
+        users.context["cl"].model_admin.full_name(row[officer.username]) == officer.get_full_name()
+    )
+    assert "Cán bộ chốt kiểm soát</a>" in page  # the filter's choice
+    assert "checkpoint_officer</a>" not in page
+    group = Group.objects.get(name="checkpoint_officer")
+    only = client.get("/admin/auth/user/", {"groups__id__exact": group.pk}).context["cl"]
+    assert [user.username for user in only.result_list] == [officer.username]
+    profiles = client.get("/admin/accounts/staffprofile/").content.decode()
+    assert facility_worker.staff_profile.facility.name in profiles
+    assert operator.staff_profile.company.name in profiles
