@@ -16,3 +16,11 @@ class LoginLockoutsConfig(axes.apps.AppConfig):
 
     default = False  # not the accounts app's own configuration
     verbose_name = _("Login lockouts")
+
+    def ready(self):
+        super().ready()
+        from axes.admin import AccessAttemptAdmin
+
+        # django-axes gives its attempts' remaining-tries column no name: the admin showed the
+        # method's, "STATUS", in every language.
+        AccessAttemptAdmin.status.short_description = _("status")

@@ -168,3 +168,16 @@ def test_every_field_an_administrator_sees_has_a_translated_name():
         if not isinstance(field.verbose_name, Promise)
     ]
     assert untranslated == []
+
+
+def test_every_column_of_the_login_lockouts_has_a_name_in_vietnamese(client, administrator):
+    """django-axes names no column for an attempt's remaining tries: the admin showed "STATUS"."""
+    from axes.models import AccessAttempt
+
+    administrator.is_superuser = True
+    administrator.save()
+    client.force_login(administrator)
+    AccessAttempt.objects.create(username="chot", ip_address="10.0.0.1", failures_since_start=2)
+    page = client.get("/admin/axes/accessattempt/").content.decode()
+    header = re.search(r'class="column-status">.*?<span>([^<]*)</span>', page, re.S)
+    assert header is not None and header.group(1) == "Trạng thái"
