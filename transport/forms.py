@@ -197,7 +197,7 @@ class VehicleAdminForm(forms.ModelForm):
     """A vehicle in the admin: its plate is stored in the one written form (``25B-012.34``)."""
 
     plate = forms.CharField(
-        label=_("plate"),
+        label=_("Vehicle plate"),
         max_length=20,
         widget=forms.TextInput(attrs={"placeholder": "25B-012.34"}),
     )
