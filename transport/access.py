@@ -1,5 +1,6 @@
 """Which vehicles a staff user may see. Outside their scope a vehicle is a 404, never a hint."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -23,3 +24,24 @@ def vehicles_for_staff(user) -> QuerySet[Vehicle]:
 def vehicle_for_staff(request, pk: int) -> Vehicle:
     """The vehicle with this id, with its company and point, if the user may see it."""
     return get_object_or_404(vehicles_for_staff(request.user), pk=pk)
+
+
+def sees_passengers(user, vehicle: Vehicle) -> bool:
+    """Who travelled is the company's to keep (and the administrator's): the transport
+    department sees the vehicles, their counts and the findings, not the passengers."""
+    if has_role(user, Role.ADMINISTRATOR):
+        return True
+    profile = profile_of(user)
+    return (
+        has_role(user, Role.OPERATOR)
+        and profile is not None
+        and profile.company_id == vehicle.company_id
+    )
+
+
+def passengers_for_staff(request, pk: int) -> Vehicle:
+    """The vehicle with this id, if the user may see and declare its passengers."""
+    vehicle = vehicle_for_staff(request, pk)
+    if not sees_passengers(request.user, vehicle):
+        raise PermissionDenied
+    return vehicle

@@ -13,7 +13,12 @@ from accounts.roles import Role, has_role
 from declarations import codes
 from declarations.forms import initial_from_data
 from declarations.posters import poster_page, qr_replaced, qr_response
-from transport.access import vehicle_for_staff, vehicles_for_staff
+from transport.access import (
+    passengers_for_staff,
+    sees_passengers,
+    vehicle_for_staff,
+    vehicles_for_staff,
+)
 from transport.forms import ManifestDayForm, PassengerForm, VehicleFilterForm, passenger_initial
 from transport.manifest import (
     MANIFEST_HEADERS,
@@ -44,7 +49,7 @@ def vehicles(request):
     context = {
         "form": form if sees_all else None,
         "page": page,
-        "rows": [(v, counts.get(v.pk, 0)) for v in page],
+        "rows": [(v, counts.get(v.pk, 0), sees_passengers(request.user, v)) for v in page],
     }
     return render(request, "transport/vehicles.html", context)
 
@@ -54,14 +59,18 @@ def vehicles(request):
 def vehicle(request, pk):
     vehicle = vehicle_for_staff(request, pk)
     counts = passenger_counts([vehicle], timezone.localdate())
-    context = {"vehicle": vehicle, "passengers_today": counts.get(vehicle.pk, 0)}
+    context = {
+        "vehicle": vehicle,
+        "passengers_today": counts.get(vehicle.pk, 0),
+        "sees_passengers": sees_passengers(request.user, vehicle),
+    }
     return render(request, "transport/vehicle.html", context)
 
 
 @login_required
 @vehicle_required
 def manifest(request, pk):
-    vehicle = vehicle_for_staff(request, pk)
+    vehicle = passengers_for_staff(request, pk)
     form, day = _manifest_day(request)
     audit(request, AuditAction.VIEW_LIST, **_manifest_subject(vehicle, day))
     context = {
@@ -77,7 +86,7 @@ def manifest(request, pk):
 @login_required
 @vehicle_required
 def manifest_xlsx(request, pk):
-    vehicle = vehicle_for_staff(request, pk)
+    vehicle = passengers_for_staff(request, pk)
     _form, day = _manifest_day(request)
     rows = manifest_rows(manifest_declarations(vehicle, day))
     audit(request, AuditAction.EXPORT, **_manifest_subject(vehicle, day))
@@ -105,7 +114,7 @@ def _manifest_day(request):
 @vehicle_required
 def declare(request, pk):
     """Declare for passengers one after another: the form, and today's list below it."""
-    vehicle = vehicle_for_staff(request, pk)
+    vehicle = passengers_for_staff(request, pk)
     if request.method == "POST" and "refresh_places" in request.POST:
         form = PassengerForm(initial=initial_from_data(request.POST))
     elif request.method == "POST":

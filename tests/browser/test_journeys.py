@@ -393,6 +393,11 @@ def test_the_transport_department_finds_undeclared_passengers_and_adds_a_vehicle
     with page.expect_download() as download:
         page.click("main a[href*='format=xlsx']")
     assert download.value.suggested_filename.endswith(".xlsx")
+    rows.nth(0).locator("a").click()  # the checks behind the worst finding
+    page.wait_for_url(re.compile(rf"/giao-thong/phat-hien/{re.escape(other_vehicle.plate)}/"))
+    checks = page.locator("main tbody tr")
+    expect(checks).to_have_count(1)
+    assert checks.nth(0).locator("td").nth(5).inner_text() == "5"
 
     # A new coach of Hưng Thành, added in the administration, on the company's page.
     page.click(".staff-menu a[href='/admin/']")

@@ -37,15 +37,21 @@ EXPECTED = {
             "other_operator": 404,
             **SEES_ALL,
         }
+        for suffix in ("", "poster/", "qr.png", "qr.svg")
+    },
+    # Who travelled is the company's: the transport department sees vehicles, not passengers.
+    **{
+        ("get", f"/nha-xe/xe/{{vehicle}}/{suffix}"): {
+            "operator": 200,
+            "other_operator": 404,
+            **SEES_ALL,
+            "transport_officer": 403,
+        }
         for suffix in (
-            "",
             "hanh-khach/",
             "hanh-khach/?ngay=2020-01-01",
             "hanh-khach.xlsx",
             "khai-ho/",
-            "poster/",
-            "qr.png",
-            "qr.svg",
         )
     },
     ("get", "/nha-xe/xe/{vehicle}/qr.gif"): NOT_FOUND,
@@ -53,7 +59,7 @@ EXPECTED = {
     ("post", "/nha-xe/xe/{vehicle}/khai-ho/"): {
         "operator": 302,
         "other_operator": 404,
-        "transport_officer": 302,
+        "transport_officer": 403,
         "administrator": 302,
         "anonymous": LOGIN,
     },

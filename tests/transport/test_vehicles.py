@@ -4,7 +4,7 @@ from transport.models import Vehicle
 
 
 def plates(response) -> list[str]:
-    return [vehicle.plate for vehicle, _count in response.context["rows"]]
+    return [vehicle.plate for vehicle, _count, _sees in response.context["rows"]]
 
 
 def test_an_operator_sees_only_their_companys_vehicles(client, operator, vehicle, other_vehicle):
@@ -42,7 +42,7 @@ def test_each_vehicle_shows_how_many_people_declared_with_its_qr_today(
     make_declaration(full_name="Tòng Thị Ánh", point=vehicle.point)
     client.force_login(administrator)
 
-    counts = {v.plate: count for v, count in client.get("/nha-xe/").context["rows"]}
+    counts = {v.plate: count for v, count, _sees in client.get("/nha-xe/").context["rows"]}
     page = client.get(f"/nha-xe/xe/{vehicle.pk}/")
 
     assert counts == {"25B-012.34": 2, "25B-555.66": 0}
@@ -63,3 +63,24 @@ def test_the_vehicle_list_costs_the_same_queries_for_one_or_many_vehicles(
 
     assert len(response.context["rows"]) == 11
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_the_transport_department_sees_vehicles_and_counts_but_not_who_travelled(
+    client, transport_officer, operator, vehicle
+):
+    client.force_login(transport_officer)
+    listed = client.get("/nha-xe/").content.decode()
+    page = client.get(f"/nha-xe/xe/{vehicle.pk}/").content.decode()
+
+    for html in (listed, page):
+        assert f"/nha-xe/xe/{vehicle.pk}/hanh-khach/" not in html
+        assert f"/nha-xe/xe/{vehicle.pk}/khai-ho/" not in html
+        assert f"/nha-xe/xe/{vehicle.pk}/poster/" in html
+    assert 'id="passengers-today"' in page
+    assert "danh sách hành khách chỉ dành cho nhà xe" in page
+
+    client.force_login(operator)
+    for path in ("/nha-xe/", f"/nha-xe/xe/{vehicle.pk}/"):
+        html = client.get(path).content.decode()
+        assert f"/nha-xe/xe/{vehicle.pk}/hanh-khach/" in html
+        assert f"/nha-xe/xe/{vehicle.pk}/khai-ho/" in html
