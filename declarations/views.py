@@ -8,10 +8,10 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
-from django_ratelimit.core import get_usage, is_ratelimited
+from django_ratelimit.core import get_usage
 
 from declarations import codes
 from declarations.forms import DeclarationForm, LookupForm, initial_from_data
@@ -115,8 +115,9 @@ def success(request, token):
 def lookup(request):
     form = LookupForm(request.POST or None)
     if request.method == "POST":
-        if _lookup_limited(request, form):
-            form.add_error(None, _("Too many attempts. Please wait 10 minutes and try again."))
+        refusal = _lookup_limited(request, form)
+        if refusal:
+            form.add_error(None, refusal)
             return render(request, "declarations/lookup.html", {"form": form}, status=429)
         if form.is_valid():
             person = _find_person(form.cleaned_data["code"], form.cleaned_data["phone_last4"])
@@ -124,6 +125,7 @@ def lookup(request):
                 _remember_lookup(request, person)
                 return redirect("declarations:my_declarations")
             form.add_error(None, _("The lookup code and phone digits do not match a declaration."))
+        _lookup_missed(request, form)  # a code or digits not understood count too
     return render(request, "declarations/lookup.html", {"form": form})
 
 
@@ -205,19 +207,49 @@ def _exceeded_keys(request) -> list[str]:
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def _lookup_limited(request, form) -> bool:
+# What a failed look-up counts against: the client's address, and the code tried (in the short
+# window, and over the day, so that the 10,000 possible last 4 digits of a known code cannot be
+# worked through in days). A look-up that finds the declaration counts against nothing: the
+# people behind one address (a hospital's Wi-Fi, a carrier's shared address) are not stopped by
+# each other's successes.
+LOOKUP_LIMITS = (
+    ("lookup-address", "ip", "LOOKUP_RATE"),
+    ("lookup-code", "code", "LOOKUP_RATE"),
+    ("lookup-code-day", "code", "LOOKUP_CODE_DAY_RATE"),
+)
+LOOKUP_REFUSALS = {
+    "lookup-address": gettext_lazy("Too many attempts. Please wait 10 minutes and try again."),
+    "lookup-code-day": gettext_lazy(
+        "Too many failed attempts with this code today. Try again tomorrow, or ask a checkpoint "
+        "officer or the health staff: they can find your declaration by your phone number."
+    ),
+}
+
+
+def _lookup_limited(request, form) -> str:
+    """The message for the first limit of failed look-ups used up, or "" (a cache that does not
+    answer: used up)."""
+    usages = zip(LOOKUP_LIMITS, _lookup_usages(request, form, increment=False), strict=True)
+    for (group, _key, _rate), usage in usages:
+        if usage["count"] >= usage["limit"]:
+            return LOOKUP_REFUSALS.get(group, LOOKUP_REFUSALS["lookup-address"])
+    return ""
+
+
+def _lookup_missed(request, form) -> None:
+    """Count a failed look-up against each limit."""
+    for _usage in _lookup_usages(request, form, increment=True):
+        pass
+
+
+def _lookup_usages(request, form, *, increment: bool):
     code = codes.parse_code(form.data.get("code", "")) or "invalid"
-    by_address = is_ratelimited(
-        request, group="lookup-address", key="ip", rate=settings.LOOKUP_RATE, increment=True
-    )
-    by_code = is_ratelimited(
-        request,
-        group="lookup-code",
-        key=lambda _group, _request: code,
-        rate=settings.LOOKUP_RATE,
-        increment=True,
-    )
-    return by_address or by_code
+    keys = {"ip": "ip", "code": lambda _group, _request: code}
+    for group, key, rate in LOOKUP_LIMITS:
+        usage = get_usage(
+            request, group=group, key=keys[key], rate=getattr(settings, rate), increment=increment
+        )
+        yield usage or {"count": 0, "limit": 0}
 
 
 def _find_person(code: str, phone_last4: str) -> Person | None:

@@ -94,15 +94,16 @@ def passenger_counts(vehicles: Iterable[Vehicle], day: date) -> dict[int, int]:
 
 
 def mask_phone(phone: str) -> str:
-    """A phone number with all but its last 2 digits hidden: ``********78``.
+    """A phone number with only its network prefix shown: ``091*******``.
 
-    Operators keep passenger lists on paper and on phones; they never see a full number, nor
-    its last 4 digits: with the lookup code beside them, those would open the passenger's own
-    declarations at /tra-cuu/ (the citizen's second factor).
+    Operators keep passenger lists on paper and on phones, beside each passenger's lookup code.
+    The last 4 digits are the citizen's second factor at /tra-cuu/: showing even 2 of them
+    would leave 100 guesses to open a passenger's declarations, so none of the last digits
+    shows.
     """
     if not phone:
         return ""
-    return "*" * max(len(phone) - 2, 8) + phone[-2:]
+    return phone[:3] + "*" * max(len(phone) - 3, 7)
 
 
 MANIFEST_HEADERS = [

@@ -34,8 +34,10 @@ if not (len(PROVINCE_CODE) == 2 and PROVINCE_CODE.isdigit()):
 RETENTION_DAYS = env_int("RETENTION_DAYS", default=30, minimum=1)
 # How long the page showing a new lookup code can be reopened from its address.
 SUCCESS_PAGE_HOURS = 24
-# Citizen look-up: attempts allowed per client address and per code in the window.
+# Citizen look-up: failed attempts allowed per client address and per code in the window, and
+# per code over a day (declarations.views.LOOKUP_LIMITS).
 LOOKUP_RATE = env_str("LOOKUP_RATE", default="10/10m")
+LOOKUP_CODE_DAY_RATE = env_str("LOOKUP_CODE_DAY_RATE", default="30/d")
 # Staff pages opened by a lookup code (``/c/<code>/`` and the like): codes that open nobody are
 # counted per user and per client address, and past this rate those pages answer 429 until the
 # window ends, so that codes cannot be tried one after another. A code that opens someone is

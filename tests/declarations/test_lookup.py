@@ -102,3 +102,24 @@ def test_updating_adds_a_declaration_under_the_same_person_and_code(client, citi
     assert citizen.declarations.newest_first().first().risk_level == "high"
     citizen.refresh_from_db()
     assert citizen.lookup_code in client.get(response["Location"]).content.decode().replace("-", "")
+
+
+def test_successful_look_ups_count_against_no_one(client, make_declaration):
+    """Behind one address (a hospital's Wi-Fi, a carrier's shared address) many citizens look
+    up their own declarations: only failed look-ups are counted."""
+    people = [make_declaration(full_name=f"Người {n}").person for n in range(12)]
+    for person in people:
+        assert look_up(client, person.display_code, "4321").status_code == 302
+
+
+def test_a_code_takes_a_limited_number_of_failures_over_a_day(client, citizen, settings):
+    """A passenger list shows codes: the 10,000 possible last 4 digits of one must take longer
+    than anyone would try, whatever the addresses and windows used."""
+    settings.LOOKUP_RATE = "1000/10m"
+    settings.LOOKUP_CODE_DAY_RATE = "30/d"
+    for n in range(30):
+        answer = look_up(client, citizen.display_code, f"{n:04d}")
+        assert answer.status_code == 200
+    refused = look_up(client, citizen.display_code, "4321")
+    assert refused.status_code == 429
+    assert "Thử lại vào ngày mai" in refused.content.decode()

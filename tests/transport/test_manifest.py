@@ -125,7 +125,7 @@ def test_the_page_shows_each_passenger_with_a_masked_phone_and_the_code(
     html = operator_client.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach/").content.decode()
 
     assert "Lò Văn Minh" in html
-    assert "********21" in html and "4321" not in html
+    assert "098*******" in html and "21" not in html.split("098*******")[1][:40]
     assert "0987654321" not in html
     assert declaration.person.display_code in html
     assert vehicle.company.name in html
@@ -134,9 +134,10 @@ def test_the_page_shows_each_passenger_with_a_masked_phone_and_the_code(
     assert "data-print" in html
 
 
-def test_masking_keeps_only_the_last_two_digits():
-    """The last four are the citizen's second factor at /tra-cuu/, with the code beside them."""
-    assert mask_phone("0912345678") == "********78"
+def test_masking_hides_every_one_of_the_last_digits():
+    """The last four are the citizen's second factor at /tra-cuu/, with the code beside them:
+    two of them shown left 100 guesses."""
+    assert mask_phone("0912345678") == "091*******"
     assert mask_phone("") == ""
 
 
