@@ -199,3 +199,12 @@ def test_every_admin_form_names_its_fields_with_a_capital(rf, administrator):
                 if label[:1].islower():
                     lower.append(f"{model.__name__}.{name}: {label}")
     assert lower == []
+
+
+def test_a_whole_number_is_asked_for_in_plain_vietnamese():
+    """Django's Vietnamese says "Nhập một số tổng thể." (a total number) under a whole-number
+    field, as a contacts file with a bad year of birth showed."""
+    from django import forms
+
+    with translation.override("vi"):
+        assert forms.IntegerField().error_messages["invalid"] == "Nhập một số nguyên."
