@@ -34,6 +34,7 @@ from declarations.views import (
     initial_for_update,
     rate_limited,
 )
+from transport.access import operators_to_passenger_check
 from truyvet.compiled import compiled_once
 from truyvet.paging import keyed_page
 
@@ -75,6 +76,7 @@ def desk(request):
 
 
 @login_required
+@operators_to_passenger_check
 @permission_required("declarations.view_person", raise_exception=True)
 @code_guessing_limited
 def person(request, code):

@@ -1,8 +1,10 @@
 """Which vehicles a staff user may see. Outside their scope a vehicle is a 404, never a hint."""
 
+from functools import wraps
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 
 from accounts.access import profile_of
 from accounts.roles import Role, has_role
@@ -45,3 +47,18 @@ def passengers_for_staff(request, pk: int) -> Vehicle:
     if not sees_passengers(request.user, vehicle):
         raise PermissionDenied
     return vehicle
+
+
+def operators_to_passenger_check(view):
+    """A bus crew scanning a passenger's code (``/c/<code>/``, the QR on the success page) is
+    sent to the passenger check of their vehicles, not refused: the person page is for
+    checkpoint and health staff."""
+
+    @wraps(view)
+    def wrapped(request, code, *args, **kwargs):
+        user = request.user
+        if has_role(user, Role.OPERATOR) and not user.has_perm("declarations.view_person"):
+            return redirect("transport:passenger_check", code=code)
+        return view(request, code, *args, **kwargs)
+
+    return wrapped

@@ -155,3 +155,25 @@ class ManifestRow:
 
 def manifest_rows(declarations: Iterable[Declaration]) -> list[ManifestRow]:
     return [ManifestRow(number, d) for number, d in enumerate(declarations, start=1)]
+
+
+def vehicles_carrying(person, vehicles: Iterable[Vehicle], day: date) -> list[tuple]:
+    """Which of ``vehicles`` have ``person`` on their passenger list for ``day``, each with the
+    person's latest declaration of it: [(vehicle, declaration)], by plate."""
+    vehicles = list(vehicles)
+    if not vehicles:
+        return []
+    declarations = list(
+        Declaration.objects.filter(person=person)
+        .filter(reduce(or_, (_declared_for(vehicle, day) for vehicle in vehicles)))
+        .order_by("submitted_at", "id")
+    )
+    start, end = day_bounds(day)
+    carrying = {}
+    for vehicle in vehicles:
+        for declaration in declarations:
+            by_plate = declaration.vehicle_plate == vehicle.plate and declaration.travel_date == day
+            by_point = declaration.point_id == vehicle.point_id and vehicle.point_id is not None
+            if by_plate or (by_point and start <= declaration.submitted_at < end):
+                carrying[vehicle.pk] = (vehicle, declaration)
+    return sorted(carrying.values(), key=lambda pair: pair[0].plate)

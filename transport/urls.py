@@ -6,6 +6,7 @@ app_name = "transport"
 
 urlpatterns = [
     path("nha-xe/", views.vehicles, name="vehicles"),
+    path("nha-xe/hanh-khach/<str:code>/", views.passenger_check, name="passenger_check"),
     path("nha-xe/xe/<int:pk>/", views.vehicle, name="vehicle"),
     path("nha-xe/xe/<int:pk>/hanh-khach/", views.manifest, name="manifest"),
     path("nha-xe/xe/<int:pk>/hanh-khach.xlsx", views.manifest_xlsx, name="manifest_xlsx"),

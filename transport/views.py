@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +14,9 @@ from accounts.models import AuditAction
 from accounts.roles import Role, has_role
 from declarations import codes
 from declarations.forms import initial_from_data
+from declarations.models import Person
 from declarations.posters import poster_page, qr_replaced, qr_response
+from declarations.views import code_guessing_limited
 from transport.access import (
     passengers_for_staff,
     sees_passengers,
@@ -25,6 +29,7 @@ from transport.manifest import (
     manifest_declarations,
     manifest_rows,
     passenger_counts,
+    vehicles_carrying,
 )
 from transport.services import passenger_declare
 from truyvet.exports import xlsx_response
@@ -52,6 +57,24 @@ def vehicles(request):
         "rows": [(v, counts.get(v.pk, 0), sees_passengers(request.user, v)) for v in page],
     }
     return render(request, "transport/vehicles.html", context)
+
+
+@login_required
+@vehicle_required
+@code_guessing_limited
+def passenger_check(request, code):
+    """Whether the person with this code is on today's list of one of the user's vehicles."""
+    parsed = codes.parse_code(code)
+    person = Person.objects.by_code(parsed) if parsed else None
+    if person is None:
+        raise Http404
+    if not has_role(request.user, Role.OPERATOR, Role.ADMINISTRATOR):
+        raise PermissionDenied  # the transport department sees vehicles, not passengers
+    vehicles = [v for v in vehicles_for_staff(request.user) if sees_passengers(request.user, v)]
+    audit(request, AuditAction.VIEW_PERSON, person=person)
+    today = timezone.localdate()
+    context = {"person": person, "trips": vehicles_carrying(person, vehicles, today)}
+    return render(request, "transport/passenger_check.html", context)
 
 
 @login_required

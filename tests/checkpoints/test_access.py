@@ -54,6 +54,7 @@ EXPECTED = {
         "health_worker": 200,
         "other_health_worker": 404,
         "provincial_health_worker": 200,
+        "operator": 302,  # a crew's scan goes to its passenger check (/nha-xe/hanh-khach/)
     },
     ("get", "/c/ZZZZ-ZZZZ/"): {
         "officer": 404,
@@ -63,6 +64,7 @@ EXPECTED = {
         "health_worker": 404,
         "other_health_worker": 404,
         "provincial_health_worker": 404,
+        "operator": 302,
     },
     ("post", "/c/{code}/qua-chot/"): {
         "officer": 302,

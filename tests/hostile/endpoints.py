@@ -690,6 +690,7 @@ PATHS = [
         "checkpoints:qr_image", "administrator", "kind", kwargs=lambda w: {"pk": w.checkpoint.pk}
     ),
     PathEndpoint("transport:qr_image", "operator", "kind", kwargs=_vehicle),
+    PathEndpoint("transport:passenger_check", "operator", "code"),
     PathEndpoint(
         "facilities:qr_image", "facility_worker", "kind", kwargs=lambda w: {"pk": w.facility.pk}
     ),

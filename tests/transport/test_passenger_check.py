@@ -1,0 +1,61 @@
+"""A crew scanning a passenger's code (the QR on the success page) learns whether the passenger
+is on today's list of one of their vehicles, instead of being refused the person page."""
+
+import pytest
+
+from accounts.models import AuditEntry
+
+
+@pytest.fixture
+def crew(client, operator):
+    client.force_login(operator)
+    return client
+
+
+def test_a_scanned_passenger_of_the_crews_vehicle_is_found_on_its_list(
+    crew, vehicle, make_declaration
+):
+    declaration = make_declaration(
+        point=vehicle.point, transport="coach", vehicle_plate=vehicle.plate, seat="B07"
+    )
+    code = declaration.person.lookup_code
+
+    scanned = crew.get(f"/c/{code}/")
+    assert scanned.status_code == 302
+    page = crew.get(scanned["Location"])
+
+    assert scanned["Location"] == f"/nha-xe/hanh-khach/{code}/"
+    assert [vehicle_.plate for vehicle_, _d in page.context["trips"]] == [vehicle.plate]
+    assert "ghế B07" in page.content.decode()
+    assert f"/nha-xe/xe/{vehicle.pk}/hanh-khach/" in page.content.decode()
+    assert AuditEntry.objects.filter(action="view_person", person=declaration.person).exists()
+
+
+def test_a_passenger_of_another_companys_vehicle_is_not_on_the_crews_lists(
+    crew, vehicle, other_vehicle, make_declaration
+):
+    declaration = make_declaration(
+        point=other_vehicle.point, transport="coach", vehicle_plate=other_vehicle.plate
+    )
+    page = crew.get(f"/nha-xe/hanh-khach/{declaration.person.lookup_code}/")
+    assert page.context["trips"] == []
+    assert "Không có trong danh sách hành khách hôm nay" in page.content.decode()
+    assert other_vehicle.plate not in page.content.decode()
+
+
+def test_an_unknown_code_is_a_miss_counted_like_any_code_guessed(crew, places, settings):
+    settings.CODE_MISS_RATE = "2/10m"
+    assert crew.get("/nha-xe/hanh-khach/ZZZZZZZZ/").status_code == 404
+    assert crew.get("/nha-xe/hanh-khach/not-a-code/").status_code == 404
+    assert crew.get("/nha-xe/hanh-khach/ZZZZZZZY/").status_code == 429
+
+
+@pytest.mark.parametrize("persona", ["transport_officer", "leader"])
+def test_only_a_crew_checks_its_passengers(request, client, persona, citizen):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(f"/nha-xe/hanh-khach/{citizen.lookup_code}/").status_code == 403
+
+
+def test_officers_still_open_the_person_page(client, officer, citizen):
+    client.force_login(officer)
+    assert client.get(f"/c/{citizen.lookup_code}/").status_code == 200
