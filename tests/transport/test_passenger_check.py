@@ -59,3 +59,14 @@ def test_only_a_crew_checks_its_passengers(request, client, persona, citizen):
 def test_officers_still_open_the_person_page(client, officer, citizen):
     client.force_login(officer)
     assert client.get(f"/c/{citizen.lookup_code}/").status_code == 200
+
+
+def test_the_check_shows_the_persons_risk_now_not_the_declarations(crew, vehicle, make_declaration):
+    from declarations.models import Person
+
+    declaration = make_declaration(
+        point=vehicle.point, transport="coach", vehicle_plate=vehicle.plate
+    )
+    Person.objects.filter(pk=declaration.person_id).update(risk_level="high")  # a contact, say
+    page = crew.get(f"/nha-xe/hanh-khach/{declaration.person.lookup_code}/").content.decode()
+    assert 'class="badge risk-high"' in page and "risk-none" not in page
