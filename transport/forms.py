@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 from functools import cached_property, partial
 
@@ -185,12 +186,36 @@ class ManifestDayForm(forms.Form):
 
 
 class VehicleFilterForm(forms.Form):
+    """The vehicles list's filters: the plate, whole or in part, however typed; and the company
+    for those who see every company's vehicles (``sees_all``)."""
+
+    bien_so = forms.CharField(
+        label=_("Vehicle plate"),
+        required=False,
+        max_length=20,
+        help_text=_("All or part of it, for example 012.34 or 01234."),
+    )
     nha_xe = forms.ModelChoiceField(
         label=_("Bus company"),
         queryset=BusCompany.objects.all(),
         required=False,
         empty_label=_("All companies"),
     )
+
+    def __init__(self, *args, sees_all: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not sees_all:
+            del self.fields["nha_xe"]
+
+    def filtered(self, vehicles):
+        if not self.is_valid():
+            return vehicles
+        if self.cleaned_data.get("nha_xe"):
+            vehicles = vehicles.filter(company=self.cleaned_data["nha_xe"])
+        typed = re.sub(r"[^0-9A-Za-z]", "", self.cleaned_data["bien_so"]).upper()
+        if typed:  # each letter or digit in turn, with or without the plate's "-" and "."
+            vehicles = vehicles.filter(plate__iregex="[-.]?".join(typed))
+        return vehicles
 
 
 class VehicleAdminForm(forms.ModelForm):

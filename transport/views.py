@@ -45,14 +45,13 @@ vehicle_required = permission_required("transport.view_vehicle", raise_exception
 def vehicles(request):
     """The vehicles a user may see, with today's passenger count of each."""
     sees_all = has_role(request.user, Role.ADMINISTRATOR, Role.TRANSPORT)
-    form = VehicleFilterForm(request.GET)
-    shown = vehicles_for_staff(request.user)
-    if sees_all and form.is_valid() and form.cleaned_data["nha_xe"]:
-        shown = shown.filter(company=form.cleaned_data["nha_xe"])
+    form = VehicleFilterForm(request.GET, sees_all=sees_all)
+    shown = form.filtered(vehicles_for_staff(request.user))
     page = Paginator(shown, VEHICLES_PER_PAGE).get_page(request.GET.get("page"))
     counts = passenger_counts(page, timezone.localdate())
     context = {
-        "form": form if sees_all else None,
+        "form": form,
+        "filters": _without_page(request.GET),
         "page": page,
         "rows": [(v, counts.get(v.pk, 0), sees_passengers(request.user, v)) for v in page],
     }
@@ -118,6 +117,13 @@ def manifest_xlsx(request, pk):
         MANIFEST_HEADERS,
         (row.cells() for row in rows),
     )
+
+
+def _without_page(query) -> str:
+    """The list's filters as a query string, for its pages' links."""
+    query = query.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _manifest_day(request):

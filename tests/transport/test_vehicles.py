@@ -13,7 +13,7 @@ def test_an_operator_sees_only_their_companys_vehicles(client, operator, vehicle
     response = client.get("/nha-xe/")
 
     assert plates(response) == ["25B-012.34"]
-    assert response.context["form"] is None
+    assert "nha_xe" not in response.context["form"].fields  # no choice of company
     assert "25B-555.66" not in response.content.decode()
 
 
@@ -84,3 +84,38 @@ def test_the_transport_department_sees_vehicles_and_counts_but_not_who_travelled
         html = client.get(path).content.decode()
         assert f"/nha-xe/xe/{vehicle.pk}/hanh-khach/" in html
         assert f"/nha-xe/xe/{vehicle.pk}/khai-ho/" in html
+
+
+def test_a_plate_typed_whole_or_in_part_finds_the_vehicle(
+    client, operator, transport_officer, vehicle, other_vehicle, company, settings
+):
+    from transport.models import Vehicle
+
+    settings.LANGUAGE_CODE = "en"
+    Vehicle.objects.create(company=company, plate="25B-777.01", seats=16)
+    client.force_login(operator)
+    assert plates(client.get("/nha-xe/", {"bien_so": "01234"})) == ["25B-012.34"]
+    assert plates(client.get("/nha-xe/", {"bien_so": "25b-012.34"})) == ["25B-012.34"]
+    assert plates(client.get("/nha-xe/", {"bien_so": "012.3"})) == ["25B-012.34"]
+    assert plates(client.get("/nha-xe/", {"bien_so": "555"})) == []  # another company's
+    nothing = client.get("/nha-xe/", {"bien_so": "99999"}).content.decode()
+    assert "No vehicle matches" in nothing
+    assert 'name="nha_xe"' not in nothing  # an operator sees one company
+
+    client.force_login(transport_officer)
+    assert plates(client.get("/nha-xe/", {"bien_so": "555"})) == ["25B-555.66"]
+    assert plates(client.get("/nha-xe/", {"bien_so": "25B", "nha_xe": company.pk})) == [
+        "25B-012.34",
+        "25B-777.01",
+    ]
+
+
+def test_the_pages_of_a_filtered_list_keep_its_filters(client, transport_officer, company):
+    from transport.models import Vehicle
+
+    Vehicle.objects.bulk_create(
+        Vehicle(company=company, plate=f"25B-{n:03d}.11", seats=16) for n in range(60)
+    )
+    client.force_login(transport_officer)
+    html = client.get("/nha-xe/", {"bien_so": "25B", "nha_xe": company.pk}).content.decode()
+    assert f"?bien_so=25B&amp;nha_xe={company.pk}&amp;page=2" in html
