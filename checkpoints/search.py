@@ -40,7 +40,8 @@ def search_people(text: str, *, by_code: bool = True) -> SearchResult:
     people = Person.objects.order_by(*NEWEST_FIRST.order_by())  # the page adds the places
     code = codes.parse_code(text) if by_code else None
     if code:
-        exact = people.filter(lookup_code=code).first()
+        # As at /c/<code>/: a code merged away with a duplicate opens the person it joined.
+        exact = people.by_code(code)
         if exact is not None:
             return SearchResult(BY_CODE, exact=exact)
     if phone := normalize_phone(text):

@@ -71,6 +71,8 @@ def desk(request):
             if refused:
                 return rate_limited(request, None)
             code_miss_count(request)
+            if _reads_as_code(text):
+                context["unknown_code"] = codes.format_code(codes.parse_code(text))
     return render(request, "checkpoints/desk.html", context)
 
 
@@ -104,6 +106,14 @@ def _person_page(request, person, *, passage_form=None, flag_form=None, status=2
         "can_use_desk": request.user.has_perm("checkpoints.use_desk"),
     }
     return render(request, "checkpoints/person.html", context, status=status)
+
+
+def _reads_as_code(text: str) -> bool:
+    """Whether text of a code's shape that found nobody was meant as a code (mistyped or
+    misread: the officer is told so) rather than a name typed without accents ("lo thi hoa",
+    words apart and no digits)."""
+    text = text.strip()
+    return any(char.isdigit() for char in text) or not any(char.isspace() for char in text)
 
 
 def _page(request, people) -> dict:
