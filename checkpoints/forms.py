@@ -8,11 +8,25 @@ from declarations.normalize import clean_spaces, normalize_plate
 from declarations.risk import RiskLevel
 
 
+class ScanBox(forms.TextInput):
+    """A search box that a USB scanner types into as soon as the page is drawn: it is drawn
+    empty, so that a code scanned next is never put in front of the text searched before. That
+    text is kept in ``data-previous``; static/js/site.js puts it back, selected (typing replaces
+    it), unless something was typed already."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, None, attrs)
+        previous = self.format_value(value)
+        if previous:
+            context["widget"]["attrs"]["data-previous"] = previous
+        return context
+
+
 class DeskSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Code, phone, ID number, plate or name"),
         max_length=200,
-        widget=forms.TextInput(
+        widget=ScanBox(
             attrs={"autofocus": True, "autocomplete": "off", "class": "form-control-lg"}
         ),
     )

@@ -50,6 +50,25 @@ def test_officer_scans_records_a_passage_and_sees_it_on_the_board(
     context.close()
 
 
+def test_a_phone_typed_after_a_search_replaces_the_text_searched(
+    live_server, log_in, officer, citizen
+):
+    page = log_in("officer")
+    page.fill("#id_q", "nguyen thi")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    box = page.locator("#id_q")
+    expect(box).to_be_focused()
+    expect(box).to_have_value("nguyen thi")  # put back, selected
+
+    page.keyboard.type(citizen.phone)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    expect(box).to_have_value(citizen.phone)
+    expect(page.locator("main tbody tr", has_text=citizen.display_code)).to_have_count(1)
+
+
 def test_the_board_refreshes_itself_until_paused(live_server, log_in, officer):
     page = log_in("officer")
     page.clock.install()

@@ -164,6 +164,14 @@ def test_the_search_box_has_focus_on_load(desk):
     assert "autofocus" in desk.get("/chot/").content.decode()
 
 
+def test_the_box_is_drawn_empty_after_a_search_with_the_text_kept_aside(desk, citizen):
+    html = search(desk, "lo van <b>").content.decode()
+
+    [box] = re.findall(r"<input [^>]*name=\"q\"[^>]*>", html)
+    assert " value=" not in box  # a code scanned next cannot land in front of the old text
+    assert 'data-previous="lo van &lt;b&gt;"' in box
+
+
 def test_a_full_name_shared_by_many_is_answered_by_its_exact_matches(desk, make_declaration):
     namesakes = [make_declaration(full_name="Lò Văn Minh").person for _ in range(21)]
     longer = make_declaration(full_name="Lò Văn Minh Tuấn").person
