@@ -133,7 +133,10 @@ def _passage_form_key(form: PassageForm) -> str:
 
 
 def _passage_form(request, declarations) -> PassageForm:
-    plate = declarations[0].vehicle_plate if declarations else ""
+    # Only a journey of today tells today's vehicle: an older plate, recorded by a quick Enter,
+    # would put the traveller on a coach they left days ago.
+    today = timezone.localdate()
+    plate = next((d.vehicle_plate for d in declarations if d.travel_date == today), "")
     initial = {"checkpoint": own_checkpoint(request.user), "vehicle_plate": plate}
     return PassageForm(initial=initial)
 
@@ -150,8 +153,13 @@ def record_passage(request, code):
     passage_record(person=person, officer=request.user, **form.cleaned_data)
     outcome = Outcome(form.cleaned_data["outcome"]).label
     audit(request, AuditAction.RECORD_PASSAGE, person=person, said=outcome)
-    messages.success(request, _("Passage recorded."))
-    return redirect("checkpoints:person", code=person.lookup_code)
+    # The traveller is done with: back to the search box, ready for the next scan.
+    messages.success(
+        request,
+        _("Passage recorded for %(name)s (%(code)s).")
+        % {"name": person.full_name, "code": person.display_code},
+    )
+    return redirect("checkpoints:desk")
 
 
 @login_required
