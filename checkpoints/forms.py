@@ -65,6 +65,27 @@ class PassageForm(forms.Form):
         return clean_spaces(self.cleaned_data["note"])
 
 
+class SpotPassageForm(forms.Form):
+    """The passage recorded with a declaration made on the spot: which way the traveller goes.
+    Prefixed, so that its field never meets one of the declaration form's."""
+
+    prefix = "passage"
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=Direction.choices, initial=Direction.IN, required=False
+    )
+
+    def __init__(self, *args, checkpoint: Checkpoint, **kwargs):
+        super().__init__(*args, **kwargs)
+        if checkpoint.entering_direction:
+            self.fields["direction"].help_text = _(
+                "Entering the province at this checkpoint: %(way)s."
+            ) % {"way": checkpoint.entering_direction}
+
+    def clean_direction(self):
+        # A form drawn before the choice existed (a tab left open) sends none: entering, as then.
+        return self.cleaned_data["direction"] or Direction.IN
+
+
 class RiskFlagForm(forms.Form):
     level = forms.ChoiceField(
         label=_("Risk level"),

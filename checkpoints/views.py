@@ -15,7 +15,7 @@ from accounts.models import AuditAction
 from accounts.names import with_staff_names
 from accounts.roles import Role, has_role
 from checkpoints.access import board_checkpoint, checkpoint_for_staff, own_checkpoint
-from checkpoints.forms import DeskSearchForm, PassageForm, RiskFlagForm
+from checkpoints.forms import DeskSearchForm, PassageForm, RiskFlagForm, SpotPassageForm
 from checkpoints.models import Checkpoint, Outcome, Passage
 from checkpoints.search import NEWEST_FIRST, search_people
 from checkpoints.services import declare_on_the_spot, passage_record
@@ -222,16 +222,18 @@ def _declare_on_the_spot(request, *, person, initial):
             request, _("Your account has no checkpoint. Ask an administrator to set it.")
         )
         return redirect("checkpoints:desk")
+    passage_form = SpotPassageForm(request.POST or None, checkpoint=checkpoint)
     if request.method == "POST" and "refresh_places" in request.POST:
         form = DeclarationForm(initial=initial_from_data(request.POST))
     elif request.method == "POST":
         form = DeclarationForm(request.POST)
-        if form.is_valid():
+        if passage_form.is_valid() and form.is_valid():
             passage = declare_on_the_spot(
                 data=form.declaration_data(),
                 token=form.cleaned_data["form_token"],
                 officer=request.user,
                 checkpoint=checkpoint,
+                direction=passage_form.cleaned_data["direction"],
                 person=person,
             )
             audit(request, AuditAction.DECLARE_ON_BEHALF, person=passage.person)
@@ -239,7 +241,12 @@ def _declare_on_the_spot(request, *, person, initial):
             return redirect("checkpoints:person", code=passage.person.lookup_code)
     else:
         form = DeclarationForm(initial={"form_token": uuid.uuid4(), **initial})
-    context = {"form": form, "person": person, "checkpoint": checkpoint}
+    context = {
+        "form": form,
+        "passage_form": passage_form,
+        "person": person,
+        "checkpoint": checkpoint,
+    }
     return render(request, "checkpoints/declare.html", context)
 
 
