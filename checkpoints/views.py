@@ -17,9 +17,8 @@ from accounts.roles import Role, has_role
 from checkpoints.access import board_checkpoint, checkpoint_for_staff, own_checkpoint
 from checkpoints.forms import DeskSearchForm, PassageForm, RiskFlagForm, SpotPassageForm
 from checkpoints.models import Checkpoint, Outcome, Passage
-from checkpoints.search import NEWEST_FIRST, search_people
+from checkpoints.search import staff_search
 from checkpoints.services import declare_on_the_spot, passage_record
-from declarations import codes
 from declarations.forms import DeclarationForm, initial_from_data
 from declarations.models import Declaration, Transport
 from declarations.normalize import normalize_plate
@@ -29,15 +28,11 @@ from declarations.risk import RiskLevel
 from declarations.services import person_require_update, risk_flag_add
 from declarations.views import (
     code_guessing_limited,
-    code_miss_count,
-    code_misses_exceeded,
     initial_for_update,
     rate_limited,
 )
 from truyvet.compiled import compiled_once
-from truyvet.paging import keyed_page
 
-RESULTS_PER_PAGE = 20
 HISTORY_LENGTH = 20
 BOARD_LENGTH = 100
 # All the board reads of its rows (checkpoints/templatetags/board_table.py draws them).
@@ -56,23 +51,12 @@ def desk(request):
     form = DeskSearchForm(request.GET or None)
     context = {"form": form}
     if form.is_valid():
-        text = form.cleaned_data["q"]
-        # A code typed here is a code tried as at /c/<code>/: its misses count the same. Text of
-        # a code's shape may be a name typed without accents ("lo thi hoa"): a miss is text that
-        # found nobody, read as a code or otherwise.
-        code_shaped = codes.parse_code(text) is not None and normalize_plate(text) is None
-        refused = code_shaped and code_misses_exceeded(request)
-        audit(request, AuditAction.SEARCH, detail=text)
-        result = search_people(text, by_code=not refused)
-        if result.exact is not None:
-            return redirect("checkpoints:person", code=result.exact.lookup_code)
-        context |= {"result": result, "query": text, **_page(request, result.people)}
-        if code_shaped and not context["people"] and not context["newer"]:
-            if refused:
-                return rate_limited(request, None)
-            code_miss_count(request)
-            if _reads_as_code(text):
-                context["unknown_code"] = codes.format_code(codes.parse_code(text))
+        found = staff_search(request, form.cleaned_data["q"])
+        if found.refused:
+            return rate_limited(request, None)
+        if found.exact is not None:
+            return redirect("checkpoints:person", code=found.exact.lookup_code)
+        context |= found.context
     return render(request, "checkpoints/desk.html", context)
 
 
@@ -106,25 +90,6 @@ def _person_page(request, person, *, passage_form=None, flag_form=None, status=2
         "can_use_desk": request.user.has_perm("checkpoints.use_desk"),
     }
     return render(request, "checkpoints/person.html", context, status=status)
-
-
-def _reads_as_code(text: str) -> bool:
-    """Whether text of a code's shape that found nobody was meant as a code (mistyped or
-    misread: the officer is told so) rather than a name typed without accents ("lo thi hoa",
-    words apart and no digits)."""
-    text = text.strip()
-    return any(char.isdigit() for char in text) or not any(char.isspace() for char in text)
-
-
-def _page(request, people) -> dict:
-    """One page of results, newest first, without counting them all (names can match many):
-    the first, or one before or after a position (``truyvet.paging.keyed_page``)."""
-    page = keyed_page(request, people, NEWEST_FIRST, RESULTS_PER_PAGE, read=_with_districts)
-    return {"people": page.rows, "newer": page.newer, "older": page.older}
-
-
-def _with_districts(people, limit: int) -> list:
-    return with_places(people[:limit], "residence_district")
 
 
 def _passage_form_key(form: PassageForm) -> str:
