@@ -8,11 +8,25 @@ from declarations.normalize import clean_spaces, normalize_plate
 from declarations.risk import RiskLevel
 
 
+class ScanBox(forms.TextInput):
+    """A search box that a USB scanner types into as soon as the page is drawn: it is drawn
+    empty, so that a code scanned next is never put in front of the text searched before. That
+    text is kept in ``data-previous``; static/js/site.js puts it back, selected (typing replaces
+    it), unless something was typed already."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, None, attrs)
+        previous = self.format_value(value)
+        if previous:
+            context["widget"]["attrs"]["data-previous"] = previous
+        return context
+
+
 class DeskSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Code, phone, ID number, plate or name"),
         max_length=200,
-        widget=forms.TextInput(
+        widget=ScanBox(
             attrs={"autofocus": True, "autocomplete": "off", "class": "form-control-lg"}
         ),
     )
@@ -49,6 +63,27 @@ class PassageForm(forms.Form):
 
     def clean_note(self):
         return clean_spaces(self.cleaned_data["note"])
+
+
+class SpotPassageForm(forms.Form):
+    """The passage recorded with a declaration made on the spot: which way the traveller goes.
+    Prefixed, so that its field never meets one of the declaration form's."""
+
+    prefix = "passage"
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=Direction.choices, initial=Direction.IN, required=False
+    )
+
+    def __init__(self, *args, checkpoint: Checkpoint, **kwargs):
+        super().__init__(*args, **kwargs)
+        if checkpoint.entering_direction:
+            self.fields["direction"].help_text = _(
+                "Entering the province at this checkpoint: %(way)s."
+            ) % {"way": checkpoint.entering_direction}
+
+    def clean_direction(self):
+        # A form drawn before the choice existed (a tab left open) sends none: entering, as then.
+        return self.cleaned_data["direction"] or Direction.IN
 
 
 class RiskFlagForm(forms.Form):

@@ -1,10 +1,12 @@
 """The desk search: one box that takes a code, a phone, an ID number, a plate or a name."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils.translation import pgettext_lazy
 
+from accounts.audit import audit
+from accounts.models import AuditAction
 from declarations import codes
 from declarations.models import Declaration, Person
 from declarations.normalize import (
@@ -13,9 +15,12 @@ from declarations.normalize import (
     normalize_phone,
     normalize_plate,
 )
-from truyvet.paging import KeyOrder
+from declarations.places import with_places
+from declarations.views import code_miss_count, code_misses_exceeded
+from truyvet.paging import KeyOrder, keyed_page
 
 MIN_NAME_LENGTH = 2
+RESULTS_PER_PAGE = 20
 NEWEST_FIRST = KeyOrder("updated_at", "id", descending=True)  # the results' order (and pages')
 MANY_EXACT_NAMES = 21  # more than one page of results
 BY_CODE = pgettext_lazy("searched by", "lookup code")
@@ -32,15 +37,71 @@ class SearchResult:
     exact: Person | None = None  # one exact code match: open the person at once
 
 
-def search_people(text: str, *, by_code: bool = True) -> SearchResult:
+@dataclass
+class SearchPage:
+    """What a staff search page shows: one person to open at once, or the page of results."""
+
+    exact: Person | None = None
+    refused: bool = False  # too many codes guessed: answer 429
+    context: dict = field(default_factory=dict)
+
+
+def staff_search(request, text: str, *, among: QuerySet[Person] | None = None) -> SearchPage:
+    """The search of a staff page (the desk, the health staff's), audited, among the people the
+    user may see (``among``; everyone by default).
+
+    A code typed here is a code tried as at /c/<code>/: its misses count the same. Text of a
+    code's shape may be a name typed without accents ("lo thi hoa"): a miss is text that found
+    nobody, read as a code or otherwise. A code outside ``among`` is a code nobody has."""
+    code_shaped = codes.parse_code(text) is not None and normalize_plate(text) is None
+    refused = code_shaped and code_misses_exceeded(request)
+    audit(request, AuditAction.SEARCH, detail=text)
+    result = search_people(text, by_code=not refused, among=among)
+    if result.exact is not None:
+        return SearchPage(exact=result.exact)
+    context = {"result": result, "query": text, **_page(request, result.people)}
+    if code_shaped and not context["people"] and not context["newer"]:
+        if refused:
+            return SearchPage(refused=True)
+        code_miss_count(request)
+        if _reads_as_code(text):
+            context["unknown_code"] = codes.format_code(codes.parse_code(text))
+    return SearchPage(context=context)
+
+
+def _reads_as_code(text: str) -> bool:
+    """Whether text of a code's shape that found nobody was meant as a code (mistyped or
+    misread: the user is told so) rather than a name typed without accents ("lo thi hoa",
+    words apart and no digits)."""
+    text = text.strip()
+    return any(char.isdigit() for char in text) or not any(char.isspace() for char in text)
+
+
+def _page(request, people) -> dict:
+    """One page of results, newest first, without counting them all (names can match many):
+    the first, or one before or after a position (``truyvet.paging.keyed_page``)."""
+    page = keyed_page(request, people, NEWEST_FIRST, RESULTS_PER_PAGE, read=_with_districts)
+    return {"people": page.rows, "newer": page.newer, "older": page.older}
+
+
+def _with_districts(people, limit: int) -> list:
+    return with_places(people[:limit], "residence_district")
+
+
+def search_people(
+    text: str, *, by_code: bool = True, among: QuerySet[Person] | None = None
+) -> SearchResult:
     """Read ``text`` as, in order: a lookup code (or the staff link holding it), a phone number,
     an ID number, a vehicle plate, then a name typed with or without accents. ``by_code``:
-    whether to try the code at all (not for a user who has guessed too many)."""
+    whether to try the code at all (not for a user who has guessed too many); ``among``: the
+    people to search (everyone by default)."""
     text = (text or "").strip()[:200]
-    people = Person.objects.order_by(*NEWEST_FIRST.order_by())  # the page adds the places
+    people = Person.objects.all() if among is None else among
+    people = people.order_by(*NEWEST_FIRST.order_by())  # the page adds the places
     code = codes.parse_code(text) if by_code else None
     if code:
-        exact = people.filter(lookup_code=code).first()
+        # As at /c/<code>/: a code merged away with a duplicate opens the person it joined.
+        exact = people.by_code(code)
         if exact is not None:
             return SearchResult(BY_CODE, exact=exact)
     if phone := normalize_phone(text):

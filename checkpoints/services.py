@@ -39,9 +39,11 @@ def declare_on_the_spot(
     token: uuid.UUID,
     officer,
     checkpoint: Checkpoint,
+    direction: str = Direction.IN,
     person: Person | None = None,
 ) -> Passage:
-    """A declaration made by an officer for a traveller, and the passage recorded with it.
+    """A declaration made by an officer for a traveller, and the passage recorded with it, in
+    the ``direction`` the officer chose.
 
     Idempotent on ``token`` like any declaration: a resubmitted form records nothing twice.
     """
@@ -55,7 +57,7 @@ def declare_on_the_spot(
         person=declaration.person,
         checkpoint=checkpoint,
         officer=officer,
-        direction=Direction.IN,
+        direction=direction,
         outcome=Outcome.DECLARED_ON_SPOT,
         vehicle_plate=data.vehicle_plate,
         declaration=declaration,

@@ -15,11 +15,10 @@ from accounts.models import AuditAction
 from accounts.names import with_staff_names
 from accounts.roles import Role, has_role
 from checkpoints.access import board_checkpoint, checkpoint_for_staff, own_checkpoint
-from checkpoints.forms import DeskSearchForm, PassageForm, RiskFlagForm
+from checkpoints.forms import DeskSearchForm, PassageForm, RiskFlagForm, SpotPassageForm
 from checkpoints.models import Checkpoint, Outcome, Passage
-from checkpoints.search import NEWEST_FIRST, search_people
+from checkpoints.search import staff_search
 from checkpoints.services import declare_on_the_spot, passage_record
-from declarations import codes
 from declarations.forms import DeclarationForm, initial_from_data
 from declarations.models import Declaration, Transport
 from declarations.normalize import normalize_plate
@@ -29,16 +28,12 @@ from declarations.risk import RiskLevel
 from declarations.services import person_require_update, risk_flag_add
 from declarations.views import (
     code_guessing_limited,
-    code_miss_count,
-    code_misses_exceeded,
     initial_for_update,
     rate_limited,
 )
 from transport.access import operators_to_passenger_check
 from truyvet.compiled import compiled_once
-from truyvet.paging import keyed_page
 
-RESULTS_PER_PAGE = 20
 HISTORY_LENGTH = 20
 BOARD_LENGTH = 100
 # All the board reads of its rows (checkpoints/templatetags/board_table.py draws them).
@@ -57,21 +52,12 @@ def desk(request):
     form = DeskSearchForm(request.GET or None)
     context = {"form": form}
     if form.is_valid():
-        text = form.cleaned_data["q"]
-        # A code typed here is a code tried as at /c/<code>/: its misses count the same. Text of
-        # a code's shape may be a name typed without accents ("lo thi hoa"): a miss is text that
-        # found nobody, read as a code or otherwise.
-        code_shaped = codes.parse_code(text) is not None and normalize_plate(text) is None
-        refused = code_shaped and code_misses_exceeded(request)
-        audit(request, AuditAction.SEARCH, detail=text)
-        result = search_people(text, by_code=not refused)
-        if result.exact is not None:
-            return redirect("checkpoints:person", code=result.exact.lookup_code)
-        context |= {"result": result, "query": text, **_page(request, result.people)}
-        if code_shaped and not context["people"] and not context["newer"]:
-            if refused:
-                return rate_limited(request, None)
-            code_miss_count(request)
+        found = staff_search(request, form.cleaned_data["q"])
+        if found.refused:
+            return rate_limited(request, None)
+        if found.exact is not None:
+            return redirect("checkpoints:person", code=found.exact.lookup_code)
+        context |= found.context
     return render(request, "checkpoints/desk.html", context)
 
 
@@ -108,24 +94,16 @@ def _person_page(request, person, *, passage_form=None, flag_form=None, status=2
     return render(request, "checkpoints/person.html", context, status=status)
 
 
-def _page(request, people) -> dict:
-    """One page of results, newest first, without counting them all (names can match many):
-    the first, or one before or after a position (``truyvet.paging.keyed_page``)."""
-    page = keyed_page(request, people, NEWEST_FIRST, RESULTS_PER_PAGE, read=_with_districts)
-    return {"people": page.rows, "newer": page.newer, "older": page.older}
-
-
-def _with_districts(people, limit: int) -> list:
-    return with_places(people[:limit], "residence_district")
-
-
 def _passage_form_key(form: PassageForm) -> str:
     checkpoint = form.initial.get("checkpoint")  # none for a form sent back
     return str(checkpoint.pk) if checkpoint else ""
 
 
 def _passage_form(request, declarations) -> PassageForm:
-    plate = declarations[0].vehicle_plate if declarations else ""
+    # Only a journey of today tells today's vehicle: an older plate, recorded by a quick Enter,
+    # would put the traveller on a coach they left days ago.
+    today = timezone.localdate()
+    plate = next((d.vehicle_plate for d in declarations if d.travel_date == today), "")
     initial = {"checkpoint": own_checkpoint(request.user), "vehicle_plate": plate}
     return PassageForm(initial=initial)
 
@@ -142,8 +120,13 @@ def record_passage(request, code):
     passage_record(person=person, officer=request.user, **form.cleaned_data)
     outcome = Outcome(form.cleaned_data["outcome"]).label
     audit(request, AuditAction.RECORD_PASSAGE, person=person, said=outcome)
-    messages.success(request, _("Passage recorded."))
-    return redirect("checkpoints:person", code=person.lookup_code)
+    # The traveller is done with: back to the search box, ready for the next scan.
+    messages.success(
+        request,
+        _("Passage recorded for %(name)s (%(code)s).")
+        % {"name": person.full_name, "code": person.display_code},
+    )
+    return redirect("checkpoints:desk")
 
 
 @login_required
@@ -206,16 +189,18 @@ def _declare_on_the_spot(request, *, person, initial):
             request, _("Your account has no checkpoint. Ask an administrator to set it.")
         )
         return redirect("checkpoints:desk")
+    passage_form = SpotPassageForm(request.POST or None, checkpoint=checkpoint)
     if request.method == "POST" and "refresh_places" in request.POST:
         form = DeclarationForm(initial=initial_from_data(request.POST))
     elif request.method == "POST":
         form = DeclarationForm(request.POST)
-        if form.is_valid():
+        if passage_form.is_valid() and form.is_valid():
             passage = declare_on_the_spot(
                 data=form.declaration_data(),
                 token=form.cleaned_data["form_token"],
                 officer=request.user,
                 checkpoint=checkpoint,
+                direction=passage_form.cleaned_data["direction"],
                 person=person,
             )
             audit(request, AuditAction.DECLARE_ON_BEHALF, person=passage.person)
@@ -223,7 +208,12 @@ def _declare_on_the_spot(request, *, person, initial):
             return redirect("checkpoints:person", code=passage.person.lookup_code)
     else:
         form = DeclarationForm(initial={"form_token": uuid.uuid4(), **initial})
-    context = {"form": form, "person": person, "checkpoint": checkpoint}
+    context = {
+        "form": form,
+        "passage_form": passage_form,
+        "person": person,
+        "checkpoint": checkpoint,
+    }
     return render(request, "checkpoints/declare.html", context)
 
 

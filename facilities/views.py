@@ -136,7 +136,9 @@ def _visitor_counts(declarations) -> dict[str, int]:
     return declarations.aggregate(
         declarations=Count("id"),
         visitors=Count("person", **people),
-        at_risk=Count("person", filter=~Q(risk_level=RiskLevel.NONE), **people),
+        # The person's current risk, as their page and the checkpoint board show it: a visit
+        # declared without symptoms does not hide a flag, a contact or yesterday's fever.
+        at_risk=Count("person", filter=~Q(person__risk_level=RiskLevel.NONE), **people),
         patients=Count("person", filter=Q(visit_role=VisitRole.PATIENT), **people),
         relatives=Count("person", filter=Q(visit_role=VisitRole.RELATIVE), **people),
     )

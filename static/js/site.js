@@ -111,6 +111,20 @@
   var mistaken = document.querySelector("form .is-invalid");
   if (mistaken) mistaken.focus();
 
+  // The desk's search box is drawn empty, for a USB scanner that types as soon as the page is
+  // shown. The text searched before comes back selected, so that the next code scanned or
+  // phone typed replaces it; but not if something has been typed already. It is selected again
+  // whenever the box gets the cursor back with that text in it.
+  document.querySelectorAll("input[data-previous]").forEach(function (box) {
+    var previous = box.dataset.previous;
+    if (box.value) return;
+    box.value = previous;
+    if (document.activeElement === box) box.select();
+    box.addEventListener("focus", function () {
+      if (box.value === previous) box.select();
+    });
+  });
+
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });

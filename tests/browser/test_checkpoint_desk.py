@@ -34,11 +34,19 @@ def test_officer_scans_records_a_passage_and_sees_it_on_the_board(
     assert citizen.full_name in page.inner_text("h1")
     screenshot(page, "desk-person", full_page=False)
 
+    # The passage box has the focus: one Tab reaches its first field, past the menus.
+    expect(page.locator("#record-passage")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_checkpoint")).to_be_focused()
     page.select_option("#id_direction", "in")
     page.fill("#id_vehicle_plate", "25b01234")
     with page.expect_navigation():
         page.click("button[name=record]")
-    page.wait_for_selector(".alert-success")
+
+    # Back at the desk, the cursor in the box: the next scan goes straight in.
+    page.wait_for_url(f"{live_server.url}/chot/")
+    expect(page.locator(".alert-success")).to_contain_text(citizen.display_code)
+    expect(page.locator("#id_q")).to_be_focused()
     assert Passage.objects.filter(person=citizen, officer=officer).count() == 1
 
     page.goto(f"{live_server.url}/chot/bang/")
@@ -48,6 +56,25 @@ def test_officer_scans_records_a_passage_and_sees_it_on_the_board(
     assert page.inner_text("#count-in") == "1"
     screenshot(page, "desk-board", full_page=False)
     context.close()
+
+
+def test_a_phone_typed_after_a_search_replaces_the_text_searched(
+    live_server, log_in, officer, citizen
+):
+    page = log_in("officer")
+    page.fill("#id_q", "nguyen thi")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    box = page.locator("#id_q")
+    expect(box).to_be_focused()
+    expect(box).to_have_value("nguyen thi")  # put back, selected
+
+    page.keyboard.type(citizen.phone)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    expect(box).to_have_value(citizen.phone)
+    expect(page.locator("main tbody tr", has_text=citizen.display_code)).to_have_count(1)
 
 
 def test_the_board_refreshes_itself_until_paused(live_server, log_in, officer):

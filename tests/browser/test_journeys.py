@@ -192,6 +192,8 @@ def test_an_officer_finds_a_traveller_by_name_flags_a_risk_and_declares_for_anot
     with page.expect_navigation():
         page.click("button[name=record]")
     page.wait_for_selector(".alert-success")
+    assert page.url == f"{live_server.url}/chot/"  # ready for the next traveller
+    page.goto(f"{live_server.url}/c/{citizen.lookup_code}/")
     page.select_option("#id_level", "high")
     page.fill("#id_reason", "Thân nhiệt 38,5 °C khi qua chốt")
     with page.expect_navigation():

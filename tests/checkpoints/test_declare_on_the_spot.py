@@ -27,6 +27,35 @@ def test_declaring_for_a_new_traveller_records_the_declaration_and_the_passage(
     assert AuditEntry.objects.filter(action="declare_on_behalf", person=person).exists()
 
 
+def test_the_officer_chooses_the_direction_of_the_passage_entering_by_default(
+    desk, checkpoint, settings
+):
+    desk.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = desk.get("/chot/khai-bao/")
+    assert page.context["passage_form"]["direction"].value() == "in"
+    assert "Entering the province at this checkpoint: Vào tỉnh." in page.content.decode()
+
+    desk.post("/chot/khai-bao/", form_data(**{"passage-direction": "out"}))
+
+    assert Passage.objects.get().direction == "out"
+
+
+def test_a_direction_not_offered_is_refused_beside_the_field(desk):
+    response = desk.post("/chot/khai-bao/", form_data(**{"passage-direction": "sideways"}))
+
+    assert response.status_code == 200
+    assert response.context["passage_form"].errors["direction"]
+    assert not Declaration.objects.exists()
+    assert not Passage.objects.exists()
+
+
+def test_refreshing_the_places_keeps_the_direction_chosen(desk):
+    data = form_data(**{"passage-direction": "out", "refresh_places": "1"})
+    response = desk.post("/chot/khai-bao/", data)
+    assert '<option value="out" selected>' in response.content.decode()
+    assert not Passage.objects.exists()
+
+
 def test_the_same_form_sent_twice_records_one_declaration_and_one_passage(desk):
     data = form_data()
     desk.post("/chot/khai-bao/", data)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry
 from declarations.models import Person
+from tracing.duplicates import people_merge
 
 
 @pytest.fixture
@@ -121,6 +122,38 @@ def test_nobody_found_offers_to_declare_on_the_spot(desk, citizen):
     assert "/chot/khai-bao/" in response.content.decode()
 
 
+def test_a_code_merged_into_another_person_opens_the_person_kept(desk, hoa, citizen):
+    old_code = citizen.lookup_code
+    people_merge(keep=hoa, merge=citizen, user=None)
+
+    response = search(desk, f"{old_code[:4]}-{old_code[4:]}")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/c/{hoa.lookup_code}/"
+
+
+@pytest.mark.parametrize("typed", ["ABCD-EFGH", "abcdefgh", "http://x/c/ABCD-EFG2/", "7kqx 3m9p"])
+def test_a_code_nobody_has_is_said_so_not_searched_as_a_name(desk, citizen, typed, settings):
+    desk.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = search(desk, typed)
+
+    html = response.content.decode()
+    assert response.context["unknown_code"] in html
+    assert "No one has the lookup code" in html
+    assert "Check the code with the person" in html
+    assert "Results by" not in html
+
+
+def test_a_name_without_accents_that_finds_nobody_is_not_called_a_code(desk, citizen, settings):
+    desk.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = search(desk, "lo thi hoa")
+
+    html = response.content.decode()
+    assert "unknown_code" not in response.context
+    assert "Results by name for" in html
+    assert "Nobody found." in html
+
+
 def test_every_search_is_audited_with_its_text(desk, officer, citizen):
     search(desk, "lo van")
     entry = AuditEntry.objects.get(action="search")
@@ -129,6 +162,14 @@ def test_every_search_is_audited_with_its_text(desk, officer, citizen):
 
 def test_the_search_box_has_focus_on_load(desk):
     assert "autofocus" in desk.get("/chot/").content.decode()
+
+
+def test_the_box_is_drawn_empty_after_a_search_with_the_text_kept_aside(desk, citizen):
+    html = search(desk, "lo van <b>").content.decode()
+
+    [box] = re.findall(r"<input [^>]*name=\"q\"[^>]*>", html)
+    assert " value=" not in box  # a code scanned next cannot land in front of the old text
+    assert 'data-previous="lo van &lt;b&gt;"' in box
 
 
 def test_a_full_name_shared_by_many_is_answered_by_its_exact_matches(desk, make_declaration):

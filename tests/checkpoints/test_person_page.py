@@ -1,5 +1,6 @@
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -101,12 +102,54 @@ def test_recording_a_passage(desk, officer, citizen, checkpoint):
             "note": "Qua bình thường",
         },
     )
-    assert response["Location"] == f"/c/{citizen.lookup_code}/"
+    assert response["Location"] == "/chot/"  # back to the search box, for the next scan
     passage = Passage.objects.get()
     assert (passage.person, passage.checkpoint, passage.officer) == (citizen, checkpoint, officer)
     assert passage.vehicle_plate == "25B-012.34"
     entry = AuditEntry.objects.get(action="record_passage", person=citizen)
     assert (audit_detail(entry), detail_shown(entry)) == ("Allowed through", "Cho qua")
+
+
+def test_the_desk_says_whose_passage_was_recorded_with_the_cursor_in_its_search_box(
+    desk, citizen, checkpoint, settings
+):
+    desk.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    passage = {"checkpoint": checkpoint.pk, "direction": "in", "outcome": "allowed"}
+
+    response = desk.post(f"/c/{citizen.lookup_code}/qua-chot/", passage, follow=True)
+
+    html = response.content.decode()
+    assert f"Passage recorded for Lò Văn Minh ({citizen.display_code})." in html
+    assert re.search(r'<input [^>]*name="q"[^>]*autofocus', html)
+
+
+def test_the_passage_box_has_the_focus_and_comes_first_by_tab(desk, citizen):
+    html = desk.get(f"/c/{citizen.lookup_code}/").content.decode()
+
+    [box] = re.findall(r'<section [^>]*id="record-passage"[^>]*>', html)
+    assert 'tabindex="-1"' in box and "autofocus" in box
+    assert html.count("autofocus") == 1
+
+
+def test_a_passage_sent_back_with_errors_leaves_the_focus_to_its_first_mistake(
+    desk, citizen, checkpoint
+):
+    passage = {"checkpoint": checkpoint.pk, "direction": "in", "outcome": "allowed"}
+    passage["vehicle_plate"] = "not a plate"
+    html = desk.post(f"/c/{citizen.lookup_code}/qua-chot/", passage).content.decode()
+    assert "autofocus" not in html
+
+
+def test_the_plate_is_filled_in_only_from_a_journey_of_today(desk, make_declaration, today):
+    old = make_declaration(vehicle_plate="25B-012.34", travel_date=today - timedelta(days=3))
+    form = desk.get(f"/c/{old.person.lookup_code}/").context["passage_form"]
+    assert form.initial["vehicle_plate"] == ""
+
+    make_declaration(person=old.person, vehicle_plate="", travel_date=today)
+    make_declaration(person=old.person, vehicle_plate="25A-111.22", travel_date=today)
+    make_declaration(person=old.person, vehicle_plate="", travel_date=today - timedelta(days=1))
+    form = desk.get(f"/c/{old.person.lookup_code}/").context["passage_form"]
+    assert form.initial["vehicle_plate"] == "25A-111.22"
 
 
 def test_the_passage_form_starts_at_the_officers_checkpoint(desk, citizen, checkpoint):

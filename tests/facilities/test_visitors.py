@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from declarations.models import Declaration, MadeBy
-from declarations.services import declaration_submit
+from declarations.services import declaration_submit, person_risk_clear, risk_flag_add
 from tests.conftest import declaration_data, form_data
 
 HANOI_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -94,6 +94,28 @@ def test_the_counts_are_of_people_by_role_and_risk(staff, visit):
         "patients": 1,
         "relatives": 1,
     }
+
+
+def test_each_visitor_shows_and_counts_with_their_current_risk(staff, visit, officer):
+    flagged = visit(full_name="Lò Thị Sốt")  # her visit declared no symptoms
+    risk_flag_add(person=flagged.person, level="high", reason="38.5°C", place="", user=officer)
+    coughing = visit(full_name="Lò Văn Ho")
+    risk_flag_add(person=coughing.person, level="medium", reason="Ho", place="", user=officer)
+    cleared = visit(full_name="Đã Khỏi", symptoms=("cough",))
+    person_risk_clear(cleared.person)  # the health staff's follow-up cleared him
+
+    response = staff.get("/co-so-y-te/")
+
+    row_of = {d.person.full_name: d for d in response.context["declarations"]}
+    assert row_of["Lò Thị Sốt"].risk_level == "none"
+    assert row_of["Đã Khỏi"].risk_level != "none"
+    rows = response.content.decode().split("<tr ")
+    [sick] = [row for row in rows if "Lò Thị Sốt" in row]
+    [well] = [row for row in rows if "Đã Khỏi" in row]
+    assert sick.startswith('class="row-risk-high"') and "badge risk-high" in sick
+    assert well.startswith('class="row-risk-none"') and "badge risk-none" in well
+    assert response.context["counts"]["at_risk"] == 2
+    assert response.context["counts"]["visitors"] == 3
 
 
 def test_a_department_filter_keeps_only_its_visitors(staff, visit):
