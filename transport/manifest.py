@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from declarations.models import Declaration, MadeBy
+from declarations.models import Declaration, MadeBy, Transport
 from declarations.risk import RiskLevel
 from transport.models import Vehicle
 
@@ -56,8 +56,9 @@ def manifest_declarations(vehicle: Vehicle, day: date) -> list[Declaration]:
 def _declared_for(vehicle: Vehicle, day: date) -> Q:
     """Declarations of ``vehicle`` for the local ``day``: sent through its QR point that day
     (Asia/Ho_Chi_Minh time), or naming its plate with that day as the travel date. Each part
-    reads an index (``decl_point_newest``, ``decl_plate_date``)."""
-    by_plate = Q(vehicle_plate=vehicle.plate, travel_date=day)
+    reads an index (``decl_point_newest``, ``decl_plate_date``). A plate counts only with a
+    journey by coach: one kept by mistake with another means is no passenger's."""
+    by_plate = Q(vehicle_plate=vehicle.plate, travel_date=day, transport=Transport.COACH)
     if vehicle.point_id is None:  # never read "no point" as "every declaration without one"
         return by_plate
     start, end = day_bounds(day)
@@ -82,11 +83,11 @@ def passenger_counts(vehicles: Iterable[Vehicle], day: date) -> dict[int, int]:
     by_plate = {vehicle.plate: vehicle.pk for vehicle in vehicles}
     rows = Declaration.objects.filter(
         reduce(or_, (_declared_for(vehicle, day) for vehicle in vehicles))
-    ).values_list("point", "submitted_at", "vehicle_plate", "travel_date", "person")
+    ).values_list("point", "submitted_at", "vehicle_plate", "travel_date", "transport", "person")
     start, end = day_bounds(day)
     people = defaultdict(set)
-    for point, submitted_at, plate, travel_date, person in rows:
-        if travel_date == day and plate in by_plate:
+    for point, submitted_at, plate, travel_date, transport, person in rows:
+        if travel_date == day and plate in by_plate and transport == Transport.COACH:
             people[by_plate[plate]].add(person)
         if point in by_point and start <= submitted_at < end:
             people[by_point[point]].add(person)

@@ -102,3 +102,22 @@ def test_updating_adds_a_declaration_under_the_same_person_and_code(client, citi
     assert citizen.declarations.newest_first().first().risk_level == "high"
     citizen.refresh_from_db()
     assert citizen.lookup_code in client.get(response["Location"]).content.decode().replace("-", "")
+
+
+def test_an_update_by_motorbike_drops_the_coach_plate_of_the_last_journey(client, citizen):
+    """The update form starts from the last declaration, plate included."""
+    look_up(client, citizen.display_code, "4321")
+    data = form_data(
+        phone=citizen.phone,
+        residence_province=citizen.residence_province_id,
+        residence_district=citizen.residence_district_id,
+        residence_commune=citizen.residence_commune_id,
+        transport="motorbike",
+        vehicle_plate="25B-012.34",
+        seat="12",
+    )
+
+    assert client.post("/khai-bao/cap-nhat/", data).status_code == 302
+
+    newest = citizen.declarations.newest_first().first()
+    assert (newest.transport, newest.vehicle_plate, newest.seat) == ("motorbike", "", "")

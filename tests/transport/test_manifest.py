@@ -172,3 +172,14 @@ def test_the_vehicles_count_the_same_passengers_as_their_lists(
 
     assert counts == {vehicle.pk: 2, other_vehicle.pk: 1}
     assert counts[vehicle.pk] == len(manifest_declarations(vehicle, TODAY))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_plate_declared_with_another_means_than_a_coach_is_no_passenger(
+    vehicle, board, operator_client
+):
+    board(full_name="Xe Khách", point=None, at=at(8))
+    board(full_name="Xe Máy", point=None, transport="motorbike", at=at(9))
+
+    assert [d.person.full_name for d in manifest_declarations(vehicle, TODAY)] == ["Xe Khách"]
+    assert passenger_counts([vehicle], TODAY) == {vehicle.pk: 1}
