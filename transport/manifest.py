@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from declarations.models import Declaration, MadeBy, Transport
+from declarations.models import Declaration, MadeBy, PointKind, Transport
 from declarations.risk import RiskLevel
 from transport.models import Vehicle
 
@@ -35,18 +35,25 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
 
 
+# What ``ManifestRow.declared_by`` reads of the account that declared on a passenger's behalf.
+DECLARED_BY = (
+    "made_by_user__staff_profile__checkpoint",
+    "made_by_user__staff_profile__facility",
+)
+
+
 def manifest_declarations(vehicle: Vehicle, day: date) -> list[Declaration]:
     """The passengers of ``vehicle`` on the local ``day``: one declaration per person.
 
     These are the declarations of the vehicle for that day (``_declared_for``), by seat
     (``seat_order``: A02 before A10 before B01), then those without a seat in boarding order: a
     crew or an officer checks a coach seat by seat. A person who declared more than once
-    appears once, with their latest declaration. ``person`` is selected with each declaration,
-    so reading the list costs one query however long it is.
+    appears once, with their latest declaration. ``person``, and what says who declared, are
+    selected with each declaration, so reading the list costs one query however long it is.
     """
     declarations = (
         Declaration.objects.filter(_declared_for(vehicle, day))
-        .select_related("person")
+        .select_related("person", "point", *DECLARED_BY)
         .order_by("submitted_at", "id")
     )
     latest = {declaration.person_id: declaration for declaration in declarations}
@@ -135,9 +142,27 @@ class ManifestRow:
 
     @property
     def declared_by(self) -> str:
-        if self.declaration.made_by == MadeBy.ON_BEHALF:
+        """Who sent the declaration: the passenger, or on their behalf the crew, a checkpoint
+        or a health facility (by name). The point it was sent through says so; an officer's
+        declaration on the spot has none, and their checkpoint says it."""
+        declaration = self.declaration
+        if declaration.made_by != MadeBy.ON_BEHALF:
+            return str(_("Self"))
+        point = declaration.point
+        if point is not None and point.kind == PointKind.VEHICLE:
             return str(_("Crew"))
-        return str(_("Self"))
+        if point is not None and point.kind == PointKind.FACILITY:
+            return _("Health facility (%(name)s)") % {"name": point.name}
+        if point is not None and point.kind == PointKind.CHECKPOINT:
+            return _("Checkpoint (%(name)s)") % {"name": point.name}
+        profile = getattr(declaration.made_by_user, "staff_profile", None)
+        if profile is not None and profile.checkpoint is not None:
+            return _("Checkpoint (%(name)s)") % {"name": profile.checkpoint.name}
+        if profile is not None and profile.facility is not None:
+            return _("Health facility (%(name)s)") % {"name": profile.facility.name}
+        if profile is not None and profile.company_id is not None:
+            return str(_("Crew"))
+        return str(_("Staff, on the passenger's behalf"))
 
     def cells(self) -> list:
         """The values of the columns of ``MANIFEST_HEADERS``, in order."""

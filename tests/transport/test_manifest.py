@@ -1,13 +1,18 @@
 """A vehicle's passenger list for a day: who declared with its QR or its plate, once per person."""
 
+import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone, translation
 
-from declarations.models import Declaration
-from transport.manifest import manifest_declarations, mask_phone, passenger_counts
+from declarations.models import Declaration, MadeBy
+from declarations.services import declaration_submit
+from tests.conftest import LAI_CHAU, LAI_CHAU_CITY, QUYET_THANG, declaration_data
+from transport.manifest import manifest_declarations, manifest_rows, mask_phone, passenger_counts
+from transport.services import PassengerData, passenger_declare
 
 HANOI_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = date(2026, 3, 10)
@@ -183,3 +188,52 @@ def test_a_plate_declared_with_another_means_than_a_coach_is_no_passenger(
 
     assert [d.person.full_name for d in manifest_declarations(vehicle, TODAY)] == ["Xe Khách"]
     assert passenger_counts([vehicle], TODAY) == {vehicle.pk: 1}
+
+
+def test_the_list_says_who_declared_each_passenger(
+    vehicle, board, operator, officer, facility, facility_worker, places
+):
+    on_behalf = {"made_by": MadeBy.ON_BEHALF, "point": None}
+    self_made = board(full_name="Tự Khai", seat="1")
+    crew = passenger_declare(
+        vehicle=vehicle,
+        operator=operator,
+        data=PassengerData(
+            full_name="Nhà Xe Khai",
+            birth_year=1950,
+            sex="male",
+            phone="0377123456",
+            home_province=LAI_CHAU,
+            home_district=LAI_CHAU_CITY,
+            home_commune=QUYET_THANG,
+            from_province=LAI_CHAU,
+            from_district=LAI_CHAU_CITY,
+            to_district=LAI_CHAU_CITY,
+            to_commune=QUYET_THANG,
+            seat="2",
+        ),
+        token=uuid.uuid4(),
+    )
+    at_checkpoint = declare_for(officer, full_name="Chốt Khai", seat="3", **on_behalf)
+    at_hospital = declare_for(
+        facility_worker, full_name="Viện Khai", seat="4", **{**on_behalf, "point": facility.point}
+    )
+
+    with translation.override("en"):
+        declared_by = {
+            row.person: row.declared_by
+            for row in manifest_rows(manifest_declarations(vehicle, timezone.localdate()))
+        }
+
+    assert declared_by == {
+        self_made.person: "Self",
+        crew.person: "Crew",
+        at_checkpoint.person: "Checkpoint (Chốt Km 15 QL4D)",
+        at_hospital.person: "Health facility (Bệnh viện Đa khoa tỉnh Lai Châu)",
+    }
+
+
+def declare_for(staff, *, made_by, point, **changes):
+    """A declaration sent by ``staff`` on a passenger's behalf, with the coach's plate."""
+    data = declaration_data(transport="coach", vehicle_plate="25B-012.34", point=point, **changes)
+    return declaration_submit(data=data, token=uuid.uuid4(), made_by=made_by, made_by_user=staff)
