@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from declarations.forms import (
+    DAYS_AHEAD,
     REFRESH_BUTTON,
     DeclarationForm,
     MobilePhoneField,
@@ -195,12 +196,13 @@ class ManifestDayForm(forms.Form):
     def clean_ngay(self):
         day = self.cleaned_data["ngay"] or timezone.localdate()
         today = timezone.localdate()
-        # Older declarations are purged, and no one has declared in the future.
+        # Older declarations are purged; a journey may be declared up to DAYS_AHEAD days ahead.
         earliest = today - timedelta(days=settings.RETENTION_DAYS)
-        if not earliest <= day <= today:
+        latest = today + timedelta(days=DAYS_AHEAD)
+        if not earliest <= day <= latest:
             raise forms.ValidationError(
                 _("Choose a day between %(start)s and %(end)s.")
-                % {"start": f"{earliest:%d/%m/%Y}", "end": f"{today:%d/%m/%Y}"}
+                % {"start": f"{earliest:%d/%m/%Y}", "end": f"{latest:%d/%m/%Y}"}
             )
         return day
 

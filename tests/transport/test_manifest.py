@@ -106,7 +106,7 @@ def test_yesterdays_list_is_read_with_the_date_in_the_address(operator_client, v
 
 
 @pytest.mark.parametrize(
-    "asked", ["hôm-qua", "2026-02-30", "2026-03-11", "1999-01-01", "0001-01-01"]
+    "asked", ["hôm-qua", "2026-02-30", "2026-03-14", "1999-01-01", "0001-01-01"]
 )
 @time_machine.travel(NOW, tick=False)
 def test_a_bad_or_out_of_range_date_shows_today_with_a_message(
@@ -120,6 +120,21 @@ def test_a_bad_or_out_of_range_date_shows_today_with_a_message(
     assert response.context["day"] == TODAY
     assert [row.person.full_name for row in response.context["rows"]] == ["Hôm Nay"]
     assert [m.level_tag for m in response.context["messages"]] == ["warning"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_list_of_a_day_ahead_holds_those_who_declared_their_journey_for_it(
+    operator_client, vehicle, board
+):
+    """Citizens may declare a journey up to 3 days ahead, with the plate of their coach."""
+    board(full_name="Hôm Nay", at=at(8))
+    board(full_name="Ngày Kia", point=None, travel_date=date(2026, 3, 13), at=at(9))
+
+    response = operator_client.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach/", {"ngay": "2026-03-13"})
+
+    assert response.context["day"] == date(2026, 3, 13)
+    assert [row.person.full_name for row in response.context["rows"]] == ["Ngày Kia"]
+    assert not list(response.context["messages"])
 
 
 def test_the_page_shows_each_passenger_with_a_masked_phone_and_the_code(
