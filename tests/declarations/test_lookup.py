@@ -121,3 +121,10 @@ def test_an_update_by_motorbike_drops_the_coach_plate_of_the_last_journey(client
 
     newest = citizen.declarations.newest_first().first()
     assert (newest.transport, newest.vehicle_plate, newest.seat) == ("motorbike", "", "")
+
+
+def test_the_lookup_page_says_a_lost_code_is_found_by_staff_not_by_declaring_again(client, places):
+    html = client.get("/tra-cuu/").content.decode()
+
+    assert "Mất mã?" in html
+    assert "số điện thoại" in html
