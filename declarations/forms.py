@@ -391,6 +391,12 @@ class DeclarationForm(ChainedPlaces, forms.Form):
         plate_missing = not cleaned.get("vehicle_plate") and "vehicle_plate" not in self.errors
         if cleaned.get("transport") == Transport.COACH and plate_missing:
             self.add_error("vehicle_plate", _("Enter the plate of the coach or bus."))
+        if "transport" in cleaned and cleaned["transport"] != Transport.COACH:
+            # A plate left from an earlier journey by coach would put a motorbike rider on
+            # that bus's passenger list; a vehicle's QR fixes the means to coach.
+            for name in ("vehicle_plate", "seat"):
+                cleaned[name] = ""
+                self.errors.pop(name, None)
         for name in ("residence_address", "to_address", "places_visited", "seat"):
             if name in cleaned:
                 cleaned[name] = clean_spaces(cleaned[name])

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -107,8 +108,17 @@ def success(request, token):
         "person": person,
         "qr": qr_svg(staff_link, label=_(SUCCESS_QR_LABEL)),
         "place_names": _place_names(declaration),
+        "declare_another_url": _declare_again_url(declaration.point),
     }
     return render(request, "declarations/success.html", context)
+
+
+def _declare_again_url(point) -> str:
+    """Where a family declares the next of its members: the same QR point (its vehicle,
+    checkpoint or facility filled in again) while it is in service, else the plain form."""
+    if point is not None and point.is_active:
+        return point.public_path
+    return reverse("declarations:declare")
 
 
 @never_cache

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from declarations.forms import (
+    DAYS_AHEAD,
     REFRESH_BUTTON,
     DeclarationForm,
     MobilePhoneField,
@@ -23,6 +24,12 @@ from transport.models import BusCompany, Vehicle
 from transport.services import PassengerData
 from truyvet.forms import fields_copied_when_drawn
 
+# A crew's own number would let the crew open the passenger's declarations at /tra-cuu/, and
+# keep the passenger from doing so: a relative's or a carer's is asked instead.
+PASSENGER_PHONE_HELP = _(
+    "The passenger's mobile number. For a child or an old person without a phone, a relative's "
+    "or a carer's mobile number, never the crew's."
+)
 PLATE_ERROR = _("Enter the plate as written on the vehicle, for example 25B-012.34.")
 
 
@@ -31,13 +38,15 @@ class PassengerForm(DeclarationForm):
     """The crew's short form for declaring one passenger after another (khai hộ).
 
     The answers it shares with the declaration form are checked by the same code, with the same
-    messages. The journey is the vehicle's (today, by coach, its plate), and the passenger's
-    home is where they come from.
+    messages. The journey is the vehicle's (today, by coach, its plate), from where the
+    passenger boarded: their home is not where they come from (a resident of Lai Châu coming
+    home from Hà Nội comes from Hà Nội, which the risk rules must see).
     """
 
     PLACE_PARENTS = {
         "residence_district": "residence_province",
         "residence_commune": "residence_district",
+        "from_district": "from_province",
         "to_commune": "to_district",
     }
     # The places remembered from one passenger to the next.
@@ -45,27 +54,32 @@ class PassengerForm(DeclarationForm):
         "residence_province",
         "residence_district",
         "residence_commune",
+        "from_province",
+        "from_district",
         "to_district",
         "to_commune",
     )
 
-    phone = MobilePhoneField(help_text=_("The passenger's; if they have none, the crew's."))
-    residence_province = PlaceField(label=_("Home province (coming from)"), widget=place_select())
+    # Left empty by a busy crew, it is Việt Nam (``clean_nationality``), as the form shows.
+    nationality = forms.CharField(
+        label=_("Nationality"), max_length=60, initial="Việt Nam", required=False
+    )
+    phone = MobilePhoneField(help_text=PASSENGER_PHONE_HELP)
+    residence_province = PlaceField(label=_("Home province / city"), widget=place_select())
     residence_district = PlaceField(
         label=_("Home district"), widget=place_select("residence_province")
     )
     residence_commune = PlaceField(
         label=_("Home commune / ward"), widget=place_select("residence_district")
     )
+    from_province = PlaceField(label=_("Boarded in province / city"), widget=place_select())
+    from_district = PlaceField(label=_("Boarded in district"), widget=place_select("from_province"))
 
     # What the short form leaves out: the vehicle and the day give the journey.
-    nationality = None
     id_number = None
     email = None
     residence_address = None
     travel_date = None
-    from_province = None
-    from_district = None
     to_address = None
     transport = None
     vehicle_plate = None
@@ -84,6 +98,7 @@ class PassengerForm(DeclarationForm):
         tree = place_tree()
         return {
             "residence_province": tree.provinces,
+            "from_province": tree.provinces,
             "to_district": partial(tree.children_of, served_province_code()),
         }
 
@@ -93,10 +108,13 @@ class PassengerForm(DeclarationForm):
             full_name=cleaned["full_name"],
             birth_year=cleaned["birth_year"],
             sex=cleaned["sex"],
+            nationality=cleaned["nationality"],
             phone=cleaned["phone"],
             home_province=cleaned["residence_province"],
             home_district=cleaned["residence_district"],
             home_commune=cleaned["residence_commune"],
+            from_province=cleaned["from_province"],
+            from_district=cleaned["from_district"],
             to_district=cleaned["to_district"],
             to_commune=cleaned["to_commune"],
             seat=cleaned.get("seat", ""),
@@ -122,15 +140,23 @@ class PassengerForm(DeclarationForm):
                 Column("seat", css_class="col-6 col-md-3"),
             ),
             Row(
-                Column(InlineRadios("sex"), css_class="col-md-6"),
-                Column("phone", css_class="col-md-6"),
+                Column(InlineRadios("sex"), css_class="col-md-4"),
+                Column("nationality", css_class="col-md-4"),
+                Column("phone", css_class="col-md-4"),
             ),
             Fieldset(
-                _("Home, where the passenger comes from"),
+                _("Where the passenger lives"),
                 Row(
                     Column("residence_province", css_class="col-md-4"),
                     Column("residence_district", css_class="col-md-4"),
                     Column("residence_commune", css_class="col-md-4"),
+                ),
+            ),
+            Fieldset(
+                _("Boarded at"),
+                Row(
+                    Column("from_province", css_class="col-md-6"),
+                    Column("from_district", css_class="col-md-6"),
                 ),
             ),
             Fieldset(
@@ -152,7 +178,9 @@ class PassengerForm(DeclarationForm):
 
 
 def passenger_initial(places: dict | None) -> dict:
-    """The next passenger's form: the last places chosen, else the served province."""
+    """The next passenger's form: the last places chosen, else the served province as their
+    home. Where the first passenger boarded is left to choose: a guess would hide a journey
+    from an epidemic zone."""
     return places or {"residence_province": served_province_code()}
 
 
@@ -169,12 +197,13 @@ class ManifestDayForm(forms.Form):
     def clean_ngay(self):
         day = self.cleaned_data["ngay"] or timezone.localdate()
         today = timezone.localdate()
-        # Older declarations are purged, and no one has declared in the future.
+        # Older declarations are purged; a journey may be declared up to DAYS_AHEAD days ahead.
         earliest = today - timedelta(days=settings.RETENTION_DAYS)
-        if not earliest <= day <= today:
+        latest = today + timedelta(days=DAYS_AHEAD)
+        if not earliest <= day <= latest:
             raise forms.ValidationError(
                 _("Choose a day between %(start)s and %(end)s.")
-                % {"start": f"{earliest:%d/%m/%Y}", "end": f"{today:%d/%m/%Y}"}
+                % {"start": f"{earliest:%d/%m/%Y}", "end": f"{latest:%d/%m/%Y}"}
             )
         return day
 

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from declarations.models import Declaration, MadeBy
+from declarations.models import Declaration, MadeBy, PointKind, Transport
 from declarations.risk import RiskLevel
 from transport.models import Vehicle
 
@@ -35,18 +35,25 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
 
 
+# What ``ManifestRow.declared_by`` reads of the account that declared on a passenger's behalf.
+DECLARED_BY = (
+    "made_by_user__staff_profile__checkpoint",
+    "made_by_user__staff_profile__facility",
+)
+
+
 def manifest_declarations(vehicle: Vehicle, day: date) -> list[Declaration]:
     """The passengers of ``vehicle`` on the local ``day``: one declaration per person.
 
     These are the declarations of the vehicle for that day (``_declared_for``), by seat
     (``seat_order``: A02 before A10 before B01), then those without a seat in boarding order: a
     crew or an officer checks a coach seat by seat. A person who declared more than once
-    appears once, with their latest declaration. ``person`` is selected with each declaration,
-    so reading the list costs one query however long it is.
+    appears once, with their latest declaration. ``person``, and what says who declared, are
+    selected with each declaration, so reading the list costs one query however long it is.
     """
     declarations = (
         Declaration.objects.filter(_declared_for(vehicle, day))
-        .select_related("person")
+        .select_related("person", "point", *DECLARED_BY)
         .order_by("submitted_at", "id")
     )
     latest = {declaration.person_id: declaration for declaration in declarations}
@@ -56,8 +63,9 @@ def manifest_declarations(vehicle: Vehicle, day: date) -> list[Declaration]:
 def _declared_for(vehicle: Vehicle, day: date) -> Q:
     """Declarations of ``vehicle`` for the local ``day``: sent through its QR point that day
     (Asia/Ho_Chi_Minh time), or naming its plate with that day as the travel date. Each part
-    reads an index (``decl_point_newest``, ``decl_plate_date``)."""
-    by_plate = Q(vehicle_plate=vehicle.plate, travel_date=day)
+    reads an index (``decl_point_newest``, ``decl_plate_date``). A plate counts only with a
+    journey by coach: one kept by mistake with another means is no passenger's."""
+    by_plate = Q(vehicle_plate=vehicle.plate, travel_date=day, transport=Transport.COACH)
     if vehicle.point_id is None:  # never read "no point" as "every declaration without one"
         return by_plate
     start, end = day_bounds(day)
@@ -82,11 +90,11 @@ def passenger_counts(vehicles: Iterable[Vehicle], day: date) -> dict[int, int]:
     by_plate = {vehicle.plate: vehicle.pk for vehicle in vehicles}
     rows = Declaration.objects.filter(
         reduce(or_, (_declared_for(vehicle, day) for vehicle in vehicles))
-    ).values_list("point", "submitted_at", "vehicle_plate", "travel_date", "person")
+    ).values_list("point", "submitted_at", "vehicle_plate", "travel_date", "transport", "person")
     start, end = day_bounds(day)
     people = defaultdict(set)
-    for point, submitted_at, plate, travel_date, person in rows:
-        if travel_date == day and plate in by_plate:
+    for point, submitted_at, plate, travel_date, transport, person in rows:
+        if travel_date == day and plate in by_plate and transport == Transport.COACH:
             people[by_plate[plate]].add(person)
         if point in by_point and start <= submitted_at < end:
             people[by_point[point]].add(person)
@@ -135,9 +143,27 @@ class ManifestRow:
 
     @property
     def declared_by(self) -> str:
-        if self.declaration.made_by == MadeBy.ON_BEHALF:
+        """Who sent the declaration: the passenger, or on their behalf the crew, a checkpoint
+        or a health facility (by name). The point it was sent through says so; an officer's
+        declaration on the spot has none, and their checkpoint says it."""
+        declaration = self.declaration
+        if declaration.made_by != MadeBy.ON_BEHALF:
+            return str(_("Self"))
+        point = declaration.point
+        if point is not None and point.kind == PointKind.VEHICLE:
             return str(_("Crew"))
-        return str(_("Self"))
+        if point is not None and point.kind == PointKind.FACILITY:
+            return _("Health facility (%(name)s)") % {"name": point.name}
+        if point is not None and point.kind == PointKind.CHECKPOINT:
+            return _("Checkpoint (%(name)s)") % {"name": point.name}
+        profile = getattr(declaration.made_by_user, "staff_profile", None)
+        if profile is not None and profile.checkpoint is not None:
+            return _("Checkpoint (%(name)s)") % {"name": profile.checkpoint.name}
+        if profile is not None and profile.facility is not None:
+            return _("Health facility (%(name)s)") % {"name": profile.facility.name}
+        if profile is not None and profile.company_id is not None:
+            return str(_("Crew"))
+        return str(_("Staff, on the passenger's behalf"))
 
     def cells(self) -> list:
         """The values of the columns of ``MANIFEST_HEADERS``, in order."""

@@ -9,14 +9,13 @@ from declarations.models import Declaration, MadeBy, Transport
 from declarations.services import DeclarationData, declaration_submit
 from transport.models import Vehicle
 
-NATIONALITY = "Việt Nam"
-
 
 @dataclass(frozen=True)
 class PassengerData:
     """The crew's short form for one passenger, validated and normalised (``PassengerForm``).
 
-    Where the passenger lives is also where their journey starts.
+    Their journey starts where they boarded (``from_province``, ``from_district``), which is
+    often not where they live.
     """
 
     full_name: str
@@ -26,8 +25,11 @@ class PassengerData:
     home_province: str
     home_district: str
     home_commune: str
+    from_province: str
+    from_district: str
     to_district: str
     to_commune: str
+    nationality: str = "Việt Nam"
     seat: str = ""
     symptoms: tuple[str, ...] = ()
     exposures: tuple[str, ...] = ()
@@ -46,14 +48,14 @@ def passenger_declare(
         full_name=data.full_name,
         birth_year=data.birth_year,
         sex=data.sex,
-        nationality=NATIONALITY,
+        nationality=data.nationality,
         phone=data.phone,
         residence_province=data.home_province,
         residence_district=data.home_district,
         residence_commune=data.home_commune,
         travel_date=timezone.localdate(),
-        from_province=data.home_province,
-        from_district=data.home_district,
+        from_province=data.from_province,
+        from_district=data.from_district,
         to_district=data.to_district,
         to_commune=data.to_commune,
         transport=Transport.COACH,

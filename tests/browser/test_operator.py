@@ -7,7 +7,14 @@ from playwright.sync_api import expect
 
 from declarations.models import Person
 from tests.browser.conftest import ARTIFACTS, lines_of_text
-from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG, TAM_DUONG_TOWN
+from tests.conftest import (
+    BA_DINH,
+    HA_NOI,
+    LAI_CHAU_CITY,
+    QUYET_THANG,
+    TAM_DUONG,
+    TAM_DUONG_TOWN,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,12 +46,15 @@ def test_operator_declares_three_passengers_and_prints_the_list(
     screenshot(page, "operator-vehicle")
     page.click(f"a[href='/nha-xe/xe/{vehicle.pk}/khai-ho/']")
     page.wait_for_url(f"{live_server.url}/nha-xe/xe/{vehicle.pk}/khai-ho/")
-    # The first passenger sets where they come from and go to; the next ones keep it.
+    # The first passenger sets where they live, boarded and go to; the next ones keep it.
     page.select_option("#id_residence_district", TAM_DUONG)
     page.wait_for_selector(
         f"#id_residence_commune option[value='{TAM_DUONG_TOWN}']", state="attached"
     )
     page.select_option("#id_residence_commune", TAM_DUONG_TOWN)
+    page.select_option("#id_from_province", HA_NOI)
+    page.wait_for_selector(f"#id_from_district option[value='{BA_DINH}']", state="attached")
+    page.select_option("#id_from_district", BA_DINH)
     page.select_option("#id_to_district", LAI_CHAU_CITY)
     page.wait_for_selector(f"#id_to_commune option[value='{QUYET_THANG}']", state="attached")
     page.select_option("#id_to_commune", QUYET_THANG)
@@ -63,6 +73,7 @@ def test_operator_declares_three_passengers_and_prints_the_list(
         assert page.inner_text("#declared-code") == person.display_code
         assert page.input_value("#id_full_name") == ""
         assert page.input_value("#id_to_commune") == QUYET_THANG
+        assert page.input_value("#id_from_district") == BA_DINH
         codes.append(person.display_code)
     screenshot(page, "operator-declare")
     # A mistake sends the form back with the cursor on the field marked, not on the name.

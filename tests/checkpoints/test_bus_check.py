@@ -37,7 +37,9 @@ def test_a_plate_shows_todays_list_of_that_vehicle(desk, vehicle, board_passenge
         travel_date=timezone.localdate() - timedelta(days=1),
     )
     # Declared on the ordinary form, not the bus's QR, with the plate typed: declared too.
-    typed = declaration_data(full_name="Quàng Văn Gõ", vehicle_plate="25B-012.34", point=None)
+    typed = declaration_data(
+        full_name="Quàng Văn Gõ", transport="coach", vehicle_plate="25B-012.34", point=None
+    )
     typed = declaration_submit(data=typed, token=uuid.uuid4()).person
     response = desk.get("/chot/kiem-tra-xe/", {"plate": "25b01234"})
     assert [d.person for d in response.context["passengers"]] == [mai, lan, typed]

@@ -161,3 +161,27 @@ def test_a_new_zone_counts_at_once_despite_the_zone_cache(
         )
     client.post("/khai-bao/", form_data())
     assert Declaration.objects.newest_first().first().risk_level == "medium"
+
+
+def test_the_success_page_offers_to_declare_for_someone_else_on_the_plain_form(client, places):
+    page = client.get(success_path(client.post("/khai-bao/", form_data())))
+
+    assert page.context["declare_another_url"] == "/khai-bao/"
+    assert 'href="/khai-bao/" id="declare-another"' in page.content.decode()
+
+
+def test_declaring_for_someone_else_after_a_qr_opens_the_same_point_again(client, vehicle):
+    path = vehicle.point.public_path
+    page = client.get(success_path(client.post(path, form_data())))
+
+    assert f'href="{path}" id="declare-another"' in page.content.decode()
+    again = client.get(path).context["form"]
+    assert again.fields["vehicle_plate"].initial == vehicle.plate
+
+
+def test_a_point_out_of_service_since_sends_the_next_declaration_to_the_plain_form(client, vehicle):
+    path = success_path(client.post(vehicle.point.public_path, form_data()))
+    vehicle.is_active = False
+    vehicle.save()
+
+    assert client.get(path).context["declare_another_url"] == "/khai-bao/"

@@ -211,3 +211,21 @@ def test_messages_are_in_vietnamese_by_default(client, places):
     response = client.post("/khai-bao/", form_data(phone="123"))
     assert response.status_code == 200
     assert "Nhập số điện thoại di động" in response.content.decode()
+
+
+@pytest.mark.parametrize("means", ["motorbike", "car", "on_foot"])
+def test_a_plate_and_seat_left_in_the_form_are_dropped_without_a_coach(places, means):
+    """Kept from an earlier coach journey, they would put the person on that bus's list."""
+    values = cleaned(places, transport=means, vehicle_plate="25B-012.34", seat="12")
+    assert (values["vehicle_plate"], values["seat"]) == ("", "")
+
+
+def test_a_malformed_plate_is_no_error_without_a_coach(places):
+    assert "vehicle_plate" not in errors_for(places, transport="motorbike", vehicle_plate="??")
+
+
+def test_a_vehicles_qr_keeps_its_plate(places, vehicle):
+    form = DeclarationForm(form_data(transport="motorbike", vehicle_plate=""), point=vehicle.point)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["transport"] == "coach"
+    assert form.cleaned_data["vehicle_plate"] == vehicle.plate

@@ -123,3 +123,29 @@ def test_a_code_takes_a_limited_number_of_failures_over_a_day(client, citizen, s
     refused = look_up(client, citizen.display_code, "4321")
     assert refused.status_code == 429
     assert "Thử lại vào ngày mai" in refused.content.decode()
+
+
+def test_an_update_by_motorbike_drops_the_coach_plate_of_the_last_journey(client, citizen):
+    """The update form starts from the last declaration, plate included."""
+    look_up(client, citizen.display_code, "4321")
+    data = form_data(
+        phone=citizen.phone,
+        residence_province=citizen.residence_province_id,
+        residence_district=citizen.residence_district_id,
+        residence_commune=citizen.residence_commune_id,
+        transport="motorbike",
+        vehicle_plate="25B-012.34",
+        seat="12",
+    )
+
+    assert client.post("/khai-bao/cap-nhat/", data).status_code == 302
+
+    newest = citizen.declarations.newest_first().first()
+    assert (newest.transport, newest.vehicle_plate, newest.seat) == ("motorbike", "", "")
+
+
+def test_the_lookup_page_says_a_lost_code_is_found_by_staff_not_by_declaring_again(client, places):
+    html = client.get("/tra-cuu/").content.decode()
+
+    assert "Mất mã?" in html
+    assert "số điện thoại" in html

@@ -126,6 +126,8 @@ def stored(world, today):
         "sex": "female",
         "phone": "0912000555",
         **HOME,
+        "from_province": HOME["residence_province"],
+        "from_district": HOME["residence_district"],
         "to_district": TAM_DUONG,
         "to_commune": TAM_DUONG_TOWN,
         "seat": "<b>5</b>",

@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from accounts.models import AuditEntry
-from declarations.models import Declaration, MadeBy, Person
+from declarations.models import Declaration, EpidemicZone, MadeBy, Person
 from tests.conftest import BA_DINH, HA_NOI, LAI_CHAU, LAI_CHAU_CITY, PHUC_XA, QUYET_THANG
 from transport.services import PassengerData, passenger_declare
 
@@ -21,6 +21,8 @@ def passenger(**changes) -> dict:
         "residence_province": HA_NOI,
         "residence_district": BA_DINH,
         "residence_commune": PHUC_XA,
+        "from_province": HA_NOI,
+        "from_district": BA_DINH,
         "to_district": LAI_CHAU_CITY,
         "to_commune": QUYET_THANG,
         "seat": "5",
@@ -60,6 +62,44 @@ def test_declaring_for_a_passenger_records_them_on_the_vehicle_on_their_behalf(
     assert AuditEntry.objects.filter(
         action="declare_on_behalf", person=person, user=operator
     ).exists()
+
+
+def test_a_resident_coming_home_from_an_epidemic_zone_is_at_risk_from_where_they_boarded(
+    crew, page, today
+):
+    EpidemicZone.objects.create(place_code=HA_NOI, place_name="Hà Nội", starts_on=today)
+    home = {
+        "residence_province": LAI_CHAU,
+        "residence_district": LAI_CHAU_CITY,
+        "residence_commune": QUYET_THANG,
+    }
+
+    crew.post(page, passenger(**home, from_province=HA_NOI, from_district=BA_DINH))
+
+    declaration = Declaration.objects.get()
+    assert (declaration.from_province_id, declaration.from_district_id) == (HA_NOI, BA_DINH)
+    assert declaration.person.residence_province_id == LAI_CHAU
+    assert declaration.risk_level == "medium"
+
+
+def test_the_boarding_place_is_required_and_must_be_nested(crew, page):
+    response = crew.post(page, passenger(from_province="", from_district=LAI_CHAU_CITY))
+    assert "from_province" in response.context["form"].errors
+
+    response = crew.post(page, passenger(from_province=HA_NOI, from_district=LAI_CHAU_CITY))
+    assert "from_district" in response.context["form"].errors
+    assert not Person.objects.exists()
+
+
+def test_the_crew_records_the_passengers_nationality_vietnamese_unless_told(crew, page):
+    first = crew.get(page).context["form"]
+    assert first["nationality"].value() == "Việt Nam"
+
+    crew.post(page, passenger(full_name="Lò Thị Mai", nationality="Lào"))
+    crew.post(page, passenger(full_name="Vàng A Páo", nationality=" "))
+
+    nationalities = dict(Person.objects.values_list("full_name", "nationality"))
+    assert nationalities == {"Lò Thị Mai": "Lào", "Vàng A Páo": "Việt Nam"}
 
 
 def test_three_passengers_get_three_people_and_three_codes(crew, page, vehicle):
@@ -116,6 +156,8 @@ def test_the_next_form_is_empty_but_keeps_the_last_places(crew, page, settings):
         "residence_province": HA_NOI,
         "residence_district": BA_DINH,
         "residence_commune": PHUC_XA,
+        "from_province": HA_NOI,
+        "from_district": BA_DINH,
         "to_district": LAI_CHAU_CITY,
         "to_commune": QUYET_THANG,
     }
@@ -175,6 +217,8 @@ def test_the_service_declares_with_the_vehicles_point_and_plate(vehicle, operato
         home_province=LAI_CHAU,
         home_district=LAI_CHAU_CITY,
         home_commune=QUYET_THANG,
+        from_province=LAI_CHAU,
+        from_district=LAI_CHAU_CITY,
         to_district=LAI_CHAU_CITY,
         to_commune=QUYET_THANG,
     )

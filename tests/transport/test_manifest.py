@@ -1,13 +1,18 @@
 """A vehicle's passenger list for a day: who declared with its QR or its plate, once per person."""
 
+import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone, translation
 
-from declarations.models import Declaration
-from transport.manifest import manifest_declarations, mask_phone, passenger_counts
+from declarations.models import Declaration, MadeBy
+from declarations.services import declaration_submit
+from tests.conftest import LAI_CHAU, LAI_CHAU_CITY, QUYET_THANG, declaration_data
+from transport.manifest import manifest_declarations, manifest_rows, mask_phone, passenger_counts
+from transport.services import PassengerData, passenger_declare
 
 HANOI_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = date(2026, 3, 10)
@@ -101,7 +106,7 @@ def test_yesterdays_list_is_read_with_the_date_in_the_address(operator_client, v
 
 
 @pytest.mark.parametrize(
-    "asked", ["hôm-qua", "2026-02-30", "2026-03-11", "1999-01-01", "0001-01-01"]
+    "asked", ["hôm-qua", "2026-02-30", "2026-03-14", "1999-01-01", "0001-01-01"]
 )
 @time_machine.travel(NOW, tick=False)
 def test_a_bad_or_out_of_range_date_shows_today_with_a_message(
@@ -115,6 +120,21 @@ def test_a_bad_or_out_of_range_date_shows_today_with_a_message(
     assert response.context["day"] == TODAY
     assert [row.person.full_name for row in response.context["rows"]] == ["Hôm Nay"]
     assert [m.level_tag for m in response.context["messages"]] == ["warning"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_list_of_a_day_ahead_holds_those_who_declared_their_journey_for_it(
+    operator_client, vehicle, board
+):
+    """Citizens may declare a journey up to 3 days ahead, with the plate of their coach."""
+    board(full_name="Hôm Nay", at=at(8))
+    board(full_name="Ngày Kia", point=None, travel_date=date(2026, 3, 13), at=at(9))
+
+    response = operator_client.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach/", {"ngay": "2026-03-13"})
+
+    assert response.context["day"] == date(2026, 3, 13)
+    assert [row.person.full_name for row in response.context["rows"]] == ["Ngày Kia"]
+    assert not list(response.context["messages"])
 
 
 def test_the_page_shows_each_passenger_with_a_masked_phone_and_the_code(
@@ -173,3 +193,63 @@ def test_the_vehicles_count_the_same_passengers_as_their_lists(
 
     assert counts == {vehicle.pk: 2, other_vehicle.pk: 1}
     assert counts[vehicle.pk] == len(manifest_declarations(vehicle, TODAY))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_plate_declared_with_another_means_than_a_coach_is_no_passenger(
+    vehicle, board, operator_client
+):
+    board(full_name="Xe Khách", point=None, at=at(8))
+    board(full_name="Xe Máy", point=None, transport="motorbike", at=at(9))
+
+    assert [d.person.full_name for d in manifest_declarations(vehicle, TODAY)] == ["Xe Khách"]
+    assert passenger_counts([vehicle], TODAY) == {vehicle.pk: 1}
+
+
+def test_the_list_says_who_declared_each_passenger(
+    vehicle, board, operator, officer, facility, facility_worker, places
+):
+    on_behalf = {"made_by": MadeBy.ON_BEHALF, "point": None}
+    self_made = board(full_name="Tự Khai", seat="1")
+    crew = passenger_declare(
+        vehicle=vehicle,
+        operator=operator,
+        data=PassengerData(
+            full_name="Nhà Xe Khai",
+            birth_year=1950,
+            sex="male",
+            phone="0377123456",
+            home_province=LAI_CHAU,
+            home_district=LAI_CHAU_CITY,
+            home_commune=QUYET_THANG,
+            from_province=LAI_CHAU,
+            from_district=LAI_CHAU_CITY,
+            to_district=LAI_CHAU_CITY,
+            to_commune=QUYET_THANG,
+            seat="2",
+        ),
+        token=uuid.uuid4(),
+    )
+    at_checkpoint = declare_for(officer, full_name="Chốt Khai", seat="3", **on_behalf)
+    at_hospital = declare_for(
+        facility_worker, full_name="Viện Khai", seat="4", **{**on_behalf, "point": facility.point}
+    )
+
+    with translation.override("en"):
+        declared_by = {
+            row.person: row.declared_by
+            for row in manifest_rows(manifest_declarations(vehicle, timezone.localdate()))
+        }
+
+    assert declared_by == {
+        self_made.person: "Self",
+        crew.person: "Crew",
+        at_checkpoint.person: "Checkpoint (Chốt Km 15 QL4D)",
+        at_hospital.person: "Health facility (Bệnh viện Đa khoa tỉnh Lai Châu)",
+    }
+
+
+def declare_for(staff, *, made_by, point, **changes):
+    """A declaration sent by ``staff`` on a passenger's behalf, with the coach's plate."""
+    data = declaration_data(transport="coach", vehicle_plate="25B-012.34", point=point, **changes)
+    return declaration_submit(data=data, token=uuid.uuid4(), made_by=made_by, made_by_user=staff)
