@@ -43,6 +43,8 @@ SUBJECTS = {
     "findings": _("undeclared passengers found, %(start)s to %(end)s"),
     "manifest": _("passenger list of %(plate)s on %(day)s"),
     "merge": _("merged into this person: %(codes)s"),
+    "passenger_removed": _("taken off the passenger list of %(plate)s on %(day)s"),
+    "passenger_restored": _("put back on the passenger list of %(plate)s on %(day)s"),
     "report": _("report, %(start)s to %(end)s"),
     "risk_list": _("list of people at risk: %(filters)s"),
     "visitors": _("visitors of %(facility)s %(department)s"),

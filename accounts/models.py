@@ -72,6 +72,7 @@ class AuditAction(models.TextChoices):
     FLAG_RISK = "flag_risk", _("Flagged a risk")
     REQUIRE_UPDATE = "require_update", _("Asked for an updated declaration")
     EXPORT = "export", _("Exported")
+    PASSENGER_LIST = "passenger_list", _("Changed a passenger list")
 
 
 class AuditEntry(models.Model):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from declarations.normalize import normalize_plate
 from transport.forms import VehicleAdminForm
-from transport.models import BusCompany, Vehicle
+from transport.models import BusCompany, PassengerRemoval, Vehicle
 
 
 class VehicleInline(admin.TabularInline):
@@ -68,3 +68,19 @@ class VehicleAdmin(admin.ModelAdmin):
             reverse("transport:qr_image", args=[vehicle.pk, "png"]),
             reverse("transport:qr_image", args=[vehicle.pk, "svg"]),
         )
+
+
+@admin.register(PassengerRemoval)
+class PassengerRemovalAdmin(admin.ModelAdmin):
+    """Who a crew took off a day's passenger list, and why: kept as the crews left them."""
+
+    list_display = ["day", "vehicle", "person", "reason", "removed_by", "removed_at"]
+    list_filter = ["reason", "day"]
+    list_select_related = ["vehicle", "person", "removed_by"]
+    search_fields = ["vehicle__plate", "person__lookup_code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -20,7 +20,7 @@ from declarations.forms import (
 )
 from declarations.normalize import normalize_plate
 from declarations.places import place_tree, served_province_code
-from transport.models import BusCompany, Vehicle
+from transport.models import BusCompany, RemovalReason, Vehicle
 from transport.services import PassengerData
 from truyvet.forms import fields_copied_when_drawn
 
@@ -212,6 +212,17 @@ class ManifestDayForm(forms.Form):
         if self.is_valid():
             return self.cleaned_data["ngay"]
         return timezone.localdate()
+
+
+class RemovalForm(forms.Form):
+    """Why the crew takes a passenger off a day's list."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=RemovalReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose why the passenger is taken off the list.")},
+    )
 
 
 class VehicleFilterForm(forms.Form):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from declarations.models import Declaration, MadeBy, PointKind, Transport
 from declarations.risk import RiskLevel
-from transport.models import Vehicle
+from transport.models import PassengerRemoval, Vehicle
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -57,6 +57,8 @@ def manifest_declarations(vehicle: Vehicle, day: date) -> list[Declaration]:
         .order_by("submitted_at", "id")
     )
     latest = {declaration.person_id: declaration for declaration in declarations}
+    for person_id in removed_people(vehicle, day):
+        latest.pop(person_id, None)
     return sorted(latest.values(), key=lambda d: (*seat_order(d.seat), d.submitted_at, d.id))
 
 
@@ -98,6 +100,9 @@ def passenger_counts(vehicles: Iterable[Vehicle], day: date) -> dict[int, int]:
             people[by_plate[plate]].add(person)
         if point in by_point and start <= submitted_at < end:
             people[by_point[point]].add(person)
+    taken_off = PassengerRemoval.objects.filter(vehicle__in=list(by_plate.values()), day=day)
+    for vehicle, person in taken_off.values_list("vehicle", "person"):
+        people[vehicle].discard(person)
     return {vehicle: len(passengers) for vehicle, passengers in people.items()}
 
 
@@ -203,3 +208,16 @@ def vehicles_carrying(person, vehicles: Iterable[Vehicle], day: date) -> list[tu
             if by_plate or (by_point and start <= declaration.submitted_at < end):
                 carrying[vehicle.pk] = (vehicle, declaration)
     return sorted(carrying.values(), key=lambda pair: pair[0].plate)
+
+
+def removed_people(vehicle: Vehicle, day: date) -> set[int]:
+    """The people the crew took off the vehicle's list for ``day`` (``PassengerRemoval``)."""
+    return set(
+        PassengerRemoval.objects.filter(vehicle=vehicle, day=day).values_list("person", flat=True)
+    )
+
+
+def removals(vehicle: Vehicle, day: date) -> list[PassengerRemoval]:
+    """Who was taken off the vehicle's list for ``day``, and why, latest first."""
+    found = PassengerRemoval.objects.filter(vehicle=vehicle, day=day).select_related("person")
+    return list(found.order_by("-removed_at"))

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -52,3 +53,44 @@ class Vehicle(HasDeclarationPoint):
 
     def point_context(self) -> dict:
         return {"name": self.point_name(), "vehicle_plate": self.plate, "is_active": self.is_active}
+
+
+class RemovalReason(models.TextChoices):
+    NOT_ON_BOARD = "not_on_board", _("Did not travel on this vehicle")
+    DUPLICATE = "duplicate", _("On the list twice (declared twice)")
+    MISTAKE = "mistake", _("Declared with a mistake (declared again correctly)")
+
+
+class PassengerRemoval(models.Model):
+    """A person taken off a vehicle's passenger list for a day by its crew: their declaration
+    stays as it was sent (declarations are never changed), the list and the bus check leave
+    them out."""
+
+    vehicle = models.ForeignKey(
+        Vehicle, models.CASCADE, related_name="removals", verbose_name=_("vehicle")
+    )
+    day = models.DateField(_("day"))
+    person = models.ForeignKey(
+        "declarations.Person", models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=RemovalReason.choices)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("removed by"),
+    )
+    removed_at = models.DateTimeField(_("removed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("passenger taken off a list")
+        verbose_name_plural = _("passengers taken off lists")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vehicle", "day", "person"], name="passenger_removed_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.vehicle} {self.day:%d/%m/%Y} {self.person}"

@@ -23,14 +23,22 @@ from transport.access import (
     vehicle_for_staff,
     vehicles_for_staff,
 )
-from transport.forms import ManifestDayForm, PassengerForm, VehicleFilterForm, passenger_initial
+from transport.forms import (
+    ManifestDayForm,
+    PassengerForm,
+    RemovalForm,
+    VehicleFilterForm,
+    passenger_initial,
+)
 from transport.manifest import (
     MANIFEST_HEADERS,
     manifest_declarations,
     manifest_rows,
     passenger_counts,
+    removals,
     vehicles_carrying,
 )
+from transport.models import PassengerRemoval
 from transport.services import passenger_declare
 from truyvet.exports import xlsx_response
 
@@ -101,6 +109,8 @@ def manifest(request, pk):
         "day": day,
         "headers": MANIFEST_HEADERS,
         "rows": manifest_rows(manifest_declarations(vehicle, day)),
+        "removed": removals(vehicle, day),
+        "removable": True,
     }
     return render(request, "transport/manifest.html", context)
 
@@ -117,6 +127,76 @@ def manifest_xlsx(request, pk):
         MANIFEST_HEADERS,
         (row.cells() for row in rows),
     )
+
+
+@login_required
+@vehicle_required
+@code_guessing_limited
+def passenger_remove(request, pk, code):
+    """Take a passenger off a day's list: a confirmation with the reason, then the list."""
+    vehicle = passengers_for_staff(request, pk)
+    _form, day = _manifest_day(request)
+    person = _listed_person(vehicle, day, code)
+    form = RemovalForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        PassengerRemoval.objects.get_or_create(
+            vehicle=vehicle,
+            day=day,
+            person=person,
+            defaults={"reason": form.cleaned_data["reason"], "removed_by": request.user},
+        )
+        audit(
+            request,
+            AuditAction.PASSENGER_LIST,
+            person=person,
+            **_manifest_subject(vehicle, day, "passenger_removed"),
+        )
+        messages.success(
+            request,
+            _("%(name)s (%(code)s) is off the list. It can be put back below.")
+            % {"name": person.full_name, "code": person.display_code},
+        )
+        return redirect(_manifest_url(vehicle, day))
+    context = {"vehicle": vehicle, "day": day, "person": person, "form": form}
+    return render(request, "transport/passenger_remove.html", context)
+
+
+@login_required
+@vehicle_required
+@require_POST
+def passenger_restore(request, pk, code):
+    """Put a passenger taken off a day's list back on it."""
+    vehicle = passengers_for_staff(request, pk)
+    _form, day = _manifest_day(request)
+    parsed = codes.parse_code(code)
+    person = Person.objects.by_code(parsed) if parsed else None
+    if person is not None:
+        removed = PassengerRemoval.objects.filter(vehicle=vehicle, day=day, person=person)
+        if removed.delete()[0]:
+            audit(
+                request,
+                AuditAction.PASSENGER_LIST,
+                person=person,
+                **_manifest_subject(vehicle, day, "passenger_restored"),
+            )
+            messages.success(
+                request, _("%(name)s is back on the list.") % {"name": person.full_name}
+            )
+    return redirect(_manifest_url(vehicle, day))
+
+
+def _listed_person(vehicle, day, code):
+    """The person with this code if they are on the vehicle's list for ``day``; else 404."""
+    parsed = codes.parse_code(code)
+    person = Person.objects.by_code(parsed) if parsed else None
+    listed = {declaration.person_id for declaration in manifest_declarations(vehicle, day)}
+    if person is None or person.pk not in listed:
+        raise Http404
+    return person
+
+
+def _manifest_url(vehicle, day) -> str:
+    return f"{reverse('transport:manifest', kwargs={'pk': vehicle.pk})}?ngay={day:%Y-%m-%d}"
 
 
 def _without_page(query) -> str:
@@ -203,6 +283,7 @@ def replace_qr(request, pk):
     return redirect("transport:vehicle", pk=vehicle.pk)
 
 
-def _manifest_subject(vehicle, day) -> dict:
-    """What the audit log says of a coach's list of passengers for a day, seen or exported."""
-    return {"subject": "manifest", "plate": vehicle.plate, "day": day}
+def _manifest_subject(vehicle, day, subject="manifest") -> dict:
+    """What the audit log says of a coach's list of passengers for a day, seen, exported or
+    changed."""
+    return {"subject": subject, "plate": vehicle.plate, "day": day}

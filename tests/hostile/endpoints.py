@@ -694,6 +694,9 @@ PATHS = [
     ),
     PathEndpoint("transport:qr_image", "operator", "kind", kwargs=_vehicle),
     PathEndpoint("transport:passenger_check", "operator", "code"),
+    PathEndpoint("transport:passenger_remove", "operator", "code", kwargs=_vehicle),
+    PathEndpoint("transport:passenger_remove", "operator", "code", method="POST", kwargs=_vehicle),
+    PathEndpoint("transport:passenger_restore", "operator", "code", method="POST", kwargs=_vehicle),
     PathEndpoint(
         "facilities:qr_image", "facility_worker", "kind", kwargs=lambda w: {"pk": w.facility.pk}
     ),

@@ -1,0 +1,83 @@
+"""A crew takes a passenger off a day's list (did not travel, listed twice, declared with a
+mistake) and can put them back; the declaration itself never changes."""
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import AuditEntry
+from checkpoints.bus_checks import todays_list
+from declarations.models import Declaration
+from transport.manifest import manifest_declarations, passenger_counts
+from transport.models import PassengerRemoval
+
+
+@pytest.fixture
+def crew(client, operator):
+    client.force_login(operator)
+    return client
+
+
+@pytest.fixture
+def passenger(vehicle, make_declaration):
+    return make_declaration(
+        full_name="Lò Văn Nhầm", point=vehicle.point, transport="coach", vehicle_plate=vehicle.plate
+    )
+
+
+def remove_url(vehicle, person, day=None):
+    day = day or timezone.localdate()
+    return f"/nha-xe/xe/{vehicle.pk}/hanh-khach/{person.lookup_code}/bo/?ngay={day:%Y-%m-%d}"
+
+
+def test_a_passenger_taken_off_leaves_the_list_the_count_and_the_bus_check(
+    crew, vehicle, passenger
+):
+    today = timezone.localdate()
+    manifest = crew.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach/").content.decode()
+    assert remove_url(vehicle, passenger.person).replace("&", "&amp;") in manifest
+
+    confirm = crew.get(remove_url(vehicle, passenger.person))
+    assert "Lò Văn Nhầm" in confirm.content.decode()
+    assert not PassengerRemoval.objects.exists()  # asking is not doing
+    done = crew.post(remove_url(vehicle, passenger.person), {"reason": "not_on_board"})
+
+    assert done["Location"] == f"/nha-xe/xe/{vehicle.pk}/hanh-khach/?ngay={today:%Y-%m-%d}"
+    assert manifest_declarations(vehicle, today) == []
+    assert passenger_counts([vehicle], today).get(vehicle.pk, 0) == 0
+    assert todays_list(vehicle) == []
+    assert Declaration.objects.filter(pk=passenger.pk).exists()  # never changed
+    entry = AuditEntry.objects.get(action="passenger_list")
+    assert entry.person == passenger.person
+    page = crew.get(done["Location"]).content.decode()
+    assert 'id="removed"' in page and "Không đi xe này" in page
+
+
+def test_a_passenger_taken_off_by_mistake_is_put_back(crew, vehicle, passenger):
+    today = timezone.localdate()
+    crew.post(remove_url(vehicle, passenger.person), {"reason": "duplicate"})
+    crew.post(
+        f"/nha-xe/xe/{vehicle.pk}/hanh-khach/{passenger.person.lookup_code}/dua-lai/"
+        f"?ngay={today:%Y-%m-%d}"
+    )
+    assert [d.person for d in manifest_declarations(vehicle, today)] == [passenger.person]
+    assert AuditEntry.objects.filter(action="passenger_list").count() == 2
+
+
+def test_taking_off_needs_a_reason_and_sending_twice_takes_off_once(crew, vehicle, passenger):
+    refused = crew.post(remove_url(vehicle, passenger.person), {})
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["reason"]
+    for _ in range(2):
+        crew.post(remove_url(vehicle, passenger.person), {"reason": "mistake"})
+    assert PassengerRemoval.objects.count() == 1
+
+
+def test_only_someone_on_the_list_is_taken_off_and_only_by_its_crew(
+    client, crew, vehicle, passenger, citizen, other_operator, transport_officer
+):
+    assert crew.get(remove_url(vehicle, citizen)).status_code == 404  # not on this list
+    for outsider, status in ((other_operator, 404), (transport_officer, 403)):
+        client.force_login(outsider)
+        answer = client.post(remove_url(vehicle, passenger.person), {"reason": "mistake"})
+        assert answer.status_code == status
+    assert not PassengerRemoval.objects.exists()
