@@ -12,8 +12,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import audit
 from accounts.models import AuditAction
+from checkpoints.forms import DeskSearchForm
+from checkpoints.search import staff_search
 from declarations import codes
-from declarations.views import code_guessing_limited
+from declarations.views import code_guessing_limited, rate_limited
 from tracing.access import case_for_staff, people_in_scope, person_for_health_staff
 from tracing.duplicates import (
     DuplicateRule,
@@ -32,6 +34,29 @@ PROPOSED_PARAM = "de-xuat"
 
 change_contact_required = permission_required("tracing.change_contact", raise_exception=True)
 view_case_required = permission_required("tracing.view_case", raise_exception=True)
+follow_up_viewers = permission_required("tracing.view_followup", raise_exception=True)
+
+
+# -- search ----------------------------------------------------------------------------------------
+
+
+@login_required
+@follow_up_viewers
+def search(request):
+    """The desk's search (checkpoints.search), among the people the user may see: a health
+    worker taking a citizen's call finds them by name, phone, ID number or code. A code outside
+    the user's scope is answered as a code nobody has."""
+    form = DeskSearchForm(request.GET or None)
+    context = {"form": form}
+    if form.is_valid():
+        people = people_in_scope(request.user, a_page=True)
+        found = staff_search(request, form.cleaned_data["q"], among=people)
+        if found.refused:
+            return rate_limited(request, None)
+        if found.exact is not None:
+            return redirect(found.exact.staff_path)
+        context |= found.context
+    return render(request, "tracing/search.html", context)
 
 
 # -- duplicates ------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
-"""URLs of the people pages: duplicates and zoning."""
+"""URLs of the people pages: search, duplicates and zoning."""
 
 from django.urls import path
 
 from tracing import people_views
 
 urlpatterns = [
+    path("y-te/tim-kiem/", people_views.search, name="search"),
     path("y-te/trung-lap/", people_views.duplicates, name="duplicates"),
     path("y-te/trung-lap/gop/", people_views.duplicates_merge, name="duplicates_merge"),
     path("y-te/khoanh-vung/", people_views.zoning, name="zoning"),

@@ -329,6 +329,14 @@ def test_a_health_worker_follows_up_a_person_at_risk_and_confirms_a_cases_contac
     assert "hẹn lấy mẫu" in page.inner_text("main table")
     assert FollowUp.objects.get(person=coughing).status == "contacted"
 
+    # A citizen calls: the worker finds her by name typed without accents, from the risk list.
+    page.goto(f"{live_server.url}/y-te/")
+    page.fill("#id_tim", "vang thi ho")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.locator("main tbody tr", has_text="Vàng Thị Ho").locator("a").click()
+    page.wait_for_url(f"{live_server.url}/c/{coughing.lookup_code}/")
+
     # The case's companions on the bus are proposed, with why; the worker confirms them all.
     page.click(".staff-menu a[href='/y-te/ca-benh/']")
     page.click(f"main a[href='/y-te/ca-benh/{case.pk}/'] >> nth=0")

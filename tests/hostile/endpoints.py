@@ -470,6 +470,15 @@ FACILITIES = [
 
 TRACING = [
     Endpoint(
+        "health staff search",
+        "tracing:search",
+        "health_worker",
+        method="GET",
+        forms=(DeskSearchForm,),
+        extra=("sau", "truoc"),
+        valid=lambda w: {"q": "Lò Văn"},
+    ),
+    Endpoint(
         "risk list",
         "tracing:risk_list",
         "health_worker",

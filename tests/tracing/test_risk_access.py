@@ -62,6 +62,22 @@ EXPECTED = {
         "provincial_health_worker": 404,
         "administrator": 404,
     },
+    ("get", "/y-te/tim-kiem/?q={code}"): {
+        **NO_HEALTH_PAGES,
+        "health_worker": 302,  # to the person's page
+        "other_health_worker": 200,  # "no one has this code": not theirs to see
+        "provincial_health_worker": 302,
+        "facility_worker": 200,
+        "administrator": 302,
+    },
+    ("get", "/y-te/tim-kiem/?q=minh"): {
+        **NO_HEALTH_PAGES,
+        "health_worker": 200,
+        "other_health_worker": 200,
+        "provincial_health_worker": 200,
+        "facility_worker": 200,
+        "administrator": 200,
+    },
     ("get", "/y-te/vung-dich/"): {
         **NO_HEALTH_PAGES,
         "health_worker": 403,
