@@ -107,6 +107,10 @@ def _root_choices(places) -> list[tuple[str, str]]:
 PHONE_MESSAGE = _(
     "Enter a Vietnamese mobile number of 10 digits starting with 03, 05, 07, 08 or 09 (or +84)."
 )
+# Children and old people often have no phone of their own: say what to give instead.
+PHONE_REQUIRED_MESSAGE = _(
+    "Enter a mobile number. Someone without a phone gives a relative's or a carer's."
+)
 ID_NUMBER_MESSAGE = _(
     "Enter a CCCD number (12 digits), a CMND number (9 digits) or a passport number "
     "(1–2 letters and 6–8 digits)."
@@ -224,7 +228,13 @@ class DeclarationForm(ChainedPlaces, forms.Form):
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
     nationality = forms.CharField(label=_("Nationality"), max_length=60, initial="Việt Nam")
     id_number = IdNumberField(help_text=_("Optional. CCCD: 12 digits; CMND: 9 digits."))
-    phone = MobilePhoneField()
+    phone = MobilePhoneField(
+        help_text=_(
+            "Needed to look up your declaration later. For a child or an old person without a "
+            "phone, give a relative's or a carer's mobile number."
+        ),
+        error_messages={"required": PHONE_REQUIRED_MESSAGE},
+    )
     email = forms.EmailField(
         label=_("Email"),
         required=False,

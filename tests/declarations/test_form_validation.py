@@ -50,11 +50,10 @@ def test_mobile_numbers_are_accepted_and_normalised(places, typed, stored):
 
 
 @pytest.mark.parametrize(
-    "typed", ["091234567", "09123456789", "0212345678", "0112345678", "+1 202 555 0100", "abc", ""]
+    "typed", ["091234567", "09123456789", "0212345678", "0112345678", "+1 202 555 0100", "abc"]
 )
 def test_other_phone_numbers_are_refused(places, typed):
-    errors = errors_for(places, phone=typed)
-    assert errors["phone"] == (["This field is required."] if not typed else [PHONE_MESSAGE])
+    assert errors_for(places, phone=typed)["phone"] == [PHONE_MESSAGE]
 
 
 @pytest.mark.parametrize("year", ["1900", "1985", str(timezone.localdate().year)])
@@ -229,3 +228,12 @@ def test_a_vehicles_qr_keeps_its_plate(places, vehicle):
     assert form.is_valid(), form.errors
     assert form.cleaned_data["transport"] == "coach"
     assert form.cleaned_data["vehicle_plate"] == vehicle.plate
+
+
+def test_a_missing_phone_says_whose_number_someone_without_one_gives(places):
+    message = "Enter a mobile number. Someone without a phone gives a relative's or a carer's."
+    assert errors_for(places, phone="")["phone"] == [message]
+    with translation.override("en"):
+        assert "a relative's or a carer's mobile number" in str(
+            DeclarationForm()["phone"].help_text
+        )
