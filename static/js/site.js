@@ -59,6 +59,10 @@
     catch (error) { /* no storage: nothing is put back, as without JavaScript */ }
   }
 
+  function forget(key) {
+    try { window.sessionStorage.removeItem(key); } catch (error) { /* nothing kept */ }
+  }
+
   // The answers of a form, as [name, value] pairs: what it would send, without its one-time
   // token and the CSRF token, which the page drawn next has of its own.
   function answersOf(form, only) {
@@ -119,6 +123,22 @@
       if (places) putBack(placesForm, places);
       else reloadChains();
     });
+  }
+
+  // Switching the language on a form page draws the page again in the other language: what
+  // was typed is kept in the tab just before, and put back once, on the page drawn next.
+  var typedForm = document.querySelector("form[data-declaration], form[data-keep-answers]");
+  var typedKey = "language " + location.pathname + location.search;
+  var switcher = document.querySelector("form.language-switch");
+  if (typedForm && switcher) {
+    switcher.addEventListener("submit", function () {
+      remember(typedKey, answersOf(typedForm));
+    });
+  }
+  var typed = typedForm && remembered(typedKey);
+  if (typed) {
+    forget(typedKey);
+    putBack(typedForm, typed);
   }
 
   // A declaration form sent again from this tab with the same answers is sent with the
