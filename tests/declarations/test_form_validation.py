@@ -1,8 +1,10 @@
 """Each rule of the declaration form, with good and bad values and the message shown."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone, translation
 
 from declarations.forms import DeclarationForm
@@ -237,3 +239,13 @@ def test_a_missing_phone_says_whose_number_someone_without_one_gives(places):
         assert "a relative's or a carer's mobile number" in str(
             DeclarationForm()["phone"].help_text
         )
+
+
+@time_machine.travel(datetime(2026, 12, 5, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False)
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("typed", ["06/12/2026", "6/12/2026", "06-12-2026", "2026-12-06"])
+def test_a_typed_travel_date_is_read_day_first(places, language, typed):
+    """Without a date picker the date is typed as written in Việt Nam: 06/12 is 6 December."""
+    with translation.override(language):
+        values = cleaned(places, travel_date=typed)
+    assert values["travel_date"] == date(2026, 12, 6)
