@@ -6,6 +6,7 @@ from functools import cached_property, partial
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
+from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -107,6 +108,10 @@ def _root_choices(places) -> list[tuple[str, str]]:
 PHONE_MESSAGE = _(
     "Enter a Vietnamese mobile number of 10 digits starting with 03, 05, 07, 08 or 09 (or +84)."
 )
+# Children and old people often have no phone of their own: say what to give instead.
+PHONE_REQUIRED_MESSAGE = _(
+    "Enter a mobile number. Someone without a phone gives a relative's or a carer's."
+)
 ID_NUMBER_MESSAGE = _(
     "Enter a CCCD number (12 digits), a CMND number (9 digits) or a passport number "
     "(1–2 letters and 6–8 digits)."
@@ -139,7 +144,9 @@ def plausible_day(day: date) -> None:
 
 class FullNameField(forms.CharField):
     def __init__(self, **kwargs):
-        super().__init__(**{"label": _("Full name"), "max_length": 100, **kwargs})
+        # A phone's keyboard starts each word of a name with a capital.
+        widget = forms.TextInput(attrs={"autocapitalize": "words"})
+        super().__init__(**{"label": _("Full name"), "max_length": 100, "widget": widget, **kwargs})
 
     def clean(self, value):
         name = clean_spaces(super().clean(value) or "")
@@ -150,7 +157,8 @@ class FullNameField(forms.CharField):
 
 class BirthYearField(forms.IntegerField):
     def __init__(self, **kwargs):
-        widget = forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "1985"})
+        # An example, not a value: a bare "1985" looked already filled in.
+        widget = forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": _("e.g. 1985")})
         super().__init__(**{"label": _("Year of birth"), "widget": widget, **kwargs})
 
     def validate(self, value):
@@ -219,12 +227,22 @@ class DeclarationForm(ChainedPlaces, forms.Form):
 
     form_token = forms.UUIDField(widget=forms.HiddenInput)
 
-    full_name = FullNameField()
+    # The person's own name, which a phone may offer to fill in (a crew's or an officer's form
+    # turns it off: each time it is someone else's).
+    full_name = FullNameField(
+        widget=forms.TextInput(attrs={"autocapitalize": "words", "autocomplete": "name"})
+    )
     birth_year = BirthYearField()
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
     nationality = forms.CharField(label=_("Nationality"), max_length=60, initial="Việt Nam")
     id_number = IdNumberField(help_text=_("Optional. CCCD: 12 digits; CMND: 9 digits."))
-    phone = MobilePhoneField()
+    phone = MobilePhoneField(
+        help_text=_(
+            "Needed to look up your declaration later. For a child or an old person without a "
+            "phone, give a relative's or a carer's mobile number."
+        ),
+        error_messages={"required": PHONE_REQUIRED_MESSAGE},
+    )
     email = forms.EmailField(
         label=_("Email"),
         required=False,
@@ -243,7 +261,11 @@ class DeclarationForm(ChainedPlaces, forms.Form):
     )
 
     travel_date = forms.DateField(
-        label=_("Travel date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Travel date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        # Day first in either language (English would read 06/12 as June 12): a browser
+        # without a date picker leaves the date to be typed.
+        input_formats=settings.DATE_INPUT_FORMATS,
     )
     from_province = PlaceField(label=_("From province / city"), widget=place_select())
     from_district = PlaceField(label=_("From district"), widget=place_select("from_province"))

@@ -4,6 +4,7 @@ The owning apps (vehicles, checkpoints, facilities) check access, then call thes
 """
 
 import io
+import re
 
 import qrcode
 import qrcode.image.svg
@@ -15,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from declarations.models import DeclarationPoint
+from declarations.normalize import fold_name
 from declarations.qr import qr_svg
 from declarations.services import point_replace_token
 
@@ -43,7 +45,7 @@ def qr_png_response(request, point: DeclarationPoint) -> HttpResponse:
         image.save(buffer, format="PNG")
         data = buffer.getvalue()
         cache.set(key, data, CACHE_SECONDS)
-    return _download(data, "image/png", f"qr-{point.pk}.png")
+    return _download(data, "image/png", qr_filename(point, "png"))
 
 
 def qr_svg_response(request, point: DeclarationPoint) -> HttpResponse:
@@ -54,7 +56,16 @@ def qr_svg_response(request, point: DeclarationPoint) -> HttpResponse:
         image = qrcode.make(link, image_factory=qrcode.image.svg.SvgPathImage, box_size=20)
         data = image.to_string(encoding="unicode")
         cache.set(key, data, CACHE_SECONDS)
-    return _download(data, "image/svg+xml", f"qr-{point.pk}.svg")
+    return _download(data, "image/svg+xml", qr_filename(point, "svg"))
+
+
+def qr_filename(point: DeclarationPoint, extension: str) -> str:
+    """A QR file named by what it is for, as people file it: ``qr-25B-012.34.png`` for a
+    vehicle, ``qr-chot-km-15-ql4d.png`` for a checkpoint or a facility: ASCII letters, digits,
+    dots and dashes only, safe in every file system and in the download header."""
+    name = point.vehicle_plate or fold_name(point.name)
+    safe = re.sub(r"[^A-Za-z0-9.]+", "-", name).strip("-.")
+    return f"qr-{safe or point.pk}.{extension}"
 
 
 def qr_response(request, point: DeclarationPoint, kind: str) -> HttpResponse:

@@ -8,6 +8,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.cache import cache_control, never_cache
@@ -23,6 +24,8 @@ from declarations.services import DeclarationData, declaration_submit, point_for
 from truyvet.client import client_network
 
 SUCCESS_QR_LABEL = gettext_noop("QR code of your lookup code, for checkpoint staff to scan")
+# The health hotline, a tap away on the phone the success page is read on.
+HOTLINE_LINK = format_html('<a href="tel:{}">{}</a>', "19009095", "1900 9095")
 LOOKUP_SESSION_KEY = "lookup_person"
 LOOKUP_SESSION_MINUTES = 30
 
@@ -109,6 +112,7 @@ def success(request, token):
         "qr": qr_svg(staff_link, label=_(SUCCESS_QR_LABEL)),
         "place_names": _place_names(declaration),
         "declare_another_url": _declare_again_url(declaration.point),
+        "hotline": HOTLINE_LINK,
     }
     return render(request, "declarations/success.html", context)
 

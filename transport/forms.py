@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from declarations.forms import (
     DAYS_AHEAD,
+    PHONE_REQUIRED_MESSAGE,
     REFRESH_BUTTON,
     DeclarationForm,
     MobilePhoneField,
@@ -64,7 +65,9 @@ class PassengerForm(DeclarationForm):
     nationality = forms.CharField(
         label=_("Nationality"), max_length=60, initial="Việt Nam", required=False
     )
-    phone = MobilePhoneField(help_text=PASSENGER_PHONE_HELP)
+    phone = MobilePhoneField(
+        help_text=PASSENGER_PHONE_HELP, error_messages={"required": PHONE_REQUIRED_MESSAGE}
+    )
     residence_province = PlaceField(label=_("Home province / city"), widget=place_select())
     residence_district = PlaceField(
         label=_("Home district"), widget=place_select("residence_province")

@@ -126,6 +126,7 @@ def manifest_xlsx(request, pk):
         f"hanh-khach-{vehicle.plate}-{day:%Y-%m-%d}.xlsx",
         MANIFEST_HEADERS,
         (row.cells() for row in rows),
+        title=f"{vehicle.plate} {day:%d-%m-%Y}",
     )
 
 

@@ -6,7 +6,9 @@
   // Chained place selects: a select with data-parent follows the select it names. A refilled
   // list keeps its choice when the new list has it (the same list loaded again).
   function fill(select, places) {
-    var kept = select.value;
+    // An answer put back (putBack) waits in data-restore for its list to arrive.
+    var kept = select.dataset.restore || select.value;
+    delete select.dataset.restore;
     var first = select.options[0];
     select.innerHTML = "";
     select.appendChild(first);
@@ -36,17 +38,107 @@
     chained.push([child, parent]);
     parent.addEventListener("change", function () { load(child, parent); });
   });
+
+  // Loads the lists below each top-level place chosen; each list loaded loads the next one
+  // (fill sends "change"), and each takes the answer waiting in its data-restore.
+  function reloadChains() {
+    chained.forEach(function (pair) {
+      if (!pair[1].dataset.parent && pair[1].value) load(pair[0], pair[1]);
+    });
+  }
+
+  function remembered(key) {
+    try {
+      var saved = window.sessionStorage.getItem(key);
+      return saved ? JSON.parse(saved) : null;
+    } catch (error) { return null; }
+  }
+
+  function remember(key, value) {
+    try { window.sessionStorage.setItem(key, JSON.stringify(value)); }
+    catch (error) { /* no storage: nothing is put back, as without JavaScript */ }
+  }
+
+  function forget(key) {
+    try { window.sessionStorage.removeItem(key); } catch (error) { /* nothing kept */ }
+  }
+
+  // The answers of a form, as [name, value] pairs: what it would send, without its one-time
+  // token and the CSRF token, which the page drawn next has of its own.
+  function answersOf(form, only) {
+    var pairs = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name === "form_token" || name === "csrfmiddlewaretoken") return;
+      if (typeof value !== "string") return;
+      var field = form.elements[name];
+      if (only && !(field && only(field))) return;
+      pairs.push([name, value]);
+    });
+    return pairs;
+  }
+
+  // Puts answers back into a form; a chained list's answer waits for its list to load.
+  function putBack(form, pairs) {
+    var values = {};
+    pairs.forEach(function (pair) { (values[pair[0]] = values[pair[0]] || []).push(pair[1]); });
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name || !(field.name in values) || field.disabled) return;
+      var wanted = values[field.name];
+      if (field.type === "checkbox" || field.type === "radio") {
+        field.checked = wanted.indexOf(field.value) !== -1;
+      } else if (field.type === "hidden" || field.type === "submit" || field.type === "file") {
+        return;
+      } else if (field.tagName === "SELECT" && field.dataset.parent) {
+        field.dataset.restore = wanted[0];
+      } else if (field.tagName === "SELECT" && field.multiple) {
+        Array.prototype.forEach.call(field.options, function (option) {
+          option.selected = wanted.indexOf(option.value) !== -1;
+        });
+      } else {
+        field.value = wanted[0];
+      }
+    });
+    reloadChains();
+  }
+
   // Back to a form (from its success page, say): the browser puts back the answers it can, but
-  // the lists below a province put back are still those first drawn. Load them for it again.
+  // the lists below a place put back are still those first drawn, and it drops the answers
+  // they did not list. The places chosen are kept in the tab when the form is sent, and put
+  // back once their lists are loaded again.
+  var placesForm = chained.length ? chained[0][0].form : null;
+  var placesKey = "places " + location.pathname;
+  if (placesForm) {
+    placesForm.addEventListener("submit", function () {
+      remember(placesKey, answersOf(placesForm, function (field) {
+        return field.tagName === "SELECT";
+      }));
+    });
+  }
   var navigation = window.performance && performance.getEntriesByType
     ? performance.getEntriesByType("navigation")[0] : null;
   // The answers are put back after the page has loaded, before it is shown.
   if (navigation && navigation.type === "back_forward") {
     window.addEventListener("pageshow", function () {
-      chained.forEach(function (pair) {
-        if (!pair[1].dataset.parent && pair[1].value) load(pair[0], pair[1]);
-      });
+      var places = placesForm && remembered(placesKey);
+      if (places) putBack(placesForm, places);
+      else reloadChains();
     });
+  }
+
+  // Switching the language on a form page draws the page again in the other language: what
+  // was typed is kept in the tab just before, and put back once, on the page drawn next.
+  var typedForm = document.querySelector("form[data-declaration], form[data-keep-answers]");
+  var typedKey = "language " + location.pathname + location.search;
+  var switcher = document.querySelector("form.language-switch");
+  if (typedForm && switcher) {
+    switcher.addEventListener("submit", function () {
+      remember(typedKey, answersOf(typedForm));
+    });
+  }
+  var typed = typedForm && remembered(typedKey);
+  if (typed) {
+    forget(typedKey);
+    putBack(typedForm, typed);
   }
 
   // A declaration form sent again from this tab with the same answers is sent with the

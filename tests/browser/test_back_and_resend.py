@@ -1,13 +1,14 @@
 """A citizen goes back from the success page and sends the form again: the browser draws the form
 anew (a new one-time token) and puts the answers back. The lists below the province put back are
-loaded for it, and the same answers lead to the same declaration and code, not a second person
-(static/js/site.js sends them with the first token)."""
+loaded for it, with the places chosen in them (kept in the tab when the form was sent), and the
+same answers lead to the same declaration and code, not a second person (static/js/site.js sends
+them with the first token)."""
 
 import pytest
 from playwright.sync_api import expect
 
 from declarations.models import Declaration, Person
-from tests.browser.test_citizen_journey import choose, fill_declaration, read_code
+from tests.browser.test_citizen_journey import fill_declaration, read_code
 from tests.conftest import BA_DINH, HA_NOI, LAI_CHAU_CITY, PHUC_XA, QUYET_THANG
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,7 +32,7 @@ def test_back_from_the_success_page_and_send_again_gives_the_same_code(
     assert page.input_value("#id_residence_province") == HA_NOI
     # The districts of Hà Nội, not of the province the form was first drawn with.
     expect(page.locator(f"#id_residence_district option[value='{BA_DINH}']")).to_have_count(1)
-    choose_places_again(page)
+    expect_places_back(page)
     page.click("input[type=submit][name=submit]")
     page.wait_for_selector("#lookup-code")
 
@@ -42,16 +43,16 @@ def test_back_from_the_success_page_and_send_again_gives_the_same_code(
     # Back again, for a relative this time: other answers make another person.
     page.go_back()
     page.wait_for_selector("#id_full_name")
+    expect_places_back(page)
     page.fill("#id_full_name", "Lường Văn Nam")
-    choose_places_again(page)
     page.click("input[type=submit][name=submit]")
     page.wait_for_selector("#lookup-code")
     assert read_code(page) != code
     assert Person.objects.count() == 2
 
 
-def choose_places_again(page):
-    """The lists below a province are loaded again after Back: their choices are made again."""
+def expect_places_back(page):
+    """Every place chosen comes back once its list is loaded again: none to choose again."""
     for field, value in [
         ("residence_district", BA_DINH),
         ("residence_commune", PHUC_XA),
@@ -59,4 +60,4 @@ def choose_places_again(page):
         ("to_district", LAI_CHAU_CITY),
         ("to_commune", QUYET_THANG),
     ]:
-        choose(page, field, value)
+        expect(page.locator(f"#id_{field}")).to_have_value(value)

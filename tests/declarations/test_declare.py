@@ -185,3 +185,18 @@ def test_a_point_out_of_service_since_sends_the_next_declaration_to_the_plain_fo
     vehicle.save()
 
     assert client.get(path).context["declare_another_url"] == "/khai-bao/"
+
+
+def test_the_hotline_on_the_success_page_is_a_tap_to_call_link(client, places):
+    page = client.get(success_path(client.post("/khai-bao/", form_data())))
+
+    assert '<a href="tel:19009095">1900 9095</a>' in page.content.decode()
+
+
+def test_the_name_field_asks_a_phone_for_capitals_and_the_owners_name(client, places):
+    html = client.get("/khai-bao/").content.decode()
+    field = re.search(r'<input[^>]*name="full_name"[^>]*>', html).group()
+
+    assert 'autocapitalize="words"' in field and 'autocomplete="name"' in field
+    year = re.search(r'<input[^>]*name="birth_year"[^>]*>', html).group()
+    assert 'placeholder="VD: 1985"' in year

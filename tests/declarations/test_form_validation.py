@@ -1,8 +1,10 @@
 """Each rule of the declaration form, with good and bad values and the message shown."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone, translation
 
 from declarations.forms import DeclarationForm
@@ -50,11 +52,10 @@ def test_mobile_numbers_are_accepted_and_normalised(places, typed, stored):
 
 
 @pytest.mark.parametrize(
-    "typed", ["091234567", "09123456789", "0212345678", "0112345678", "+1 202 555 0100", "abc", ""]
+    "typed", ["091234567", "09123456789", "0212345678", "0112345678", "+1 202 555 0100", "abc"]
 )
 def test_other_phone_numbers_are_refused(places, typed):
-    errors = errors_for(places, phone=typed)
-    assert errors["phone"] == (["This field is required."] if not typed else [PHONE_MESSAGE])
+    assert errors_for(places, phone=typed)["phone"] == [PHONE_MESSAGE]
 
 
 @pytest.mark.parametrize("year", ["1900", "1985", str(timezone.localdate().year)])
@@ -229,3 +230,22 @@ def test_a_vehicles_qr_keeps_its_plate(places, vehicle):
     assert form.is_valid(), form.errors
     assert form.cleaned_data["transport"] == "coach"
     assert form.cleaned_data["vehicle_plate"] == vehicle.plate
+
+
+def test_a_missing_phone_says_whose_number_someone_without_one_gives(places):
+    message = "Enter a mobile number. Someone without a phone gives a relative's or a carer's."
+    assert errors_for(places, phone="")["phone"] == [message]
+    with translation.override("en"):
+        assert "a relative's or a carer's mobile number" in str(
+            DeclarationForm()["phone"].help_text
+        )
+
+
+@time_machine.travel(datetime(2026, 12, 5, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False)
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("typed", ["06/12/2026", "6/12/2026", "06-12-2026", "2026-12-06"])
+def test_a_typed_travel_date_is_read_day_first(places, language, typed):
+    """Without a date picker the date is typed as written in Việt Nam: 06/12 is 6 December."""
+    with translation.override(language):
+        values = cleaned(places, travel_date=typed)
+    assert values["travel_date"] == date(2026, 12, 6)

@@ -85,6 +85,14 @@ def test_qr_downloads_of_a_checkpoint(client, officer, checkpoint, kind):
     response = client.get(f"/chot/{checkpoint.pk}/qr.{kind}")
     assert response.status_code == 200
     assert response["Content-Type"] == {"png": "image/png", "svg": "image/svg+xml"}[kind]
+    # "Chốt Km 15 QL4D": named by the checkpoint, in letters every file system takes.
+    assert response["Content-Disposition"] == f'attachment; filename="qr-chot-km-15-ql4d.{kind}"'
+
+
+def test_a_facilitys_qr_file_is_named_by_the_facility(facility):
+    from declarations.posters import qr_filename
+
+    assert qr_filename(facility.point, "png") == "qr-benh-vien-da-khoa-tinh-lai-chau.png"
 
 
 def test_a_checkpoints_qr_has_no_other_format(client, officer, checkpoint):

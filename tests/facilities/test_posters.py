@@ -33,7 +33,9 @@ def test_the_qr_downloads_as_an_image(staff, facility, kind, content_type, start
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
     assert response.content.startswith(start)
-    assert f'filename="qr-{facility.point.pk}.{kind}"' in response["Content-Disposition"]
+    assert (
+        f'filename="qr-benh-vien-da-khoa-tinh-lai-chau.{kind}"' in response["Content-Disposition"]
+    )
 
 
 def test_replacing_the_qr_retires_the_old_posters(client, staff, facility):

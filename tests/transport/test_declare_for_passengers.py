@@ -231,3 +231,16 @@ def test_the_service_declares_with_the_vehicles_point_and_plate(vehicle, operato
     assert (declaration.point, declaration.vehicle_plate) == (vehicle.point, vehicle.plate)
     assert declaration.made_by_user == operator
     assert Person.objects.count() == 1
+
+
+def test_the_crew_is_asked_for_a_relatives_phone_never_their_own(crew, page, settings):
+    settings.LANGUAGE_CODE = "en"
+    form = crew.get(page).context["form"]
+    help_text = str(form["phone"].help_text)
+    assert "a relative's or a carer's mobile number, never the crew's" in help_text
+
+    response = crew.post(page, passenger(phone=""))
+
+    assert response.context["form"].errors["phone"] == [
+        "Enter a mobile number. Someone without a phone gives a relative's or a carer's."
+    ]

@@ -76,3 +76,10 @@ def test_another_companys_operator_exports_nothing_and_is_not_audited(
 
     assert client.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach.xlsx").status_code == 404
     assert not AuditEntry.objects.exists()
+
+
+def test_the_sheet_is_named_by_the_plate_and_day_within_excels_31_characters(crew, vehicle, today):
+    response = crew.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach.xlsx")
+
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.title == f"25B-012.34 {today:%d-%m-%Y}"

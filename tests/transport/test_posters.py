@@ -26,6 +26,9 @@ def test_the_qr_downloads_as_png_and_svg(client, operator, vehicle):
     assert png.content.startswith(b"\x89PNG")
     assert svg["Content-Type"] == "image/svg+xml"
     assert b"<svg" in svg.content
+    # Named by the plate, not by an internal number.
+    assert png["Content-Disposition"] == 'attachment; filename="qr-25B-012.34.png"'
+    assert svg["Content-Disposition"] == 'attachment; filename="qr-25B-012.34.svg"'
 
 
 def test_replacing_the_qr_retires_the_old_poster(client, operator, vehicle, settings):
