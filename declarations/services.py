@@ -268,10 +268,11 @@ def people_risk_recompute(person_ids: Iterable[int]) -> tuple[list[int], int]:
     return raised, changed
 
 
-def person_risk_clear(person: Person) -> None:
-    """The health staff have cleared the person (their follow-up): their open risk flags are
-    cleared, and their declarations so far no longer count toward their risk."""
-    now = timezone.now()
+def person_risk_clear(person: Person, *, at: datetime | None = None) -> None:
+    """The health staff have cleared the person (their follow-up) ``at`` that moment (now by
+    default): their open risk flags are cleared, and their declarations so far no longer count
+    toward their risk."""
+    now = at or timezone.now()
     person.risk_flags.filter(cleared_at=None).update(cleared_at=now)
     person.risk_cleared_at = now
     person.save(update_fields=["risk_cleared_at"])
@@ -279,6 +280,23 @@ def person_risk_clear(person: Person) -> None:
     if level != person.risk_level:
         person.risk_level, person.updated_at = level, now
         person.save(update_fields=["risk_level", "updated_at"])
+
+
+def person_risk_clear_undo(
+    person: Person, *, cleared_at: datetime, cleared_before: datetime | None
+) -> None:
+    """Undo the clearing ``person_risk_clear`` made at ``cleared_at`` (the health staff cleared
+    the person by mistake): the flags it cleared are open again, the person's last clearing is
+    the one before it (``cleared_before``; or earlier still, where a zone moved it back), and
+    their risk is the rule's again."""
+    person.risk_flags.filter(cleared_at=cleared_at).update(cleared_at=None)
+    current = person.risk_cleared_at
+    if current is not None and cleared_before is not None:
+        cleared_before = min(current, cleared_before)
+    person.risk_cleared_at = cleared_before
+    person.save(update_fields=["risk_cleared_at"])
+    people_risk_recompute([person.pk])
+    person.refresh_from_db(fields=["risk_level", "updated_at"])
 
 
 def person_create(values: dict) -> Person:

@@ -205,6 +205,14 @@ class FollowUpForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
+    confirm_clear = forms.BooleanField(
+        label=_("Yes, end the follow-up (only when choosing Cleared)"),
+        required=False,
+        help_text=_(
+            "Cleared takes the person off the risk list. It can be undone: choose another "
+            "status and their risk is set again as it was."
+        ),
+    )
 
     def __init__(self, *args, follow_up: FollowUp, **kwargs):
         initial = {"status": follow_up.status, "assignee": follow_up.assignee_id}
@@ -215,11 +223,20 @@ class FollowUpForm(forms.Form):
         cleaned = super().clean()
         cleaned["note"] = cleaned.get("note", "").strip()
         status_changed = cleaned.get("status") not in (None, self.follow_up.status)
+        clearing = status_changed and cleaned.get("status") == FollowUpStatus.CLEARED
+        if clearing and not cleaned.get("confirm_clear"):
+            self.add_error(
+                "confirm_clear", _("Tick the box to confirm that the follow-up ends (Cleared).")
+            )
         assignee = cleaned.get("assignee")
         assignee_changed = assignee is not None and assignee.pk != self.follow_up.assignee_id
         if not (status_changed or assignee_changed or cleaned["note"]) and not self.errors:
             raise forms.ValidationError(_("Change the status or the assignee, or write a note."))
         return cleaned
+
+    def changes(self) -> dict:
+        """What ``follow_up_update`` is given (the form must be valid)."""
+        return {name: self.cleaned_data[name] for name in ("status", "assignee", "note")}
 
 
 class ZoneForm(ChainedPlaces, forms.Form):

@@ -119,6 +119,9 @@ class FollowUpEvent(models.Model):
         verbose_name=_("assigned to"),
     )
     note = models.TextField(_("note"), blank=True)
+    # On a clearing (status cleared): when the person had last been cleared before it, so that
+    # staff who reopen the follow-up undo exactly this clearing (``tracing.services``).
+    risk_cleared_before = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -277,7 +277,7 @@ def follow_up_change(request, code):
     follow_up = follow_up_of(person=person)
     form = FollowUpForm(request.POST, follow_up=follow_up)
     if form.is_valid():
-        follow_up_update(follow_up=follow_up, user=request.user, **form.cleaned_data)
+        follow_up_update(follow_up=follow_up, user=request.user, **form.changes())
         messages.success(request, _("Follow-up updated."))
     else:
         errors = (str(e) for errors in form.errors.values() for e in errors)

@@ -8,7 +8,12 @@ from django.utils import timezone
 
 from declarations.models import Person
 from declarations.risk import RiskLevel
-from declarations.services import people_risk_recompute, person_create, person_risk_clear
+from declarations.services import (
+    people_risk_recompute,
+    person_create,
+    person_risk_clear,
+    person_risk_clear_undo,
+)
 from tracing.models import (
     Case,
     Contact,
@@ -27,7 +32,13 @@ def follow_up_open(*, person: Person, reason: str = "") -> FollowUp:
     """The person's follow-up, opened (status new) if they have none; reopened if cleared."""
     follow_up, created = FollowUp.objects.get_or_create(person=person, defaults={"reason": reason})
     if not created and follow_up.status == FollowUpStatus.CLEARED:
-        follow_up_update(follow_up=follow_up, user=None, status=FollowUpStatus.NEW, note=reason)
+        follow_up_update(
+            follow_up=follow_up,
+            user=None,
+            status=FollowUpStatus.NEW,
+            note=reason,
+            undo_clearing=False,  # news after the clearing: what was cleared stays cleared
+        )
     return follow_up
 
 
@@ -39,9 +50,21 @@ def follow_up_open_if_at_risk(person: Person, reason: str = "") -> FollowUp | No
 
 @transaction.atomic
 def follow_up_update(
-    *, follow_up: FollowUp, user, status: str = "", assignee=None, note: str = ""
+    *,
+    follow_up: FollowUp,
+    user,
+    status: str = "",
+    assignee=None,
+    note: str = "",
+    undo_clearing: bool = True,
 ) -> FollowUpEvent:
-    """Change the status or assignee and/or add a note; every change goes into the history."""
+    """Change the status or assignee and/or add a note; every change goes into the history.
+
+    Cleared ends the follow-up and clears the person (``_person_cleared``). A cleared follow-up
+    moved back to an open status by the staff (``undo_clearing``) undoes that clearing: the
+    person's risk is again what the rule gives without it (``_clearing_undone``)."""
+    now = timezone.now()
+    was = follow_up.status
     changed = []
     if status and status != follow_up.status:
         follow_up.status = status
@@ -49,24 +72,44 @@ def follow_up_update(
     if assignee is not None and assignee != follow_up.assignee:
         follow_up.assignee = assignee
         changed.append("assignee")
-    follow_up.updated_at = timezone.now()
+    follow_up.updated_at = now
     follow_up.save(update_fields=[*changed, "updated_at"])
-    if "status" in changed and status == FollowUpStatus.CLEARED:
-        _person_cleared(follow_up.person)
-    return FollowUpEvent.objects.create(
+    event = FollowUpEvent(
         follow_up=follow_up,
+        at=now,
         user=user,
         status=status if "status" in changed else "",
         assignee=assignee if "assignee" in changed else None,
         note=note,
     )
+    if "status" in changed and status == FollowUpStatus.CLEARED:
+        event.risk_cleared_before = follow_up.person.risk_cleared_at
+        _person_cleared(follow_up.person, at=now)
+    elif "status" in changed and was == FollowUpStatus.CLEARED and undo_clearing:
+        _clearing_undone(follow_up)
+    event.save(force_insert=True)
+    return event
 
 
-def _person_cleared(person: Person) -> None:
+def _person_cleared(person: Person, *, at=None) -> None:
     """The health staff have ended the person's follow-up: a case they are is closed with it,
-    and their risk is cleared (``person_risk_clear``)."""
-    Case.objects.filter(person=person, closed_at=None).update(closed_at=timezone.now())
-    person_risk_clear(person)
+    and their risk is cleared (``person_risk_clear``), both ``at`` that moment."""
+    at = at or timezone.now()
+    Case.objects.filter(person=person, closed_at=None).update(closed_at=at)
+    person_risk_clear(person, at=at)
+
+
+def _clearing_undone(follow_up: FollowUp) -> None:
+    """Undo the follow-up's latest clearing: the case it closed is open again, and the person's
+    risk is set again by the rule as if they had not been cleared (``person_risk_clear_undo``)."""
+    clearing = follow_up.events.filter(status=FollowUpStatus.CLEARED).first()  # newest first
+    if clearing is None:
+        return
+    person = follow_up.person
+    Case.objects.filter(person=person, closed_at=clearing.at).update(closed_at=None)
+    person_risk_clear_undo(
+        person, cleared_at=clearing.at, cleared_before=clearing.risk_cleared_before
+    )
 
 
 @transaction.atomic
