@@ -28,6 +28,7 @@ from tracing.services import (
     case_confirm,
     case_confirm_new_person,
     contact_decide,
+    contact_decision_refused,
     contacts_decide_all,
     contacts_propose,
     contacts_propose_onward,
@@ -158,13 +159,18 @@ def case_propose_onward(request, pk):
 @change_contact_required
 @require_POST
 def contact_decision(request, pk, contact_pk):
+    """Confirm or dismiss a proposed contact, or decide again on one decided by mistake."""
     case = case_for_staff(request, pk)
-    contact = get_object_or_404(case.contacts.select_related("person"), pk=contact_pk)
+    contact = get_object_or_404(case.contacts.select_related("person", "via"), pk=contact_pk)
     form = DecisionForm(request.POST)
-    if not form.is_valid() or contact.status != ContactStatus.PROPOSED:
-        messages.error(request, _("Only a proposed contact can be confirmed or dismissed."))
+    if not form.is_valid():
+        messages.error(request, _("Choose to confirm or to dismiss the contact."))
         return redirect("tracing:case", pk=case.pk)
     contact.case = case
+    refused = contact_decision_refused(contact=contact, status=form.cleaned_data["status"])
+    if refused:
+        messages.error(request, refused)
+        return redirect("tracing:case", pk=case.pk)
     contact_decide(contact=contact, status=form.cleaned_data["status"], user=request.user)
     messages.success(request, _decided_message(form.cleaned_data["status"], 1))
     return redirect("tracing:case", pk=case.pk)

@@ -4,7 +4,9 @@ import uuid
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from declarations.models import Person
 from declarations.risk import RiskLevel
@@ -23,6 +25,7 @@ from tracing.models import (
     FollowUp,
     FollowUpEvent,
     FollowUpStatus,
+    counted_days_changed,
     system_text,
 )
 from tracing.proposals import contacts_found
@@ -150,7 +153,11 @@ def case_confirm(
 
 @transaction.atomic
 def contact_decide(*, contact: Contact, status: str, user) -> Contact:
-    """Confirm or dismiss a proposed contact; a confirmed one gets a follow-up."""
+    """Confirm or dismiss a contact: a proposed one, or one decided before and decided again
+    (dismissed by mistake, or confirmed by mistake). A confirmed one gets a follow-up; the
+    person's risk is set again by the rule, and the report's day the contact counted in (the
+    day it was confirmed) is counted again (``counted_days_changed``)."""
+    was_counted_on = _counted_day(contact) if contact.status == ContactStatus.CONFIRMED else None
     contact.status = status
     contact.decided_by = user
     contact.decided_at = timezone.now()
@@ -158,7 +165,35 @@ def contact_decide(*, contact: Contact, status: str, user) -> Contact:
     if status == ContactStatus.CONFIRMED:
         follow_up_open(person=contact.person, reason=f"{contact.level} {contact.case.person}")
     people_risk_recompute([contact.person_id])
+    if was_counted_on is not None:
+        counted_days_changed.send(Contact, days={was_counted_on, _counted_day(contact)})
     return contact
+
+
+def _counted_day(contact: Contact) -> date:
+    """The local day a confirmed contact counts in the report (``reports.counts``)."""
+    return timezone.localdate(contact.decided_at or contact.created_at)
+
+
+def contact_decision_refused(*, contact: Contact, status: str) -> str:
+    """Why this decision may not be taken (in the reader's language), or "": the contact is
+    already so; an F1 with confirmed F2s through them stays confirmed, and an F2 is confirmed
+    only through a confirmed F1, so that the chain holds every confirmed contact."""
+    if contact.status == status:
+        return _("This contact is already %(status)s.") % {
+            "status": ContactStatus(status).label.lower()
+        }
+    has_confirmed_f2s = contact.onward.filter(status=ContactStatus.CONFIRMED).exists
+    if (
+        status == ContactStatus.DISMISSED
+        and contact.level == ContactLevel.F1
+        and has_confirmed_f2s()
+    ):
+        return _("This F1 has confirmed F2s found through them: dismiss those F2s first.")
+    via_confirmed = contact.via is None or contact.via.status == ContactStatus.CONFIRMED
+    if status == ContactStatus.CONFIRMED and not via_confirmed:
+        return _("The F1 this F2 was found through is not confirmed: confirm the F1 first.")
+    return ""
 
 
 def follow_up_of(*, person: Person) -> FollowUp:
@@ -297,10 +332,15 @@ def contacts_propose_onward(*, case: Case) -> int:
 @transaction.atomic
 def contacts_decide_all(*, case: Case, status: str, user, level: str = "") -> int:
     """Confirm or dismiss every proposed contact of the case (of one level if given) at once,
-    as ``contact_decide`` does one by one; return how many."""
+    as ``contact_decide`` does one by one; return how many. F2s found through an F1 who is not
+    confirmed are not confirmed (``contact_decision_refused``)."""
     proposed = case.contacts.filter(status=ContactStatus.PROPOSED)
     if level:
         proposed = proposed.filter(level=level)
+    if status == ContactStatus.CONFIRMED:  # an F2 only through a confirmed F1 (the chain's)
+        proposed = proposed.filter(
+            Q(level=ContactLevel.F1) | Q(via__status=ContactStatus.CONFIRMED)
+        )
     contacts = list(proposed.select_for_update().only("pk", "level", "person_id"))
     case.contacts.filter(pk__in=[c.pk for c in contacts]).update(
         status=status, decided_by=user, decided_at=timezone.now()

@@ -335,8 +335,11 @@ def test_a_health_worker_follows_up_a_person_at_risk_and_confirms_a_cases_contac
     page.wait_for_selector(".alert-success")
     expect(page.locator("main tr[id^=contact-]")).to_have_count(2)
     assert "25B-012.34" in page.inner_text("main tr[id^=contact-] >> nth=0")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     with page.expect_navigation():
         page.click("main button[value=confirmed]:text-is('Xác nhận tất cả đề xuất')")
+    assert questions == ["Xác nhận cả 2 F1 được đề xuất? Họ sẽ được theo dõi và có nguy cơ."]
     page.wait_for_selector(".alert-success")
     assert set(Contact.objects.filter(case=case).values_list("status", flat=True)) == {"confirmed"}
     assert FollowUp.objects.filter(person__full_name="Sùng A Cùng Xe").exists()
