@@ -23,6 +23,7 @@ from accounts.names import staff_name, with_staff_names
 from declarations.models import Declaration, EpidemicZone, Person
 from declarations.places import served_province_code, with_places
 from declarations.risk import RiskLevel
+from declarations.services import risk_sources_of
 from declarations.views import code_guessing_limited
 from tracing.access import (
     can_manage_zones,
@@ -256,6 +257,7 @@ def follow_up(request, code):
         "directory_version": directory_version(),
         "overdue_hours": OVERDUE_AFTER_HOURS,
         "case": _case_of(person),
+        "risk_sources": risk_sources_of(person),
     }
     return render(request, "tracing/follow_up.html", context)
 

@@ -309,3 +309,28 @@ def test_clearing_on_the_page_asks_for_confirmation_and_can_be_undone(
     client.post(f"{page}cap-nhat/", {"status": "contacted"})
     assert risk_of(feverish) == "high"
     assert client.get("/y-te/").context["rows"]
+
+
+def test_the_pages_say_why_the_person_is_at_risk(
+    client, case, health_worker, officer, make_declaration
+):
+    f1 = proposed(case, make_declaration(full_name="Tiếp Xúc Gần").person)
+    contact_decide(contact=f1, status="confirmed", user=health_worker)
+    fever = make_declaration(person=f1.person, full_name="Tiếp Xúc Gần", symptoms=("fever",))
+    Declaration.objects.filter(pk=fever.pk).update(submitted_at=timezone.now() - timedelta(days=2))
+    make_declaration(person=f1.person, full_name="Tiếp Xúc Gần")  # the latest: no risk
+    when = f"{timezone.localtime(timezone.now() - timedelta(days=2)):%d/%m/%Y}"
+
+    for user, page in ((health_worker, "/y-te/theo-doi/{}/"), (officer, "/c/{}/")):
+        client.force_login(user)
+        html = client.get(page.format(f1.person.lookup_code)).content.decode()
+        reasons = html.split('id="risk-reasons"')[1].split("</div>")[0]
+        assert "Confirmed F1 contact of the case Ca Bệnh Một" in reasons
+        assert "Symptom: Fever" in reasons and when in reasons
+
+
+def test_the_sources_of_a_person_not_at_risk_cost_no_query(citizen, django_assert_num_queries):
+    from declarations.services import risk_sources_of
+
+    with django_assert_num_queries(0):
+        assert risk_sources_of(citizen) == []
