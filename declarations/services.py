@@ -11,7 +11,8 @@ from typing import TypeVar
 
 from django.core.cache import cache, caches
 from django.db import IntegrityError, connections, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from declarations import codes
@@ -253,21 +254,53 @@ class _RiskFound:
     contacts: QuerySet
 
 
-def _risk_found(person_ids: set[int], *, now: datetime | None) -> _RiskFound:
+def _risk_found(person_ids: set[int] | None, *, now: datetime | None) -> _RiskFound:
+    """The rule's rows for these people; with ``person_ids`` None, for the person of an outer
+    query (``OuterRef("pk")``: ``people_at_risk_for``)."""
     since = (now or timezone.now()) - timedelta(days=RISK_DAYS)
     not_cleared_since = Q(person__risk_cleared_at=None)
+    if person_ids is None:
+        of_person, of_people = {"person_id": OuterRef("pk")}, {"pk": OuterRef("pk")}
+    else:
+        of_person, of_people = {"person_id__in": person_ids}, {"pk__in": person_ids}
     return _RiskFound(
-        declared=Declaration.objects.filter(person_id__in=person_ids, submitted_at__gte=since)
+        declared=Declaration.objects.filter(**of_person, submitted_at__gte=since)
         .filter(not_cleared_since | Q(submitted_at__gt=F("person__risk_cleared_at")))
         .exclude(risk_level=RiskLevel.NONE),
-        flagged=RiskFlag.objects.filter(person_id__in=person_ids, cleared_at=None),
-        cases=Person.objects.filter(pk__in=person_ids, case__isnull=False, case__closed_at=None),
+        flagged=RiskFlag.objects.filter(**of_person, cleared_at=None),
+        cases=Person.objects.filter(**of_people, case__isnull=False, case__closed_at=None),
         contacts=Person.objects.filter(  # one filter(): the conditions hold for one contact
             Q(risk_cleared_at=None) | Q(contacts__decided_at__gt=F("risk_cleared_at")),
-            pk__in=person_ids,
+            **of_people,
             contacts__status="confirmed",
         ),
     )
+
+
+# The reasons the risk list filters by (``people_at_risk_for``): the families of a
+# declaration's reasons, a flag by staff, an open case, a confirmed contact of a case.
+DECLARATION_REASONS = ("symptom", "exposure", "zone")
+CONTACT_REASONS = tuple(CONTACT_RISK)  # "F1", "F2"
+
+
+def people_at_risk_for(reason: str, *, now: datetime | None = None) -> Exists:
+    """A condition on people (an ``Exists`` on the outer ``pk``, in the same query): their
+    current risk comes, by ``people_risk_levels``'s rule, from ``reason``: one of
+    ``DECLARATION_REASONS`` (a declaration the rule counts has a reason of that family),
+    "manual" (an open flag by staff), "case" (an open case) or an F1/F2 contact level."""
+    found = _risk_found(None, now=now)
+    if reason in DECLARATION_REASONS:
+        # Stored reasons are "family:detail" strings in a JSON list: its text holds "family:
+        # exactly when one of them is of that family (on SQLite and PostgreSQL).
+        declared = found.declared.alias(reasons_text=Cast("risk_reasons", TextField()))
+        return Exists(declared.filter(reasons_text__contains=f'"{reason}:'))
+    if reason == "manual":
+        return Exists(found.flagged)
+    if reason == "case":
+        return Exists(found.cases)
+    if reason in CONTACT_REASONS:
+        return Exists(found.contacts.filter(contacts__level=reason))
+    raise ValueError(f"Unknown reason {reason!r}.")
 
 
 @dataclass(frozen=True)

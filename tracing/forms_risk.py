@@ -5,8 +5,7 @@ from functools import partial
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, TextField
-from django.db.models.functions import Cast
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -14,9 +13,10 @@ from django.utils.translation import pgettext_lazy
 from accounts.names import staff_name
 from accounts.roles import Role
 from declarations.forms import ChainedPlaces, PlaceField, place_select, plausible_day
-from declarations.models import Declaration, EpidemicZone, PointKind, RiskFlag
+from declarations.models import Declaration, EpidemicZone, PointKind
 from declarations.places import place_tree, served_province_code
 from declarations.risk import RiskLevel
+from declarations.services import people_at_risk_for
 from tracing.models import OPEN_STATUSES, FollowUp, FollowUpStatus, overdue_limit
 
 EMPTY = [("", "---------")]
@@ -28,6 +28,9 @@ REASON_FAMILIES = [
     ("exposure", _("Exposure")),
     ("zone", _("Epidemic zone")),
     ("manual", _("Flagged by staff")),
+    ("case", _("Confirmed case (F0)")),
+    ("F1", _("Confirmed contact F1")),
+    ("F2", _("Confirmed contact F2")),
 ]
 
 
@@ -159,18 +162,12 @@ def _latest_declaration() -> QuerySet:
     return Declaration.objects.filter(person=OuterRef("pk")).order_by("-submitted_at", "-id")
 
 
-def _with_reason(people: QuerySet, family: str) -> QuerySet:
-    """People whose current risk has a reason of this family: staff flags are the open risk
-    flags; the other reasons are those of the latest declaration, from which the current risk
-    comes. Stored reasons are ``family:detail`` strings in a JSON list, so the list's text
-    holds ``"family:`` exactly when one of them is of that family (on SQLite and PostgreSQL)."""
-    if family == "manual":
-        open_flags = RiskFlag.objects.filter(person=OuterRef("pk"), cleared_at__isnull=True)
-        return people.filter(Exists(open_flags))
-    reasons = Subquery(_latest_declaration().values("risk_reasons")[:1])
-    return people.alias(latest_reasons=Cast(reasons, TextField())).filter(
-        latest_reasons__contains=f'"{family}:'
-    )
+def _with_reason(people: QuerySet, reason: str) -> QuerySet:
+    """People whose current risk comes from this reason, by the risk rule itself
+    (``declarations.services.people_at_risk_for``): any declaration it counts, not only the
+    latest; open flags; an open case; a confirmed contact. A condition in the list's own query:
+    no query per row."""
+    return people.filter(people_at_risk_for(reason))
 
 
 class StaffChoiceField(forms.ModelChoiceField):
