@@ -5,13 +5,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import BooleanField, ExpressionWrapper
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -258,6 +260,7 @@ def follow_up(request, code):
         "overdue_hours": OVERDUE_AFTER_HOURS,
         "case": _case_of(person),
         "risk_sources": risk_sources_of(person),
+        "back": list_address(request, request.GET.get("next")),
     }
     return render(request, "tracing/follow_up.html", context)
 
@@ -284,7 +287,26 @@ def follow_up_change(request, code):
     else:
         errors = (str(e) for errors in form.errors.values() for e in errors)
         messages.error(request, _("Nothing was saved: %(errors)s") % {"errors": " ".join(errors)})
-    return redirect("tracing:follow_up", code=person.lookup_code)
+    page = reverse("tracing:follow_up", args=[person.lookup_code])
+    back = list_address(request, request.POST.get("next"))
+    if back != reverse("tracing:risk_list"):
+        page += "?" + urlencode({"next": back})
+    return redirect(page)
+
+
+def list_address(request, address: str | None) -> str:
+    """Where the follow-up page goes back to: the risk list with the filters and the page it
+    was opened from (``address``, its path and query string), if that is one of this site's
+    risk list addresses; else the list."""
+    plain = reverse("tracing:risk_list")
+    if not address or not url_has_allowed_host_and_scheme(
+        address, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return plain
+    parts = urlsplit(address)
+    if parts.scheme or parts.netloc or parts.path != plain:
+        return plain
+    return f"{plain}?{parts.query}" if parts.query else plain
 
 
 @login_required

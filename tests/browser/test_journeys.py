@@ -315,9 +315,9 @@ def test_a_health_worker_follows_up_a_person_at_risk_and_confirms_a_cases_contac
     rows = page.locator("main tbody tr")
     expect(rows).to_have_count(2)
     rows.filter(has_text="Vàng Thị Ho").locator(
-        f"a[href='/y-te/theo-doi/{coughing.lookup_code}/']"
+        f"a[href^='/y-te/theo-doi/{coughing.lookup_code}/?next=']"
     ).click()
-    page.wait_for_url(f"{live_server.url}/y-te/theo-doi/{coughing.lookup_code}/")
+    page.wait_for_url(f"{live_server.url}/y-te/theo-doi/{coughing.lookup_code}/?next=*")
     page.select_option("#id_status", "contacted")
     page.fill("#id_note", "Đã gọi điện, hẹn lấy mẫu xét nghiệm sáng mai")
     with page.expect_navigation():
@@ -326,6 +326,9 @@ def test_a_health_worker_follows_up_a_person_at_risk_and_confirms_a_cases_contac
     assert page.inner_text("#follow-up-status") == "Đã liên hệ"
     assert "hẹn lấy mẫu" in page.inner_text("main table")
     assert FollowUp.objects.get(person=coughing).status == "contacted"
+    with page.expect_navigation():  # back to the list as it was filtered
+        page.click("#back-to-list")
+    assert "/y-te/?" in page.url and "&muc=high&" in page.url
 
     # The case's companions on the bus are proposed, with why; the worker confirms them all.
     page.click(".staff-menu a[href='/y-te/ca-benh/']")

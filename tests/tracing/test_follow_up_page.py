@@ -11,6 +11,7 @@ from django.template import Context, Template
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from accounts.models import AuditAction, AuditEntry
 from declarations.models import Declaration, Person, RiskFlag
@@ -345,3 +346,28 @@ def test_once_opened_the_page_compiles_none_of_its_queries_for_province_wide_sta
     html = client.get(page_of(at_risk)).content.decode()
     assert "Gọi lần hai" in html  # the note added since: the kept query reads it
     assert not {Person, Declaration, FollowUpEvent, RiskFlag} & set(compilations)
+
+
+def test_the_way_back_keeps_the_lists_filters_through_the_page_and_a_change(staff, at_risk):
+    listed = "/y-te/?muc=high&trang_thai=new"
+    html = staff.get(listed).content.decode()
+    link = f"{page_of(at_risk)}?next=%2Fy-te%2F%3Fmuc%3Dhigh%26trang_thai%3Dnew"
+    assert link in html
+
+    page = staff.get(page_of(at_risk), {"next": listed})
+    assert parse_html(f'<a href="{escape(listed)}" id="back-to-list">← People at risk</a>') in (
+        parse_html(page.content.decode())
+    )
+    response = staff.post(f"{page_of(at_risk)}cap-nhat/", {"status": "contacted", "next": listed})
+    assert response.url == f"{page_of(at_risk)}?next=%2Fy-te%2F%3Fmuc%3Dhigh%26trang_thai%3Dnew"
+    assert staff.get(response.url).context["back"] == listed
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["https://evil.example/y-te/?muc=high", "//evil.example/y-te/", "/admin/", "/y-te/vung-dich/"],
+)
+def test_the_way_back_leads_only_to_the_risk_list(staff, at_risk, address):
+    assert staff.get(page_of(at_risk), {"next": address}).context["back"] == "/y-te/"
+    response = staff.post(f"{page_of(at_risk)}cap-nhat/", {"note": "Gọi", "next": address})
+    assert response.url == page_of(at_risk)

@@ -85,7 +85,7 @@ def test_a_row_has_the_code_link_identity_risk_and_follow_up(staff, crowd, healt
     )
     html = staff.get("/y-te/").content.decode()
     assert f'href="{fever.staff_path}">{fever.display_code}</a>' in html
-    assert f'href="/y-te/theo-doi/{fever.lookup_code}/">Sốt</a>' in html
+    assert f'href="/y-te/theo-doi/{fever.lookup_code}/?next=%2Fy-te%2F">Sốt</a>' in html
     assert "<td>1990</td><td>0987654321</td><td>Huyện Tam Đường</td>" in html
     assert '<span class="badge risk-high">' in html
     changed = hm(fever.follow_up.updated_at)
