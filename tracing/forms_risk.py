@@ -78,6 +78,12 @@ class RiskListForm(ChainedPlaces, forms.Form):
         choices=[*EMPTY, *FollowUpStatus.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    phu_trach = forms.ChoiceField(
+        label=_("Assigned to"),
+        required=False,
+        choices=[*EMPTY, ("me", _("Me")), ("none", _("Nobody yet"))],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     diem = forms.ChoiceField(
         label=_("Declared through"),
         required=False,
@@ -90,8 +96,10 @@ class RiskListForm(ChainedPlaces, forms.Form):
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
+        """``user``: the reader, whom "assigned to me" means."""
         super().__init__(*args, **kwargs)
+        self.user = user
         self.set_place_choices()
 
     def place_roots(self) -> dict:
@@ -146,6 +154,10 @@ class RiskListForm(ChainedPlaces, forms.Form):
             people = people.filter(new)
         elif chosen["trang_thai"]:
             people = people.filter(follow_up__status=chosen["trang_thai"])
+        if chosen["phu_trach"] == "me":
+            people = people.filter(follow_up__assignee=self.user)
+        elif chosen["phu_trach"] == "none":
+            people = people.filter(follow_up__assignee__isnull=True)
         if chosen["diem"]:
             kind = Subquery(_latest_declaration().values("point__kind")[:1])
             people = people.alias(latest_point_kind=kind).filter(latest_point_kind=chosen["diem"])
@@ -194,6 +206,12 @@ class FollowUpForm(forms.Form):
         queryset=health_staff_users(),
         required=False,
         empty_label=_("(unchanged)"),
+        error_messages={
+            "invalid_choice": _(
+                "Choose a health worker who can see this person: of their district, of the "
+                "province, or of a facility they declared at."
+            )
+        },
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     note = forms.CharField(
@@ -211,10 +229,15 @@ class FollowUpForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, follow_up: FollowUp, **kwargs):
+    def __init__(self, *args, follow_up: FollowUp, assignable: Q | None = None, **kwargs):
+        """``assignable``: whom the follow-up may be given to, as a condition on users (the
+        staff who may see the person: ``tracing.access.PersonScope.staff``)."""
         initial = {"status": follow_up.status, "assignee": follow_up.assignee_id}
         super().__init__(*args, initial=initial, **kwargs)
         self.follow_up = follow_up
+        if assignable is not None:
+            field = self.fields["assignee"]
+            field.queryset = field.queryset.filter(assignable).distinct()
 
     def clean(self):
         cleaned = super().clean()

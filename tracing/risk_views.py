@@ -31,6 +31,7 @@ from tracing.access import (
     can_manage_zones,
     people_in_scope,
     person_for_health_staff,
+    person_scope,
     zone_manager_required,
 )
 from tracing.forms_risk import FollowUpForm, RiskListForm, ZoneEndForm, ZoneForm, overdue
@@ -142,7 +143,7 @@ EXPORT_HEADERS = [
 @reads_from_replica
 def risk_list(request):
     """People at risk in the user's scope, newest first, filtered; or all of them in Excel."""
-    form = RiskListForm(request.GET)
+    form = RiskListForm(request.GET, user=request.user)
     context = {
         "form": form,
         # The filters are kept rendered in the shared cache (``{% cache %}``), drawn once for
@@ -241,7 +242,13 @@ def _in_order(people, keys: list[int]) -> list:
 def follow_up(request, code):
     """A person at risk and their follow-up (opened now if they had none), with its history."""
     person = person_for_health_staff(request, code, "follow_up", "case")
+    return _follow_up_page(request, person)
+
+
+def _follow_up_page(request, person, form=None, status=200):
+    """The follow-up page; with a form sent back with its errors beside its fields."""
     follow_up = with_staff_names([follow_up_of(person=person)], "assignee")[0]
+    scope = person_scope(person)
     audit(request, AuditAction.VIEW_PERSON, person=person)
     latest = person.declarations.newest_first().select_related("point")[:1]
     latest = compiled_once(latest, "follow_up_latest_declaration", person.pk)
@@ -255,14 +262,16 @@ def follow_up(request, code):
         "flags": with_staff_names(person.open_risk_flags(), "flagged_by"),
         "events": with_staff_names(events, "user", "assignee"),
         # Built only when the kept form is drawn again (the template calls it).
-        "form": lambda: FollowUpForm(follow_up=follow_up),
+        "form": form or (lambda: FollowUpForm(follow_up=follow_up, assignable=scope.staff())),
+        "sent_back": form is not None,
+        "scope_key": scope.key,
         "directory_version": directory_version(),
         "overdue_hours": OVERDUE_AFTER_HOURS,
         "case": _case_of(person),
         "risk_sources": risk_sources_of(person),
-        "back": list_address(request, request.GET.get("next")),
+        "back": list_address(request, request.GET.get("next") or request.POST.get("next")),
     }
-    return render(request, "tracing/follow_up.html", context)
+    return render(request, "tracing/follow_up.html", context, status=status)
 
 
 def _case_of(person: Person) -> Case | None:
@@ -278,15 +287,13 @@ def _case_of(person: Person) -> Case | None:
 @require_POST
 @code_guessing_limited
 def follow_up_change(request, code):
-    person = person_for_health_staff(request, code)
+    person = person_for_health_staff(request, code, "follow_up", "case")
     follow_up = follow_up_of(person=person)
-    form = FollowUpForm(request.POST, follow_up=follow_up)
-    if form.is_valid():
-        follow_up_update(follow_up=follow_up, user=request.user, **form.changes())
-        messages.success(request, _("Follow-up updated."))
-    else:
-        errors = (str(e) for errors in form.errors.values() for e in errors)
-        messages.error(request, _("Nothing was saved: %(errors)s") % {"errors": " ".join(errors)})
+    form = FollowUpForm(request.POST, follow_up=follow_up, assignable=person_scope(person).staff())
+    if not form.is_valid():
+        return _follow_up_page(request, person, form=form, status=400)
+    follow_up_update(follow_up=follow_up, user=request.user, **form.changes())
+    messages.success(request, _("Follow-up updated."))
     page = reverse("tracing:follow_up", args=[person.lookup_code])
     back = list_address(request, request.POST.get("next"))
     if back != reverse("tracing:risk_list"):

@@ -369,5 +369,33 @@ def test_the_way_back_keeps_the_lists_filters_through_the_page_and_a_change(staf
 )
 def test_the_way_back_leads_only_to_the_risk_list(staff, at_risk, address):
     assert staff.get(page_of(at_risk), {"next": address}).context["back"] == "/y-te/"
-    response = staff.post(f"{page_of(at_risk)}cap-nhat/", {"note": "Gọi", "next": address})
+    response = staff.post(
+        f"{page_of(at_risk)}cap-nhat/", {"status": "new", "note": "Gọi", "next": address}
+    )
     assert response.url == page_of(at_risk)
+
+
+def test_the_follow_up_is_given_only_to_staff_who_can_see_the_person(
+    staff, at_risk, health_worker, other_health_worker, provincial_health_worker, facility_worker
+):
+    offered = assignees_in(staff, at_risk)
+    assert f'value="{health_worker.pk}"' in offered
+    assert f'value="{provincial_health_worker.pk}"' in offered
+    assert f'value="{other_health_worker.pk}"' not in offered  # another district's
+    assert f'value="{facility_worker.pk}"' not in offered  # never declared at their hospital
+
+    response = staff.post(
+        f"{page_of(at_risk)}cap-nhat/", {"status": "new", "assignee": other_health_worker.pk}
+    )
+
+    assert response.status_code == 400
+    beside = response.content.decode().split('name="assignee"')[1].split('name="note"')[0]
+    assert "Choose a health worker who can see this person" in beside
+    assert FollowUp.objects.get(person=at_risk).assignee is None
+
+
+def test_a_hospitals_staff_are_offered_for_its_visitors(
+    staff, make_declaration, facility, facility_worker
+):
+    visitor = make_declaration(symptoms=("cough",), point=facility.point).person
+    assert f'value="{facility_worker.pk}"' in assignees_in(staff, visitor)

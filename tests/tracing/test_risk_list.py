@@ -507,3 +507,16 @@ def test_the_farthest_positions_either_way_are_answered(staff, crowd, position):
     everyone = ["Sốt", "Tiếp Xúc", "Về Từ Vùng Dịch", "Cờ Đỏ"]
     assert listed(after) == (everyone if position.startswith("9") else [])
     assert listed(before) == everyone  # fewer than a page before it: the first page
+
+
+def test_the_list_shows_those_assigned_to_me_or_to_nobody(
+    staff, crowd, provincial_health_worker, health_worker
+):
+    follow_up_update(
+        follow_up=crowd["fever"].follow_up, user=None, assignee=provincial_health_worker
+    )
+    follow_up_update(follow_up=crowd["exposed"].follow_up, user=None, assignee=health_worker)
+    assert listed(staff.get("/y-te/", {"phu_trach": "me"})) == ["Sốt"]
+    assert "Sốt" not in listed(staff.get("/y-te/", {"phu_trach": "none"}))
+    assert "Tiếp Xúc" not in listed(staff.get("/y-te/", {"phu_trach": "none"}))
+    assert "Cờ Đỏ" in listed(staff.get("/y-te/", {"phu_trach": "none"}))
