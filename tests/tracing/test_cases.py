@@ -270,6 +270,30 @@ def test_district_staff_enter_only_new_cases_who_live_in_their_district(staff):
     assert not Person.objects.exists()
 
 
+def test_a_facilitys_staff_are_not_offered_a_new_case_form_they_could_not_use(
+    client, facility_worker, settings
+):
+    client.force_login(facility_worker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    listing = client.get("/y-te/ca-benh/").content.decode()
+    assert 'href="/y-te/ca-benh/moi/"' not in listing
+    assert 'id="no-new-case"' in listing
+
+    page = client.get("/y-te/ca-benh/moi/")
+    assert page.status_code == 403 and 'id="no-new-case"' in page.content.decode()
+    assert 'name="full_name"' not in page.content.decode()
+    response = client.post(
+        "/y-te/ca-benh/moi/",
+        {**NEW_PERSON, "confirmed_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 403
+    assert not Person.objects.exists()
+
+
+def test_district_staff_are_offered_the_new_case_form(staff):
+    assert 'href="/y-te/ca-benh/moi/"' in staff.get("/y-te/ca-benh/").content.decode()
+
+
 def test_provincial_staff_enter_new_cases_anywhere_in_the_province(
     client, provincial_health_worker
 ):
