@@ -23,7 +23,7 @@ from accounts.directory import directory_version
 from accounts.models import AuditAction
 from accounts.names import staff_name, with_staff_names
 from declarations.models import Declaration, EpidemicZone, Person
-from declarations.places import served_province_code, with_places
+from declarations.places import place_tree, served_province_code, with_places
 from declarations.risk import RiskLevel
 from declarations.services import risk_sources_of
 from declarations.views import code_guessing_limited
@@ -333,7 +333,13 @@ def zones(request):
             return redirect("tracing:zones")
     else:
         form = ZoneForm(initial={"province": served_province_code()})
-    context = {"form": form, "zones": EpidemicZone.objects.order_by("-starts_on", "-pk")}
+    zones = list(EpidemicZone.objects.order_by("-starts_on", "-pk"))
+    tree = place_tree()
+    for zone in zones:  # its place with the places above it, not its code
+        zone.place_shown = (
+            tree.full_name(zone.place_code) if tree.get(zone.place_code) else str(zone)
+        )
+    context = {"form": form, "zones": zones}
     context["today"] = timezone.localdate()
     return render(request, "tracing/zones.html", context)
 

@@ -199,3 +199,23 @@ def test_every_admin_form_names_its_fields_with_a_capital(rf, administrator):
                 if label[:1].islower():
                     lower.append(f"{model.__name__}.{name}: {label}")
     assert lower == []
+
+
+@pytest.mark.parametrize(
+    ("word", "instead"),
+    [("bạn", "Anh/Chị"), ("xoá", "xóa"), ("đội điều tra", "tổ điều tra")],
+)
+def test_the_translations_say_one_word_for_one_thing(word, instead):
+    """Staff are addressed as Anh/Chị; one spelling, one name for the investigation team."""
+    found = [
+        entry.msgid
+        for entry in entries(CATALOGUES[0])
+        if word in " ".join([entry.msgstr, *entry.msgstr_plural.values()]).lower()
+    ]
+    assert found == [], f"use {instead!r}"
+
+
+def test_the_risk_lists_column_and_filter_name_the_district_alike(client, provincial_health_worker):
+    client.force_login(provincial_health_worker)
+    html = client.get("/y-te/").content.decode()
+    assert html.count("Quận / huyện nơi cư trú") == 2  # the filter's label and the column
