@@ -25,7 +25,7 @@ from declarations.normalize import normalize_plate
 from declarations.places import with_places
 from declarations.posters import poster_page, qr_replaced, qr_response
 from declarations.risk import RiskLevel
-from declarations.services import person_require_update, risk_flag_add
+from declarations.services import person_require_update, risk_flag_add, risk_sources_of
 from declarations.views import (
     code_guessing_limited,
     initial_for_update,
@@ -84,6 +84,7 @@ def _person_page(request, person, *, passage_form=None, flag_form=None, status=2
         "declarations": declarations,
         "passages": with_staff_names(passages, "officer"),
         "flags": with_staff_names(person.open_risk_flags(), "flagged_by"),
+        "risk_sources": risk_sources_of(person),
         "passage_form": passage_form,
         # The blank forms are rendered once and kept: the passage form's checkpoint list for a
         # minute (a checkpoint opened meanwhile joins it after that), per checkpoint it starts with.

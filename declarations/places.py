@@ -42,6 +42,14 @@ class PlaceTree:
         place = self.get(code)
         return place.name if place else code
 
+    def full_name(self, code: str) -> str:
+        """The place with the places above it: "Xã Bản Liền, Huyện Bắc Hà, Tỉnh Lào Cai"."""
+        names, place = [], self.get(code)
+        while place is not None:
+            names.append(place.name)
+            place = self.get(place.parent_code) if place.parent_code else None
+        return ", ".join(names) or code
+
     def provinces(self) -> list[Place]:
         return self.children.get("", [])
 

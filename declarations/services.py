@@ -10,8 +10,9 @@ from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from django.core.cache import cache, caches
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connections, transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from declarations import codes
@@ -24,8 +25,17 @@ from declarations.models import (
     RetiredPointToken,
     RiskFlag,
 )
-from declarations.risk import CONTACT_RISK, RISK_DAYS, Risk, RiskLevel, Zone, assess_risk
+from declarations.risk import (
+    CONTACT_RISK,
+    RISK_DAYS,
+    Reason,
+    Risk,
+    RiskLevel,
+    Zone,
+    assess_risk,
+)
 from truyvet import inserts
+from truyvet.compiled import compiled_once
 
 CODE_ATTEMPTS = 10
 T = TypeVar("T")
@@ -216,31 +226,159 @@ def people_risk_levels(
     - high while they are a confirmed case not closed (tracing's ``Case``, by its relation);
     - as a confirmed contact of a case (tracing's ``Contact``), confirmed since they were last
       cleared: ``CONTACT_RISK`` of its level.
+
+    ``people_risk_sources`` gives, by the same rule, what each level comes from.
     """
     person_ids = set(person_ids)
-    since = (now or timezone.now()) - timedelta(days=RISK_DAYS)
-    not_cleared_since = Q(person__risk_cleared_at=None)
+    found = _risk_found(person_ids, now=now)
     levels = defaultdict(list)
-    declared = (
-        Declaration.objects.filter(person_id__in=person_ids, submitted_at__gte=since)
-        .filter(not_cleared_since | Q(submitted_at__gt=F("person__risk_cleared_at")))
-        .exclude(risk_level=RiskLevel.NONE)
-        .values_list("person_id", "risk_level")
-    )
-    flagged = RiskFlag.objects.filter(person_id__in=person_ids, cleared_at=None)
-    cases = Person.objects.filter(pk__in=person_ids, case__isnull=False, case__closed_at=None)
-    contacts = Person.objects.filter(  # one filter(): the conditions hold for one contact
-        Q(risk_cleared_at=None) | Q(contacts__decided_at__gt=F("risk_cleared_at")),
-        pk__in=person_ids,
-        contacts__status="confirmed",
-    ).values_list("pk", "contacts__level")
-    for person_id, level in [*declared.distinct(), *flagged.values_list("person_id", "level")]:
+    for person_id, level in [
+        *found.declared.values_list("person_id", "risk_level").distinct(),
+        *found.flagged.values_list("person_id", "level"),
+    ]:
         levels[person_id].append(level)
-    for person_id in cases.values_list("pk", flat=True):
+    for person_id in found.cases.values_list("pk", flat=True):
         levels[person_id].append(RiskLevel.HIGH)
-    for person_id, contact_level in contacts.distinct():
+    for person_id, contact_level in found.contacts.values_list("pk", "contacts__level").distinct():
         levels[person_id].append(CONTACT_RISK[contact_level])
     return {pk: RiskLevel.highest(*levels[pk]) for pk in person_ids}
+
+
+@dataclass
+class _RiskFound:
+    """The rows that put people at risk, by ``people_risk_levels``'s rule (unread querysets)."""
+
+    declared: QuerySet
+    flagged: QuerySet
+    cases: QuerySet
+    contacts: QuerySet
+
+
+def _risk_found(person_ids: set[int] | None, *, now: datetime | None) -> _RiskFound:
+    """The rule's rows for these people; with ``person_ids`` None, for the person of an outer
+    query (``OuterRef("pk")``: ``people_at_risk_for``)."""
+    since = (now or timezone.now()) - timedelta(days=RISK_DAYS)
+    not_cleared_since = Q(person__risk_cleared_at=None)
+    if person_ids is None:
+        of_person, of_people = {"person_id": OuterRef("pk")}, {"pk": OuterRef("pk")}
+    else:
+        of_person, of_people = {"person_id__in": person_ids}, {"pk__in": person_ids}
+    return _RiskFound(
+        declared=Declaration.objects.filter(**of_person, submitted_at__gte=since)
+        .filter(not_cleared_since | Q(submitted_at__gt=F("person__risk_cleared_at")))
+        .exclude(risk_level=RiskLevel.NONE),
+        flagged=RiskFlag.objects.filter(**of_person, cleared_at=None),
+        cases=Person.objects.filter(**of_people, case__isnull=False, case__closed_at=None),
+        contacts=Person.objects.filter(  # one filter(): the conditions hold for one contact
+            Q(risk_cleared_at=None) | Q(contacts__decided_at__gt=F("risk_cleared_at")),
+            **of_people,
+            contacts__status="confirmed",
+        ),
+    )
+
+
+# The reasons the risk list filters by (``people_at_risk_for``): the families of a
+# declaration's reasons, a flag by staff, an open case, a confirmed contact of a case.
+DECLARATION_REASONS = ("symptom", "exposure", "zone")
+CONTACT_REASONS = tuple(CONTACT_RISK)  # "F1", "F2"
+
+
+def people_at_risk_for(reason: str, *, now: datetime | None = None) -> Exists:
+    """A condition on people (an ``Exists`` on the outer ``pk``, in the same query): their
+    current risk comes, by ``people_risk_levels``'s rule, from ``reason``: one of
+    ``DECLARATION_REASONS`` (a declaration the rule counts has a reason of that family),
+    "manual" (an open flag by staff), "case" (an open case) or an F1/F2 contact level."""
+    found = _risk_found(None, now=now)
+    if reason in DECLARATION_REASONS:
+        # Stored reasons are "family:detail" strings in a JSON list: its text holds "family:
+        # exactly when one of them is of that family (on SQLite and PostgreSQL).
+        declared = found.declared.alias(reasons_text=Cast("risk_reasons", TextField()))
+        return Exists(declared.filter(reasons_text__contains=f'"{reason}:'))
+    if reason == "manual":
+        return Exists(found.flagged)
+    if reason == "case":
+        return Exists(found.cases)
+    if reason in CONTACT_REASONS:
+        return Exists(found.contacts.filter(contacts__level=reason))
+    raise ValueError(f"Unknown reason {reason!r}.")
+
+
+@dataclass(frozen=True)
+class RiskSource:
+    """One thing that puts a person at risk, as ``people_risk_levels``'s rule finds it: a
+    declaration (with its reasons), a flag by staff, an open case, or a confirmed contact of a
+    case (``contact_level`` F1 or F2, ``case_name`` the case's person)."""
+
+    kind: str  # "declaration", "flag", "case" or "contact"
+    level: str
+    at: datetime | None = None  # submitted, flagged, or the contact confirmed
+    reasons: tuple[Reason, ...] = ()
+    text: str = ""  # a flag's reason
+    contact_level: str = ""
+    case_name: str = ""
+    case_id: int | None = None
+
+
+def people_risk_sources(
+    person_ids: Iterable[int], *, now: datetime | None = None, read=None
+) -> dict[int, list[RiskSource]]:
+    """What each person's current risk comes from (``people_risk_levels``): the highest first,
+    newest first within a level. Four queries, each run by ``read(queryset, name, *values)``
+    if given (``risk_sources_of`` runs them compiled once)."""
+    person_ids = set(person_ids)
+    now = now or timezone.now()
+    found = _risk_found(person_ids, now=now)
+    read = read or (lambda queryset, name, *values: list(queryset))
+    sources = defaultdict(list)
+    declared = found.declared.values_list("person_id", "risk_level", "submitted_at", "risk_reasons")
+    since = Declaration._meta.get_field("submitted_at").get_db_prep_value(
+        now - timedelta(days=RISK_DAYS), connections[declared.db]
+    )
+    one = next(iter(person_ids), None)
+    for person_id, level, at, reasons in read(
+        declared, "risk_sources_declared", one, since, RiskLevel.NONE.value
+    ):
+        stored = tuple(Reason.from_stored(text) for text in reasons)
+        sources[person_id].append(RiskSource("declaration", level, at, stored))
+    flagged = found.flagged.values_list("person_id", "level", "flagged_at", "reason")
+    for person_id, level, at, text in read(flagged, "risk_sources_flagged", one):
+        sources[person_id].append(RiskSource("flag", level, at, text=text))
+    cases = found.cases.values_list("pk", "case")
+    for person_id, case_id in read(cases, "risk_sources_case", one):
+        sources[person_id].append(RiskSource("case", RiskLevel.HIGH, case_id=case_id))
+    contacts = found.contacts.values_list(
+        "pk",
+        "contacts__level",
+        "contacts__decided_at",
+        "contacts__case",
+        "contacts__case__person__full_name",
+    )
+    for person_id, contact_level, at, case_id, name in read(
+        contacts, "risk_sources_contacts", "confirmed", one
+    ):
+        sources[person_id].append(
+            RiskSource(
+                "contact",
+                CONTACT_RISK[contact_level],
+                at,
+                contact_level=contact_level,
+                case_name=name,
+                case_id=case_id,
+            )
+        )
+    order = [RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.NONE]
+    for found_for in sources.values():
+        found_for.sort(key=lambda source: source.at.timestamp() if source.at else 0, reverse=True)
+        found_for.sort(key=lambda source: order.index(source.level))
+    return {pk: sources[pk] for pk in person_ids}
+
+
+def risk_sources_of(person: Person) -> list[RiskSource]:
+    """What the person's current risk comes from, for their pages, by queries compiled once
+    per process (``truyvet.compiled``); nothing (and no query) for someone not at risk."""
+    if person.risk_level == RiskLevel.NONE:
+        return []
+    return people_risk_sources([person.pk], read=compiled_once)[person.pk]
 
 
 def people_risk_recompute(person_ids: Iterable[int]) -> tuple[list[int], int]:
@@ -268,10 +406,11 @@ def people_risk_recompute(person_ids: Iterable[int]) -> tuple[list[int], int]:
     return raised, changed
 
 
-def person_risk_clear(person: Person) -> None:
-    """The health staff have cleared the person (their follow-up): their open risk flags are
-    cleared, and their declarations so far no longer count toward their risk."""
-    now = timezone.now()
+def person_risk_clear(person: Person, *, at: datetime | None = None) -> None:
+    """The health staff have cleared the person (their follow-up) ``at`` that moment (now by
+    default): their open risk flags are cleared, and their declarations so far no longer count
+    toward their risk."""
+    now = at or timezone.now()
     person.risk_flags.filter(cleared_at=None).update(cleared_at=now)
     person.risk_cleared_at = now
     person.save(update_fields=["risk_cleared_at"])
@@ -279,6 +418,23 @@ def person_risk_clear(person: Person) -> None:
     if level != person.risk_level:
         person.risk_level, person.updated_at = level, now
         person.save(update_fields=["risk_level", "updated_at"])
+
+
+def person_risk_clear_undo(
+    person: Person, *, cleared_at: datetime, cleared_before: datetime | None
+) -> None:
+    """Undo the clearing ``person_risk_clear`` made at ``cleared_at`` (the health staff cleared
+    the person by mistake): the flags it cleared are open again, the person's last clearing is
+    the one before it (``cleared_before``; or earlier still, where a zone moved it back), and
+    their risk is the rule's again."""
+    person.risk_flags.filter(cleared_at=cleared_at).update(cleared_at=None)
+    current = person.risk_cleared_at
+    if current is not None and cleared_before is not None:
+        cleared_before = min(current, cleared_before)
+    person.risk_cleared_at = cleared_before
+    person.save(update_fields=["risk_cleared_at"])
+    people_risk_recompute([person.pk])
+    person.refresh_from_db(fields=["risk_level", "updated_at"])
 
 
 def person_create(values: dict) -> Person:

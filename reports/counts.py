@@ -210,6 +210,19 @@ def counts_rebuild(*, start: date, end: date) -> int:
     return len(daily) + len(checkpoints)
 
 
+def counts_rebuild_days(days) -> int:
+    """``counts_rebuild`` of these days (any dates, in any order): one rebuild per run of
+    consecutive days. Returns the number of rows written."""
+    days = sorted(set(days))
+    written, start = 0, None
+    for index, day in enumerate(days):
+        start = start or day
+        if index + 1 == len(days) or days[index + 1] != day + timedelta(days=1):
+            written += counts_rebuild(start=start, end=day)
+            start = None
+    return written
+
+
 def counts_refresh(*, days: int = 2) -> int:
     """Rebuild the counts of the last ``days`` local days, today included: the short job that
     a systemd timer, cron or the compose service runs every 5 minutes through

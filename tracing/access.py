@@ -6,6 +6,8 @@ staff the people who live in their district or declared a journey to it; facilit
 the people who declared through their facility's point. Other roles see nobody here.
 """
 
+import hashlib
+from dataclasses import dataclass
 from functools import reduce, wraps
 from operator import or_
 
@@ -19,6 +21,7 @@ from accounts.roles import Role, has_role
 from declarations import codes
 from declarations.models import Declaration, Person
 from declarations.places import with_places
+from truyvet.compiled import compiled_once
 
 
 def people_in_scope(user, *, a_page: bool = False) -> QuerySet[Person]:
@@ -144,3 +147,39 @@ def case_for_staff(request, pk: int):
         "person__residence_province", "person__residence_district", "person__residence_commune"
     )
     return get_object_or_404(cases, pk=pk)
+
+
+@dataclass(frozen=True)
+class PersonScope:
+    """Where a person lies for the health staff's scopes (``people_in_scope``): the districts
+    of their residence and of their declared journeys, and the declaration points they declared
+    through (a facility's among them)."""
+
+    districts: frozenset
+    points: frozenset
+
+    @property
+    def key(self) -> str:
+        """A short key, the same for people whom the same staff see (for kept fragments)."""
+        text = repr((sorted(self.districts), sorted(self.points)))
+        return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+    def staff(self) -> Q:
+        """A condition on users: whose scope includes such a person (province-wide staff, the
+        staff of one of the districts, of a facility they declared through)."""
+        return (
+            Q(staff_profile__province_wide=True)
+            | Q(staff_profile__district_id__in=self.districts)
+            | Q(staff_profile__facility__point_id__in=self.points)
+        )
+
+
+def person_scope(person: Person) -> PersonScope:
+    """The person's ``PersonScope``: one query, compiled once per process."""
+    declared = person.declarations.order_by().values_list("to_district_id", "point_id").distinct()
+    declared = compiled_once(declared, "person_scope_declared", person.pk)
+    districts, points = {person.residence_district_id}, set()
+    for district, point in declared:
+        districts.add(district)
+        points.add(point)
+    return PersonScope(frozenset(districts - {None}), frozenset(points - {None}))

@@ -28,6 +28,7 @@ from tracing.services import (
     case_confirm,
     case_confirm_new_person,
     contact_decide,
+    contact_decision_refused,
     contacts_decide_all,
     contacts_propose,
     contacts_propose_onward,
@@ -62,7 +63,8 @@ def case_list(request):
         shown = ""
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     audit(request, AuditAction.VIEW_LIST, subject=f"cases_{shown}".rstrip("_"), page=page.number)
-    return render(request, "tracing/case_list.html", {"page": page, "shown": shown})
+    context = {"page": page, "shown": shown, "can_enter_new": _entry_district(request.user) != ""}
+    return render(request, "tracing/case_list.html", context)
 
 
 @login_required
@@ -158,13 +160,18 @@ def case_propose_onward(request, pk):
 @change_contact_required
 @require_POST
 def contact_decision(request, pk, contact_pk):
+    """Confirm or dismiss a proposed contact, or decide again on one decided by mistake."""
     case = case_for_staff(request, pk)
-    contact = get_object_or_404(case.contacts.select_related("person"), pk=contact_pk)
+    contact = get_object_or_404(case.contacts.select_related("person", "via"), pk=contact_pk)
     form = DecisionForm(request.POST)
-    if not form.is_valid() or contact.status != ContactStatus.PROPOSED:
-        messages.error(request, _("Only a proposed contact can be confirmed or dismissed."))
+    if not form.is_valid():
+        messages.error(request, _("Choose to confirm or to dismiss the contact."))
         return redirect("tracing:case", pk=case.pk)
     contact.case = case
+    refused = contact_decision_refused(contact=contact, status=form.cleaned_data["status"])
+    if refused:
+        messages.error(request, refused)
+        return redirect("tracing:case", pk=case.pk)
     contact_decide(contact=contact, status=form.cleaned_data["status"], user=request.user)
     messages.success(request, _decided_message(form.cleaned_data["status"], 1))
     return redirect("tracing:case", pk=case.pk)
@@ -204,6 +211,8 @@ def _case_for_person(request, person: Person):
 
 def _case_for_new_person(request):
     district = _entry_district(request.user)
+    if district == "":  # a facility's staff: nobody they entered would be theirs to see
+        return render(request, "tracing/case_new.html", {"no_entry": True}, status=403)
     if request.method == "POST" and "refresh_places" not in request.POST:
         person_form = CasePersonForm(request.POST, district=district)
         form = CaseForm(request.POST)
@@ -232,7 +241,9 @@ def _entry_district(user) -> str | None:
     """The district whose residents the user may enter as new cases; None for anywhere.
 
     Anyone else entered would be out of their sight at once; staff of a facility only, with
-    no district, get "" and may enter nobody new (they confirm visitors by code)."""
+    no district, get "" and may enter nobody new: they see only the people who declared at
+    their facility, so they confirm their visitors by code, and the staff of the patient's
+    district (or the province's) enter a case who never declared."""
     profile = profile_of(user)
     if has_role(user, Role.ADMINISTRATOR) or (profile and profile.province_wide):
         return None

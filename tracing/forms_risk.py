@@ -5,8 +5,7 @@ from functools import partial
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, TextField
-from django.db.models.functions import Cast
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -14,9 +13,10 @@ from django.utils.translation import pgettext_lazy
 from accounts.names import staff_name
 from accounts.roles import Role
 from declarations.forms import ChainedPlaces, PlaceField, place_select, plausible_day
-from declarations.models import Declaration, EpidemicZone, PointKind, RiskFlag
+from declarations.models import Declaration, EpidemicZone, PointKind
 from declarations.places import place_tree, served_province_code
 from declarations.risk import RiskLevel
+from declarations.services import people_at_risk_for
 from tracing.models import OPEN_STATUSES, FollowUp, FollowUpStatus, overdue_limit
 
 EMPTY = [("", "---------")]
@@ -28,6 +28,9 @@ REASON_FAMILIES = [
     ("exposure", _("Exposure")),
     ("zone", _("Epidemic zone")),
     ("manual", _("Flagged by staff")),
+    ("case", _("Confirmed case (F0)")),
+    ("F1", _("Confirmed contact F1")),
+    ("F2", _("Confirmed contact F2")),
 ]
 
 
@@ -75,6 +78,12 @@ class RiskListForm(ChainedPlaces, forms.Form):
         choices=[*EMPTY, *FollowUpStatus.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    phu_trach = forms.ChoiceField(
+        label=_("Assigned to"),
+        required=False,
+        choices=[*EMPTY, ("me", _("Me")), ("none", _("Nobody yet"))],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     diem = forms.ChoiceField(
         label=_("Declared through"),
         required=False,
@@ -87,8 +96,10 @@ class RiskListForm(ChainedPlaces, forms.Form):
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
+        """``user``: the reader, whom "assigned to me" means."""
         super().__init__(*args, **kwargs)
+        self.user = user
         self.set_place_choices()
 
     def place_roots(self) -> dict:
@@ -143,6 +154,10 @@ class RiskListForm(ChainedPlaces, forms.Form):
             people = people.filter(new)
         elif chosen["trang_thai"]:
             people = people.filter(follow_up__status=chosen["trang_thai"])
+        if chosen["phu_trach"] == "me":
+            people = people.filter(follow_up__assignee=self.user)
+        elif chosen["phu_trach"] == "none":
+            people = people.filter(follow_up__assignee__isnull=True)
         if chosen["diem"]:
             kind = Subquery(_latest_declaration().values("point__kind")[:1])
             people = people.alias(latest_point_kind=kind).filter(latest_point_kind=chosen["diem"])
@@ -159,18 +174,12 @@ def _latest_declaration() -> QuerySet:
     return Declaration.objects.filter(person=OuterRef("pk")).order_by("-submitted_at", "-id")
 
 
-def _with_reason(people: QuerySet, family: str) -> QuerySet:
-    """People whose current risk has a reason of this family: staff flags are the open risk
-    flags; the other reasons are those of the latest declaration, from which the current risk
-    comes. Stored reasons are ``family:detail`` strings in a JSON list, so the list's text
-    holds ``"family:`` exactly when one of them is of that family (on SQLite and PostgreSQL)."""
-    if family == "manual":
-        open_flags = RiskFlag.objects.filter(person=OuterRef("pk"), cleared_at__isnull=True)
-        return people.filter(Exists(open_flags))
-    reasons = Subquery(_latest_declaration().values("risk_reasons")[:1])
-    return people.alias(latest_reasons=Cast(reasons, TextField())).filter(
-        latest_reasons__contains=f'"{family}:'
-    )
+def _with_reason(people: QuerySet, reason: str) -> QuerySet:
+    """People whose current risk comes from this reason, by the risk rule itself
+    (``declarations.services.people_at_risk_for``): any declaration it counts, not only the
+    latest; open flags; an open case; a confirmed contact. A condition in the list's own query:
+    no query per row."""
+    return people.filter(people_at_risk_for(reason))
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -197,6 +206,12 @@ class FollowUpForm(forms.Form):
         queryset=health_staff_users(),
         required=False,
         empty_label=_("(unchanged)"),
+        error_messages={
+            "invalid_choice": _(
+                "Choose a health worker who can see this person: of their district, of the "
+                "province, or of a facility they declared at."
+            )
+        },
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     note = forms.CharField(
@@ -205,21 +220,43 @@ class FollowUpForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
+    confirm_clear = forms.BooleanField(
+        label=_("Yes, end the follow-up (only when choosing Cleared)"),
+        required=False,
+        help_text=_(
+            "Cleared takes the person off the risk list. It can be undone: choose another "
+            "status and their risk is set again as it was."
+        ),
+    )
 
-    def __init__(self, *args, follow_up: FollowUp, **kwargs):
+    def __init__(self, *args, follow_up: FollowUp, assignable: Q | None = None, **kwargs):
+        """``assignable``: whom the follow-up may be given to, as a condition on users (the
+        staff who may see the person: ``tracing.access.PersonScope.staff``)."""
         initial = {"status": follow_up.status, "assignee": follow_up.assignee_id}
         super().__init__(*args, initial=initial, **kwargs)
         self.follow_up = follow_up
+        if assignable is not None:
+            field = self.fields["assignee"]
+            field.queryset = field.queryset.filter(assignable).distinct()
 
     def clean(self):
         cleaned = super().clean()
         cleaned["note"] = cleaned.get("note", "").strip()
         status_changed = cleaned.get("status") not in (None, self.follow_up.status)
+        clearing = status_changed and cleaned.get("status") == FollowUpStatus.CLEARED
+        if clearing and not cleaned.get("confirm_clear"):
+            self.add_error(
+                "confirm_clear", _("Tick the box to confirm that the follow-up ends (Cleared).")
+            )
         assignee = cleaned.get("assignee")
         assignee_changed = assignee is not None and assignee.pk != self.follow_up.assignee_id
         if not (status_changed or assignee_changed or cleaned["note"]) and not self.errors:
             raise forms.ValidationError(_("Change the status or the assignee, or write a note."))
         return cleaned
+
+    def changes(self) -> dict:
+        """What ``follow_up_update`` is given (the form must be valid)."""
+        return {name: self.cleaned_data[name] for name in ("status", "assignee", "note")}
 
 
 class ZoneForm(ChainedPlaces, forms.Form):

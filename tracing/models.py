@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,11 @@ class FollowUpStatus(models.TextChoices):
     TESTED_POSITIVE = "positive", _("Tested positive")
     CLEARED = "cleared", _("Cleared")
 
+
+# Tracing changed what past local days count (a contact decided again, declarations whose risk
+# a change of zones changed): sent with ``days``, a set of dates, inside the transaction of the
+# change. ``reports`` counts those days again: tracing may not depend on it.
+counted_days_changed = Signal()
 
 OPEN_STATUSES = [s for s in FollowUpStatus.values if s != FollowUpStatus.CLEARED]
 OVERDUE_AFTER_HOURS = 24
@@ -119,6 +125,9 @@ class FollowUpEvent(models.Model):
         verbose_name=_("assigned to"),
     )
     note = models.TextField(_("note"), blank=True)
+    # On a clearing (status cleared): when the person had last been cleared before it, so that
+    # staff who reopen the follow-up undo exactly this clearing (``tracing.services``).
+    risk_cleared_before = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -5,13 +5,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import BooleanField, ExpressionWrapper
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,13 +23,15 @@ from accounts.directory import directory_version
 from accounts.models import AuditAction
 from accounts.names import staff_name, with_staff_names
 from declarations.models import Declaration, EpidemicZone, Person
-from declarations.places import served_province_code, with_places
+from declarations.places import place_tree, served_province_code, with_places
 from declarations.risk import RiskLevel
+from declarations.services import risk_sources_of
 from declarations.views import code_guessing_limited
 from tracing.access import (
     can_manage_zones,
     people_in_scope,
     person_for_health_staff,
+    person_scope,
     zone_manager_required,
 )
 from tracing.forms_risk import FollowUpForm, RiskListForm, ZoneEndForm, ZoneForm, overdue
@@ -139,7 +143,7 @@ EXPORT_HEADERS = [
 @reads_from_replica
 def risk_list(request):
     """People at risk in the user's scope, newest first, filtered; or all of them in Excel."""
-    form = RiskListForm(request.GET)
+    form = RiskListForm(request.GET, user=request.user)
     context = {
         "form": form,
         # The filters are kept rendered in the shared cache (``{% cache %}``), drawn once for
@@ -238,7 +242,13 @@ def _in_order(people, keys: list[int]) -> list:
 def follow_up(request, code):
     """A person at risk and their follow-up (opened now if they had none), with its history."""
     person = person_for_health_staff(request, code, "follow_up", "case")
+    return _follow_up_page(request, person)
+
+
+def _follow_up_page(request, person, form=None, status=200):
+    """The follow-up page; with a form sent back with its errors beside its fields."""
     follow_up = with_staff_names([follow_up_of(person=person)], "assignee")[0]
+    scope = person_scope(person)
     audit(request, AuditAction.VIEW_PERSON, person=person)
     latest = person.declarations.newest_first().select_related("point")[:1]
     latest = compiled_once(latest, "follow_up_latest_declaration", person.pk)
@@ -252,12 +262,16 @@ def follow_up(request, code):
         "flags": with_staff_names(person.open_risk_flags(), "flagged_by"),
         "events": with_staff_names(events, "user", "assignee"),
         # Built only when the kept form is drawn again (the template calls it).
-        "form": lambda: FollowUpForm(follow_up=follow_up),
+        "form": form or (lambda: FollowUpForm(follow_up=follow_up, assignable=scope.staff())),
+        "sent_back": form is not None,
+        "scope_key": scope.key,
         "directory_version": directory_version(),
         "overdue_hours": OVERDUE_AFTER_HOURS,
         "case": _case_of(person),
+        "risk_sources": risk_sources_of(person),
+        "back": list_address(request, request.GET.get("next") or request.POST.get("next")),
     }
-    return render(request, "tracing/follow_up.html", context)
+    return render(request, "tracing/follow_up.html", context, status=status)
 
 
 def _case_of(person: Person) -> Case | None:
@@ -273,16 +287,33 @@ def _case_of(person: Person) -> Case | None:
 @require_POST
 @code_guessing_limited
 def follow_up_change(request, code):
-    person = person_for_health_staff(request, code)
+    person = person_for_health_staff(request, code, "follow_up", "case")
     follow_up = follow_up_of(person=person)
-    form = FollowUpForm(request.POST, follow_up=follow_up)
-    if form.is_valid():
-        follow_up_update(follow_up=follow_up, user=request.user, **form.cleaned_data)
-        messages.success(request, _("Follow-up updated."))
-    else:
-        errors = (str(e) for errors in form.errors.values() for e in errors)
-        messages.error(request, _("Nothing was saved: %(errors)s") % {"errors": " ".join(errors)})
-    return redirect("tracing:follow_up", code=person.lookup_code)
+    form = FollowUpForm(request.POST, follow_up=follow_up, assignable=person_scope(person).staff())
+    if not form.is_valid():
+        return _follow_up_page(request, person, form=form, status=400)
+    follow_up_update(follow_up=follow_up, user=request.user, **form.changes())
+    messages.success(request, _("Follow-up updated."))
+    page = reverse("tracing:follow_up", args=[person.lookup_code])
+    back = list_address(request, request.POST.get("next"))
+    if back != reverse("tracing:risk_list"):
+        page += "?" + urlencode({"next": back})
+    return redirect(page)
+
+
+def list_address(request, address: str | None) -> str:
+    """Where the follow-up page goes back to: the risk list with the filters and the page it
+    was opened from (``address``, its path and query string), if that is one of this site's
+    risk list addresses; else the list."""
+    plain = reverse("tracing:risk_list")
+    if not address or not url_has_allowed_host_and_scheme(
+        address, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return plain
+    parts = urlsplit(address)
+    if parts.scheme or parts.netloc or parts.path != plain:
+        return plain
+    return f"{plain}?{parts.query}" if parts.query else plain
 
 
 @login_required
@@ -302,7 +333,13 @@ def zones(request):
             return redirect("tracing:zones")
     else:
         form = ZoneForm(initial={"province": served_province_code()})
-    context = {"form": form, "zones": EpidemicZone.objects.order_by("-starts_on", "-pk")}
+    zones = list(EpidemicZone.objects.order_by("-starts_on", "-pk"))
+    tree = place_tree()
+    for zone in zones:  # its place with the places above it, not its code
+        zone.place_shown = (
+            tree.full_name(zone.place_code) if tree.get(zone.place_code) else str(zone)
+        )
+    context = {"form": form, "zones": zones}
     context["today"] = timezone.localdate()
     return render(request, "tracing/zones.html", context)
 

@@ -4,11 +4,18 @@ import uuid
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from declarations.models import Person
 from declarations.risk import RiskLevel
-from declarations.services import people_risk_recompute, person_create, person_risk_clear
+from declarations.services import (
+    people_risk_recompute,
+    person_create,
+    person_risk_clear,
+    person_risk_clear_undo,
+)
 from tracing.models import (
     Case,
     Contact,
@@ -18,6 +25,7 @@ from tracing.models import (
     FollowUp,
     FollowUpEvent,
     FollowUpStatus,
+    counted_days_changed,
     system_text,
 )
 from tracing.proposals import contacts_found
@@ -27,7 +35,13 @@ def follow_up_open(*, person: Person, reason: str = "") -> FollowUp:
     """The person's follow-up, opened (status new) if they have none; reopened if cleared."""
     follow_up, created = FollowUp.objects.get_or_create(person=person, defaults={"reason": reason})
     if not created and follow_up.status == FollowUpStatus.CLEARED:
-        follow_up_update(follow_up=follow_up, user=None, status=FollowUpStatus.NEW, note=reason)
+        follow_up_update(
+            follow_up=follow_up,
+            user=None,
+            status=FollowUpStatus.NEW,
+            note=reason,
+            undo_clearing=False,  # news after the clearing: what was cleared stays cleared
+        )
     return follow_up
 
 
@@ -39,9 +53,21 @@ def follow_up_open_if_at_risk(person: Person, reason: str = "") -> FollowUp | No
 
 @transaction.atomic
 def follow_up_update(
-    *, follow_up: FollowUp, user, status: str = "", assignee=None, note: str = ""
+    *,
+    follow_up: FollowUp,
+    user,
+    status: str = "",
+    assignee=None,
+    note: str = "",
+    undo_clearing: bool = True,
 ) -> FollowUpEvent:
-    """Change the status or assignee and/or add a note; every change goes into the history."""
+    """Change the status or assignee and/or add a note; every change goes into the history.
+
+    Cleared ends the follow-up and clears the person (``_person_cleared``). A cleared follow-up
+    moved back to an open status by the staff (``undo_clearing``) undoes that clearing: the
+    person's risk is again what the rule gives without it (``_clearing_undone``)."""
+    now = timezone.now()
+    was = follow_up.status
     changed = []
     if status and status != follow_up.status:
         follow_up.status = status
@@ -49,24 +75,44 @@ def follow_up_update(
     if assignee is not None and assignee != follow_up.assignee:
         follow_up.assignee = assignee
         changed.append("assignee")
-    follow_up.updated_at = timezone.now()
+    follow_up.updated_at = now
     follow_up.save(update_fields=[*changed, "updated_at"])
-    if "status" in changed and status == FollowUpStatus.CLEARED:
-        _person_cleared(follow_up.person)
-    return FollowUpEvent.objects.create(
+    event = FollowUpEvent(
         follow_up=follow_up,
+        at=now,
         user=user,
         status=status if "status" in changed else "",
         assignee=assignee if "assignee" in changed else None,
         note=note,
     )
+    if "status" in changed and status == FollowUpStatus.CLEARED:
+        event.risk_cleared_before = follow_up.person.risk_cleared_at
+        _person_cleared(follow_up.person, at=now)
+    elif "status" in changed and was == FollowUpStatus.CLEARED and undo_clearing:
+        _clearing_undone(follow_up)
+    event.save(force_insert=True)
+    return event
 
 
-def _person_cleared(person: Person) -> None:
+def _person_cleared(person: Person, *, at=None) -> None:
     """The health staff have ended the person's follow-up: a case they are is closed with it,
-    and their risk is cleared (``person_risk_clear``)."""
-    Case.objects.filter(person=person, closed_at=None).update(closed_at=timezone.now())
-    person_risk_clear(person)
+    and their risk is cleared (``person_risk_clear``), both ``at`` that moment."""
+    at = at or timezone.now()
+    Case.objects.filter(person=person, closed_at=None).update(closed_at=at)
+    person_risk_clear(person, at=at)
+
+
+def _clearing_undone(follow_up: FollowUp) -> None:
+    """Undo the follow-up's latest clearing: the case it closed is open again, and the person's
+    risk is set again by the rule as if they had not been cleared (``person_risk_clear_undo``)."""
+    clearing = follow_up.events.filter(status=FollowUpStatus.CLEARED).first()  # newest first
+    if clearing is None:
+        return
+    person = follow_up.person
+    Case.objects.filter(person=person, closed_at=clearing.at).update(closed_at=None)
+    person_risk_clear_undo(
+        person, cleared_at=clearing.at, cleared_before=clearing.risk_cleared_before
+    )
 
 
 @transaction.atomic
@@ -107,7 +153,11 @@ def case_confirm(
 
 @transaction.atomic
 def contact_decide(*, contact: Contact, status: str, user) -> Contact:
-    """Confirm or dismiss a proposed contact; a confirmed one gets a follow-up."""
+    """Confirm or dismiss a contact: a proposed one, or one decided before and decided again
+    (dismissed by mistake, or confirmed by mistake). A confirmed one gets a follow-up; the
+    person's risk is set again by the rule, and the report's day the contact counted in (the
+    day it was confirmed) is counted again (``counted_days_changed``)."""
+    was_counted_on = _counted_day(contact) if contact.status == ContactStatus.CONFIRMED else None
     contact.status = status
     contact.decided_by = user
     contact.decided_at = timezone.now()
@@ -115,7 +165,35 @@ def contact_decide(*, contact: Contact, status: str, user) -> Contact:
     if status == ContactStatus.CONFIRMED:
         follow_up_open(person=contact.person, reason=f"{contact.level} {contact.case.person}")
     people_risk_recompute([contact.person_id])
+    if was_counted_on is not None:
+        counted_days_changed.send(Contact, days={was_counted_on, _counted_day(contact)})
     return contact
+
+
+def _counted_day(contact: Contact) -> date:
+    """The local day a confirmed contact counts in the report (``reports.counts``)."""
+    return timezone.localdate(contact.decided_at or contact.created_at)
+
+
+def contact_decision_refused(*, contact: Contact, status: str) -> str:
+    """Why this decision may not be taken (in the reader's language), or "": the contact is
+    already so; an F1 with confirmed F2s through them stays confirmed, and an F2 is confirmed
+    only through a confirmed F1, so that the chain holds every confirmed contact."""
+    if contact.status == status:
+        return _("This contact is already %(status)s.") % {
+            "status": ContactStatus(status).label.lower()
+        }
+    has_confirmed_f2s = contact.onward.filter(status=ContactStatus.CONFIRMED).exists
+    if (
+        status == ContactStatus.DISMISSED
+        and contact.level == ContactLevel.F1
+        and has_confirmed_f2s()
+    ):
+        return _("This F1 has confirmed F2s found through them: dismiss those F2s first.")
+    via_confirmed = contact.via is None or contact.via.status == ContactStatus.CONFIRMED
+    if status == ContactStatus.CONFIRMED and not via_confirmed:
+        return _("The F1 this F2 was found through is not confirmed: confirm the F1 first.")
+    return ""
 
 
 def follow_up_of(*, person: Person) -> FollowUp:
@@ -254,10 +332,15 @@ def contacts_propose_onward(*, case: Case) -> int:
 @transaction.atomic
 def contacts_decide_all(*, case: Case, status: str, user, level: str = "") -> int:
     """Confirm or dismiss every proposed contact of the case (of one level if given) at once,
-    as ``contact_decide`` does one by one; return how many."""
+    as ``contact_decide`` does one by one; return how many. F2s found through an F1 who is not
+    confirmed are not confirmed (``contact_decision_refused``)."""
     proposed = case.contacts.filter(status=ContactStatus.PROPOSED)
     if level:
         proposed = proposed.filter(level=level)
+    if status == ContactStatus.CONFIRMED:  # an F2 only through a confirmed F1 (the chain's)
+        proposed = proposed.filter(
+            Q(level=ContactLevel.F1) | Q(via__status=ContactStatus.CONFIRMED)
+        )
     contacts = list(proposed.select_for_update().only("pk", "level", "person_id"))
     case.contacts.filter(pk__in=[c.pk for c in contacts]).update(
         status=status, decided_by=user, decided_at=timezone.now()

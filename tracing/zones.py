@@ -1,7 +1,8 @@
 """Epidemic zones (vùng dịch): declaring one, ending one, and re-evaluating the risk they change.
 
 A zone changes the risk of every recent declaration whose places lie in it, so each change is
-followed by one batched pass over the last 14 days of declarations (``risk_reevaluate``).
+followed by one batched pass over the last 14 days of declarations (``risk_reevaluate``), which
+has the report's daily counts of the days it changed counted again.
 """
 
 import time
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_noop
 from declarations.models import Declaration, EpidemicZone, Person
 from declarations.risk import RiskLevel, Zone, assess_risk
 from declarations.services import people_risk_recompute, zones_changed
+from tracing.models import counted_days_changed
 from tracing.services import follow_ups_open
 
 # Declarations read, and written, per transaction; small enough for SQLite's parameter limit.
@@ -143,11 +145,14 @@ def _reevaluate_batch(rows: list[tuple], assess: _Assessor, result: Reevaluation
     changed = defaultdict(list)  # (level, reasons) -> declarations now with that risk
     people = set()
     raised_at = {}  # person -> the time of their first declaration whose level is now higher
+    counted_days = set()  # the local days of declarations whose level changed (the report's)
     for pk, person_id, day, symptoms, exposures, *places, level, reasons, at in rows:
         new_level, new_reasons = assess(symptoms, exposures, places, day)
         if (new_level, new_reasons) != (level, reasons):
             changed[new_level, tuple(new_reasons)].append(pk)
             people.add(person_id)
+        if new_level != level:
+            counted_days.add(timezone.localdate(at))
         if RiskLevel.highest(new_level, level) != level:
             raised_at.setdefault(person_id, at)  # rows come oldest first
     result.declarations += len(rows)
@@ -170,6 +175,11 @@ def _reevaluate_batch(rows: list[tuple], assess: _Assessor, result: Reevaluation
             # Kept in the source language, shown in the reader's (tracing.models.shown_text).
             reason=gettext_noop("At risk after a change of epidemic zones"),
         )
+        # The report's daily counts of risk, of those days, are counted again in this same
+        # transaction (reports listens; days a purge reached stay as stored): a run stopped
+        # half-way and run again still recounts what each batch changed.
+        if counted_days:
+            counted_days_changed.send(Declaration, days=counted_days)
     result.changed += sum(len(pks) for pks in changed.values())
     result.people_changed += people_changed
     result.follow_ups_opened += opened

@@ -215,9 +215,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 # Dates typed by hand are read day first, as written in Việt Nam (06/12/2026 is 6 December):
-# Django's Vietnamese formats name none, and its default reads month first. Date pickers send
-# ISO dates, which Django always reads.
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%Y-%m-%d"]
+# Django's Vietnamese formats name none, and its default reads month first. ISO comes first: a
+# date field's widget writes its value in the first format, and a date picker (type="date")
+# shows nothing for any other, so that a form's date would be sent empty.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y"]
 # The project's strings (``make messages``), then the Vietnamese that Django, its admin and
 # django-axes lack, kept by hand (the earlier path wins where both translate a string).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "third-party"]

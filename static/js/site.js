@@ -217,6 +217,14 @@
     });
   });
 
+  // A button with data-confirm asks first (its question in the page's language); without
+  // JavaScript the button acts at once, as the page says.
+  document.querySelectorAll("button[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+    });
+  });
+
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });

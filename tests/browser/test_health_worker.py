@@ -53,7 +53,8 @@ def test_a_health_worker_marks_a_person_at_risk_as_a_case_and_traces_the_bus_com
     page.click("main form[action='/y-te/ca-benh/moi/'] button[type=submit]")
     page.fill("#id_how_confirmed", "RT-PCR dương tính, CDC tỉnh")
     page.fill("#id_isolated_at", "Bệnh viện Đa khoa tỉnh, khoa Truyền nhiễm")
-    page.click("main button[type=submit]")
+    with page.expect_navigation():  # the case is saved when the next page comes
+        page.click("main button[type=submit]")
     case = Case.objects.get(person=feverish)
     page.wait_for_url(f"{live_server.url}/y-te/ca-benh/{case.pk}/")
     assert "Lò Văn Sốt" in page.inner_text("#case-name")

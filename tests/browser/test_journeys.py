@@ -317,9 +317,9 @@ def test_a_health_worker_follows_up_a_person_at_risk_and_confirms_a_cases_contac
     rows = page.locator("main tbody tr")
     expect(rows).to_have_count(2)
     rows.filter(has_text="Vàng Thị Ho").locator(
-        f"a[href='/y-te/theo-doi/{coughing.lookup_code}/']"
+        f"a[href^='/y-te/theo-doi/{coughing.lookup_code}/?next=']"
     ).click()
-    page.wait_for_url(f"{live_server.url}/y-te/theo-doi/{coughing.lookup_code}/")
+    page.wait_for_url(f"{live_server.url}/y-te/theo-doi/{coughing.lookup_code}/?next=*")
     page.select_option("#id_status", "contacted")
     page.fill("#id_note", "Đã gọi điện, hẹn lấy mẫu xét nghiệm sáng mai")
     with page.expect_navigation():
@@ -328,6 +328,9 @@ def test_a_health_worker_follows_up_a_person_at_risk_and_confirms_a_cases_contac
     assert page.inner_text("#follow-up-status") == "Đã liên hệ"
     assert "hẹn lấy mẫu" in page.inner_text("main table")
     assert FollowUp.objects.get(person=coughing).status == "contacted"
+    with page.expect_navigation():  # back to the list as it was filtered
+        page.click("#back-to-list")
+    assert "/y-te/?" in page.url and "&muc=high&" in page.url
 
     # A citizen calls: the worker finds her by name typed without accents, from the risk list.
     page.goto(f"{live_server.url}/y-te/")
@@ -345,8 +348,11 @@ def test_a_health_worker_follows_up_a_person_at_risk_and_confirms_a_cases_contac
     page.wait_for_selector(".alert-success")
     expect(page.locator("main tr[id^=contact-]")).to_have_count(2)
     assert "25B-012.34" in page.inner_text("main tr[id^=contact-] >> nth=0")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     with page.expect_navigation():
         page.click("main button[value=confirmed]:text-is('Xác nhận tất cả đề xuất')")
+    assert questions == ["Xác nhận cả 2 F1 được đề xuất? Họ sẽ được theo dõi và có nguy cơ."]
     page.wait_for_selector(".alert-success")
     assert set(Contact.objects.filter(case=case).values_list("status", flat=True)) == {"confirmed"}
     assert FollowUp.objects.filter(person__full_name="Sùng A Cùng Xe").exists()

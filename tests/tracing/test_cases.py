@@ -9,7 +9,7 @@ from accounts.models import AuditEntry
 from declarations.models import Person
 from tests.conftest import LAI_CHAU, LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG, TAM_DUONG_TOWN
 from tracing.models import Case, Contact, FollowUp
-from tracing.services import case_confirm
+from tracing.services import case_confirm, contact_decide
 
 BUS = "25B-012.34"
 
@@ -270,6 +270,30 @@ def test_district_staff_enter_only_new_cases_who_live_in_their_district(staff):
     assert not Person.objects.exists()
 
 
+def test_a_facilitys_staff_are_not_offered_a_new_case_form_they_could_not_use(
+    client, facility_worker, settings
+):
+    client.force_login(facility_worker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    listing = client.get("/y-te/ca-benh/").content.decode()
+    assert 'href="/y-te/ca-benh/moi/"' not in listing
+    assert 'id="no-new-case"' in listing
+
+    page = client.get("/y-te/ca-benh/moi/")
+    assert page.status_code == 403 and 'id="no-new-case"' in page.content.decode()
+    assert 'name="full_name"' not in page.content.decode()
+    response = client.post(
+        "/y-te/ca-benh/moi/",
+        {**NEW_PERSON, "confirmed_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 403
+    assert not Person.objects.exists()
+
+
+def test_district_staff_are_offered_the_new_case_form(staff):
+    assert 'href="/y-te/ca-benh/moi/"' in staff.get("/y-te/ca-benh/").content.decode()
+
+
 def test_provincial_staff_enter_new_cases_anywhere_in_the_province(
     client, provincial_health_worker
 ):
@@ -465,13 +489,96 @@ def test_staff_dismiss_a_proposed_contact_who_is_not_followed_up(staff, case, co
     assert not FollowUp.objects.filter(person=contact.person).exists()
 
 
-def test_a_decided_contact_is_not_decided_again(staff, case, contacts):
+def test_a_contact_dismissed_by_mistake_is_confirmed_from_the_dismissed_rows(staff, case, contacts):
     [contact] = contacts(1, status="dismissed")
+    page = staff.get(f"/y-te/ca-benh/{case.pk}/").content.decode()
+    row = page.split(f'id="contact-{contact.pk}"')[1].split("</tr>")[0]
+    assert 'value="confirmed"' in row
 
     staff.post(f"/y-te/ca-benh/{case.pk}/tiep-xuc/{contact.pk}/", {"status": "confirmed"})
 
     contact.refresh_from_db()
+    assert contact.status == "confirmed"
+    assert Person.objects.get(pk=contact.person_id).risk_level == "high"
+    assert FollowUp.objects.filter(person=contact.person).exists()
+
+
+def test_a_contact_confirmed_by_mistake_is_dismissed_and_no_longer_at_risk(
+    staff, case, contacts, health_worker
+):
+    [contact] = contacts(1)
+    contact_decide(contact=contact, status="confirmed", user=health_worker)
+    page = staff.get(f"/y-te/ca-benh/{case.pk}/").content.decode()
+    row = page.split(f'id="contact-{contact.pk}"')[1].split("</tr>")[0]
+    assert 'value="dismissed"' in row
+
+    staff.post(f"/y-te/ca-benh/{case.pk}/tiep-xuc/{contact.pk}/", {"status": "dismissed"})
+
+    contact.refresh_from_db()
     assert contact.status == "dismissed"
+    assert Person.objects.get(pk=contact.person_id).risk_level == "none"
+    listed = staff.get("/y-te/ca-benh/").context["page"].object_list[0]
+    assert listed.f1_confirmed == 0
+
+
+def test_a_contact_is_not_decided_twice_the_same_way(staff, case, contacts):
+    [contact] = contacts(1, status="dismissed")
+
+    response = staff.post(
+        f"/y-te/ca-benh/{case.pk}/tiep-xuc/{contact.pk}/", {"status": "dismissed"}, follow=True
+    )
+
+    assert "This contact is already dismissed." in response.content.decode()
+
+
+def test_an_f1_with_confirmed_f2s_is_not_dismissed_nor_an_f2_confirmed_without_its_f1(
+    staff, case, contacts
+):
+    [f1] = contacts(1, status="confirmed")
+    contacts(1, level="F2", via=f1, status="confirmed")
+    [f1_dismissed] = contacts(1, status="dismissed")
+    [f2_orphan] = contacts(1, level="F2", via=f1_dismissed)
+
+    response = staff.post(
+        f"/y-te/ca-benh/{case.pk}/tiep-xuc/{f1.pk}/", {"status": "dismissed"}, follow=True
+    )
+    assert "dismiss those F2s first" in response.content.decode()
+    response = staff.post(
+        f"/y-te/ca-benh/{case.pk}/tiep-xuc/{f2_orphan.pk}/", {"status": "confirmed"}, follow=True
+    )
+    assert "confirm the F1 first" in response.content.decode()
+    staff.post(f"/y-te/ca-benh/{case.pk}/tiep-xuc/tat-ca/", {"status": "confirmed", "level": "F2"})
+
+    statuses = dict(Contact.objects.values_list("pk", "status"))
+    assert (statuses[f1.pk], statuses[f2_orphan.pk]) == ("confirmed", "proposed")
+    chain = staff.get(f"/y-te/ca-benh/{case.pk}/chuoi/").context["tree"]
+    assert [len(link.children) for link in chain.children] == [1]  # every confirmed F2 shown
+
+
+def test_the_buttons_for_all_proposed_ask_first(staff, case, contacts):
+    contacts(3)
+    html = staff.get(f"/y-te/ca-benh/{case.pk}/").content.decode()
+    assert 'data-confirm="Confirm all 3 proposed F1s? They are followed up and at risk."' in html
+    assert 'data-confirm="Dismiss all 3 proposed F1s?"' in html
+
+
+def test_dismissing_a_contact_confirmed_days_ago_recounts_that_day_of_the_report(
+    case, contacts, health_worker
+):
+    from reports.counts import counts_rebuild
+    from reports.models import DailyCount
+
+    [contact] = contacts(1, status="confirmed")
+    days_ago = timezone.now() - timedelta(days=5)
+    Contact.objects.filter(pk=contact.pk).update(decided_at=days_ago)
+    contact.refresh_from_db()
+    day = timezone.localdate(days_ago)
+    counts_rebuild(start=day, end=day)
+    assert DailyCount.objects.filter(day=day, measure="new_f1").exists()
+
+    contact_decide(contact=contact, status="dismissed", user=health_worker)
+
+    assert not DailyCount.objects.filter(day=day, measure="new_f1").exists()
 
 
 def test_a_contact_of_another_case_is_not_found_through_this_one(

@@ -11,6 +11,7 @@ from django.template import Context, Template
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from accounts.models import AuditAction, AuditEntry
 from declarations.models import Declaration, Person, RiskFlag
@@ -190,7 +191,7 @@ def test_the_page_costs_the_same_queries_however_long_the_history(
     follow_up_update(follow_up=at_risk.follow_up, user=health_worker, note="first")
     staff.get(page_of(at_risk))
     caches["default"].clear()  # both times with the form and the staff's names read again
-    with django_assert_max_num_queries(15) as few:
+    with django_assert_max_num_queries(19) as few:  # 4 for why the person is at risk
         staff.get(page_of(at_risk))
     for number in range(20):
         follow_up_update(
@@ -345,3 +346,56 @@ def test_once_opened_the_page_compiles_none_of_its_queries_for_province_wide_sta
     html = client.get(page_of(at_risk)).content.decode()
     assert "Gọi lần hai" in html  # the note added since: the kept query reads it
     assert not {Person, Declaration, FollowUpEvent, RiskFlag} & set(compilations)
+
+
+def test_the_way_back_keeps_the_lists_filters_through_the_page_and_a_change(staff, at_risk):
+    listed = "/y-te/?muc=high&trang_thai=new"
+    html = staff.get(listed).content.decode()
+    link = f"{page_of(at_risk)}?next=%2Fy-te%2F%3Fmuc%3Dhigh%26trang_thai%3Dnew"
+    assert link in html
+
+    page = staff.get(page_of(at_risk), {"next": listed})
+    assert parse_html(f'<a href="{escape(listed)}" id="back-to-list">← People at risk</a>') in (
+        parse_html(page.content.decode())
+    )
+    response = staff.post(f"{page_of(at_risk)}cap-nhat/", {"status": "contacted", "next": listed})
+    assert response.url == f"{page_of(at_risk)}?next=%2Fy-te%2F%3Fmuc%3Dhigh%26trang_thai%3Dnew"
+    assert staff.get(response.url).context["back"] == listed
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["https://evil.example/y-te/?muc=high", "//evil.example/y-te/", "/admin/", "/y-te/vung-dich/"],
+)
+def test_the_way_back_leads_only_to_the_risk_list(staff, at_risk, address):
+    assert staff.get(page_of(at_risk), {"next": address}).context["back"] == "/y-te/"
+    response = staff.post(
+        f"{page_of(at_risk)}cap-nhat/", {"status": "new", "note": "Gọi", "next": address}
+    )
+    assert response.url == page_of(at_risk)
+
+
+def test_the_follow_up_is_given_only_to_staff_who_can_see_the_person(
+    staff, at_risk, health_worker, other_health_worker, provincial_health_worker, facility_worker
+):
+    offered = assignees_in(staff, at_risk)
+    assert f'value="{health_worker.pk}"' in offered
+    assert f'value="{provincial_health_worker.pk}"' in offered
+    assert f'value="{other_health_worker.pk}"' not in offered  # another district's
+    assert f'value="{facility_worker.pk}"' not in offered  # never declared at their hospital
+
+    response = staff.post(
+        f"{page_of(at_risk)}cap-nhat/", {"status": "new", "assignee": other_health_worker.pk}
+    )
+
+    assert response.status_code == 400
+    beside = response.content.decode().split('name="assignee"')[1].split('name="note"')[0]
+    assert "Choose a health worker who can see this person" in beside
+    assert FollowUp.objects.get(person=at_risk).assignee is None
+
+
+def test_a_hospitals_staff_are_offered_for_its_visitors(
+    staff, make_declaration, facility, facility_worker
+):
+    visitor = make_declaration(symptoms=("cough",), point=facility.point).person
+    assert f'value="{facility_worker.pk}"' in assignees_in(staff, visitor)

@@ -229,8 +229,108 @@ def test_clearing_on_the_follow_up_page_takes_the_person_off_the_risk_list(
 ):
     client.force_login(health_worker)
     page = f"/y-te/theo-doi/{feverish.lookup_code}/"
-    response = client.post(f"{page}cap-nhat/", {"status": "cleared", "note": "Âm tính, hết sốt"})
+    response = client.post(
+        f"{page}cap-nhat/", {"status": "cleared", "confirm_clear": "on", "note": "Âm tính, hết sốt"}
+    )
     assert response.status_code == 302
     assert client.get(page).status_code == 200  # the page stays open to the staff
     assert risk_of(feverish) == "none"
     assert client.get("/y-te/").context["rows"] == []
+
+
+def test_a_clearing_by_mistake_is_undone_by_reopening_the_follow_up(
+    feverish, health_worker, make_declaration
+):
+    risk_flag_add(person=feverish, level="high", reason="Sốt 39", place="Chốt", user=None)
+    follow_up = FollowUp.objects.get(person=feverish)
+    follow_up_update(follow_up=follow_up, user=health_worker, status="cleared")
+    assert risk_of(feverish) == "none"
+
+    follow_up_update(follow_up=follow_up, user=health_worker, status="contacted")
+
+    assert risk_of(feverish) == "high"  # the fever declared before the clearing counts again
+    assert Person.objects.get(pk=feverish.pk).risk_cleared_at is None
+    assert [flag.reason for flag in feverish.open_risk_flags()] == ["Sốt 39"]
+
+
+def test_undoing_a_clearing_goes_back_to_the_clearing_before_it(
+    feverish, health_worker, make_declaration
+):
+    follow_up = FollowUp.objects.get(person=feverish)
+    follow_up_update(follow_up=follow_up, user=health_worker, status="cleared")
+    first_clearing = Person.objects.get(pk=feverish.pk).risk_cleared_at
+    make_declaration(person=feverish, full_name="Sốt Hôm Qua", symptoms=("cough",))
+    follow_up.refresh_from_db()
+    follow_up_update(follow_up=follow_up, user=health_worker, status="cleared")
+
+    follow_up_update(follow_up=follow_up, user=health_worker, status="home")
+
+    assert Person.objects.get(pk=feverish.pk).risk_cleared_at == first_clearing
+    assert risk_of(feverish) == "high"  # the cough, declared after the first clearing
+
+
+def test_reopening_the_follow_up_of_a_case_closed_by_its_clearing_opens_the_case(
+    case, health_worker
+):
+    follow_up = FollowUp.objects.get(person=case.person)
+    follow_up_update(follow_up=follow_up, user=health_worker, status="cleared")
+    assert Case.objects.get(pk=case.pk).closed_at is not None
+
+    follow_up_update(follow_up=follow_up, user=health_worker, status="facility")
+
+    assert Case.objects.get(pk=case.pk).closed_at is None
+    assert risk_of(case.person) == "high"
+
+
+def test_news_that_reopens_a_cleared_follow_up_does_not_undo_the_clearing(
+    feverish, health_worker, make_declaration
+):
+    follow_up = FollowUp.objects.get(person=feverish)
+    follow_up_update(follow_up=follow_up, user=health_worker, status="cleared")
+    make_declaration(person=feverish, full_name="Sốt Hôm Qua", exposures=("suspected_case",))
+    assert FollowUp.objects.get(person=feverish).status == "new"
+    assert risk_of(feverish) == "medium"  # the new exposure only, not the fever before
+
+
+def test_clearing_on_the_page_asks_for_confirmation_and_can_be_undone(
+    client, health_worker, feverish
+):
+    client.force_login(health_worker)
+    page = f"/y-te/theo-doi/{feverish.lookup_code}/"
+    assert 'name="confirm_clear"' in client.get(page).content.decode()
+    client.post(f"{page}cap-nhat/", {"status": "cleared"})
+    assert risk_of(feverish) == "high"  # not confirmed: nothing saved
+    assert FollowUp.objects.get(person=feverish).status == "new"
+
+    client.post(f"{page}cap-nhat/", {"status": "cleared", "confirm_clear": "on"})
+    assert risk_of(feverish) == "none"
+    assert 'id="cleared-reopen"' in client.get(page).content.decode()
+
+    client.post(f"{page}cap-nhat/", {"status": "contacted"})
+    assert risk_of(feverish) == "high"
+    assert client.get("/y-te/").context["rows"]
+
+
+def test_the_pages_say_why_the_person_is_at_risk(
+    client, case, health_worker, officer, make_declaration
+):
+    f1 = proposed(case, make_declaration(full_name="Tiếp Xúc Gần").person)
+    contact_decide(contact=f1, status="confirmed", user=health_worker)
+    fever = make_declaration(person=f1.person, full_name="Tiếp Xúc Gần", symptoms=("fever",))
+    Declaration.objects.filter(pk=fever.pk).update(submitted_at=timezone.now() - timedelta(days=2))
+    make_declaration(person=f1.person, full_name="Tiếp Xúc Gần")  # the latest: no risk
+    when = f"{timezone.localtime(timezone.now() - timedelta(days=2)):%d/%m/%Y}"
+
+    for user, page in ((health_worker, "/y-te/theo-doi/{}/"), (officer, "/c/{}/")):
+        client.force_login(user)
+        html = client.get(page.format(f1.person.lookup_code)).content.decode()
+        reasons = html.split('id="risk-reasons"')[1].split("</div>")[0]
+        assert "Confirmed F1 contact of the case Ca Bệnh Một" in reasons
+        assert "Symptom: Fever" in reasons and when in reasons
+
+
+def test_the_sources_of_a_person_not_at_risk_cost_no_query(citizen, django_assert_num_queries):
+    from declarations.services import risk_sources_of
+
+    with django_assert_num_queries(0):
+        assert risk_sources_of(citizen) == []

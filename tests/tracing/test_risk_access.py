@@ -119,7 +119,7 @@ def test_each_persona_gets_the_answer_of_its_role_and_scope(
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
     url = address.format(code=at_risk.lookup_code, zone=zone.pk)
-    data = {"note": "Đã gọi điện"} if method == "post" else None
+    data = {"status": "new", "note": "Đã gọi điện"} if method == "post" else None
     response = getattr(client, method)(url, data)
     if expected == LOGIN:
         assert response.status_code == 302

@@ -85,7 +85,7 @@ def test_a_row_has_the_code_link_identity_risk_and_follow_up(staff, crowd, healt
     )
     html = staff.get("/y-te/").content.decode()
     assert f'href="{fever.staff_path}">{fever.display_code}</a>' in html
-    assert f'href="/y-te/theo-doi/{fever.lookup_code}/">Sốt</a>' in html
+    assert f'href="/y-te/theo-doi/{fever.lookup_code}/?next=%2Fy-te%2F">Sốt</a>' in html
     assert "<td>1990</td><td>0987654321</td><td>Huyện Tam Đường</td>" in html
     assert '<span class="badge risk-high">' in html
     changed = hm(fever.follow_up.updated_at)
@@ -157,10 +157,49 @@ def test_the_date_range_is_of_the_updated_column(staff, crowd, today):
     assert listed(staff.get("/y-te/", {"den_ngay": day - timedelta(1)})) == []
 
 
-def test_the_reason_is_that_of_the_latest_declaration(staff, crowd, make_declaration):
+def test_a_reason_counts_from_any_declaration_the_risk_rule_counts(
+    staff, crowd, make_declaration, health_worker
+):
     make_declaration(person=crowd["fever"], full_name="Sốt", exposures=("confirmed_case",))
-    assert "Sốt" not in listed(staff.get("/y-te/", {"ly_do": "symptom"}))
+    make_declaration(person=crowd["exposed"], full_name="Tiếp Xúc")  # the latest: no risk
+    assert "Sốt" in listed(staff.get("/y-te/", {"ly_do": "symptom"}))  # yesterday's fever
     assert "Sốt" in listed(staff.get("/y-te/", {"ly_do": "exposure"}))
+    assert "Tiếp Xúc" in listed(staff.get("/y-te/", {"ly_do": "exposure"}))
+
+    follow_up_update(
+        follow_up=crowd["exposed"].follow_up, user=health_worker, status="cleared"
+    )  # the clearing: their declarations so far no longer count
+    assert "Tiếp Xúc" not in listed(staff.get("/y-te/", {"ly_do": "exposure"}))
+
+
+def test_cases_and_confirmed_contacts_are_found_by_their_reason(
+    staff, crowd, make_declaration, health_worker, today
+):
+    from tracing.models import Contact
+    from tracing.services import case_confirm, contact_decide
+
+    case = case_confirm(
+        person=crowd["flagged"],
+        confirmed_on=today,
+        how_confirmed="RT-PCR",
+        isolated_at="",
+        user=None,
+    )
+    f1 = Contact.objects.create(
+        case=case, person=make_declaration(full_name="Gần Ca").person, level="F1"
+    )
+    f2 = Contact.objects.create(
+        case=case, person=make_declaration(full_name="Xa Ca").person, level="F2", via=f1
+    )
+    Contact.objects.create(
+        case=case, person=make_declaration(full_name="Chỉ Đề Xuất").person, level="F1"
+    )
+    contact_decide(contact=f1, status="confirmed", user=health_worker)
+    contact_decide(contact=f2, status="confirmed", user=health_worker)
+
+    assert listed(staff.get("/y-te/", {"ly_do": "case"})) == ["Cờ Đỏ"]
+    assert listed(staff.get("/y-te/", {"ly_do": "F1"})) == ["Gần Ca"]
+    assert listed(staff.get("/y-te/", {"ly_do": "F2"})) == ["Xa Ca"]
 
 
 def test_a_cleared_flag_no_longer_counts_as_a_staff_reason(staff, crowd):
@@ -468,3 +507,16 @@ def test_the_farthest_positions_either_way_are_answered(staff, crowd, position):
     everyone = ["Sốt", "Tiếp Xúc", "Về Từ Vùng Dịch", "Cờ Đỏ"]
     assert listed(after) == (everyone if position.startswith("9") else [])
     assert listed(before) == everyone  # fewer than a page before it: the first page
+
+
+def test_the_list_shows_those_assigned_to_me_or_to_nobody(
+    staff, crowd, provincial_health_worker, health_worker
+):
+    follow_up_update(
+        follow_up=crowd["fever"].follow_up, user=None, assignee=provincial_health_worker
+    )
+    follow_up_update(follow_up=crowd["exposed"].follow_up, user=None, assignee=health_worker)
+    assert listed(staff.get("/y-te/", {"phu_trach": "me"})) == ["Sốt"]
+    assert "Sốt" not in listed(staff.get("/y-te/", {"phu_trach": "none"}))
+    assert "Tiếp Xúc" not in listed(staff.get("/y-te/", {"phu_trach": "none"}))
+    assert "Cờ Đỏ" in listed(staff.get("/y-te/", {"phu_trach": "none"}))

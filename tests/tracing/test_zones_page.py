@@ -147,3 +147,10 @@ def test_the_zones_start_date_column_is_headed_as_a_date_in_vietnamese(
     head = html[html.index("<thead>") : html.index("</thead>")]
     assert "<th>Từ ngày</th>" in head
     assert "Nơi đi" not in head  # "From" of a journey
+
+
+def test_a_zone_is_shown_by_its_place_and_the_places_above_it_not_its_code(manager, places, today):
+    EpidemicZone.objects.create(place_code="001", place_name="Quận Ba Đình", starts_on=today)
+    html = manager.get("/y-te/vung-dich/").content.decode()
+    assert "<td>Quận Ba Đình, Thành phố Hà Nội</td>" in html
+    assert ">001<" not in html

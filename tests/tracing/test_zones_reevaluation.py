@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from declarations.models import Declaration, Person
+from declarations.models import Declaration, EpidemicZone, Person
 from declarations.services import risk_flag_add
 from tests.conftest import BA_DINH, HA_NOI, LAI_CHAU_CITY, QUYET_THANG
 from tracing.models import Case, FollowUp, FollowUpStatus
@@ -234,3 +234,29 @@ def test_a_follow_up_handled_since_is_not_touched_when_the_zone_ends(from_ba_din
     zone_end(zone=zone, ends_on=today - timedelta(days=1))
     follow_up.refresh_from_db()
     assert follow_up.status == "home"
+
+
+def test_a_change_of_zones_recounts_the_report_of_the_days_it_changed(make_declaration, today):
+    from reports.counts import counts_rebuild
+    from reports.models import DailyCount, Purge
+
+    old = make_declaration(full_name="Từ Ba Đình Tuần Trước")
+    purged = make_declaration(full_name="Từ Ba Đình Trước Khi Xóa")
+    week_ago, ten_days_ago = (timezone.now() - timedelta(days=n) for n in (7, 10))
+    Declaration.objects.filter(pk=old.pk).update(submitted_at=week_ago)
+    Declaration.objects.filter(pk=purged.pk).update(submitted_at=ten_days_ago)
+    day, purged_day = timezone.localdate(week_ago), timezone.localdate(ten_days_ago)
+    counts_rebuild(start=purged_day, end=today)
+    Purge.objects.create(first_kept_day=purged_day + timedelta(days=1))
+
+    def medium_on(when) -> int:
+        counts = DailyCount.objects.filter(day=when, measure="medium_risk")
+        return sum(counts.values_list("value", flat=True))
+
+    assert medium_on(day) == medium_on(purged_day) == 0
+    zone_add(place_code=BA_DINH, starts_on=today - timedelta(days=20))
+    assert medium_on(day) == 1  # counted again at once, not only the last 2 days
+    assert medium_on(purged_day) == 0  # a purge's day stays as stored
+
+    zone_end(zone=EpidemicZone.objects.get(place_code=BA_DINH), ends_on=today - timedelta(days=15))
+    assert medium_on(day) == 0

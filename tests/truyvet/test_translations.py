@@ -208,3 +208,39 @@ def test_a_whole_number_is_asked_for_in_plain_vietnamese():
 
     with translation.override("vi"):
         assert forms.IntegerField().error_messages["invalid"] == "Nhập một số nguyên."
+
+
+@pytest.mark.parametrize(
+    ("word", "instead"),
+    [("bạn", "Anh/Chị"), ("xoá", "xóa"), ("đội điều tra", "tổ điều tra")],
+)
+def test_the_translations_say_one_word_for_one_thing(word, instead):
+    """Staff are addressed as Anh/Chị; one spelling, one name for the investigation team."""
+    found = [
+        entry.msgid
+        for entry in entries(CATALOGUES[0])
+        if word in " ".join([entry.msgstr, *entry.msgstr_plural.values()]).lower()
+    ]
+    assert found == [], f"use {instead!r}"
+
+
+def test_the_risk_lists_column_and_filter_name_the_district_alike(client, provincial_health_worker):
+    client.force_login(provincial_health_worker)
+    html = client.get("/y-te/").content.decode()
+    assert html.count("Quận / huyện nơi cư trú") == 2  # the filter's label and the column
+
+
+def test_a_date_picker_gets_its_value_in_iso_in_vietnamese():
+    """A date picker (type="date") shows nothing for a value in any other format, and the form
+    then sends the date empty: the new-case form's confirmation date did so."""
+    from datetime import date
+
+    from django import forms
+
+    class Dated(forms.Form):
+        day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    with translation.override("vi"):
+        assert 'value="2026-12-06"' in str(Dated(initial={"day": date(2026, 12, 6)})["day"])
+        typed = Dated({"day": "06/12/2026"})
+        assert typed.is_valid() and typed.cleaned_data["day"] == date(2026, 12, 6)

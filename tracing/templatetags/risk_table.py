@@ -3,6 +3,7 @@
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -25,9 +26,10 @@ FOLLOWED_UP_AT = '<br><span class="small text-body-secondary text-nowrap">{}</sp
 
 
 @register.simple_tag
-def risk_rows(rows) -> str:
-    """The table rows of ``tracing.risk_views.RiskRow`` objects."""
-    shared = _Shared()
+def risk_rows(rows, back: str = "") -> str:
+    """The table rows of ``tracing.risk_views.RiskRow`` objects; each follow-up link carries
+    ``back``, the list's address, for the follow-up page's way back to it."""
+    shared = _Shared(back)
     return table_rows(ROW, (_cells(row, shared) for row in rows))
 
 
@@ -37,10 +39,12 @@ class _Shared(SharedCells):
 
     CODE = "0000CODE"  # a lookup code's shape, replaced by each person's
 
-    def __init__(self):
+    def __init__(self, back: str = ""):
         super().__init__()
         self.statuses = {}
         self.follow_up_path = reverse("tracing:follow_up", args=[self.CODE])
+        if back:
+            self.follow_up_path += "?" + urlencode({"next": back})
         self.overdue = format_html(OVERDUE, _("OVERDUE"))
 
     def status(self, row) -> str:
