@@ -30,10 +30,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import StaffProfile
 from accounts.roles import Role
@@ -53,6 +52,7 @@ from tracing.models import (
     FollowUp,
     FollowUpEvent,
     FollowUpStatus,
+    system_text,
 )
 
 AT_RISK_DAYS = 14  # people at risk whose latest declaration is this recent get a follow-up
@@ -144,10 +144,9 @@ def district_centre(tree: PlaceTree, district: str) -> str:
 
 
 def risk_reason(level: str) -> str:
-    """The reason the signal gives a follow-up: the risk level's label, in the site's language
-    (as a declaration sent in Vietnamese stores it)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(RiskLevel(level).label)
+    """The reason the signal gives a follow-up: the risk level's label, in the source language
+    (``system_text``), shown in each reader's."""
+    return system_text(RiskLevel(level).label)
 
 
 def _lower_first(name: str) -> str:

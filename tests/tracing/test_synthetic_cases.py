@@ -185,3 +185,33 @@ def test_loading_takes_a_bounded_number_of_queries(population, django_assert_max
 def test_without_people_nothing_is_generated(places):
     assert "0 follow-ups" in run("generate_cases")
     assert not Case.objects.exists()
+
+
+def test_follow_up_reasons_are_written_in_the_source_language(generated):
+    """Shown in each reader's language (tracing.models.shown_text): "Nguy cơ cao" stayed
+    Vietnamese on an English page."""
+    from django.utils import translation
+
+    reasons = set(FollowUp.objects.values_list("reason", flat=True))
+    assert "High risk" in reasons or "Medium risk" in reasons
+    assert not reasons & {"Nguy cơ cao", "Nguy cơ trung bình"}
+    follow_up = FollowUp.objects.filter(reason="High risk").first() or FollowUp.objects.first()
+    with translation.override("en"):
+        assert follow_up.reason_shown in ("High risk", "Medium risk")
+
+
+def test_reasons_written_in_vietnamese_before_are_written_again_in_the_source_language(
+    citizen, make_declaration
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("tracing.migrations.0007_follow_up_reasons_in_source_language")
+    other = make_declaration(full_name="Lò Thị Khác").person
+    written = FollowUp.objects.create(person=citizen, reason="Nguy cơ cao")
+    typed = FollowUp.objects.create(person=other, reason="Gọi lại sau 17 giờ")
+    migration.reasons_in_source_language(apps, None)
+    written.refresh_from_db()
+    typed.refresh_from_db()
+    assert (written.reason, typed.reason) == ("High risk", "Gọi lại sau 17 giờ")
