@@ -71,8 +71,7 @@ def vehicles(request):
 @code_guessing_limited
 def passenger_check(request, code):
     """Whether the person with this code is on today's list of one of the user's vehicles."""
-    parsed = codes.parse_code(code)
-    person = Person.objects.by_code(parsed) if parsed else None
+    person = _person_by_code(code)
     if person is None:
         raise Http404
     if not has_role(request.user, Role.OPERATOR, Role.ADMINISTRATOR):
@@ -169,8 +168,7 @@ def passenger_restore(request, pk, code):
     """Put a passenger taken off a day's list back on it."""
     vehicle = passengers_for_staff(request, pk)
     _form, day = _manifest_day(request)
-    parsed = codes.parse_code(code)
-    person = Person.objects.by_code(parsed) if parsed else None
+    person = _person_by_code(code)
     if person is not None:
         removed = PassengerRemoval.objects.filter(vehicle=vehicle, day=day, person=person)
         if removed.delete()[0]:
@@ -188,12 +186,17 @@ def passenger_restore(request, pk, code):
 
 def _listed_person(vehicle, day, code):
     """The person with this code if they are on the vehicle's list for ``day``; else 404."""
-    parsed = codes.parse_code(code)
-    person = Person.objects.by_code(parsed) if parsed else None
+    person = _person_by_code(code)
     listed = {declaration.person_id for declaration in manifest_declarations(vehicle, day)}
     if person is None or person.pk not in listed:
         raise Http404
     return person
+
+
+def _person_by_code(code: str):
+    """The person with this code as typed or scanned (a merged-away code too), or None."""
+    parsed = codes.parse_code(code)
+    return Person.objects.by_code(parsed) if parsed else None
 
 
 def _manifest_url(vehicle, day) -> str:
