@@ -341,7 +341,9 @@ def contacts_decide_all(*, case: Case, status: str, user, level: str = "") -> in
         proposed = proposed.filter(
             Q(level=ContactLevel.F1) | Q(via__status=ContactStatus.CONFIRMED)
         )
-    contacts = list(proposed.select_for_update().only("pk", "level", "person_id"))
+    # Only the contacts' rows are locked: PostgreSQL locks no row of an outer join's nullable
+    # side (the F2's F1, "via"), and the F1 is not changed here.
+    contacts = list(proposed.select_for_update(of=("self",)).only("pk", "level", "person_id"))
     case.contacts.filter(pk__in=[c.pk for c in contacts]).update(
         status=status, decided_by=user, decided_at=timezone.now()
     )
