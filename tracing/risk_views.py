@@ -36,6 +36,7 @@ from tracing.access import (
 )
 from tracing.forms_risk import FollowUpForm, RiskListForm, ZoneEndForm, ZoneForm, overdue
 from tracing.models import OVERDUE_AFTER_HOURS, Case, FollowUp, FollowUpStatus
+from tracing.risk_counts import scope_counts
 from tracing.services import follow_up_of, follow_up_update
 from tracing.zones import Reevaluation, zone_add, zone_end
 from truyvet.compiled import compiled_once
@@ -163,7 +164,8 @@ def risk_list(request):
         name = f"nguy-co-{timezone.localdate():%Y-%m-%d}.xlsx"
         return xlsx_response(name, EXPORT_HEADERS, rows)
     audit(request, AuditAction.SEARCH, subject="risk_list", filters=filters)
-    context |= {"filters": filters, **_page(request, people, form)}
+    context |= {"filters": filters, "counts": scope_counts(request.user)}
+    context |= _page(request, people, form)
     return render(request, "tracing/risk_list.html", context)
 
 

@@ -520,3 +520,28 @@ def test_the_list_shows_those_assigned_to_me_or_to_nobody(
     assert "Sốt" not in listed(staff.get("/y-te/", {"phu_trach": "none"}))
     assert "Tiếp Xúc" not in listed(staff.get("/y-te/", {"phu_trach": "none"}))
     assert "Cờ Đỏ" in listed(staff.get("/y-te/", {"phu_trach": "none"}))
+
+
+def test_the_list_says_how_many_are_at_risk_overdue_and_not_contacted_in_the_scope(
+    staff, crowd, client, health_worker, time_machine, provincial_health_worker, settings
+):
+    from django.core.cache import cache
+
+    settings.LANGUAGE_CODE = "en"
+    later(staff, provincial_health_worker, time_machine, hours=25)
+    follow_up_update(follow_up=crowd["fever"].follow_up, user=None, status="contacted")
+    cache.clear()
+
+    counts = staff.get("/y-te/", {"muc": "high"}).context["counts"]  # the scope, not the filter
+
+    assert (counts["at_risk"], counts["overdue"], counts["new"]) == (4, 3, 3)
+    page = staff.get("/y-te/").content.decode()
+    assert "<strong>4</strong> people at risk" in page
+    assert '<a href="?qua_han=on"><strong>3</strong> overdue</a>' in page
+
+    client.force_login(health_worker)  # a district's staff count their own scope, kept apart
+    district = client.get("/y-te/").context["counts"]
+    assert district["at_risk"] == len(listed(client.get("/y-te/")))
+    profile = health_worker.staff_profile
+    assert cache.get(f"risk-counts:{profile.district_id}:None") == district
+    assert cache.get("risk-counts:province")["at_risk"] == 4
