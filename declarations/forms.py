@@ -106,7 +106,8 @@ def _root_choices(places) -> list[tuple[str, str]]:
 
 
 PHONE_MESSAGE = _(
-    "Enter a Vietnamese mobile number of 10 digits starting with 03, 05, 07, 08 or 09 (or +84)."
+    "Enter a Vietnamese mobile number of 10 digits starting with 03, 05, 07, 08 or 09 (or +84), "
+    "or a foreign mobile number with its country code, for example +86 138 0013 8000."
 )
 # Children and old people often have no phone of their own: say what to give instead.
 PHONE_REQUIRED_MESSAGE = _(

@@ -85,7 +85,8 @@ class Person(models.Model):
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
     nationality = models.CharField(_("nationality"), max_length=60, default="Việt Nam")
     id_number = models.CharField(_("ID document number"), max_length=12, blank=True)
-    phone = models.CharField(_("mobile phone"), max_length=10, blank=True)
+    # 0912345678, or a foreign mobile number as +8613800138000 (E.164: 15 digits at most)
+    phone = models.CharField(_("mobile phone"), max_length=16, blank=True)
     email = models.EmailField(_("email"), blank=True)
     residence_province = models.ForeignKey(
         Province,

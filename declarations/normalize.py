@@ -32,7 +32,10 @@ NATIONAL_NUMBER = re.compile(r"0[0-9]{9}")
 
 
 def normalize_phone(text: str) -> str | None:
-    """A Vietnamese mobile number in national form (``0912345678``), or None if it is not one.
+    """A Vietnamese mobile number in national form (``0912345678``); a foreign mobile number,
+    written with its country code (``+86 138 0013 8000``, ``0086…``), in international form
+    (``+8613800138000``): a traveller through a border gate may have no Vietnamese number; or
+    None if it is neither.
 
     Accepts spaces, dots and dashes, and the international forms ``+84 912 345 678`` and
     ``84912345678``.
@@ -41,7 +44,29 @@ def normalize_phone(text: str) -> str | None:
     if NATIONAL_NUMBER.fullmatch(digits):
         # The form nearly everyone types: what parsing would give, at a fraction of the cost.
         return digits if digits.startswith(MOBILE_PREFIXES) else None
-    return _parsed_phone(digits)
+    return _parsed_phone(digits) or _foreign_phone(digits)
+
+
+FOREIGN_MOBILE = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
+
+
+def _foreign_phone(digits: str) -> str | None:
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if not digits.startswith("+"):
+        return None
+    try:
+        number = phonenumbers.parse(digits, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code == 84 or not phonenumbers.is_valid_number(number):
+        return None
+    if phonenumbers.number_type(number) not in FOREIGN_MOBILE:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _parsed_phone(digits: str) -> str | None:

@@ -64,6 +64,12 @@ def test_a_phone_in_any_common_format_finds_the_person(desk, hoa, citizen, typed
     assert response.context["people"] == [hoa]
 
 
+@pytest.mark.parametrize("typed", ["+86 138 0013 8000", "0086 13800138000"])
+def test_a_foreign_number_finds_the_traveller(desk, make_declaration, citizen, typed):
+    traveller = make_declaration(full_name="Wang Wei", phone="+8613800138000").person
+    assert search(desk, typed).context["people"] == [traveller]
+
+
 @pytest.mark.parametrize("typed", ["012188001234", "012 188 001 234"])
 def test_an_id_number_finds_the_person(desk, hoa, citizen, typed):
     assert search(desk, typed).context["people"] == [hoa]

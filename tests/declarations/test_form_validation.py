@@ -29,7 +29,8 @@ def test_the_sample_form_is_valid(places):
 
 
 PHONE_MESSAGE = (
-    "Enter a Vietnamese mobile number of 10 digits starting with 03, 05, 07, 08 or 09 (or +84)."
+    "Enter a Vietnamese mobile number of 10 digits starting with 03, 05, 07, 08 or 09 (or +84), "
+    "or a foreign mobile number with its country code, for example +86 138 0013 8000."
 )
 
 
@@ -45,6 +46,10 @@ PHONE_MESSAGE = (
         ("0523456789", "0523456789"),
         ("0701234567", "0701234567"),
         ("0812345678", "0812345678"),
+        # A traveller through a border gate: a foreign mobile with its country code.
+        ("+86 138 0013 8000", "+8613800138000"),
+        ("0086 138 0013 8000", "+8613800138000"),
+        ("+856 20 5555 1234", "+8562055551234"),
     ],
 )
 def test_mobile_numbers_are_accepted_and_normalised(places, typed, stored):
@@ -52,7 +57,17 @@ def test_mobile_numbers_are_accepted_and_normalised(places, typed, stored):
 
 
 @pytest.mark.parametrize(
-    "typed", ["091234567", "09123456789", "0212345678", "0112345678", "+1 202 555 0100", "abc"]
+    "typed",
+    [
+        "091234567",
+        "09123456789",
+        "0212345678",
+        "0112345678",
+        "abc",
+        "+44 20 7946 0958",  # a foreign landline
+        "+86 10 1234 5678",  # another
+        "86 138 0013 8000",  # without the + or 00 it is not a foreign number
+    ],
 )
 def test_other_phone_numbers_are_refused(places, typed):
     assert errors_for(places, phone=typed)["phone"] == [PHONE_MESSAGE]

@@ -149,3 +149,11 @@ def test_the_lookup_page_says_a_lost_code_is_found_by_staff_not_by_declaring_aga
 
     assert "Mất mã?" in html
     assert "số điện thoại" in html
+
+
+def test_a_foreign_traveller_declares_with_their_own_number_and_looks_it_up(
+    client, make_declaration
+):
+    person = make_declaration(full_name="Wang Wei", phone="+8613800138000").person
+    assert person.phone == "+8613800138000"
+    assert look_up(client, person.display_code, "8000").status_code == 302
