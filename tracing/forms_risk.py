@@ -18,9 +18,10 @@ from declarations.places import place_tree, served_province_code
 from declarations.risk import RiskLevel
 from declarations.services import people_at_risk_for
 from tracing.models import OPEN_STATUSES, FollowUp, FollowUpStatus, overdue_limit
+from truyvet.forms import DatePicker
 
 EMPTY = [("", "---------")]
-DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+DATE_INPUT = DatePicker(attrs={"class": "form-control"})
 
 
 REASON_FAMILIES = [

@@ -10,13 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import profile_of
 from accounts.audit import audit
 from accounts.models import AuditAction
 from checkpoints.forms import DeskSearchForm
 from checkpoints.search import staff_search
 from declarations import codes
 from declarations.views import code_guessing_limited, rate_limited
-from tracing.access import case_for_staff, people_in_scope, person_for_health_staff
+from tracing.access import (
+    case_for_staff,
+    people_in_scope,
+    person_for_health_staff,
+    sees_the_whole_province,
+)
 from tracing.duplicates import (
     DuplicateRule,
     duplicate_groups,
@@ -47,7 +53,12 @@ def search(request):
     worker taking a citizen's call finds them by name, phone, ID number or code. A code outside
     the user's scope is answered as a code nobody has."""
     form = DeskSearchForm(request.GET or None)
-    context = {"form": form}
+    profile = profile_of(request.user)
+    context = {
+        "form": form,
+        "whole_province": sees_the_whole_province(request.user),
+        "facility_only": profile is not None and profile.district_id is None,
+    }
     if form.is_valid():
         people = people_in_scope(request.user, a_page=True)
         found = staff_search(request, form.cleaned_data["q"], among=people)

@@ -74,7 +74,7 @@ class VehicleAdmin(admin.ModelAdmin):
 class PassengerRemovalAdmin(admin.ModelAdmin):
     """Who a crew took off a day's passenger list, and why: kept as the crews left them."""
 
-    list_display = ["day", "vehicle", "person", "reason", "removed_by", "removed_at"]
+    list_display = ["day", "vehicle", "person", "reason", "removed_by", "removed_at", "restored_at"]
     list_filter = ["reason", "day"]
     list_select_related = ["vehicle", "person", "removed_by"]
     search_fields = ["vehicle__plate", "person__lookup_code"]

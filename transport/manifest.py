@@ -48,8 +48,10 @@ def manifest_declarations(vehicle: Vehicle, day: date) -> list[Declaration]:
     These are the declarations of the vehicle for that day (``_declared_for``), by seat
     (``seat_order``: A02 before A10 before B01), then those without a seat in boarding order: a
     crew or an officer checks a coach seat by seat. A person who declared more than once
-    appears once, with their latest declaration. ``person``, and what says who declared, are
-    selected with each declaration, so reading the list costs one query however long it is.
+    appears once, with their latest declaration; one the crew took off the list does not,
+    unless they declared again since (``_still_off``). ``person``, and what says who declared,
+    are selected with each declaration, so reading the list costs one query however long it is
+    (and one for those taken off).
     """
     declarations = (
         Declaration.objects.filter(_declared_for(vehicle, day))
@@ -57,21 +59,62 @@ def manifest_declarations(vehicle: Vehicle, day: date) -> list[Declaration]:
         .order_by("submitted_at", "id")
     )
     latest = {declaration.person_id: declaration for declaration in declarations}
-    for person_id in removed_people(vehicle, day):
-        latest.pop(person_id, None)
-    return sorted(latest.values(), key=lambda d: (*seat_order(d.seat), d.submitted_at, d.id))
+    off = taken_off(vehicle, day)
+    listed = [d for d in latest.values() if not _still_off(off, d.person_id, d.submitted_at)]
+    return sorted(listed, key=lambda d: (*seat_order(d.seat), d.submitted_at, d.id))
 
 
 def _declared_for(vehicle: Vehicle, day: date) -> Q:
-    """Declarations of ``vehicle`` for the local ``day``: sent through its QR point that day
-    (Asia/Ho_Chi_Minh time), or naming its plate with that day as the travel date. Each part
-    reads an index (``decl_point_newest``, ``decl_plate_date``). A plate counts only with a
-    journey by coach: one kept by mistake with another means is no passenger's."""
+    """Declarations of ``vehicle`` for the local ``day``: naming its plate, by coach, with that
+    day as the travel date; or sent through its QR point that day (Asia/Ho_Chi_Minh time) for a
+    journey that day (a passenger who scans today for tomorrow's trip is on tomorrow's list,
+    through the plate). Each part reads an index (``decl_plate_date``, ``decl_point_newest``).
+    A plate counts only with a journey by coach: one kept by mistake with another means is no
+    passenger's. ``_is_for`` says the same of one declaration's values."""
     by_plate = Q(vehicle_plate=vehicle.plate, travel_date=day, transport=Transport.COACH)
     if vehicle.point_id is None:  # never read "no point" as "every declaration without one"
         return by_plate
     start, end = day_bounds(day)
-    return by_plate | Q(point=vehicle.point_id, submitted_at__gte=start, submitted_at__lt=end)
+    on_the_day = Q(travel_date=day) | Q(travel_date=None)
+    by_point = Q(point=vehicle.point_id, submitted_at__gte=start, submitted_at__lt=end)
+    return by_plate | (by_point & on_the_day)
+
+
+class _Matcher:
+    """Which of some vehicles a declaration's values (``ROW_FIELDS``) make it one of on
+    ``day``, as ``_declared_for`` selects them, by dictionary look-ups."""
+
+    def __init__(self, vehicles: list[Vehicle], day: date):
+        self.day = day
+        self.start, self.end = day_bounds(day)
+        self.by_plate = {vehicle.plate: vehicle for vehicle in vehicles}
+        self.by_point = {vehicle.point_id: vehicle for vehicle in vehicles if vehicle.point_id}
+
+    def vehicles(self, row: dict) -> list[Vehicle]:
+        found = []
+        plate = self.by_plate.get(row["vehicle_plate"])
+        if plate and row["travel_date"] == self.day and row["transport"] == Transport.COACH:
+            found.append(plate)
+        point = self.by_point.get(row["point"])
+        in_the_day = point and self.start <= row["submitted_at"] < self.end
+        if in_the_day and row["travel_date"] in (self.day, None) and point not in found:
+            found.append(point)
+        return found
+
+
+ROW_FIELDS = ("point", "submitted_at", "vehicle_plate", "travel_date", "transport", "person")
+
+
+def taken_off(vehicle: Vehicle, day: date) -> dict[int, datetime]:
+    """The people the crew took off the vehicle's list for ``day`` and did not put back, with
+    when (``PassengerRemoval``)."""
+    removals = PassengerRemoval.objects.filter(vehicle=vehicle, day=day, restored_at=None)
+    return dict(removals.values_list("person", "removed_at"))
+
+
+def _still_off(off: dict[int, datetime], person_id: int, latest_submitted: datetime) -> bool:
+    """Taken off, and not declared again for the vehicle since."""
+    return person_id in off and latest_submitted <= off[person_id]
 
 
 def seat_order(seat: str) -> tuple:
@@ -84,26 +127,31 @@ def seat_order(seat: str) -> tuple:
 
 
 def passenger_counts(vehicles: Iterable[Vehicle], day: date) -> dict[int, int]:
-    """How many people declared each vehicle for ``day`` (``_declared_for``), by vehicle id."""
+    """How many people are on each vehicle's list for ``day`` (as ``manifest_declarations``
+    lists them), by vehicle id."""
     vehicles = list(vehicles)
     if not vehicles:
         return {}
-    by_point = {vehicle.point_id: vehicle.pk for vehicle in vehicles if vehicle.point_id}
-    by_plate = {vehicle.plate: vehicle.pk for vehicle in vehicles}
     rows = Declaration.objects.filter(
         reduce(or_, (_declared_for(vehicle, day) for vehicle in vehicles))
-    ).values_list("point", "submitted_at", "vehicle_plate", "travel_date", "transport", "person")
-    start, end = day_bounds(day)
-    people = defaultdict(set)
-    for point, submitted_at, plate, travel_date, transport, person in rows:
-        if travel_date == day and plate in by_plate and transport == Transport.COACH:
-            people[by_plate[plate]].add(person)
-        if point in by_point and start <= submitted_at < end:
-            people[by_point[point]].add(person)
-    taken_off = PassengerRemoval.objects.filter(vehicle__in=list(by_plate.values()), day=day)
-    for vehicle, person in taken_off.values_list("vehicle", "person"):
-        people[vehicle].discard(person)
-    return {vehicle: len(passengers) for vehicle, passengers in people.items()}
+    ).values(*ROW_FIELDS)
+    latest: dict[tuple[int, int], datetime] = {}  # (vehicle, person) -> latest declaration
+    matcher = _Matcher(vehicles, day)
+    for row in rows:
+        for vehicle in matcher.vehicles(row):
+            key = (vehicle.pk, row["person"])
+            latest[key] = max(latest.get(key, row["submitted_at"]), row["submitted_at"])
+    off = {
+        (vehicle, person): at
+        for vehicle, person, at in PassengerRemoval.objects.filter(
+            vehicle__in=[vehicle.pk for vehicle in vehicles], day=day, restored_at=None
+        ).values_list("vehicle", "person", "removed_at")
+    }
+    people = defaultdict(int)
+    for (vehicle, person), submitted in latest.items():
+        if not ((vehicle, person) in off and submitted <= off[(vehicle, person)]):
+            people[vehicle] += 1
+    return dict(people)
 
 
 def mask_phone(phone: str) -> str:
@@ -189,8 +237,9 @@ def manifest_rows(declarations: Iterable[Declaration]) -> list[ManifestRow]:
 
 
 def vehicles_carrying(person, vehicles: Iterable[Vehicle], day: date) -> list[tuple]:
-    """Which of ``vehicles`` have ``person`` on their passenger list for ``day``, each with the
-    person's latest declaration of it: [(vehicle, declaration)], by plate."""
+    """Which of ``vehicles`` have ``person`` on their passenger list for ``day`` (as
+    ``manifest_declarations`` lists them: not if taken off and not declared again since), each
+    with the person's latest declaration of it: [(vehicle, declaration)], by plate."""
     vehicles = list(vehicles)
     if not vehicles:
         return []
@@ -199,25 +248,21 @@ def vehicles_carrying(person, vehicles: Iterable[Vehicle], day: date) -> list[tu
         .filter(reduce(or_, (_declared_for(vehicle, day) for vehicle in vehicles)))
         .order_by("submitted_at", "id")
     )
-    start, end = day_bounds(day)
     carrying = {}
-    for vehicle in vehicles:
-        for declaration in declarations:
-            by_plate = declaration.vehicle_plate == vehicle.plate and declaration.travel_date == day
-            by_point = declaration.point_id == vehicle.point_id and vehicle.point_id is not None
-            if by_plate or (by_point and start <= declaration.submitted_at < end):
-                carrying[vehicle.pk] = (vehicle, declaration)
+    matcher = _Matcher(vehicles, day)
+    for declaration in declarations:  # in order: the latest of each vehicle last
+        row = {field: getattr(declaration, field) for field in ROW_FIELDS[1:-1]}
+        row["point"] = declaration.point_id
+        for vehicle in matcher.vehicles(row):
+            carrying[vehicle.pk] = (vehicle, declaration)
+    for vehicle, declaration in list(carrying.values()):
+        if _still_off(taken_off(vehicle, day), person.pk, declaration.submitted_at):
+            del carrying[vehicle.pk]
     return sorted(carrying.values(), key=lambda pair: pair[0].plate)
 
 
-def removed_people(vehicle: Vehicle, day: date) -> set[int]:
-    """The people the crew took off the vehicle's list for ``day`` (``PassengerRemoval``)."""
-    return set(
-        PassengerRemoval.objects.filter(vehicle=vehicle, day=day).values_list("person", flat=True)
-    )
-
-
 def removals(vehicle: Vehicle, day: date) -> list[PassengerRemoval]:
-    """Who was taken off the vehicle's list for ``day``, and why, latest first."""
-    found = PassengerRemoval.objects.filter(vehicle=vehicle, day=day).select_related("person")
-    return list(found.order_by("-removed_at"))
+    """Who is off the vehicle's list for ``day`` (taken off, not put back), and why, latest
+    first."""
+    found = PassengerRemoval.objects.filter(vehicle=vehicle, day=day, restored_at=None)
+    return list(found.select_related("person").order_by("-removed_at"))

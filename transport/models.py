@@ -64,7 +64,8 @@ class RemovalReason(models.TextChoices):
 class PassengerRemoval(models.Model):
     """A person taken off a vehicle's passenger list for a day by its crew: their declaration
     stays as it was sent (declarations are never changed), the list and the bus check leave
-    them out."""
+    them out, until the crew puts them back or they declare that vehicle again (a corrected
+    declaration sent after the removal)."""
 
     vehicle = models.ForeignKey(
         Vehicle, models.CASCADE, related_name="removals", verbose_name=_("vehicle")
@@ -82,13 +83,25 @@ class PassengerRemoval(models.Model):
         verbose_name=_("removed by"),
     )
     removed_at = models.DateTimeField(_("removed at"), default=timezone.now)
+    # Put back by the crew: the row stays, as the record of why the passenger was taken off.
+    restored_at = models.DateTimeField(_("put back at"), null=True, blank=True)
+    restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("put back by"),
+    )
 
     class Meta:
         verbose_name = _("passenger taken off a list")
         verbose_name_plural = _("passengers taken off lists")
         constraints = [
             models.UniqueConstraint(
-                fields=["vehicle", "day", "person"], name="passenger_removed_once"
+                fields=["vehicle", "day", "person"],
+                condition=models.Q(restored_at=None),
+                name="passenger_off_once",
             )
         ]
 

@@ -143,6 +143,7 @@ def passenger_remove(request, pk, code):
             vehicle=vehicle,
             day=day,
             person=person,
+            restored_at=None,
             defaults={"reason": form.cleaned_data["reason"], "removed_by": request.user},
         )
         audit(
@@ -170,8 +171,10 @@ def passenger_restore(request, pk, code):
     _form, day = _manifest_day(request)
     person = _person_by_code(code)
     if person is not None:
-        removed = PassengerRemoval.objects.filter(vehicle=vehicle, day=day, person=person)
-        if removed.delete()[0]:
+        off = PassengerRemoval.objects.filter(
+            vehicle=vehicle, day=day, person=person, restored_at=None
+        )
+        if off.update(restored_at=timezone.now(), restored_by=request.user):
             audit(
                 request,
                 AuditAction.PASSENGER_LIST,

@@ -25,12 +25,14 @@ built-in widget. Widgets that only have a Django template (the admin's) are draw
 """
 
 import copy
+from datetime import datetime
 from functools import cached_property
 
 from django import forms
 from django.forms.renderers import DjangoTemplates, Jinja2
 from django.forms.widgets import ChoiceWidget
 from django.template import TemplateDoesNotExist
+from django.utils import formats
 
 _PLAIN_FIELD_COPIES = {forms.Field.__deepcopy__, forms.ChoiceField.__deepcopy__}
 _PLAIN_WIDGET_COPIES = {forms.Widget.__deepcopy__, ChoiceWidget.__deepcopy__}
@@ -120,3 +122,21 @@ class WidgetRenderer(Jinja2):
     @cached_property
     def _django_templates(self) -> DjangoTemplates:
         return DjangoTemplates()
+
+
+class DatePicker(forms.DateInput):
+    """A date picker (``type="date"``). It shows a value only in ISO form, so a date typed day
+    first into the address (``?tu_ngay=06/12/2026``, read as the field reads it) is written
+    back in ISO: otherwise the picker looks empty while the filter still applies."""
+
+    input_type = "date"
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            for form in formats.get_format("DATE_INPUT_FORMATS"):
+                try:
+                    return datetime.strptime(value.strip(), form).date().isoformat()
+                except ValueError:
+                    continue
+            return value
+        return super().format_value(value)

@@ -174,8 +174,10 @@ def test_a_page_of_the_district_list_looks_up_each_persons_journeys_not_all_of_t
     client.force_login(health_worker)
     with CaptureQueriesContext(connection) as page:
         assert len(client.get("/y-te/").context["rows"]) == 31
-    [listed] = [
-        q["sql"] for q in page if "EXISTS" in q["sql"] and "declarations_person" in q["sql"]
+    [listed] = [  # the page's query, not the scope's counts (tracing.risk_counts)
+        q["sql"]
+        for q in page
+        if "EXISTS" in q["sql"] and "declarations_person" in q["sql"] and "COUNT(" not in q["sql"]
     ]
     assert "hashed SubPlan" not in plan(listed)
     assert "hashed SubPlan" in plan(*people_in_scope(health_worker).query.sql_with_params())

@@ -464,7 +464,11 @@ def test_a_later_page_starts_its_index_scan_at_its_position(staff, crowd, monkey
     second = older(staff.get("/y-te/", query))
     with CaptureQueriesContext(connection) as queries:
         staff.get("/y-te/", second)
-    [sql] = [q["sql"] for q in queries if 'FROM "declarations_person"' in q["sql"]]
+    [sql] = [  # the list's query, not the scope's counts (tracing.risk_counts)
+        q["sql"]
+        for q in queries
+        if 'FROM "declarations_person"' in q["sql"] and "COUNT(" not in q["sql"]
+    ]
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # as if the tables were large
         cursor.execute(f"EXPLAIN {sql}")
@@ -489,7 +493,11 @@ def test_a_communes_list_reads_the_index_of_homes_by_district_and_commune(staff,
     with CaptureQueriesContext(connection) as queries:
         response = staff.get("/y-te/", {"huyen": TAM_DUONG, "xa": "03400"})
     assert listed(response) == ["Cờ Đỏ"]
-    [sql] = [q["sql"] for q in queries if 'FROM "declarations_person"' in q["sql"]]
+    [sql] = [  # the list's query, not the scope's counts (tracing.risk_counts)
+        q["sql"]
+        for q in queries
+        if 'FROM "declarations_person"' in q["sql"] and "COUNT(" not in q["sql"]
+    ]
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # as if the tables were large
         cursor.execute(f"EXPLAIN {sql}")
@@ -545,3 +553,13 @@ def test_the_list_says_how_many_are_at_risk_overdue_and_not_contacted_in_the_sco
     profile = health_worker.staff_profile
     assert cache.get(f"risk-counts:{profile.district_id}:None") == district
     assert cache.get("risk-counts:province")["at_risk"] == 4
+
+
+def test_a_date_typed_day_first_in_the_address_shows_in_the_picker(staff, crowd):
+    """The picker shows nothing for 06/12/2026: the filter applied while the field looked
+    empty."""
+    today = timezone.localdate()
+    html = staff.get("/y-te/", {"tu_ngay": f"{today:%d/%m/%Y}"}).content.decode()
+    assert f'value="{today:%Y-%m-%d}"' in html
+    bad = staff.get("/y-te/", {"tu_ngay": "abc"}).content.decode()
+    assert 'aria-describedby="id_tu_ngay_error"' in bad and 'id="id_tu_ngay_error"' in bad

@@ -95,7 +95,7 @@ def test_a_passenger_who_declared_twice_is_listed_once_with_the_latest_declarati
 
 @time_machine.travel(NOW, tick=False)
 def test_yesterdays_list_is_read_with_the_date_in_the_address(operator_client, vehicle, board):
-    board(full_name="Hôm Qua", at=at(20, day=date(2026, 3, 9)))
+    board(full_name="Hôm Qua", at=at(20, day=date(2026, 3, 9)), travel_date=date(2026, 3, 9))
     board(full_name="Hôm Nay", at=at(8))
 
     response = operator_client.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach/?ngay=2026-03-09")

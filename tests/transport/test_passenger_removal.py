@@ -81,3 +81,58 @@ def test_only_someone_on_the_list_is_taken_off_and_only_by_its_crew(
         answer = client.post(remove_url(vehicle, passenger.person), {"reason": "mistake"})
         assert answer.status_code == status
     assert not PassengerRemoval.objects.exists()
+
+
+def test_a_passenger_taken_off_is_off_the_crews_check_too(crew, vehicle, passenger):
+    crew.post(remove_url(vehicle, passenger.person), {"reason": "not_on_board"})
+    page = crew.get(f"/nha-xe/hanh-khach/{passenger.person.lookup_code}/")
+    assert page.context["trips"] == []
+
+
+def test_declaring_the_vehicle_again_after_being_taken_off_puts_the_passenger_back(
+    crew, vehicle, passenger, make_declaration
+):
+    today = timezone.localdate()
+    crew.post(remove_url(vehicle, passenger.person), {"reason": "mistake"})
+    corrected = make_declaration(
+        person=passenger.person,
+        point=vehicle.point,
+        transport="coach",
+        vehicle_plate=vehicle.plate,
+        seat="A02",
+    )
+    assert [d.pk for d in manifest_declarations(vehicle, today)] == [corrected.pk]
+    assert passenger_counts([vehicle], today)[vehicle.pk] == 1
+
+
+def test_putting_back_keeps_the_record_of_why_they_were_taken_off(crew, vehicle, passenger):
+    today = timezone.localdate()
+    crew.post(remove_url(vehicle, passenger.person), {"reason": "duplicate"})
+    crew.post(
+        f"/nha-xe/xe/{vehicle.pk}/hanh-khach/{passenger.person.lookup_code}/dua-lai/"
+        f"?ngay={today:%Y-%m-%d}"
+    )
+    crew.post(remove_url(vehicle, passenger.person), {"reason": "not_on_board"})
+    kept = PassengerRemoval.objects.order_by("removed_at", "pk")
+    assert [(r.reason, r.restored_at is not None) for r in kept] == [
+        ("duplicate", True),
+        ("not_on_board", False),
+    ]
+    assert manifest_declarations(vehicle, today) == []
+
+
+def test_a_qr_declaration_for_tomorrow_is_on_tomorrows_list_not_todays(
+    crew, vehicle, make_declaration
+):
+    from datetime import timedelta
+
+    today = timezone.localdate()
+    tomorrow = today + timedelta(days=1)
+    make_declaration(
+        point=vehicle.point, transport="coach", vehicle_plate=vehicle.plate, travel_date=tomorrow
+    )
+    assert manifest_declarations(vehicle, today) == []
+    assert todays_list(vehicle) == []
+    assert len(manifest_declarations(vehicle, tomorrow)) == 1
+    assert passenger_counts([vehicle], today).get(vehicle.pk, 0) == 0
+    assert passenger_counts([vehicle], tomorrow)[vehicle.pk] == 1

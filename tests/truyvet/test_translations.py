@@ -244,3 +244,21 @@ def test_a_date_picker_gets_its_value_in_iso_in_vietnamese():
         assert 'value="2026-12-06"' in str(Dated(initial={"day": date(2026, 12, 6)})["day"])
         typed = Dated({"day": "06/12/2026"})
         assert typed.is_valid() and typed.cleaned_data["day"] == date(2026, 12, 6)
+
+
+def test_dates_and_times_read_as_the_province_writes_them(client, administrator):
+    """Django's Vietnamese wrote "08:45 Ngày 06 tháng 12 năm 2026" in the admin's lists, and its
+    header said "Chào mừng bạn," where staff are addressed as Anh/Chị."""
+    from datetime import datetime
+
+    from django.utils import formats
+
+    with translation.override("vi"):
+        assert formats.date_format(datetime(2026, 12, 6, 8, 45), "DATETIME_FORMAT") == (
+            "08:45 06/12/2026"
+        )
+    administrator.is_superuser = True
+    administrator.save()
+    client.force_login(administrator)
+    page = client.get("/admin/").content.decode()
+    assert "Xin chào," in page and "Chào mừng bạn" not in page
