@@ -59,8 +59,10 @@ def manifest_declarations(vehicle: Vehicle, day: date) -> list[Declaration]:
         .order_by("submitted_at", "id")
     )
     latest = {declaration.person_id: declaration for declaration in declarations}
-    off = taken_off(vehicle, day)
-    listed = [d for d in latest.values() if not _still_off(off, d.person_id, d.submitted_at)]
+    off = taken_off([vehicle], day)
+    listed = [
+        d for d in latest.values() if not _still_off(off, vehicle.pk, d.person_id, d.submitted_at)
+    ]
     return sorted(listed, key=lambda d: (*seat_order(d.seat), d.submitted_at, d.id))
 
 
@@ -105,16 +107,19 @@ class _Matcher:
 ROW_FIELDS = ("point", "submitted_at", "vehicle_plate", "travel_date", "transport", "person")
 
 
-def taken_off(vehicle: Vehicle, day: date) -> dict[int, datetime]:
-    """The people the crew took off the vehicle's list for ``day`` and did not put back, with
-    when (``PassengerRemoval``)."""
-    removals = PassengerRemoval.objects.filter(vehicle=vehicle, day=day, restored_at=None)
-    return dict(removals.values_list("person", "removed_at"))
+def taken_off(vehicles: Iterable[Vehicle], day: date) -> dict[tuple[int, int], datetime]:
+    """Who the crews took off these vehicles' lists for ``day`` and did not put back, with
+    when: {(vehicle id, person id): removed_at} (``PassengerRemoval``), in one query."""
+    removals = PassengerRemoval.objects.filter(
+        vehicle__in=[vehicle.pk for vehicle in vehicles], day=day, restored_at=None
+    )
+    return {(v, p): at for v, p, at in removals.values_list("vehicle", "person", "removed_at")}
 
 
-def _still_off(off: dict[int, datetime], person_id: int, latest_submitted: datetime) -> bool:
-    """Taken off, and not declared again for the vehicle since."""
-    return person_id in off and latest_submitted <= off[person_id]
+def _still_off(off: dict, vehicle_id: int, person_id: int, latest_submitted: datetime) -> bool:
+    """Taken off (``taken_off``), and not declared again for the vehicle since."""
+    removed_at = off.get((vehicle_id, person_id))
+    return removed_at is not None and latest_submitted <= removed_at
 
 
 def seat_order(seat: str) -> tuple:
@@ -141,15 +146,10 @@ def passenger_counts(vehicles: Iterable[Vehicle], day: date) -> dict[int, int]:
         for vehicle in matcher.vehicles(row):
             key = (vehicle.pk, row["person"])
             latest[key] = max(latest.get(key, row["submitted_at"]), row["submitted_at"])
-    off = {
-        (vehicle, person): at
-        for vehicle, person, at in PassengerRemoval.objects.filter(
-            vehicle__in=[vehicle.pk for vehicle in vehicles], day=day, restored_at=None
-        ).values_list("vehicle", "person", "removed_at")
-    }
+    off = taken_off(vehicles, day)
     people = defaultdict(int)
     for (vehicle, person), submitted in latest.items():
-        if not ((vehicle, person) in off and submitted <= off[(vehicle, person)]):
+        if not _still_off(off, vehicle, person, submitted):
             people[vehicle] += 1
     return dict(people)
 
@@ -255,10 +255,13 @@ def vehicles_carrying(person, vehicles: Iterable[Vehicle], day: date) -> list[tu
         row["point"] = declaration.point_id
         for vehicle in matcher.vehicles(row):
             carrying[vehicle.pk] = (vehicle, declaration)
-    for vehicle, declaration in list(carrying.values()):
-        if _still_off(taken_off(vehicle, day), person.pk, declaration.submitted_at):
-            del carrying[vehicle.pk]
-    return sorted(carrying.values(), key=lambda pair: pair[0].plate)
+    off = taken_off(vehicles, day)
+    listed = [
+        (vehicle, declaration)
+        for vehicle, declaration in carrying.values()
+        if not _still_off(off, vehicle.pk, person.pk, declaration.submitted_at)
+    ]
+    return sorted(listed, key=lambda pair: pair[0].plate)
 
 
 def removals(vehicle: Vehicle, day: date) -> list[PassengerRemoval]:
