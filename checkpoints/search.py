@@ -35,6 +35,7 @@ class SearchResult:
     kind: str  # what the text was read as, for the results page
     people: QuerySet | None = None
     exact: Person | None = None  # one exact code match: open the person at once
+    code: str = ""  # the code that found ``exact``
 
 
 @dataclass
@@ -44,6 +45,12 @@ class SearchPage:
     exact: Person | None = None
     refused: bool = False  # too many codes guessed: answer 429
     context: dict = field(default_factory=dict)
+    code: str = ""  # the code that found ``exact``: its own, or one merged into it
+
+    @property
+    def exact_path(self) -> str:
+        """The person's page, at the code typed: a merged code's page says it was merged."""
+        return codes.staff_path(self.code)
 
 
 def staff_search(request, text: str, *, among: QuerySet[Person] | None = None) -> SearchPage:
@@ -58,7 +65,7 @@ def staff_search(request, text: str, *, among: QuerySet[Person] | None = None) -
     audit(request, AuditAction.SEARCH, detail=text)
     result = search_people(text, by_code=not refused, among=among)
     if result.exact is not None:
-        return SearchPage(exact=result.exact)
+        return SearchPage(exact=result.exact, code=result.code)
     context = {"result": result, "query": text, **_page(request, result.people)}
     if code_shaped and not context["people"] and not context["newer"]:
         if refused:
@@ -103,9 +110,9 @@ def search_people(
         # As at /c/<code>/: a code merged away with a duplicate opens the person it joined.
         exact = people.by_code(code)
         if exact is not None:
-            return SearchResult(BY_CODE, exact=exact)
+            return SearchResult(BY_CODE, exact=exact, code=code)
     if phone := normalize_phone(text):
-        return SearchResult(BY_PHONE, people.filter(phone=phone))
+        return SearchResult(BY_PHONE, people.with_phone(phone))
     if id_number := normalize_id_number(text):
         return SearchResult(BY_ID, people.filter(id_number=id_number))
     if plate := normalize_plate(text):

@@ -19,8 +19,9 @@ from checkpoints.forms import DeskSearchForm, PassageForm, RiskFlagForm, SpotPas
 from checkpoints.models import Checkpoint, Outcome, Passage
 from checkpoints.search import staff_search
 from checkpoints.services import declare_on_the_spot, passage_record
+from declarations import codes
 from declarations.forms import DeclarationForm, initial_from_data
-from declarations.models import Declaration, Transport
+from declarations.models import Declaration, MergedCode, Transport
 from declarations.normalize import normalize_plate
 from declarations.places import with_places
 from declarations.posters import poster_page, qr_replaced, qr_response
@@ -56,7 +57,7 @@ def desk(request):
         if found.refused:
             return rate_limited(request, None)
         if found.exact is not None:
-            return redirect("checkpoints:person", code=found.exact.lookup_code)
+            return redirect(found.exact_path)
         context |= found.context
     return render(request, "checkpoints/desk.html", context)
 
@@ -66,11 +67,21 @@ def desk(request):
 @permission_required("declarations.view_person", raise_exception=True)
 @code_guessing_limited
 def person(request, code):
-    return _person_page(request, person_for_staff(request, code))
+    person = person_for_staff(request, code)
+    return _person_page(request, person, merged=_merged_code(person, code))
 
 
-def _person_page(request, person, *, passage_form=None, flag_form=None, status=200):
-    """The person's page; with a form sent back with its errors beside its fields."""
+def _merged_code(person, code: str) -> MergedCode | None:
+    """The code of a duplicate merged into this person, when the page was opened with it."""
+    code = codes.parse_code(code)
+    if code == person.lookup_code:
+        return None
+    return MergedCode.objects.filter(code=code, person=person).first()
+
+
+def _person_page(request, person, *, passage_form=None, flag_form=None, merged=None, status=200):
+    """The person's page; with a form sent back with its errors beside its fields; ``merged``:
+    the merged-away code the page was opened with, which the page explains."""
     audit(request, AuditAction.VIEW_PERSON, person=person)
     declarations = person.declarations.newest_first()[:HISTORY_LENGTH]
     declarations = compiled_once(declarations, "person_declarations", person.pk)
@@ -80,6 +91,7 @@ def _person_page(request, person, *, passage_form=None, flag_form=None, status=2
     passage_form = passage_form or _passage_form(request, declarations)
     context = {
         "person": person,
+        "merged": merged,
         "latest": declarations[0] if declarations else None,
         "declarations": declarations,
         "passages": with_staff_names(passages, "officer"),

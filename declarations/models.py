@@ -11,6 +11,8 @@ from declarations.normalize import fold_name
 from declarations.risk import Reason, RiskLevel
 from truyvet.compiled import compiled_once
 
+MERGED_PHONE_PEOPLE = 50  # at most, found by a phone they had before a merge
+
 
 class Province(models.Model):
     code = models.CharField(_("code"), max_length=2, primary_key=True)
@@ -73,6 +75,16 @@ class PersonQuerySet(models.QuerySet):
         if found:
             return found[0]
         return self.filter(merged_codes__code=code).first()
+
+    def with_phone(self, phone: str):
+        """The people with this mobile number, or who had it before a duplicate with it was
+        merged into them (``MergedCode.phone``): one small query for those, none when nobody
+        was merged with that number."""
+        merged = MergedCode.objects.filter(phone=phone).values_list("person_id", flat=True)
+        merged = list(merged[:MERGED_PHONE_PEOPLE])
+        if not merged:
+            return self.filter(phone=phone)
+        return self.filter(Q(phone=phone) | Q(pk__in=merged))
 
 
 class Person(models.Model):
@@ -192,10 +204,6 @@ class Person(models.Model):
     def staff_path(self) -> str:
         return codes.staff_path(self.lookup_code)
 
-    @property
-    def phone_last4(self) -> str:
-        return self.phone[-4:]
-
 
 class MergedCode(models.Model):
     """The code of a person merged into another: it keeps working and leads to the kept one."""
@@ -204,6 +212,9 @@ class MergedCode(models.Model):
     person = models.ForeignKey(
         Person, models.CASCADE, related_name="merged_codes", verbose_name=_("person")
     )
+    # The merged person's own number: their code still opens with its last digits at /tra-cuu/,
+    # and the desk finds the kept person by it.
+    phone = models.CharField(_("mobile phone"), max_length=16, blank=True, db_index=True)
     merged_at = models.DateTimeField(_("merged"), default=timezone.now)
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -219,6 +230,10 @@ class MergedCode(models.Model):
 
     def __str__(self):
         return self.code
+
+    @property
+    def display_code(self) -> str:
+        return codes.format_code(self.code)
 
 
 class RiskFlag(models.Model):

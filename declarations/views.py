@@ -17,7 +17,7 @@ from django_ratelimit.core import get_usage
 
 from declarations import codes
 from declarations.forms import DeclarationForm, LookupForm, initial_from_data
-from declarations.models import Declaration, Person
+from declarations.models import Declaration, MergedCode, Person
 from declarations.places import place_tree, served_province_code, with_places
 from declarations.qr import qr_svg
 from declarations.services import DeclarationData, declaration_submit, point_for_token
@@ -267,8 +267,15 @@ def _lookup_usages(request, form, *, increment: bool):
 
 
 def _find_person(code: str, phone_last4: str) -> Person | None:
+    """The person of this code, if the digits end their phone; a code merged into another
+    person's (a duplicate) answers to its own phone too, the one its owner declared with."""
     person = Person.objects.by_code(code)
-    if person is None or not person.phone or person.phone_last4 != phone_last4:
+    if person is None:
+        return None
+    phones = [person.phone]
+    if person.lookup_code != code:
+        phones += MergedCode.objects.filter(code=code).values_list("phone", flat=True)
+    if not any(phone and phone[-4:] == phone_last4 for phone in phones):
         return None
     return person
 

@@ -184,9 +184,10 @@ def people_merge(*, keep: Person, merge: Person, user) -> Person:
     found twice in one case is kept once (the stronger status and level); a contact who turns
     out to be the case itself is removed, the F2s through them becoming F1s. The kept person's
     risk becomes the higher of the two, and their empty contact fields take the other's values.
-    The merged person's code is recorded as a ``MergedCode`` of ``keep`` (so that it keeps
-    working at ``/tra-cuu/`` and ``/c/<code>/``), then the merged person is deleted. The audit
-    log is not touched: its entries keep the old code.
+    The merged person's code is recorded as a ``MergedCode`` of ``keep``, with its phone (so
+    that it keeps working at ``/tra-cuu/`` with that phone's digits, and at ``/c/<code>/``),
+    then the merged person is deleted. The audit log is not touched: its entries keep the old
+    code.
     """
     if keep.pk == merge.pk:
         raise ValueError("A person cannot be merged into themselves.")
@@ -200,7 +201,9 @@ def people_merge(*, keep: Person, merge: Person, user) -> Person:
     _self_contacts_remove(keep)
     _follow_ups_merge(keep, merge, user)
     _relations_move(keep, merge)
-    MergedCode.objects.create(code=merge.lookup_code, person=keep, merged_by=user)
+    MergedCode.objects.create(
+        code=merge.lookup_code, person=keep, phone=merge.phone, merged_by=user
+    )
     _person_complete(keep, merge)
     merge.delete()
     return keep

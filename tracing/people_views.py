@@ -65,7 +65,7 @@ def search(request):
         if found.refused:
             return rate_limited(request, None)
         if found.exact is not None:
-            return redirect(found.exact.staff_path)
+            return redirect(found.exact_path)
         context |= found.context
     return render(request, "tracing/search.html", context)
 

@@ -135,7 +135,32 @@ def test_a_code_merged_into_another_person_opens_the_person_kept(desk, hoa, citi
     response = search(desk, f"{old_code[:4]}-{old_code[4:]}")
 
     assert response.status_code == 302
-    assert response["Location"] == f"/c/{hoa.lookup_code}/"
+    assert response["Location"] == f"/c/{old_code}/"
+    page = desk.get(response["Location"])
+    assert page.context["person"] == hoa
+    assert (
+        f"Mã {citizen.display_code} là hồ sơ trùng của người này. Hồ sơ đã được gộp vào mã "
+        f"{hoa.display_code}" in page.content.decode()
+    )
+
+
+def test_a_person_opened_by_their_own_code_says_nothing_of_merging(desk, hoa, citizen):
+    people_merge(keep=hoa, merge=citizen, user=None)
+
+    page = desk.get(f"/c/{hoa.lookup_code}/")
+
+    assert page.context["merged"] is None
+    assert "gộp" not in page.content.decode()
+
+
+def test_the_phone_of_a_duplicate_merged_away_finds_the_person_kept(desk, hoa, citizen):
+    assert citizen.phone != hoa.phone
+    people_merge(keep=hoa, merge=citizen, user=None)
+
+    response = search(desk, citizen.phone)
+
+    assert response.context["people"] == [hoa]
+    assert search(desk, hoa.phone).context["people"] == [hoa]
 
 
 @pytest.mark.parametrize("typed", ["ABCD-EFGH", "abcdefgh", "http://x/c/ABCD-EFG2/", "7kqx 3m9p"])

@@ -142,6 +142,24 @@ def test_both_codes_work_after_a_merge(client, officer, health_worker, twins):
         assert response.context["person"] == keep
 
 
+def test_a_merged_code_opens_with_its_own_phone_and_the_kept_code_does_not(
+    client, make_declaration
+):
+    keep = make_declaration(id_number="012190000111", phone="0912345678").person
+    other = make_declaration(id_number="012190000111", phone="0387654321").person
+    people_merge(keep=keep, merge=other, user=None)
+
+    def looked_up(code, phone):
+        client.cookies.clear()
+        response = client.post("/tra-cuu/", {"code": code, "phone_last4": phone[-4:]})
+        return response.status_code == 302
+
+    assert looked_up(other.display_code, "0387654321")  # the phone its owner declared with
+    assert looked_up(other.display_code, "0912345678")  # and the person's now
+    assert looked_up(keep.display_code, "0912345678")
+    assert not looked_up(keep.display_code, "0387654321")
+
+
 def test_the_person_to_keep_is_chosen_and_any_group_member_is_merged(
     client, health_worker, twins, make_declaration
 ):

@@ -61,7 +61,7 @@ def test_a_code_opens_the_persons_page_and_an_old_merged_code_too(staff, residen
     assert response["Location"] == resident.staff_path
 
     MergedCode.objects.create(code="ABCDEFGH", person=resident)
-    assert search(staff, "ABCD-EFGH")["Location"] == resident.staff_path
+    assert search(staff, "ABCD-EFGH")["Location"] == "/c/ABCDEFGH/"  # says it was merged
 
 
 def test_the_code_of_someone_outside_the_scope_is_a_code_nobody_has(staff, elsewhere):
