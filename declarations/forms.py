@@ -252,7 +252,11 @@ class DeclarationForm(ChainedPlaces, forms.Form):
         },
     )
 
-    residence_province = PlaceField(label=_("Province / city"), widget=place_select())
+    residence_province = PlaceField(
+        label=_("Province / city"),
+        help_text=_("Living abroad: choose where you are staying in Viet Nam."),
+        widget=place_select(),
+    )
     residence_district = PlaceField(label=_("District"), widget=place_select("residence_province"))
     residence_commune = PlaceField(
         label=_("Commune / ward"), widget=place_select("residence_district")
@@ -268,7 +272,11 @@ class DeclarationForm(ChainedPlaces, forms.Form):
         # without a date picker leaves the date to be typed.
         input_formats=settings.DATE_INPUT_FORMATS,
     )
-    from_province = PlaceField(label=_("From province / city"), widget=place_select())
+    from_province = PlaceField(
+        label=_("From province / city"),
+        help_text=_("Coming from abroad: choose the province of the border gate you came in by."),
+        widget=place_select(),
+    )
     from_district = PlaceField(label=_("From district"), widget=place_select("from_province"))
     to_district = PlaceField(label=_("To district"), widget=place_select())
     to_commune = PlaceField(label=_("To commune / ward"), widget=place_select("to_district"))

@@ -264,3 +264,12 @@ def test_a_typed_travel_date_is_read_day_first(places, language, typed):
     with translation.override(language):
         values = cleaned(places, travel_date=typed)
     assert values["travel_date"] == date(2026, 12, 6)
+
+
+def test_the_form_tells_travellers_from_abroad_which_places_to_choose(client, places):
+    # A foreigner or someone living abroad has no residence among Viet Nam's places, nor a
+    # province they came from: the form says which ones stand for those.
+    page = client.get("/khai-bao/").content.decode()
+
+    assert "Người sống ở nước ngoài: chọn nơi lưu trú tại Việt Nam." in page
+    assert "Từ nước ngoài về: chọn tỉnh có cửa khẩu đã nhập cảnh." in page
