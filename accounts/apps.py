@@ -24,3 +24,23 @@ class LoginLockoutsConfig(axes.apps.AppConfig):
         # django-axes gives its attempts' remaining-tries column no name: the admin showed the
         # method's, "STATUS", in every language.
         AccessAttemptAdmin.status.short_description = _("status")
+        _name_axes_records()
+
+
+def _name_axes_records() -> None:
+    """django-axes names its records in English ("Access Log for nhaxe @ 2026-12-06 02:47:21
+    .123+00:00"), which the admin shows as each change page's title and in its messages: they
+    are named in the site's language, with the local time as the site writes it."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.utils import formats, timezone
+
+    def named(text: str):
+        def __str__(record) -> str:
+            when = formats.date_format(timezone.localtime(record.attempt_time), "H:i d/m/Y")
+            return str(text) % {"user": record.username or "—", "at": when}
+
+        return __str__
+
+    AccessLog.__str__ = named(_("Login of %(user)s at %(at)s"))
+    AccessAttempt.__str__ = named(_("Failed logins of %(user)s, the last at %(at)s"))
+    AccessFailureLog.__str__ = named(_("Failed login of %(user)s at %(at)s"))

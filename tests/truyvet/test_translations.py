@@ -5,6 +5,7 @@ django-axes show but their own Vietnamese catalogues lack (``locale/third-party`
 import ast
 import gettext
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import axes
@@ -181,6 +182,23 @@ def test_every_column_of_the_login_lockouts_has_a_name_in_vietnamese(client, adm
     page = client.get("/admin/axes/accessattempt/").content.decode()
     header = re.search(r'class="column-status">.*?<span>([^<]*)</span>', page, re.S)
     assert header is not None and header.group(1) == "Trạng thái"
+
+
+def test_a_login_record_is_titled_in_vietnamese_with_the_local_time(client, administrator):
+    """django-axes titles its records "Access Log for chot @ 2026-12-05 19:30:00+00:00"."""
+    from axes.models import AccessLog
+
+    administrator.is_superuser = True
+    administrator.save()
+    client.force_login(administrator)
+    record = AccessLog.objects.create(username="chot", ip_address="10.0.0.1")
+    record.attempt_time = datetime(2026, 12, 5, 19, 30, tzinfo=UTC)
+    record.save()
+
+    page = client.get(f"/admin/axes/accesslog/{record.pk}/change/").content.decode()
+
+    assert "Lần đăng nhập của chot lúc 02:30 06/12/2026" in page
+    assert "Access Log" not in page
 
 
 def test_every_admin_form_names_its_fields_with_a_capital(rf, administrator):
