@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import QueryDict
 from django.shortcuts import redirect, resolve_url
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_script_prefix, resolve
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
@@ -154,8 +154,8 @@ class FormAddressOpenedMiddleware:
                 resolve(path)
             except Resolver404:
                 continue
-            return path
-        return start_url(request.user) if request.user.is_authenticated else "/"
+            return get_script_prefix() + path.lstrip("/")  # the site may be served under one
+        return start_url(request.user) if request.user.is_authenticated else get_script_prefix()
 
 
 class DatabaseUnavailableMiddleware:

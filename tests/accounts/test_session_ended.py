@@ -2,6 +2,8 @@
 once logged in they land on the page the form was on, told that nothing was saved, never on a
 blank "405" page."""
 
+from django.urls import set_script_prefix
+
 from checkpoints.models import Passage
 
 NOTHING_SAVED = "Nothing was saved: what you sent reached us after your session had ended."
@@ -46,3 +48,19 @@ def test_an_address_with_no_page_above_it_leads_to_the_start_page(
     assert NOTHING_SAVED not in client.get(response.url).content.decode()
     response = client.get("/nhan-vien/dang-xuat-khong-co/")
     assert response.status_code == 404  # an unknown address is still a 404
+
+
+def test_under_an_address_prefix_the_page_above_keeps_the_prefix(
+    client, officer, citizen, settings
+):
+    # Served under /truyvet/ behind a proxy (SCRIPT_NAME): the page above is under it too.
+    client.force_login(officer)
+    action = f"/c/{citizen.lookup_code}/qua-chot/"
+
+    set_script_prefix("/truyvet/")  # as gunicorn's WSGI handler does; the test client does not
+    try:
+        response = client.get(action, SCRIPT_NAME="/truyvet")
+    finally:
+        set_script_prefix("/")
+
+    assert (response.status_code, response.url) == (302, f"/truyvet/c/{citizen.lookup_code}/")
