@@ -130,4 +130,9 @@ def test_declarations_through_the_checkpoint_qr_appear_on_its_board(client, offi
 def test_a_vehicle_out_of_service_retires_its_poster(client, vehicle):
     vehicle.is_active = False
     vehicle.save()
-    assert client.get(vehicle.point.public_path).status_code == 410
+    page = client.get(vehicle.point.public_path)
+    assert page.status_code == 410
+    # No new poster was made: the page does not send the passenger looking for one.
+    text = page.content.decode()
+    assert "hoặc xe hay nơi đó đã ngừng hoạt động" in text
+    assert "Mã QR Anh/Chị vừa quét đã được thay bằng áp phích mới." not in text

@@ -118,3 +118,21 @@ def test_the_officers_guide_quotes_the_deployments_limit_on_codes(client, places
     assert "quá 40 lần trong 15 phút" in page and "nhiều nhất 15 phút" in page
     page = english(client).get("/huong-dan/chot-kiem-soat/").content.decode()
     assert "past 40 in 15 minutes" in page
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_administrators_guide_names_the_lockouts_as_the_admin_does(
+    client, places, settings, language
+):
+    from axes.models import AccessAttempt
+    from django.apps import apps
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get("/huong-dan/quan-tri/").content.decode()
+
+    with translation.override(language):
+        app = apps.get_app_config("axes").verbose_name
+        section = AccessAttempt._meta.verbose_name_plural
+        assert f"{app} › {str(section).capitalize()}" in page
+        assert "Lưu lại" not in page  # the admin's button is "Lưu"
