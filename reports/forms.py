@@ -1,13 +1,16 @@
 from datetime import date, timedelta
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from truyvet.forms import DatePicker
+
 DEFAULT_DAYS = 14
 MAX_DAYS = 366
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATE_FORMATS = settings.DATE_INPUT_FORMATS  # day first in every language
 
 
 class ReportForm(forms.Form):
@@ -29,7 +32,8 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in self.fields:
             self.fields[name].error_messages["invalid"] = self.error_messages["invalid"]
-            self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            # Full-width boxes under their labels: inline, a short label ("To") sat beside its box.
+            self.fields[name].widget = DatePicker(attrs={"class": "form-control"})
 
     def clean(self):
         data = super().clean()

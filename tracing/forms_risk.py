@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -56,10 +57,18 @@ class RiskListForm(ChainedPlaces, forms.Form):
     huyen = PlaceField(label=_("District of residence"), required=False, widget=place_select())
     xa = PlaceField(label=_("Commune of residence"), required=False, widget=place_select("huyen"))
     tu_ngay = forms.DateField(
-        label=_("Updated from"), required=False, widget=DATE_INPUT, validators=[plausible_day]
+        input_formats=settings.DATE_INPUT_FORMATS,
+        label=_("Updated from"),
+        required=False,
+        widget=DATE_INPUT,
+        validators=[plausible_day],
     )
     den_ngay = forms.DateField(
-        label=_("Updated until"), required=False, widget=DATE_INPUT, validators=[plausible_day]
+        input_formats=settings.DATE_INPUT_FORMATS,
+        label=_("Updated until"),
+        required=False,
+        widget=DATE_INPUT,
+        validators=[plausible_day],
     )
     muc = forms.ChoiceField(
         label=_("Risk"),
@@ -269,9 +278,13 @@ class ZoneForm(ChainedPlaces, forms.Form):
     district = PlaceField(label=_("District"), required=False, widget=place_select("province"))
     commune = PlaceField(label=_("Commune / ward"), required=False, widget=place_select("district"))
     starts_on = forms.DateField(
-        label=pgettext_lazy("date range", "From"), widget=DATE_INPUT, validators=[plausible_day]
+        input_formats=settings.DATE_INPUT_FORMATS,
+        label=pgettext_lazy("date range", "From"),
+        widget=DATE_INPUT,
+        validators=[plausible_day],
     )
     ends_on = forms.DateField(
+        input_formats=settings.DATE_INPUT_FORMATS,
         label=_("Until"),
         required=False,
         widget=DATE_INPUT,
@@ -309,7 +322,10 @@ class ZoneForm(ChainedPlaces, forms.Form):
 
 class ZoneEndForm(forms.Form):
     ends_on = forms.DateField(
-        label=_("Last day in force"), widget=DATE_INPUT, validators=[plausible_day]
+        input_formats=settings.DATE_INPUT_FORMATS,
+        label=_("Last day in force"),
+        widget=DATE_INPUT,
+        validators=[plausible_day],
     )
 
     def __init__(self, *args, zone: EpidemicZone, **kwargs):

@@ -29,10 +29,10 @@ from datetime import datetime
 from functools import cached_property
 
 from django import forms
+from django.conf import settings
 from django.forms.renderers import DjangoTemplates, Jinja2
 from django.forms.widgets import ChoiceWidget
 from django.template import TemplateDoesNotExist
-from django.utils import formats
 
 _PLAIN_FIELD_COPIES = {forms.Field.__deepcopy__, forms.ChoiceField.__deepcopy__}
 _PLAIN_WIDGET_COPIES = {forms.Widget.__deepcopy__, ChoiceWidget.__deepcopy__}
@@ -127,13 +127,15 @@ class WidgetRenderer(Jinja2):
 class DatePicker(forms.DateInput):
     """A date picker (``type="date"``). It shows a value only in ISO form, so a date typed day
     first into the address (``?tu_ngay=06/12/2026``, read as the field reads it) is written
-    back in ISO: otherwise the picker looks empty while the filter still applies."""
+    back in ISO: otherwise the picker looks empty while the filter still applies. Its field
+    reads the site's formats in every language (``settings.DATE_INPUT_FORMATS``, day first:
+    English's own would read 06/12 as June 12), and so does the picker."""
 
     input_type = "date"
 
     def format_value(self, value):
         if isinstance(value, str):
-            for form in formats.get_format("DATE_INPUT_FORMATS"):
+            for form in settings.DATE_INPUT_FORMATS:
                 try:
                     return datetime.strptime(value.strip(), form).date().isoformat()
                 except ValueError:

@@ -258,3 +258,16 @@ def test_the_report_says_when_its_figures_were_counted(
     later = timezone.localtime(timezone.now())
     html = client.get(URL).content.decode()
     assert f"Số liệu tính đến {later:%H:%M %d/%m/%Y}" in cells(html, "counted-at")
+
+
+def test_the_date_boxes_are_drawn_alike_under_their_labels(client, leader, places, settings):
+    # In English a short label ("To") sat beside an inline box, the others above theirs.
+    client.force_login(leader)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/bao-cao/", {"day": "06/12/2026"}).content.decode()
+
+    for name in ("day", "start", "end"):
+        box = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+        assert 'type="date"' in box and 'class="form-control"' in box
+        assert f'<label class="form-label d-block" for="id_{name}">' in html
+    assert 'value="2026-12-06"' in html  # a day typed day first, shown by the picker
