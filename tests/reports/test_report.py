@@ -258,3 +258,12 @@ def test_the_report_says_when_its_figures_were_counted(
     later = timezone.localtime(timezone.now())
     html = client.get(URL).content.decode()
     assert f"Số liệu tính đến {later:%H:%M %d/%m/%Y}" in cells(html, "counted-at")
+
+
+def test_the_risk_columns_say_they_count_people(client, leader, seeded):
+    client.force_login(leader)
+
+    html = client.get(URL + RANGE).content.decode()
+
+    assert "<th>Số người nguy cơ cao</th><th>Số người nguy cơ trung bình</th>" in html
+    assert "mỗi người chỉ được đếm một lần trong một ngày" in html
