@@ -119,9 +119,8 @@ def contacts_found(windows: Mapping[int, Window], *, exclude: Collection[int] = 
         return {}
     first = min(window.first for window in windows.values())
     since, _end = day_bounds(first)
-    journeys = [
-        journey
-        for journey in Declaration.objects.filter(person_id__in=sources)
+    journeys = list(
+        Declaration.objects.filter(person_id__in=sources)
         .filter(Q(travel_date__gte=first) | Q(submitted_at__gte=since))
         .select_related("point")
         .only(
@@ -134,7 +133,7 @@ def contacts_found(windows: Mapping[int, Window], *, exclude: Collection[int] = 
             "point__kind",
             "point__name",
         )
-    ]
+    )
     trips = [j for j in journeys if windows[j.person_id].holds(j.travel_date)]
     visits = [j for j in journeys if windows[j.person_id].holds(timezone.localdate(j.submitted_at))]
     passages = [
