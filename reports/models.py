@@ -12,8 +12,9 @@ class Measure(models.TextChoices):
     DECLARATIONS = "declarations", _("Declarations")
     ARRIVALS = "arrivals", _("Arrivals from other provinces")
     ON_BEHALF = "on_behalf", _("Declared on behalf")
-    HIGH_RISK = "high_risk", _("High risk")
-    MEDIUM_RISK = "medium_risk", _("Medium risk")
+    # People, each once a day at the highest risk they declared that day (reports.counts).
+    HIGH_RISK = "high_risk", _("People at high risk")
+    MEDIUM_RISK = "medium_risk", _("People at medium risk")
     PASSAGES_IN = "passages_in", _("Passages in")
     PASSAGES_OUT = "passages_out", _("Passages out")
     NEW_CASES = "new_cases", _("New cases (F0)")

@@ -11,12 +11,16 @@ A reason is a small dict kept in ``Contact.reasons``, a machine code and its det
     {"rule": "vehicle", "plate": "25B-012.34", "day": "2026-11-20"}
 
 ``reason_text`` puts it in words for the staff.
+
+Each source is searched only over its ``Window``: the days when it could pass the virus on, as
+``case_window`` and ``onward_windows`` decide (one place for that rule).
 """
 
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import reduce
 from operator import or_
@@ -38,18 +42,86 @@ Found = dict[int, dict[int, list[dict]]]
 Match = tuple[int, int, dict]  # (candidate person id, source person id, reason)
 
 
-def contacts_found(source_ids: Iterable[int], *, exclude: Collection[int] = ()) -> Found:
-    """Everyone who shared a vehicle, a checkpoint crossing, a hospital department or a home
-    with one of the source people, with the reasons, grouped by the source they were near.
+# -- the days searched --------------------------------------------------------------------------
 
-    The sources themselves and the people in ``exclude`` (the case, its known contacts) are
-    never proposed. A person found by several rules or several sources appears once.
+# The Ministry of Health counts a confirmed case as infectious from 2 days before the onset of
+# symptoms, or, without symptoms, from 2 days before the sample that tested positive; a contact of
+# an F1 counts from the day the F1 could have caught it from the case (Quyết định 3638/QĐ-BYT and
+# the guidance after it). A case here records neither its onset nor its sample, only the day it was
+# confirmed, which comes about a day after the sample: so the case's journeys are searched from
+# 3 days before its confirmation.
+INFECTIOUS_DAYS_BEFORE_CONFIRMATION = 3
+
+
+@dataclass(frozen=True)
+class Window:
+    """The local days (both ends included) over which a source's journeys are searched; with
+    no last day, up to today."""
+
+    first: date
+    last: date | None = None
+
+    def holds(self, day: date) -> bool:
+        return self.first <= day and (self.last is None or day <= self.last)
+
+
+def case_window(case) -> Window:
+    """The days when the case could infect others, as far as the system knows: from
+    ``INFECTIOUS_DAYS_BEFORE_CONFIRMATION`` days before it was confirmed to the day it was
+    confirmed (and isolated). Its F1s are those who met it then."""
+    first = case.confirmed_on - timedelta(days=INFECTIOUS_DAYS_BEFORE_CONFIRMATION)
+    return Window(first, case.confirmed_on)
+
+
+def onward_windows(case, f1s: Iterable) -> dict[int, Window]:
+    """For each confirmed F1 (a ``Contact``) of the case, the days when the F1 could infect
+    others: from the day they met the case (``exposure_day``) to today. Their F2s are those who
+    met them then; trips the F1 made before meeting the case are not searched."""
+    opens = case_window(case).first
+    return {f1.person_id: Window(exposure_day(f1.reasons, default=opens)) for f1 in f1s}
+
+
+def exposure_day(reasons: Iterable[dict], *, default: date) -> date:
+    """The day an F1 met the case: the earliest day its reasons name (a shared vehicle, a
+    checkpoint crossing, a hospital visit); ``default`` (the case's first infectious day) when
+    none names one, as for a housemate or a contact the investigation team reported."""
+    days = [day for reason in reasons if (day := reason_day(reason)) is not None]
+    return min(days, default=default)
+
+
+def reason_day(reason: dict) -> date | None:
+    """The day a reason of ``contacts_found`` happened on, if it says."""
+    try:
+        if "day" in reason:
+            return date.fromisoformat(reason["day"])
+        if "at" in reason:
+            return datetime.fromisoformat(reason["at"]).date()  # written in local time
+    except (TypeError, ValueError):
+        return None
+    return None
+
+
+# -- the search -----------------------------------------------------------------------------------
+
+
+def contacts_found(windows: Mapping[int, Window], *, exclude: Collection[int] = ()) -> Found:
+    """Everyone who shared a vehicle, a checkpoint crossing, a hospital department or a home
+    with one of the source people (the keys of ``windows``) during that source's window, with
+    the reasons, grouped by the source they were near.
+
+    Only the sources' journeys, crossings and visits on the days of their window are searched
+    from (a home has no date: it is always searched). The sources themselves and the people in
+    ``exclude`` (the case, its known contacts) are never proposed. A person found by several
+    rules or several sources appears once.
     """
-    sources = set(source_ids)
+    sources = set(windows)
     if not sources:
         return {}
+    first = min(window.first for window in windows.values())
+    since, _end = day_bounds(first)
     journeys = list(
         Declaration.objects.filter(person_id__in=sources)
+        .filter(Q(travel_date__gte=first) | Q(submitted_at__gte=since))
         .select_related("point")
         .only(
             "person",
@@ -62,13 +134,17 @@ def contacts_found(source_ids: Iterable[int], *, exclude: Collection[int] = ()) 
             "point__name",
         )
     )
-    passages = list(
-        Passage.objects.filter(person_id__in=sources)
+    trips = [j for j in journeys if windows[j.person_id].holds(j.travel_date)]
+    visits = [j for j in journeys if windows[j.person_id].holds(timezone.localdate(j.submitted_at))]
+    passages = [
+        passage
+        for passage in Passage.objects.filter(person_id__in=sources, at__gte=since)
         .exclude(vehicle_plate="")
         .select_related("checkpoint")
         .only("person", "checkpoint", "checkpoint__name", "vehicle_plate", "at")
         .order_by()
-    )
+        if windows[passage.person_id].holds(timezone.localdate(passage.at))
+    ]
     homes = list(
         Person.objects.filter(pk__in=sources)
         .exclude(residence_address="")
@@ -76,9 +152,9 @@ def contacts_found(source_ids: Iterable[int], *, exclude: Collection[int] = ()) 
     )
     found: Found = {}
     matches = (
-        *same_vehicle(journeys),
+        *same_vehicle(trips),
         *same_checkpoint(passages),
-        *same_department(journeys),
+        *same_department(visits),
         *same_address(homes),
     )
     for person_id, source_id, reason in matches:

@@ -28,7 +28,7 @@ from tracing.models import (
     counted_days_changed,
     system_text,
 )
-from tracing.proposals import contacts_found
+from tracing.proposals import case_window, contacts_found, onward_windows
 
 
 def follow_up_open(*, person: Person, reason: str = "") -> FollowUp:
@@ -273,13 +273,14 @@ def case_confirm_new_person(
 @transaction.atomic
 def contacts_propose(*, case: Case) -> int:
     """Propose as F1 everyone the data shows near the case (same vehicle, same checkpoint
-    crossing, same hospital department, same home), with the reasons; return how many.
+    crossing, same hospital department, same home) while it could infect them (``case_window``),
+    with the reasons; return how many.
 
     Idempotent: the case and its known contacts (proposed, confirmed or dismissed) are never
     proposed again, so a second run adds nothing.
     """
     known = set(case.contacts.values_list("person_id", flat=True))
-    found = contacts_found([case.person_id], exclude=known | {case.person_id})
+    found = contacts_found({case.person_id: case_window(case)}, exclude=known | {case.person_id})
     proposed = [
         Contact(
             case=case,
@@ -298,7 +299,8 @@ def contacts_propose(*, case: Case) -> int:
 
 @transaction.atomic
 def contacts_propose_onward(*, case: Case) -> int:
-    """Propose as F2 everyone the data shows near a confirmed F1 of the case; return how many.
+    """Propose as F2 everyone the data shows near a confirmed F1 of the case since that F1 met
+    the case (``onward_windows``); return how many.
 
     Only confirmed F1s are searched from, never proposed or dismissed ones; nobody already a
     contact of the case is proposed again. Someone near several F1s is proposed once, through
@@ -309,7 +311,7 @@ def contacts_propose_onward(*, case: Case) -> int:
         for contact in case.contacts.filter(level=ContactLevel.F1, status=ContactStatus.CONFIRMED)
     }
     known = set(case.contacts.values_list("person_id", flat=True)) | {case.person_id}
-    found = contacts_found(f1s, exclude=known)
+    found = contacts_found(onward_windows(case, f1s.values()), exclude=known)
     proposed = []
     for person_id, by_source in found.items():
         through = sorted((f1s[source] for source in by_source), key=lambda c: c.pk)

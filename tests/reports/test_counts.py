@@ -217,3 +217,49 @@ def test_the_command_counts_again_only_the_last_days(seeded):
 
     with pytest.raises(CommandError):
         call_command("rebuild_counts", "--since", "2021-06-09", "--every", "60")
+
+
+def test_the_risk_columns_count_each_person_once_a_day_at_their_highest_risk(places, time_machine):
+    """Sùng Thị Hai declared at medium risk, then at high risk with a fever, the same day: one
+    person at high risk, none at medium. Giàng A Ba declared twice at medium: one person."""
+    time_machine.move_to(at(D0, 9), tick=False)
+    hai = declare(full_name="Sùng Thị Hai", phone="0911000011", exposures=("suspected_case",))
+    ba = declare(full_name="Giàng A Ba", phone="0911000012", exposures=("suspected_case",))
+    time_machine.move_to(at(D0, 10), tick=False)
+    declaration_submit(
+        data=declaration_data(full_name="Sùng Thị Hai", phone="0911000011", symptoms=("fever",)),
+        token=uuid.uuid4(),
+        person=hai.person,
+    )
+    declaration_submit(
+        data=declaration_data(
+            full_name="Giàng A Ba", phone="0911000012", exposures=("suspected_case",)
+        ),
+        token=uuid.uuid4(),
+        person=ba.person,
+    )
+
+    daily = counts_raw(start=D0, end=D0)["daily"]
+
+    assert daily[(D0, TAM_DUONG, "declarations")] == 4
+    assert daily[(D0, TAM_DUONG, "high_risk")] == 1
+    assert daily[(D0, TAM_DUONG, "medium_risk")] == 1
+
+
+def test_the_rebuild_command_recounts_risk_columns_stored_as_declarations(places, time_machine):
+    """Counts stored before the risk columns counted people are set right by rebuild_counts."""
+    time_machine.move_to(at(D0, 9), tick=False)
+    first = declare(full_name="Sùng Thị Hai", phone="0911000011", exposures=("suspected_case",))
+    declaration_submit(
+        data=declaration_data(full_name="Sùng Thị Hai", phone="0911000011", symptoms=("fever",)),
+        token=uuid.uuid4(),
+        person=first.person,
+    )
+    for measure in ("high_risk", "medium_risk"):  # as the old count of declarations stored them
+        DailyCount.objects.create(day=D0, district_id=TAM_DUONG, measure=measure, value=1)
+
+    call_command("rebuild_counts", stdout=StringIO())
+
+    stored = counts_stored(start=D0, end=D0)["daily"]
+    assert stored[(D0, TAM_DUONG, "high_risk")] == 1
+    assert (D0, TAM_DUONG, "medium_risk") not in stored

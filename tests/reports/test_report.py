@@ -271,3 +271,12 @@ def test_the_date_boxes_are_drawn_alike_under_their_labels(client, leader, place
         assert 'type="date"' in box and 'class="form-control"' in box
         assert f'<label class="form-label d-block" for="id_{name}">' in html
     assert 'value="2026-12-06"' in html  # a day typed day first, shown by the picker
+
+
+def test_the_risk_columns_say_they_count_people(client, leader, seeded):
+    client.force_login(leader)
+
+    html = client.get(URL + RANGE).content.decode()
+
+    assert "<th>Số người nguy cơ cao</th><th>Số người nguy cơ trung bình</th>" in html
+    assert "mỗi người chỉ được đếm một lần trong một ngày" in html

@@ -620,8 +620,9 @@ def test_staff_dismiss_all_the_proposed_contacts_at_once(staff, case, contacts):
 
 
 def test_the_search_buttons_propose_f1s_then_f2s(staff, case, make_declaration):
-    make_declaration(person=case.person, transport="coach", vehicle_plate=BUS)
-    companion = make_declaration(full_name="Bạn Đồng Hành", transport="coach", vehicle_plate=BUS)
+    on_the_bus = {"transport": "coach", "vehicle_plate": BUS, "travel_date": case.confirmed_on}
+    make_declaration(person=case.person, **on_the_bus)
+    companion = make_declaration(full_name="Bạn Đồng Hành", **on_the_bus)
     f1 = companion.person
     neighbour = make_declaration(full_name="Người Nhà Của Bạn", residence_address="Số 3 Bản Nà Tăm")
     make_declaration(person=f1, residence_address="Số 3 Bản Nà Tăm")  # the F1 moved in with them

@@ -27,8 +27,7 @@ def test_declaring_again_keeps_one_follow_up(make_declaration):
 
 def _reason_shown(client, person) -> str:
     html = client.get(f"/y-te/theo-doi/{person.lookup_code}/").content.decode()
-    label = "Why followed up" if '<html lang="en">' in html else "Lý do theo dõi"
-    start = html.index(f"{label}</dt>")
+    start = html.index('id="follow-up-opened-reason">')
     return html[start : html.index("</dd>", start)].split(">")[-1]
 
 
@@ -54,3 +53,20 @@ def test_a_reason_staff_typed_is_shown_as_typed_in_every_language(
     client.force_login(health_worker)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert _reason_shown(client, citizen) == "High"
+
+
+def test_the_follow_up_card_shows_the_current_risk_and_the_opening_reason_as_such(
+    client, health_worker, make_declaration
+):
+    """Opened at medium risk (contact with a suspected case), then declared again with a
+    fever (high): the card says high risk now, as the banner does, and that it was opened for
+    medium risk."""
+    person = make_declaration(exposures=("suspected_case",)).person
+    make_declaration(person=person, symptoms=("fever",))
+    client.force_login(health_worker)
+
+    html = client.get(f"/y-te/theo-doi/{person.lookup_code}/").content.decode()
+
+    assert 'Nguy cơ hiện tại</dt><dd class="col-6" id="follow-up-risk">Nguy cơ cao</dd>' in html
+    assert "Lý do mở theo dõi" in html
+    assert _reason_shown(client, person) == "Nguy cơ trung bình"

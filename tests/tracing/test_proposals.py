@@ -18,7 +18,7 @@ from checkpoints.models import Passage
 from declarations.models import Declaration
 from tests.conftest import LAI_CHAU_CITY, QUYET_THANG
 from tracing.models import Contact, FollowUp
-from tracing.proposals import address_key, contacts_found, reason_text
+from tracing.proposals import Window, address_key, case_window, contacts_found, reason_text
 from tracing.services import (
     case_confirm,
     contact_decide,
@@ -211,7 +211,7 @@ def test_the_search_reads_a_fixed_number_of_queries_however_many_were_near(
 ):
     # Three to read the case's journeys, passages and home; one per rule.
     with django_assert_num_queries(7):
-        found = contacts_found([scenario.case_person.pk])
+        found = contacts_found({scenario.case_person.pk: case_window(scenario.case)})
 
     assert len(found) == 46
 
@@ -288,6 +288,69 @@ def test_f2_found_near_several_f1s_is_proposed_once_with_each_reason(
     assert len(vias) == 3  # the three day-2 passengers
 
 
+def ride_again(make_declaration, person, day, plate):
+    """Another journey of someone who declared already (their declaration of that trip)."""
+    make_declaration(
+        person=person,
+        full_name=person.full_name,
+        transport="coach",
+        vehicle_plate=plate,
+        travel_date=day,
+    )
+
+
+def test_f1_are_searched_only_from_the_case_s_journeys_while_it_could_infect(
+    scenario, people, make_declaration
+):
+    """Confirmed on 22/11, the case is searched from 19/11 to 22/11: not a trip of 10/11, nor
+    one after it was confirmed and isolated."""
+    s = scenario
+    ride_again(make_declaration, s.case_person, date(2026, 11, 10), "25B-777.77")
+    before = ride(people, "Đi Trước", date(2026, 11, 10), plate="25B-777.77")
+    ride_again(make_declaration, s.case_person, date(2026, 11, 24), "25B-888.88")
+    after = ride(people, "Đi Sau", date(2026, 11, 24), plate="25B-888.88")
+
+    contacts_propose(case=s.case)
+
+    found = proposed(s.case)
+    assert before not in found
+    assert after not in found
+    assert s.day1[0] in found
+    assert case_window(s.case) == Window(date(2026, 11, 19), DAY3)
+
+
+def test_f2_are_searched_only_from_the_day_the_f1_met_the_case(
+    scenario, people, make_declaration, health_worker
+):
+    """The F1 met the case on the coach on 21/11: a trip of theirs on 15/11 (before they met
+    the case) proposes nobody; one on 25/11 proposes their co-passenger."""
+    s = scenario
+    f1 = s.day2[0]
+    ride_again(make_declaration, f1, date(2026, 11, 15), "25B-111.22")
+    ride_again(make_declaration, f1, date(2026, 11, 25), "25B-333.44")
+    earlier = ride(people, "Đi Với F1 Trước", date(2026, 11, 15), plate="25B-111.22")
+    later = ride(people, "Đi Với F1 Sau", date(2026, 11, 25), plate="25B-333.44")
+    contacts_propose(case=s.case)
+    contact_decide(
+        contact=Contact.objects.get(case=s.case, person=f1), status="confirmed", user=health_worker
+    )
+
+    contacts_propose_onward(case=s.case)
+
+    f2s = proposed(s.case, level="F2")
+    assert later in f2s
+    assert earlier not in f2s
+    assert set(f2s) == {*s.day3, later}
+
+
+def test_the_case_page_says_which_days_were_searched(client, scenario, health_worker):
+    client.force_login(health_worker)
+
+    page = client.get(f"/y-te/ca-benh/{scenario.case.pk}/").content.decode()
+
+    assert "F1: tìm trong các hành trình của ca bệnh từ 19/11/2026 đến 22/11/2026" in page
+
+
 def test_a_reason_reads_in_words():
     with translation.override("en"):
         assert_reasons_in_english()
@@ -335,7 +398,7 @@ def test_a_case_who_never_travelled_has_no_proposal(people, health_worker):
     )
 
     assert contacts_propose(case=case) == 0
-    assert contacts_found([]) == {}
+    assert contacts_found({}) == {}
 
 
 def test_the_window_of_a_checkpoint_is_thirty_minutes_either_side(
@@ -348,7 +411,7 @@ def test_the_window_of_a_checkpoint_is_thirty_minutes_either_side(
     too_early = people("Sớm Quá")
     passage(too_early, checkpoint, at(DAY1, 7, 29))
 
-    found = contacts_found([case_person.pk])
+    found = contacts_found({case_person.pk: Window(DAY1, DAY1)})
 
     assert set(found) == {before.pk}
 
@@ -377,7 +440,7 @@ def test_a_household_is_looked_up_in_its_commune_not_its_whole_district(people):
     reading every person of the district (112,000 among a million declarations)."""
     source = people("Nguồn", residence_address=HOME)
     with CaptureQueriesContext(connection) as queries:
-        contacts_found([source.pk])
+        contacts_found({source.pk: Window(DAY1)})
     wheres = [(q["sql"], q["sql"].partition("WHERE")[2]) for q in queries]
     household = next(sql for sql, where in wheres if '"residence_commune_id" =' in where)
     with connection.cursor() as cursor:
