@@ -22,7 +22,12 @@ from tracing.access import case_for_staff, cases_in_scope, mark_reachable, perso
 from tracing.chain import chain_layout, chain_tree
 from tracing.forms_cases import CaseCloseForm, CaseForm, CasePersonForm, DecisionForm
 from tracing.models import Case, Contact, ContactLevel, ContactStatus
-from tracing.proposals import INFECTIOUS_DAYS_BEFORE_CONFIRMATION, case_window, reason_text
+from tracing.proposals import (
+    INFECTIOUS_DAYS_BEFORE_CONFIRMATION,
+    INFECTIOUS_DAYS_BEFORE_ONSET,
+    case_window,
+    reason_text,
+)
 from tracing.services import (
     case_close,
     case_confirm,
@@ -96,6 +101,7 @@ def _case_page(request, case, close_form=None, status=200):
         "levels": levels,
         "search_window": case_window(case),  # which of the case's journeys the F1 search reads
         "infectious_days": INFECTIOUS_DAYS_BEFORE_CONFIRMATION,
+        "infectious_days_onset": INFECTIOUS_DAYS_BEFORE_ONSET,
         "can_propose": request.user.has_perm("tracing.add_contact"),
         "can_decide": request.user.has_perm("tracing.change_contact"),
         "can_close": request.user.has_perm("tracing.add_case") and case.closed_at is None,

@@ -3,6 +3,7 @@
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,8 @@ from declarations.forms import (
 from declarations.models import Sex
 from declarations.normalize import clean_spaces
 from tracing.models import ContactLevel, ContactStatus
+from tracing.proposals import INFECTIOUS_DAYS_BEFORE_CONFIRMATION, INFECTIOUS_DAYS_BEFORE_ONSET
+from truyvet.forms import DatePicker
 
 
 class CaseCloseForm(forms.Form):
@@ -42,6 +45,13 @@ class CaseForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=[plausible_day],
     )
+    onset_on = forms.DateField(
+        label=_("Symptoms began on"),
+        required=False,
+        input_formats=settings.DATE_INPUT_FORMATS,
+        widget=DatePicker(),
+        validators=[plausible_day],
+    )
     how_confirmed = forms.CharField(
         label=_("How confirmed"),
         max_length=200,
@@ -57,6 +67,19 @@ class CaseForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["confirmed_on"].initial = timezone.localdate()
+        self.fields["onset_on"].help_text = _(
+            "Leave empty for a case without symptoms. Its contacts are sought from %(onset)s days "
+            "before the symptoms began, or else from %(confirmed)s days before the confirmation."
+        ) % {
+            "onset": INFECTIOUS_DAYS_BEFORE_ONSET,
+            "confirmed": INFECTIOUS_DAYS_BEFORE_CONFIRMATION,
+        }
+
+    def clean_onset_on(self):
+        day = self.cleaned_data["onset_on"]
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError(_("The day symptoms began cannot be in the future."))
+        return day
 
     def clean_confirmed_on(self):
         day = self.cleaned_data["confirmed_on"]

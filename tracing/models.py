@@ -145,6 +145,9 @@ class Case(models.Model):
         "declarations.Person", models.CASCADE, related_name="case", verbose_name=_("person")
     )
     confirmed_on = models.DateField(_("confirmed on"))
+    # When symptoms began, if the case had any: the days it could infect start from there
+    # (tracing.proposals.case_window).
+    onset_on = models.DateField(_("symptoms began on"), null=True, blank=True)
     how_confirmed = models.CharField(_("how confirmed"), max_length=200)
     isolated_at = models.CharField(_("where isolated"), max_length=200, blank=True)
     created_by = models.ForeignKey(

@@ -47,9 +47,11 @@ Match = tuple[int, int, dict]  # (candidate person id, source person id, reason)
 # The Ministry of Health counts a confirmed case as infectious from 2 days before the onset of
 # symptoms, or, without symptoms, from 2 days before the sample that tested positive; a contact of
 # an F1 counts from the day the F1 could have caught it from the case (Quyết định 3638/QĐ-BYT and
-# the guidance after it). A case here records neither its onset nor its sample, only the day it was
-# confirmed, which comes about a day after the sample: so the case's journeys are searched from
-# 3 days before its confirmation.
+# the guidance after it). A case records the day its symptoms began, when it had any, and the day
+# it was confirmed, which comes about a day after the sample (its sample is not recorded): so the
+# case's journeys are searched from 2 days before the onset, or from 3 days before the
+# confirmation, whichever is earlier.
+INFECTIOUS_DAYS_BEFORE_ONSET = 2
 INFECTIOUS_DAYS_BEFORE_CONFIRMATION = 3
 
 
@@ -66,10 +68,15 @@ class Window:
 
 
 def case_window(case) -> Window:
-    """The days when the case could infect others, as far as the system knows: from
-    ``INFECTIOUS_DAYS_BEFORE_CONFIRMATION`` days before it was confirmed to the day it was
-    confirmed (and isolated). Its F1s are those who met it then."""
+    """The days when the case could infect others, as far as the system knows, to the day it
+    was confirmed (and isolated). Its F1s are those who met it then.
+
+    They begin ``INFECTIOUS_DAYS_BEFORE_ONSET`` days before its symptoms began (the Ministry's
+    rule for a case with symptoms), or, without symptoms or with symptoms only after the test,
+    ``INFECTIOUS_DAYS_BEFORE_CONFIRMATION`` days before it was confirmed (before its sample)."""
     first = case.confirmed_on - timedelta(days=INFECTIOUS_DAYS_BEFORE_CONFIRMATION)
+    if case.onset_on is not None:
+        first = min(first, case.onset_on - timedelta(days=INFECTIOUS_DAYS_BEFORE_ONSET))
     return Window(first, case.confirmed_on)
 
 

@@ -129,13 +129,21 @@ def case_close(*, case: Case, user, note: str = "") -> None:
 
 @transaction.atomic
 def case_confirm(
-    *, person: Person, confirmed_on: date, how_confirmed: str, isolated_at: str, user
+    *,
+    person: Person,
+    confirmed_on: date,
+    how_confirmed: str,
+    isolated_at: str,
+    user,
+    onset_on: date | None = None,
 ) -> Case:
-    """Mark a person as a confirmed case (F0); their follow-up says tested positive."""
+    """Mark a person as a confirmed case (F0); their follow-up says tested positive.
+    ``onset_on``: the day symptoms began, if any (it opens the days its contacts are sought)."""
     case, _created = Case.objects.update_or_create(
         person=person,
         defaults={
             "confirmed_on": confirmed_on,
+            "onset_on": onset_on,
             "how_confirmed": how_confirmed,
             "isolated_at": isolated_at,
             "created_by": user,
@@ -244,6 +252,7 @@ def case_confirm_new_person(
     how_confirmed: str,
     isolated_at: str,
     user,
+    onset_on: date | None = None,
     form_token: uuid.UUID | None = None,
 ) -> Case:
     """Enter a case who never declared: the person is created (with a lookup code), then
@@ -257,6 +266,7 @@ def case_confirm_new_person(
             case = case_confirm(
                 person=person_create(person_values),
                 confirmed_on=confirmed_on,
+                onset_on=onset_on,
                 how_confirmed=how_confirmed,
                 isolated_at=isolated_at,
                 user=user,

@@ -17,7 +17,7 @@ from django.utils import translation
 from checkpoints.models import Passage
 from declarations.models import Declaration
 from tests.conftest import LAI_CHAU_CITY, QUYET_THANG
-from tracing.models import Contact, FollowUp
+from tracing.models import Case, Contact, FollowUp
 from tracing.proposals import Window, address_key, case_window, contacts_found, reason_text
 from tracing.services import (
     case_confirm,
@@ -343,12 +343,56 @@ def test_f2_are_searched_only_from_the_day_the_f1_met_the_case(
     assert set(f2s) == {*s.day3, later}
 
 
+def test_a_case_with_symptoms_is_searched_from_two_days_before_they_began(
+    scenario, people, make_declaration
+):
+    """Symptoms from 16/11, confirmed on 22/11: its trip of 14/11 is searched (not 13/11)."""
+    s = scenario
+    s.case.onset_on = date(2026, 11, 16)
+    s.case.save()
+    ride_again(make_declaration, s.case_person, date(2026, 11, 14), "25B-141.14")
+    ride_again(make_declaration, s.case_person, date(2026, 11, 13), "25B-131.13")
+    in_window = ride(people, "Đi Ngày Mười Bốn", date(2026, 11, 14), plate="25B-141.14")
+    too_early = ride(people, "Đi Ngày Mười Ba", date(2026, 11, 13), plate="25B-131.13")
+
+    contacts_propose(case=s.case)
+
+    found = proposed(s.case)
+    assert in_window in found
+    assert too_early not in found
+    assert case_window(s.case) == Window(date(2026, 11, 14), DAY3)
+    # Symptoms that began only after the test leave the window at 3 days before confirmation.
+    s.case.onset_on = DAY3
+    assert case_window(s.case) == Window(date(2026, 11, 19), DAY3)
+
+
+def test_the_onset_of_symptoms_is_entered_with_the_case(client, health_worker, citizen, today):
+    client.force_login(health_worker)
+    data = {"confirmed_on": today, "how_confirmed": "RT-PCR", "isolated_at": ""}
+
+    future = client.post(
+        f"/y-te/ca-benh/moi/?ma={citizen.lookup_code}",
+        data | {"onset_on": today + timedelta(days=1)},
+    )
+    assert "Ngày bắt đầu có triệu chứng không thể ở tương lai." in future.content.decode()
+    client.post(
+        f"/y-te/ca-benh/moi/?ma={citizen.lookup_code}",
+        data | {"onset_on": (today - timedelta(days=4)).strftime("%d/%m/%Y")},
+    )
+
+    case = Case.objects.get(person=citizen)
+    assert case.onset_on == today - timedelta(days=4)
+    page = client.get(f"/y-te/ca-benh/{case.pk}/").content.decode()
+    assert (today - timedelta(days=4)).strftime("%d/%m/%Y") in page
+
+
 def test_the_case_page_says_which_days_were_searched(client, scenario, health_worker):
     client.force_login(health_worker)
 
     page = client.get(f"/y-te/ca-benh/{scenario.case.pk}/").content.decode()
 
-    assert "F1: tìm trong các hành trình của ca bệnh từ 19/11/2026 đến 22/11/2026" in page
+    searched = "F1: tìm trong các hành trình của ca bệnh từ 19/11/2026 đến 22/11/2026, tính từ 2"
+    assert searched in page
 
 
 def test_a_reason_reads_in_words():
