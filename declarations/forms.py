@@ -12,7 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from declarations import codes
-from declarations.models import DeclarationPoint, PointKind, Sex, Transport, VisitRole
+from declarations.models import (
+    PLATED_TRANSPORT,
+    DeclarationPoint,
+    PointKind,
+    Sex,
+    Transport,
+    VisitRole,
+)
 from declarations.normalize import (
     clean_spaces,
     normalize_id_number,
@@ -292,7 +299,7 @@ class DeclarationForm(ChainedPlaces, forms.Form):
         label=_("Vehicle plate"),
         max_length=15,
         required=False,
-        help_text=_("Needed for a coach or bus."),
+        help_text=_("Needed for a coach or bus; give it for a car, motorbike or truck too."),
         widget=forms.TextInput(attrs={"placeholder": "25B-012.34", "autocapitalize": "characters"}),
     )
     seat = forms.CharField(label=_("Seat"), max_length=10, required=False)
@@ -422,16 +429,25 @@ class DeclarationForm(ChainedPlaces, forms.Form):
         plate_missing = not cleaned.get("vehicle_plate") and "vehicle_plate" not in self.errors
         if cleaned.get("transport") == Transport.COACH and plate_missing:
             self.add_error("vehicle_plate", _("Enter the plate of the coach or bus."))
-        if "transport" in cleaned and cleaned["transport"] != Transport.COACH:
-            # A plate left from an earlier journey by coach would put a motorbike rider on
-            # that bus's passenger list; a vehicle's QR fixes the means to coach.
-            for name in ("vehicle_plate", "seat"):
-                cleaned[name] = ""
-                self.errors.pop(name, None)
+        if "transport" in cleaned:
+            self.drop_what_the_means_has_not(cleaned)
         for name in ("residence_address", "to_address", "places_visited", "seat"):
             if name in cleaned:
                 cleaned[name] = clean_spaces(cleaned[name])
         return cleaned
+
+    def drop_what_the_means_has_not(self, cleaned: dict) -> None:
+        """A seat only with a coach, a plate only with a means that has one
+        (``PLATED_TRANSPORT``): a car's plate is kept for the checkpoints' search, a plate typed
+        on foot is not. A vehicle's QR fixes the means to coach."""
+        dropped = []
+        if cleaned["transport"] != Transport.COACH:
+            dropped.append("seat")
+        if cleaned["transport"] not in PLATED_TRANSPORT:
+            dropped.append("vehicle_plate")
+        for name in dropped:
+            cleaned[name] = ""
+            self.errors.pop(name, None)
 
     def declaration_data(self) -> DeclarationData:
         values = {

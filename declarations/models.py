@@ -382,6 +382,13 @@ class Transport(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The means of transport whose vehicle has a number plate ("other" is a truck, a van...): the
+# plate of a car or a motorbike is kept, and found at a checkpoint's desk. A plate typed with a
+# train, a plane or on foot names no vehicle of the journey and is not kept. Only a coach puts a
+# traveller on a vehicle's passenger list (transport.manifest).
+PLATED_TRANSPORT = frozenset({Transport.COACH, Transport.CAR, Transport.MOTORBIKE, Transport.OTHER})
+
+
 class MadeBy(models.TextChoices):
     SELF = "self", _("By the person")
     ON_BEHALF = "on_behalf", _("On the person's behalf")

@@ -17,7 +17,7 @@ from django_ratelimit.core import get_usage
 
 from declarations import codes
 from declarations.forms import DeclarationForm, LookupForm, initial_from_data
-from declarations.models import Declaration, MergedCode, Person
+from declarations.models import Declaration, MergedCode, Person, Transport
 from declarations.places import place_tree, served_province_code, with_places
 from declarations.qr import qr_svg
 from declarations.services import DeclarationData, declaration_submit, point_for_token
@@ -313,6 +313,10 @@ def initial_for_update(person: Person) -> dict:
     if latest is not None:
         initial |= {name: getattr(latest, name) for name in JOURNEY_FIELDS}
         initial |= {name: getattr(latest, f"{name}_id") for name in JOURNEY_PLACES}
+        if latest.transport == Transport.COACH:
+            # A coach was one trip: its plate and seat carried to the next journey would keep
+            # the traveller under that bus. One's own car or motorbike is the same next time.
+            initial |= {"vehicle_plate": "", "seat": ""}
     return initial
 
 

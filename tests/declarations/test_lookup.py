@@ -125,35 +125,22 @@ def test_a_code_takes_a_limited_number_of_failures_over_a_day(client, citizen, s
     assert "thử lại vào ngày mai" in refused.content.decode()
 
 
-def test_an_update_by_motorbike_drops_the_coach_plate_of_the_last_journey(client, citizen):
-    """The update form starts from the last declaration, plate included."""
-    look_up(client, citizen.display_code, "4321")
-    data = form_data(
-        phone=citizen.phone,
-        residence_province=citizen.residence_province_id,
-        residence_district=citizen.residence_district_id,
-        residence_commune=citizen.residence_commune_id,
-        transport="motorbike",
-        vehicle_plate="25B-012.34",
-        seat="12",
-    )
-
-    assert client.post("/khai-bao/cap-nhat/", data).status_code == 302
-
-    newest = citizen.declarations.newest_first().first()
-    assert (newest.transport, newest.vehicle_plate, newest.seat) == ("motorbike", "", "")
-
-
-def test_the_lookup_page_says_a_lost_code_is_found_by_staff_not_by_declaring_again(client, places):
-    html = client.get("/tra-cuu/").content.decode()
-
-    assert "Mất mã?" in html
-    assert "số điện thoại" in html
-
-
-def test_a_foreign_traveller_declares_with_their_own_number_and_looks_it_up(
+def test_an_update_does_not_carry_the_coach_plate_and_seat_of_the_last_journey(
     client, make_declaration
 ):
-    person = make_declaration(full_name="Wang Wei", phone="+8613800138000").person
-    assert person.phone == "+8613800138000"
-    assert look_up(client, person.display_code, "8000").status_code == 302
+    """A coach was one trip: left in the form, its plate would keep the traveller under that bus
+    on their next journey by motorbike."""
+    citizen = make_declaration(transport="coach", vehicle_plate="25B-012.34", seat="12").person
+    look_up(client, citizen.display_code, "4321")
+
+    form = client.get("/khai-bao/cap-nhat/").context["form"]
+
+    assert form.initial["transport"] == "coach"
+    assert (form.initial["vehicle_plate"], form.initial["seat"]) == ("", "")
+
+
+def test_an_update_carries_the_plate_of_ones_own_car(client, make_declaration):
+    citizen = make_declaration(transport="car", vehicle_plate="30A-123.45").person
+    look_up(client, citizen.display_code, "4321")
+    form = client.get("/khai-bao/cap-nhat/").context["form"]
+    assert (form.initial["transport"], form.initial["vehicle_plate"]) == ("car", "30A-123.45")
