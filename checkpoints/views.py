@@ -206,7 +206,7 @@ def _declare_on_the_spot(request, *, person, initial):
     if request.method == "POST" and "refresh_places" in request.POST:
         form = DeclarationForm(initial=initial_from_data(request.POST))
     elif request.method == "POST":
-        form = DeclarationForm(request.POST)
+        form = DeclarationForm(request.POST, initial=initial)  # tells a carried plate apart
         if passage_form.is_valid() and form.is_valid():
             passage = declare_on_the_spot(
                 data=form.declaration_data(),

@@ -290,10 +290,12 @@ class DeclarationForm(ChainedPlaces, forms.Form):
     to_address = forms.CharField(label=_("Destination address"), max_length=200, required=False)
     # No means is chosen for the citizen: a coach chosen by default made the plate required of
     # people who walked or rode a motorbike.
+    # data-plated: which means keep a plate (static/js/site.js hides the plate for the others).
     transport = forms.ChoiceField(
         label=_("Means of transport"),
         choices=[("", "---------"), *Transport.choices],
         error_messages={"required": _("Choose how you travelled.")},
+        widget=forms.Select(attrs={"data-plated": " ".join(sorted(PLATED_TRANSPORT))}),
     )
     vehicle_plate = forms.CharField(
         label=_("Vehicle plate"),
@@ -439,11 +441,18 @@ class DeclarationForm(ChainedPlaces, forms.Form):
     def drop_what_the_means_has_not(self, cleaned: dict) -> None:
         """A seat only with a coach, a plate only with a means that has one
         (``PLATED_TRANSPORT``): a car's plate is kept for the checkpoints' search, a plate typed
-        on foot is not. A vehicle's QR fixes the means to coach."""
+        on foot is not. A plate carried unchanged from the last journey (the update form starts
+        from it) with another means is that earlier vehicle's: kept, it would file a motorbike
+        rider under the bus they took before. A vehicle's QR fixes the means to coach."""
+        means = cleaned["transport"]
+        carried = self.initial.get("vehicle_plate")
+        means_changed = means != self.initial.get("transport")
         dropped = []
-        if cleaned["transport"] != Transport.COACH:
+        if means != Transport.COACH:
             dropped.append("seat")
-        if cleaned["transport"] not in PLATED_TRANSPORT:
+        if means not in PLATED_TRANSPORT or (
+            carried and means_changed and cleaned.get("vehicle_plate") == carried
+        ):
             dropped.append("vehicle_plate")
         for name in dropped:
             cleaned[name] = ""

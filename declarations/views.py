@@ -17,7 +17,7 @@ from django_ratelimit.core import get_usage
 
 from declarations import codes
 from declarations.forms import DeclarationForm, LookupForm, initial_from_data
-from declarations.models import Declaration, MergedCode, Person, Transport
+from declarations.models import Declaration, MergedCode, Person
 from declarations.places import place_tree, served_province_code, with_places
 from declarations.qr import qr_svg
 from declarations.services import DeclarationData, declaration_submit, point_for_token
@@ -67,7 +67,8 @@ def _declaration_form(request, *, person, initial, point=None):
     if request.method == "POST" and "refresh_places" in request.POST:
         form = DeclarationForm(initial=initial_from_data(request.POST, point=point), point=point)
     elif request.method == "POST":
-        form = DeclarationForm(request.POST, point=point)
+        # With what the form started from: a plate carried from the last journey is told apart.
+        form = DeclarationForm(request.POST, initial=initial, point=point)
         if form.is_valid():
             declaration = declaration_submit(
                 data=form.declaration_data(),
@@ -313,10 +314,6 @@ def initial_for_update(person: Person) -> dict:
     if latest is not None:
         initial |= {name: getattr(latest, name) for name in JOURNEY_FIELDS}
         initial |= {name: getattr(latest, f"{name}_id") for name in JOURNEY_PLACES}
-        if latest.transport == Transport.COACH:
-            # A coach was one trip: its plate and seat carried to the next journey would keep
-            # the traveller under that bus. One's own car or motorbike is the same next time.
-            initial |= {"vehicle_plate": "", "seat": ""}
     return initial
 
 

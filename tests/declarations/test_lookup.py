@@ -125,22 +125,38 @@ def test_a_code_takes_a_limited_number_of_failures_over_a_day(client, citizen, s
     assert "thử lại vào ngày mai" in refused.content.decode()
 
 
-def test_an_update_does_not_carry_the_coach_plate_and_seat_of_the_last_journey(
-    client, make_declaration
-):
-    """A coach was one trip: left in the form, its plate would keep the traveller under that bus
-    on their next journey by motorbike."""
+def update_data(citizen, **changes) -> dict:
+    return form_data(
+        phone=citizen.phone,
+        residence_province=citizen.residence_province_id,
+        residence_district=citizen.residence_district_id,
+        residence_commune=citizen.residence_commune_id,
+        **changes,
+    )
+
+
+def test_an_update_by_motorbike_drops_the_coach_plate_of_the_last_journey(client, make_declaration):
+    """The update form starts from the last declaration, plate included."""
     citizen = make_declaration(transport="coach", vehicle_plate="25B-012.34", seat="12").person
     look_up(client, citizen.display_code, "4321")
+    data = update_data(citizen, transport="motorbike", vehicle_plate="25B-012.34", seat="12")
 
-    form = client.get("/khai-bao/cap-nhat/").context["form"]
+    assert client.post("/khai-bao/cap-nhat/", data).status_code == 302
 
-    assert form.initial["transport"] == "coach"
-    assert (form.initial["vehicle_plate"], form.initial["seat"]) == ("", "")
+    newest = citizen.declarations.newest_first().first()
+    assert (newest.transport, newest.vehicle_plate, newest.seat) == ("motorbike", "", "")
 
 
-def test_an_update_carries_the_plate_of_ones_own_car(client, make_declaration):
-    citizen = make_declaration(transport="car", vehicle_plate="30A-123.45").person
+def test_an_update_keeps_the_plate_carried_for_the_same_means_or_typed_for_another(
+    client, make_declaration
+):
+    citizen = make_declaration(transport="coach", vehicle_plate="25B-012.34", seat="12").person
     look_up(client, citizen.display_code, "4321")
-    form = client.get("/khai-bao/cap-nhat/").context["form"]
-    assert (form.initial["transport"], form.initial["vehicle_plate"]) == ("car", "30A-123.45")
+    same_bus = update_data(citizen, transport="coach", vehicle_plate="25B-012.34", seat="12")
+    own_car = update_data(citizen, transport="car", vehicle_plate="30A-123.45", seat="")
+
+    for data in (same_bus, own_car):
+        assert client.post("/khai-bao/cap-nhat/", data).status_code == 302
+
+    plates = citizen.declarations.order_by("id").values_list("transport", "vehicle_plate")
+    assert list(plates)[1:] == [("coach", "25B-012.34"), ("car", "30A-123.45")]
