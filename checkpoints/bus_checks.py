@@ -8,6 +8,7 @@ from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from checkpoints.models import BusCheck, Checkpoint, Direction, Outcome, Passage
+from checkpoints.services import crossings_already_recorded
 from transport.manifest import manifest_declarations
 from transport.models import Vehicle
 
@@ -30,7 +31,12 @@ def bus_check_record(
     direction: str = Direction.IN,
     note: str = "",
 ) -> BusCheck:
-    """Save the check and one passage for every listed passenger found on board."""
+    """Save the check and one passage for every listed passenger found on board, but for those
+    whose crossing is already recorded (``crossings_already_recorded``): the same check sent
+    twice, or the same bus checked again, records each crossing once. ``on_board`` counts them
+    all; the check's passages are those recorded by it."""
+    # One check at a time per checkpoint: two sent together would each find nothing recorded.
+    Checkpoint.objects.select_for_update().filter(pk=checkpoint.pk).first()
     check = BusCheck.objects.create(
         checkpoint=checkpoint,
         officer=officer,
@@ -40,6 +46,9 @@ def bus_check_record(
         on_board=len(on_board),
         undeclared=undeclared,
         note=note,
+    )
+    recorded = crossings_already_recorded(
+        checkpoint=checkpoint, direction=direction, people=[p.pk for p in on_board], at=check.at
     )
     Passage.objects.bulk_create(
         Passage(
@@ -52,6 +61,7 @@ def bus_check_record(
             bus_check=check,
         )
         for person in on_board
+        if person.pk not in recorded
     )
     return check
 

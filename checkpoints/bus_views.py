@@ -20,6 +20,7 @@ from checkpoints.bus_checks import (
 )
 from checkpoints.forms import BusCheckForm, FindingsForm, PlateForm
 from checkpoints.models import BusCheck
+from checkpoints.services import passed_today
 from declarations.normalize import normalize_plate
 from transport.models import Vehicle
 from truyvet.exports import xlsx_response
@@ -45,7 +46,8 @@ def bus_check(request):
     plate = plate_form.cleaned_data["plate"]
     vehicle = Vehicle.objects.select_related("company").filter(plate=plate).first()
     passengers = todays_list(vehicle)
-    form = BusCheckForm(request.POST or None, passengers=passengers)
+    passed = passed_today(checkpoint=checkpoint, people=[d.person_id for d in passengers])
+    form = BusCheckForm(request.POST or None, passengers=passengers, passed=passed)
     if request.method == "POST" and form.is_valid():
         check = _record(request, checkpoint, plate, vehicle, passengers, form)
         return redirect("checkpoints:bus_check_done", pk=check.pk)
@@ -55,6 +57,8 @@ def bus_check(request):
         "plate": plate,
         "vehicle": vehicle,
         "passengers": passengers,
+        "rows": [(d, passed.get(d.person_id)) for d in passengers],
+        "passed": passed,
         "form": form,
     }
     return render(request, "checkpoints/bus_check.html", context)
@@ -83,7 +87,9 @@ def bus_check_done(request, pk):
     check = get_object_or_404(BusCheck.objects.select_related("checkpoint"), pk=pk)
     if check.checkpoint != own_checkpoint(request.user) and not request.user.is_superuser:
         raise Http404
-    return render(request, "checkpoints/bus_check_done.html", {"check": check})
+    recorded = check.passages.count()
+    context = {"check": check, "recorded": recorded, "already": check.on_board - recorded}
+    return render(request, "checkpoints/bus_check_done.html", context)
 
 
 @login_required

@@ -142,11 +142,14 @@ class BusCheckForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
-    def __init__(self, *args, passengers=(), **kwargs):
+    def __init__(self, *args, passengers=(), passed=(), **kwargs):
+        """``passed``: the ids of those who crossed the checkpoint today already
+        (``checkpoints.services.passed_today``). They start unticked: the officer ticks them
+        for a real second crossing, such as the return trip."""
         super().__init__(*args, **kwargs)
         self.passengers = {str(d.person_id): d.person for d in passengers}
         self.fields["on_board"].choices = [(key, key) for key in self.passengers]
-        self.fields["on_board"].initial = list(self.passengers)
+        self.fields["on_board"].initial = [key for key in self.passengers if int(key) not in passed]
 
     def on_board_people(self) -> list:
         return [self.passengers[key] for key in self.cleaned_data["on_board"]]

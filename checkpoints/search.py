@@ -92,7 +92,8 @@ def _page(request, people) -> dict:
 
 
 def _with_districts(people, limit: int) -> list:
-    return with_places(people[:limit], "residence_district")
+    """The rows of a page, with their districts and when each person last declared."""
+    return with_places(people.with_last_declared()[:limit], "residence_district")
 
 
 def search_people(

@@ -1,12 +1,23 @@
 """Writes at the checkpoint desk."""
 
 import uuid
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from checkpoints.models import Checkpoint, Direction, Outcome, Passage
 from declarations.models import MadeBy, Person
 from declarations.services import DeclarationData, declaration_submit
+
+# How long a crossing recorded at a checkpoint stands for the same person crossing it again in
+# the same direction. Within it, a bus check submitted twice (a double click, a retry on a bad
+# connection) or the same bus checked again by another officer is the crossing already recorded,
+# not a second one: the board, the day's counts and the report count crossings, not clicks. A
+# coach does not enter the province twice through one checkpoint within two hours; a return
+# trip crosses in the other direction and is recorded.
+SAME_CROSSING_WINDOW = timedelta(hours=2)
 
 
 def passage_record(
@@ -62,3 +73,27 @@ def declare_on_the_spot(
         vehicle_plate=data.vehicle_plate,
         declaration=declaration,
     )
+
+
+def crossings_already_recorded(
+    *, checkpoint: Checkpoint, direction: str, people: Iterable[int], at: datetime
+) -> set[int]:
+    """Which of ``people`` (ids) have a passage at ``checkpoint`` in ``direction`` within
+    ``SAME_CROSSING_WINDOW`` before ``at``: crossing again now is that crossing, already
+    recorded."""
+    return set(
+        Passage.objects.filter(
+            checkpoint=checkpoint,
+            direction=direction,
+            person__in=list(people),
+            at__gt=at - SAME_CROSSING_WINDOW,
+        ).values_list("person_id", flat=True)
+    )
+
+
+def passed_today(*, checkpoint: Checkpoint, people: Iterable[int]) -> dict[int, Passage]:
+    """Each of ``people`` (ids) who crossed ``checkpoint`` today (local day), with their latest
+    passage there, in one query."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    passages = Passage.objects.filter(checkpoint=checkpoint, person__in=list(people), at__gte=start)
+    return {passage.person_id: passage for passage in passages.order_by("at", "id")}

@@ -41,7 +41,7 @@ BOARD_LENGTH = 100
 BOARD_PERSON_FIELDS = ("lookup_code", "full_name", "risk_level")
 BOARD_PASSAGE_FIELDS = ("at", "direction", "vehicle_plate", "outcome", "person")
 BOARD_PASSAGE_FIELDS += tuple(f"person__{name}" for name in BOARD_PERSON_FIELDS)
-BOARD_DECLARATION_FIELDS = ("submitted_at", "vehicle_plate", "risk_level", "person")
+BOARD_DECLARATION_FIELDS = ("submitted_at", "vehicle_plate", "person")
 BOARD_DECLARATION_FIELDS += tuple(f"person__{name}" for name in BOARD_PERSON_FIELDS)
 
 desk_required = permission_required("checkpoints.use_desk", raise_exception=True)
@@ -206,7 +206,7 @@ def _declare_on_the_spot(request, *, person, initial):
     if request.method == "POST" and "refresh_places" in request.POST:
         form = DeclarationForm(initial=initial_from_data(request.POST))
     elif request.method == "POST":
-        form = DeclarationForm(request.POST)
+        form = DeclarationForm(request.POST, initial=initial)  # tells a carried plate apart
         if passage_form.is_valid() and form.is_valid():
             passage = declare_on_the_spot(
                 data=form.declaration_data(),

@@ -12,7 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from declarations import codes
-from declarations.models import DeclarationPoint, PointKind, Sex, Transport, VisitRole
+from declarations.models import (
+    PLATED_TRANSPORT,
+    DeclarationPoint,
+    PointKind,
+    Sex,
+    Transport,
+    VisitRole,
+)
 from declarations.normalize import (
     clean_spaces,
     normalize_id_number,
@@ -283,16 +290,18 @@ class DeclarationForm(ChainedPlaces, forms.Form):
     to_address = forms.CharField(label=_("Destination address"), max_length=200, required=False)
     # No means is chosen for the citizen: a coach chosen by default made the plate required of
     # people who walked or rode a motorbike.
+    # data-plated: which means keep a plate (static/js/site.js hides the plate for the others).
     transport = forms.ChoiceField(
         label=_("Means of transport"),
         choices=[("", "---------"), *Transport.choices],
         error_messages={"required": _("Choose how you travelled.")},
+        widget=forms.Select(attrs={"data-plated": " ".join(sorted(PLATED_TRANSPORT))}),
     )
     vehicle_plate = forms.CharField(
         label=_("Vehicle plate"),
         max_length=15,
         required=False,
-        help_text=_("Needed for a coach or bus."),
+        help_text=_("Needed for a coach or bus; give it for a car, motorbike or truck too."),
         widget=forms.TextInput(attrs={"placeholder": "25B-012.34", "autocapitalize": "characters"}),
     )
     seat = forms.CharField(label=_("Seat"), max_length=10, required=False)
@@ -422,16 +431,32 @@ class DeclarationForm(ChainedPlaces, forms.Form):
         plate_missing = not cleaned.get("vehicle_plate") and "vehicle_plate" not in self.errors
         if cleaned.get("transport") == Transport.COACH and plate_missing:
             self.add_error("vehicle_plate", _("Enter the plate of the coach or bus."))
-        if "transport" in cleaned and cleaned["transport"] != Transport.COACH:
-            # A plate left from an earlier journey by coach would put a motorbike rider on
-            # that bus's passenger list; a vehicle's QR fixes the means to coach.
-            for name in ("vehicle_plate", "seat"):
-                cleaned[name] = ""
-                self.errors.pop(name, None)
+        if "transport" in cleaned:
+            self.drop_what_the_means_has_not(cleaned)
         for name in ("residence_address", "to_address", "places_visited", "seat"):
             if name in cleaned:
                 cleaned[name] = clean_spaces(cleaned[name])
         return cleaned
+
+    def drop_what_the_means_has_not(self, cleaned: dict) -> None:
+        """A seat only with a coach, a plate only with a means that has one
+        (``PLATED_TRANSPORT``): a car's plate is kept for the checkpoints' search, a plate typed
+        on foot is not. A plate carried unchanged from the last journey (the update form starts
+        from it) with another means is that earlier vehicle's: kept, it would file a motorbike
+        rider under the bus they took before. A vehicle's QR fixes the means to coach."""
+        means = cleaned["transport"]
+        carried = self.initial.get("vehicle_plate")
+        means_changed = means != self.initial.get("transport")
+        dropped = []
+        if means != Transport.COACH:
+            dropped.append("seat")
+        if means not in PLATED_TRANSPORT or (
+            carried and means_changed and cleaned.get("vehicle_plate") == carried
+        ):
+            dropped.append("vehicle_plate")
+        for name in dropped:
+            cleaned[name] = ""
+            self.errors.pop(name, None)
 
     def declaration_data(self) -> DeclarationData:
         values = {

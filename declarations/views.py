@@ -51,8 +51,7 @@ def point_declare(request, token):
         if not retired:
             raise Http404
         return render(request, "declarations/poster_retired.html", status=410)
-    initial = {"travel_date": timezone.localdate()}
-    return _declaration_form(request, person=None, initial=initial, point=point)
+    return _declaration_form(request, person=None, initial={}, point=point)
 
 
 @never_cache
@@ -68,7 +67,8 @@ def _declaration_form(request, *, person, initial, point=None):
     if request.method == "POST" and "refresh_places" in request.POST:
         form = DeclarationForm(initial=initial_from_data(request.POST, point=point), point=point)
     elif request.method == "POST":
-        form = DeclarationForm(request.POST, point=point)
+        # With what the form started from: a plate carried from the last journey is told apart.
+        form = DeclarationForm(request.POST, initial=initial, point=point)
         if form.is_valid():
             declaration = declaration_submit(
                 data=form.declaration_data(),
@@ -77,8 +77,10 @@ def _declaration_form(request, *, person, initial, point=None):
             )
             return redirect("declarations:success", token=declaration.submission_token)
     else:
-        initial = {"residence_province": served_province_code(), **initial}
-        form = DeclarationForm(initial=initial, point=point)
+        # Most people declare on the day they travel: the plain form and the QR forms both
+        # start at today (an update starts from the latest journey's date).
+        blank = {"residence_province": served_province_code(), "travel_date": timezone.localdate()}
+        form = DeclarationForm(initial={**blank, **initial}, point=point)
     context = {"form": form, "person": person, "point": point}
     if request.method == "GET" and person is None:
         context["form_cache_key"] = _blank_form_key(point)
@@ -88,12 +90,13 @@ def _declaration_form(request, *, person, initial, point=None):
 def _blank_form_key(point) -> str:
     """What a blank declaration form depends on, besides the language: its rendered fields are
     the same for everyone (the form token is drawn outside), so they are rendered once and kept
-    (``templates/declarations/declare.html``). A form with anyone's answers is never kept."""
+    (``templates/declarations/declare.html``). A form with anyone's answers is never kept.
+    Its travel date is today's: a form kept from yesterday must not be served today."""
     if point is None:
-        return f"new {served_province_code()}"
-    return f"point {point.pk} {point.kind} {point.vehicle_plate} {point.departments} " + str(
-        timezone.localdate()
-    )
+        where = "new"
+    else:
+        where = f"point {point.pk} {point.kind} {point.vehicle_plate} {point.departments}"
+    return f"{where} {served_province_code()} {timezone.localdate()}"
 
 
 @never_cache

@@ -191,6 +191,14 @@ class ManifestRow:
         return self.declaration.person
 
     @property
+    def risk_level(self) -> str:
+        """The person's current risk, as their page, the desk and the bus check show it: a
+        confirmed contact is at high risk whatever the trip's declaration said, and one the
+        health staff cleared is at none. The crew print and sign this list, so it must not
+        contradict the other pages."""
+        return self.person.risk_level
+
+    @property
     def masked_phone(self) -> str:
         return mask_phone(self.person.phone)
 
@@ -227,7 +235,7 @@ class ManifestRow:
             self.declaration.seat,
             self.masked_phone,
             self.person.display_code,
-            str(RiskLevel(self.declaration.risk_level).label),
+            str(RiskLevel(self.risk_level).label),
             self.declared_by,
         ]
 

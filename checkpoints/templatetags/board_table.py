@@ -28,7 +28,8 @@ def passage_rows(passages) -> str:
 
 @register.simple_tag
 def qr_declaration_rows(declarations) -> str:
-    """Today's declarations with the checkpoint's QR: time, the person, plate and the risk."""
+    """Today's declarations with the checkpoint's QR: time, the person, plate and the person's
+    risk."""
     shared = SharedCells()
     return table_rows(DECLARATION_ROW, (_declaration(d, shared) for d in declarations))
 
@@ -47,12 +48,15 @@ def _passage(passage, shared: SharedCells) -> tuple:
 
 
 def _declaration(declaration, shared: SharedCells) -> tuple:
+    """The person's current risk, not the declaration's: the passages table beside it shows
+    the person's, and one person must not read at two levels on one screen."""
+    person = declaration.person
     return (
-        declaration.risk_level,
+        person.risk_level,
         _clock(declaration.submitted_at, shared),
-        *_person(declaration.person),
+        *_person(person),
         declaration.vehicle_plate,
-        shared.badge(declaration),
+        shared.badge(person),
     )
 
 

@@ -31,5 +31,6 @@ def _cells(person, shared: SharedCells) -> tuple:
         person.phone,
         person.residence_district,
         shared.badge(person),
-        shared.time(person.updated_at),
+        # The search reads it (``PersonQuerySet.with_last_declared``).
+        shared.time(person.last_declared_at) if person.last_declared_at else "",
     )

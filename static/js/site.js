@@ -178,6 +178,24 @@
     });
   });
 
+  // The plate shows only with a means that has one (data-plated), the seat only with a coach:
+  // the server drops them otherwise. Without JavaScript both show, and their help says so.
+  document.querySelectorAll("select[data-plated]").forEach(function (means) {
+    var plated = means.dataset.plated.split(" ");
+    function show(name, shown) {
+      var field = means.form && means.form.elements[name];
+      var group = field && field.closest("[id^=div_id_]");
+      if (group) group.hidden = !shown;
+    }
+    function update() {
+      var chosen = means.value;
+      show("vehicle_plate", !chosen || plated.indexOf(chosen) >= 0);
+      show("seat", !chosen || chosen === "coach");
+    }
+    means.addEventListener("change", update);
+    update();
+  });
+
   // A page that refreshes itself (data-refresh: every so many seconds) unless paused with its
   // switch, or while someone is typing in one of its fields. Without JavaScript, a <noscript>
   // meta refresh does it (it cannot be paused).

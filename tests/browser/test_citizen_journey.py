@@ -103,3 +103,23 @@ def test_declare_look_up_and_update_on_a_phone(live_server, places, phone_page, 
     person = Person.objects.get()
     assert person.declarations.count() == 2
     assert person.phone == "0983456789"
+
+
+def test_the_plate_shows_only_with_a_means_that_has_one_and_the_seat_only_by_coach(
+    live_server, places, phone_page
+):
+    """A car's plate is asked for and kept; on foot there is none to type (the server would
+    drop it), and a seat is a coach's."""
+    page = phone_page
+    page.goto(f"{live_server.url}/khai-bao/")
+    plate, seat = page.locator("#div_id_vehicle_plate"), page.locator("#div_id_seat")
+    expect(plate).to_be_visible()
+
+    page.select_option("#id_transport", "car")
+    expect(plate).to_be_visible()
+    expect(seat).to_be_hidden()
+    page.select_option("#id_transport", "on_foot")
+    expect(plate).to_be_hidden()
+    page.select_option("#id_transport", "coach")
+    expect(plate).to_be_visible()
+    expect(seat).to_be_visible()

@@ -64,7 +64,8 @@ def test_the_board_page_is_well_formed(client, officer, checkpoint):
     assert html.count("<main") == 1
 
 
-# The board's rows as its template drew them before they were drawn in Python.
+# The board's rows as its template drew them before they were drawn in Python (both tables with
+# the person's current risk).
 TEMPLATE_ROWS = """{% load risk %}{% for p in passages %}
   <tr class="row-risk-{{ p.person.risk_level }}"><td>{{ p.at|date:"H:i" }}</td>
   <td><a class="font-monospace" href="{{ p.person.staff_path }}">{{ p.person.display_code }}</a>
@@ -73,10 +74,11 @@ TEMPLATE_ROWS = """{% load risk %}{% for p in passages %}
   <td>{{ p.vehicle_plate }}</td><td>{{ p.get_outcome_display }}</td>
   <td>{% risk_badge p.person %}</td></tr>
 {% endfor %}|{% for d in qr_declarations %}
-  <tr class="row-risk-{{ d.risk_level }}"><td>{{ d.submitted_at|date:"H:i" }}</td>
+  <tr class="row-risk-{{ d.person.risk_level }}"><td>{{ d.submitted_at|date:"H:i" }}</td>
   <td><a class="font-monospace" href="{{ d.person.staff_path }}">{{ d.person.display_code }}</a>
   </td>
-  <td>{{ d.person.full_name }}</td><td>{{ d.vehicle_plate }}</td><td>{% risk_badge d %}</td></tr>
+  <td>{{ d.person.full_name }}</td><td>{{ d.vehicle_plate }}</td>
+  <td>{% risk_badge d.person %}</td></tr>
 {% endfor %}"""
 
 
@@ -152,3 +154,23 @@ def test_the_admin_links_a_checkpoint_to_its_poster_and_board(client, administra
     page = client.get(f"/admin/checkpoints/checkpoint/{checkpoint.pk}/change/").content.decode()
     assert f'href="/chot/{checkpoint.pk}/poster/"' in page
     assert f'href="/chot/bang/?chot={checkpoint.pk}"' in page
+
+
+def test_a_person_reads_at_one_risk_in_both_tables_of_the_board(
+    client, officer, checkpoint, record
+):
+    """Someone who declared at medium risk with the checkpoint's QR and was then confirmed as a
+    contact shows at high risk in the QR table too, as in the passages table beside it."""
+    from declarations.models import Person
+
+    data = declaration_data(point=checkpoint.point, exposures=("from_epidemic_area",))
+    person = declaration_submit(data=data, token=uuid.uuid4()).person
+    Person.objects.filter(pk=person.pk).update(risk_level="high")
+    record(person)
+    client.force_login(officer)
+
+    bodies = re.findall(r"<tbody>(.*?)</tbody>", client.get("/chot/bang/").content.decode(), re.S)
+
+    for body in bodies:
+        assert "row-risk-high" in body and 'class="badge risk-high"' in body
+        assert "risk-medium" not in body

@@ -204,3 +204,51 @@ def test_the_checks_behind_a_finding_are_for_the_transport_department(
 ):
     client.force_login(request.getfixturevalue(persona))
     assert client.get("/giao-thong/phat-hien/25B-012.34/").status_code == 403
+
+
+def check_bus(desk, *people, direction="in", undeclared="0"):
+    """Send the bus check of 25B-012.34 with ``people`` ticked; the page it leads to."""
+    response = desk.post(
+        "/chot/kiem-tra-xe/?plate=25B-012.34",
+        {"on_board": [p.pk for p in people], "undeclared": undeclared, "direction": direction},
+    )
+    return desk.get(response["Location"])
+
+
+def test_the_same_bus_checked_again_records_no_second_crossing(desk, board_passenger):
+    """The check sent twice, or the bus checked again 20 minutes later: one crossing each."""
+    mai, lan = board_passenger("Mai"), board_passenger("Lan")
+    check_bus(desk, mai)
+
+    again = check_bus(desk, mai, lan, undeclared="2")
+
+    assert sorted(Passage.objects.values_list("person__full_name", flat=True)) == ["Lan", "Mai"]
+    assert (again.context["recorded"], again.context["already"]) == (1, 1)
+    html = again.content.decode()
+    assert '<dd class="col-5" id="on-board">1</dd>' in html
+    assert '<dd class="col-5" id="already-recorded">1</dd>' in html
+    assert desk.get("/chot/bang/").context["counts"]["entering"] == 2
+
+
+def test_the_list_shows_who_passed_today_and_leaves_them_unticked(desk, board_passenger):
+    mai, lan = board_passenger("Mai"), board_passenger("Lan")
+    check_bus(desk, mai)
+    passed_at = timezone.localtime(Passage.objects.get().at)
+
+    html = desk.get("/chot/kiem-tra-xe/", {"plate": "25B-012.34"}).content.decode()
+
+    assert f'value="{mai.pk}" id="board-{mai.pk}">' in html  # not ticked
+    assert f'value="{lan.pk}" id="board-{lan.pk}" checked>' in html
+    assert f'<td class="passed-today">{passed_at:%H:%M} · Vào tỉnh</td>' in html
+    assert "Hành khách đã qua chốt hôm nay không được đánh dấu sẵn" in html
+
+
+def test_a_return_trip_or_a_crossing_hours_later_is_recorded(desk, board_passenger):
+    mai = board_passenger("Mai")
+    check_bus(desk, mai)
+    check_bus(desk, mai, direction="out")  # the return trip
+    Passage.objects.update(at=timezone.now() - timedelta(hours=3))
+    check_bus(desk, mai)
+
+    directions = Passage.objects.order_by("id").values_list("direction", flat=True)
+    assert list(directions) == ["in", "out", "in"]

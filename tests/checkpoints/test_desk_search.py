@@ -211,14 +211,15 @@ def test_a_full_name_shared_by_many_is_answered_by_its_exact_matches(desk, make_
     assert longer in search(desk, "van minh tuan").context["people"]
 
 
-# The rows as the page's template drew them before they were drawn in Python.
+# The rows as the page's template drew them before they were drawn in Python (with the time of
+# the latest declaration, not of the person's last change).
 TEMPLATE_ROWS = """{% load risk %}{% for person in people %}
 <tr class="row-risk-{{ person.risk_level }}">
   <td><a class="font-monospace fw-semibold"
     href="{{ person.staff_path }}">{{ person.display_code }}</a></td>
   <td>{{ person.full_name }}</td><td>{{ person.birth_year }}</td><td>{{ person.phone }}</td>
   <td>{{ person.residence_district }}</td><td>{% risk_badge person %}</td>
-  <td>{{ person.updated_at|date:"H:i d/m/Y" }}</td>
+  <td>{{ person.last_declared_at|date:"H:i d/m/Y" }}</td>
 </tr>{% endfor %}"""
 
 
@@ -234,3 +235,28 @@ def test_the_rows_read_as_the_template_drew_them(desk, make_declaration):
     drawn_before = Template(TEMPLATE_ROWS).render(Context({"people": people}))
     assert parse_html(table) == parse_html(drawn_before)
     assert "Lò Văn &lt;b&gt;Minh&lt;/b&gt;" in table
+
+
+def test_last_declared_is_the_latest_declarations_time_not_the_persons_last_change(
+    desk, make_declaration, django_assert_num_queries
+):
+    """A health worker closing a case at 10:02 does not make the traveller read as declared at
+    10:02: the column shows their latest declaration (09:50), for every row in one query."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from declarations.models import Declaration
+
+    at = datetime(2026, 12, 6, 9, 50, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    people = [make_declaration(full_name=f"Nguyễn Thị Xuân {n}").person for n in range(3)]
+    Declaration.objects.filter(person__in=people).update(submitted_at=at)
+    changed = at.replace(hour=10, minute=2)
+    Person.objects.filter(pk__in=[p.pk for p in people]).update(updated_at=changed)
+
+    search(desk, "nguyen thi xuan")  # the session and the places, read once
+    # The audit entry, the count of exact namesakes, and the page of people with their times.
+    with django_assert_num_queries(3):
+        html = search(desk, "nguyen thi xuan").content.decode()
+
+    assert html.count("09:50 06/12/2026") == 3
+    assert "10:02" not in html

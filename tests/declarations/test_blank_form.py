@@ -85,3 +85,20 @@ def test_every_declaration_form_carries_one_form_token(
         page = client.get(path)
         assert page.status_code == 200, path
         assert len(TOKEN.findall(page.content.decode())) == 1, path
+
+
+def test_the_plain_form_starts_at_todays_travel_date_even_when_kept_from_yesterday(
+    client, places, time_machine
+):
+    """As the QR forms do: a citizen who leaves the date alone is not sent back for it."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    def travel_date_shown() -> str:
+        page = client.get("/khai-bao/").content.decode()
+        return re.search(r'<input type="date" name="travel_date"[^>]*>', page).group(0)
+
+    time_machine.move_to(datetime(2026, 12, 5, 23, 50, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    assert 'value="2026-12-05"' in travel_date_shown()
+    time_machine.move_to(datetime(2026, 12, 6, 0, 10, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    assert 'value="2026-12-06"' in travel_date_shown()

@@ -229,15 +229,32 @@ def test_messages_are_in_vietnamese_by_default(client, places):
     assert "Nhập số điện thoại di động" in response.content.decode()
 
 
-@pytest.mark.parametrize("means", ["motorbike", "car", "on_foot"])
-def test_a_plate_and_seat_left_in_the_form_are_dropped_without_a_coach(places, means):
-    """Kept from an earlier coach journey, they would put the person on that bus's list."""
+@pytest.mark.parametrize("means", ["on_foot", "train", "plane"])
+def test_a_plate_and_seat_are_dropped_with_a_means_that_has_no_plate(places, means):
     values = cleaned(places, transport=means, vehicle_plate="25B-012.34", seat="12")
     assert (values["vehicle_plate"], values["seat"]) == ("", "")
 
 
-def test_a_malformed_plate_is_no_error_without_a_coach(places):
-    assert "vehicle_plate" not in errors_for(places, transport="motorbike", vehicle_plate="??")
+@pytest.mark.parametrize("means", ["car", "motorbike", "other"])
+def test_the_plate_of_a_car_or_motorbike_is_kept_and_its_seat_is_not(places, means):
+    """The checkpoint's desk finds a traveller by their car's plate; a seat is a coach's."""
+    values = cleaned(places, transport=means, vehicle_plate="30a12345", seat="12")
+    assert (values["vehicle_plate"], values["seat"]) == ("30A-123.45", "")
+
+
+def test_a_malformed_plate_is_no_error_without_a_plate(places):
+    assert "vehicle_plate" not in errors_for(places, transport="on_foot", vehicle_plate="??")
+
+
+def test_a_malformed_plate_of_a_car_is_an_error_not_dropped(places):
+    assert "vehicle_plate" in errors_for(places, transport="car", vehicle_plate="??")
+
+
+def test_a_car_declared_with_its_plate_is_found_at_the_desk_by_that_plate(client, officer, places):
+    client.post("/khai-bao/", form_data(transport="car", vehicle_plate="30A-123.45", seat=""))
+    client.force_login(officer)
+    found = client.get("/chot/", {"q": "30A-123.45"}).context["people"]
+    assert [person.full_name for person in found] == ["Nguyễn Thị Hoà"]
 
 
 def test_a_vehicles_qr_keeps_its_plate(places, vehicle):

@@ -125,18 +125,21 @@ def test_a_code_takes_a_limited_number_of_failures_over_a_day(client, citizen, s
     assert "thử lại vào ngày mai" in refused.content.decode()
 
 
-def test_an_update_by_motorbike_drops_the_coach_plate_of_the_last_journey(client, citizen):
-    """The update form starts from the last declaration, plate included."""
-    look_up(client, citizen.display_code, "4321")
-    data = form_data(
+def update_data(citizen, **changes) -> dict:
+    return form_data(
         phone=citizen.phone,
         residence_province=citizen.residence_province_id,
         residence_district=citizen.residence_district_id,
         residence_commune=citizen.residence_commune_id,
-        transport="motorbike",
-        vehicle_plate="25B-012.34",
-        seat="12",
+        **changes,
     )
+
+
+def test_an_update_by_motorbike_drops_the_coach_plate_of_the_last_journey(client, make_declaration):
+    """The update form starts from the last declaration, plate included."""
+    citizen = make_declaration(transport="coach", vehicle_plate="25B-012.34", seat="12").person
+    look_up(client, citizen.display_code, "4321")
+    data = update_data(citizen, transport="motorbike", vehicle_plate="25B-012.34", seat="12")
 
     assert client.post("/khai-bao/cap-nhat/", data).status_code == 302
 
@@ -144,16 +147,16 @@ def test_an_update_by_motorbike_drops_the_coach_plate_of_the_last_journey(client
     assert (newest.transport, newest.vehicle_plate, newest.seat) == ("motorbike", "", "")
 
 
-def test_the_lookup_page_says_a_lost_code_is_found_by_staff_not_by_declaring_again(client, places):
-    html = client.get("/tra-cuu/").content.decode()
-
-    assert "Mất mã?" in html
-    assert "số điện thoại" in html
-
-
-def test_a_foreign_traveller_declares_with_their_own_number_and_looks_it_up(
+def test_an_update_keeps_the_plate_carried_for_the_same_means_or_typed_for_another(
     client, make_declaration
 ):
-    person = make_declaration(full_name="Wang Wei", phone="+8613800138000").person
-    assert person.phone == "+8613800138000"
-    assert look_up(client, person.display_code, "8000").status_code == 302
+    citizen = make_declaration(transport="coach", vehicle_plate="25B-012.34", seat="12").person
+    look_up(client, citizen.display_code, "4321")
+    same_bus = update_data(citizen, transport="coach", vehicle_plate="25B-012.34", seat="12")
+    own_car = update_data(citizen, transport="car", vehicle_plate="30A-123.45", seat="")
+
+    for data in (same_bus, own_car):
+        assert client.post("/khai-bao/cap-nhat/", data).status_code == 302
+
+    plates = citizen.declarations.order_by("id").values_list("transport", "vehicle_plate")
+    assert list(plates)[1:] == [("coach", "25B-012.34"), ("car", "30A-123.45")]

@@ -83,3 +83,24 @@ def test_the_sheet_is_named_by_the_plate_and_day_within_excels_31_characters(cre
 
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.title == f"25B-012.34 {today:%d-%m-%Y}"
+
+
+def test_the_list_and_its_export_show_each_passengers_risk_now_not_the_trips_declaration(
+    crew, vehicle, make_declaration, settings
+):
+    """A passenger confirmed as a contact after declaring no symptoms is at high risk on the
+    crew's list as on every other page; one the health staff cleared is at none."""
+    from declarations.models import Person
+
+    settings.LANGUAGE_CODE = "en"
+    contact = make_declaration(point=vehicle.point, full_name="Contact").person
+    cleared = make_declaration(point=vehicle.point, full_name="Cleared", symptoms=("fever",))
+    Person.objects.filter(pk=contact.pk).update(risk_level="high")
+    Person.objects.filter(pk=cleared.person_id).update(risk_level="none")
+
+    rows = read_rows(crew.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach.xlsx"))[1:]
+    page = crew.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach/").content.decode()
+
+    assert {row[1]: row[6] for row in rows} == {"Contact": "High risk", "Cleared": "No risk found"}
+    assert page.count('class="badge risk-high"') == 1 and page.count("row-risk-high") == 1
+    assert page.count('class="badge risk-none"') == 1
