@@ -49,10 +49,20 @@ class DeclarationInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(AuditedAdmin, admin.ModelAdmin):
+    """People's identity and contact fields; their current risk is computed from their
+    declarations, flags and cases (``declarations.services.people_risk_recompute``) and changes
+    only through the health staff's follow-up, so the admin shows it and never edits it."""
+
     list_display = ["display_code", "full_name", "birth_year", "phone", "residence_district"]
     list_select_related = ["residence_district"]
     search_fields = ["lookup_code", "name_folded", "phone", "id_number"]
-    readonly_fields = ["lookup_code", "created_at", "updated_at"]
+    readonly_fields = [
+        "lookup_code",
+        "created_at",
+        "updated_at",
+        "risk_level",
+        "risk_cleared_at",
+    ]
     raw_id_fields = ["residence_province", "residence_district", "residence_commune"]
     inlines = [DeclarationInline]
 
