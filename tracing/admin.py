@@ -21,6 +21,11 @@ class EpidemicZoneAdmin(admin.ModelAdmin):
         super().delete_model(request, obj)
         self._reevaluate(request)
 
+    def delete_queryset(self, request, queryset):
+        """The list's action "Delete selected epidemic zones" re-evaluates like a single delete."""
+        super().delete_queryset(request, queryset)
+        self._reevaluate(request)
+
     def _reevaluate(self, request):
         zones_changed()
         result = risk_reevaluate()
