@@ -9,6 +9,8 @@ from accounts.access import scope_missing
 from accounts.audit import detail_shown
 from accounts.models import AuditEntry, StaffProfile
 from accounts.roles import Role
+from declarations import codes
+from declarations.admin_search import CodeSearch
 
 # Django names the permissions it makes for each model in English when it makes them ("Can view
 # vehicle"), whatever the language: the admin shows these in the site's language instead.
@@ -83,15 +85,20 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(CodeSearch, admin.ModelAdmin):
     """Read-only for everyone, administrators included: the log is evidence."""
 
-    list_display = ["at", "username", "action", "person_code", "about", "client_ip"]
+    code_field = "person_code"
+    list_display = ["at", "username", "action", "display_code", "about", "client_ip"]
     list_filter = ["action", "at"]
     search_fields = ["username", "person_code", "detail", "client_ip"]
     date_hierarchy = "at"
     exclude = ["subject", "detail"]
     readonly_fields = ["about"]
+
+    @admin.display(description=_("lookup code"), ordering="person_code")
+    def display_code(self, entry):
+        return codes.format_code(entry.person_code) if entry.person_code else ""
 
     @admin.display(description=_("detail"))
     def about(self, entry):
