@@ -142,7 +142,9 @@ class StaffUserAdmin(NamedPermissions, UserAdmin):
     inlines = [StaffProfileInline]
 
     def save_related(self, request, form, formsets, change):
-        """Saved with a role whose scope is missing, the account would see empty pages: say so."""
+        """Saved with a role whose scope is missing, the account would see empty pages: say so.
+        The message starts with words, not the user name: the admin capitalises a message's
+        first letter, and user names are case-sensitive."""
         super().save_related(request, form, formsets, change)
         user = form.instance
         for attribute in ("_roles", "_staff_profile", "_kept_access"):  # read again, as saved
@@ -151,7 +153,10 @@ class StaffUserAdmin(NamedPermissions, UserAdmin):
         if missing:
             messages.warning(
                 request,
-                _("%(user)s will see empty pages until their staff profile gives %(missing)s.")
+                _(
+                    "The account %(user)s will see empty pages until their staff profile "
+                    "gives %(missing)s."
+                )
                 % {"user": user.get_username(), "missing": "; ".join(missing)},
             )
 
