@@ -11,6 +11,8 @@ from accounts.models import AuditEntry, StaffProfile
 from accounts.roles import Role
 from declarations import codes
 from declarations.admin_search import CodeSearch
+from declarations.models import District
+from declarations.places import served_province_code
 
 # Django names the permissions it makes for each model in English when it makes them ("Can view
 # vehicle"), whatever the language: the admin shows these in the site's language instead.
@@ -75,13 +77,25 @@ class NamedPermissions:
         return super().formfield_for_manytomany(db_field, request=request, **kwargs)
 
 
+class ProvinceDistricts:
+    """A staff profile's district is one of the served province's: health staff scoped to a
+    district elsewhere would see nothing, and Viet Nam has districts of the same name (two
+    "Huyện Tam Nông"). A short select of the province's districts, by name; any other refused."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "district":
+            districts = District.objects.filter(province_id=served_province_code())
+            kwargs["queryset"] = districts.order_by("name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(ProvinceDistricts, admin.ModelAdmin):
     list_display = ["user", "checkpoint", "district", "facility", "company", "province_wide"]
     list_select_related = ["user", "checkpoint", "district", "facility", "company"]
     list_filter = ["province_wide", "checkpoint", "facility", "company"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
-    autocomplete_fields = ["user", "district"]
+    autocomplete_fields = ["user"]
 
 
 @admin.register(AuditEntry)
@@ -114,10 +128,9 @@ class AuditEntryAdmin(CodeSearch, admin.ModelAdmin):
         return False
 
 
-class StaffProfileInline(admin.StackedInline):
+class StaffProfileInline(ProvinceDistricts, admin.StackedInline):
     model = StaffProfile
     can_delete = False
-    autocomplete_fields = ["district"]
 
 
 admin.site.unregister(User)
