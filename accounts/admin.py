@@ -1,8 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scope_missing
@@ -74,6 +75,11 @@ class NamedPermissions:
             kwargs["queryset"] = db_field.remote_field.model.objects.select_related("content_type")
         if db_field.name == "groups":
             kwargs["form_class"] = RoleChoices
+            # The chooser fits the field's name into its sentences ("Chọn tất cả %s"): Django's
+            # Vietnamese name, "Các nhóm", made them say "Chọn các Các nhóm đã đánh dấu".
+            kwargs["widget"] = widgets.FilteredSelectMultiple(
+                pgettext_lazy("chooser", "groups"), is_stacked=False
+            )
         return super().formfield_for_manytomany(db_field, request=request, **kwargs)
 
 

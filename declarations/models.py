@@ -318,6 +318,10 @@ class RetiredPointToken(models.Model):
     )
     retired_at = models.DateTimeField(_("retired"), default=timezone.now)
 
+    class Meta:
+        verbose_name = _("retired QR token")
+        verbose_name_plural = _("retired QR tokens")
+
     def __str__(self):
         return self.token
 
