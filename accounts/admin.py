@@ -1,14 +1,19 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scope_missing
 from accounts.audit import detail_shown
 from accounts.models import AuditEntry, StaffProfile
 from accounts.roles import Role
+from declarations import codes
+from declarations.admin_search import CodeSearch
+from declarations.models import District
+from declarations.places import served_province_code
 
 # Django names the permissions it makes for each model in English when it makes them ("Can view
 # vehicle"), whatever the language: the admin shows these in the site's language instead.
@@ -70,28 +75,50 @@ class NamedPermissions:
             kwargs["queryset"] = db_field.remote_field.model.objects.select_related("content_type")
         if db_field.name == "groups":
             kwargs["form_class"] = RoleChoices
+            # The chooser fits the field's name into its sentences ("Chọn tất cả %s"): Django's
+            # Vietnamese name, "Các nhóm", made them say "Chọn các Các nhóm đã đánh dấu".
+            kwargs["widget"] = widgets.FilteredSelectMultiple(
+                pgettext_lazy("chooser", "groups"), is_stacked=False
+            )
         return super().formfield_for_manytomany(db_field, request=request, **kwargs)
 
 
+class ProvinceDistricts:
+    """A staff profile's district is one of the served province's: health staff scoped to a
+    district elsewhere would see nothing, and Viet Nam has districts of the same name (two
+    "Huyện Tam Nông"). A short select of the province's districts, by name; any other refused."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "district":
+            districts = District.objects.filter(province_id=served_province_code())
+            kwargs["queryset"] = districts.order_by("name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(ProvinceDistricts, admin.ModelAdmin):
     list_display = ["user", "checkpoint", "district", "facility", "company", "province_wide"]
     list_select_related = ["user", "checkpoint", "district", "facility", "company"]
     list_filter = ["province_wide", "checkpoint", "facility", "company"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
-    autocomplete_fields = ["user", "district"]
+    autocomplete_fields = ["user"]
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(CodeSearch, admin.ModelAdmin):
     """Read-only for everyone, administrators included: the log is evidence."""
 
-    list_display = ["at", "username", "action", "person_code", "about", "client_ip"]
+    code_field = "person_code"
+    list_display = ["at", "username", "action", "display_code", "about", "client_ip"]
     list_filter = ["action", "at"]
     search_fields = ["username", "person_code", "detail", "client_ip"]
     date_hierarchy = "at"
     exclude = ["subject", "detail"]
     readonly_fields = ["about"]
+
+    @admin.display(description=_("lookup code"), ordering="person_code")
+    def display_code(self, entry):
+        return codes.format_code(entry.person_code) if entry.person_code else ""
 
     @admin.display(description=_("detail"))
     def about(self, entry):
@@ -107,10 +134,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
-class StaffProfileInline(admin.StackedInline):
+class StaffProfileInline(ProvinceDistricts, admin.StackedInline):
     model = StaffProfile
     can_delete = False
-    autocomplete_fields = ["district"]
 
 
 admin.site.unregister(User)
@@ -135,7 +161,9 @@ class StaffUserAdmin(NamedPermissions, UserAdmin):
     inlines = [StaffProfileInline]
 
     def save_related(self, request, form, formsets, change):
-        """Saved with a role whose scope is missing, the account would see empty pages: say so."""
+        """Saved with a role whose scope is missing, the account would see empty pages: say so.
+        The message starts with words, not the user name: the admin capitalises a message's
+        first letter, and user names are case-sensitive."""
         super().save_related(request, form, formsets, change)
         user = form.instance
         for attribute in ("_roles", "_staff_profile", "_kept_access"):  # read again, as saved
@@ -144,7 +172,10 @@ class StaffUserAdmin(NamedPermissions, UserAdmin):
         if missing:
             messages.warning(
                 request,
-                _("%(user)s will see empty pages until their staff profile gives %(missing)s.")
+                _(
+                    "The account %(user)s will see empty pages until their staff profile "
+                    "gives %(missing)s."
+                )
                 % {"user": user.get_username(), "missing": "; ".join(missing)},
             )
 

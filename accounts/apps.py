@@ -10,6 +10,8 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from accounts import signals  # noqa: F401 - connects the receivers
 
+        _name_user_links()
+
 
 class LoginLockoutsConfig(axes.apps.AppConfig):
     """django-axes (INSTALLED_APPS), named in the admin in the site's language."""
@@ -44,3 +46,28 @@ def _name_axes_records() -> None:
     AccessLog.__str__ = named(_("Login of %(user)s at %(at)s"))
     AccessAttempt.__str__ = named(_("Failed logins of %(user)s, the last at %(at)s"))
     AccessFailureLog.__str__ = named(_("Failed login of %(user)s at %(at)s"))
+
+
+def _name_user_links() -> None:
+    """Deleting a user lists the rows that link them to their roles and permissions, which Django
+    names in English under a half-English heading ("Quan hệ user-group: User_groups object (3)"):
+    they are named by the role or the permission, under a heading in the site's language."""
+    from django.contrib.auth.models import User
+
+    def role(link) -> str:
+        from accounts.admin import role_label
+
+        return role_label(link.group)
+
+    def permission(link) -> str:
+        from accounts.admin import permission_label
+
+        return permission_label(link.permission)
+
+    roles, permissions = User.groups.through, User.user_permissions.through
+    roles._meta.verbose_name = _("role of the user")
+    roles._meta.verbose_name_plural = _("roles of the user")
+    roles.__str__ = role
+    permissions._meta.verbose_name = _("permission of the user")
+    permissions._meta.verbose_name_plural = _("permissions of the user")
+    permissions.__str__ = permission

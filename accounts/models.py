@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -109,4 +109,7 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit log")
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+        """As the admin titles the entry: the local time as the site writes it, as its field
+        shows it (the stored time is UTC)."""
+        when = formats.date_format(timezone.localtime(self.at), "H:i d/m/Y")
+        return f"{when} {self.username} {self.get_action_display()}"

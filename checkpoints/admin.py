@@ -3,12 +3,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_audit import AuditedAdmin
+from accounts.admin_delete import WarnsOnDelete
 from checkpoints.models import Checkpoint, Passage
 from declarations.posters import admin_poster_cell
 
 
 @admin.register(Checkpoint)
-class CheckpointAdmin(admin.ModelAdmin):
+class CheckpointAdmin(WarnsOnDelete, admin.ModelAdmin):
     list_display = ["name", "district", "road", "entering_direction", "is_active", "qr_poster"]
     list_filter = ["is_active", "district"]
     list_select_related = ["district", "point"]

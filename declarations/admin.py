@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_audit import AuditedAdmin
+from declarations.admin_search import CodeSearch
 from declarations.models import Commune, Declaration, District, Person, Province
+from declarations.normalize import fold_name, normalize_phone
 from declarations.risk import Exposure, Symptom
 from declarations.templatetags.risk import reason_labels
 
@@ -48,16 +50,37 @@ class DeclarationInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(AuditedAdmin, admin.ModelAdmin):
+class PersonAdmin(CodeSearch, AuditedAdmin, admin.ModelAdmin):
+    """People's identity and contact fields; their current risk is computed from their
+    declarations, flags and cases (``declarations.services.people_risk_recompute``) and changes
+    only through the health staff's follow-up, so the admin shows it and never edits it."""
+
     list_display = ["display_code", "full_name", "birth_year", "phone", "residence_district"]
     list_select_related = ["residence_district"]
     search_fields = ["lookup_code", "name_folded", "phone", "id_number"]
-    readonly_fields = ["lookup_code", "created_at", "updated_at"]
+    readonly_fields = [
+        "lookup_code",
+        "created_at",
+        "updated_at",
+        "risk_level",
+        "risk_cleared_at",
+    ]
     raw_id_fields = ["residence_province", "residence_district", "residence_commune"]
     inlines = [DeclarationInline]
 
     def person_of(self, obj):
         return obj
+
+    def get_search_results(self, request, queryset, search_term):
+        """Names are searched folded, as stored (``Nguyễn Thị Xuân`` finds ``nguyen thi xuan``),
+        a phone number in any written form, a code as the site prints it (``CodeSearch``)."""
+        results, may_have_duplicates = super().get_search_results(
+            request, queryset, fold_name(search_term)
+        )
+        phone = normalize_phone(search_term)
+        if phone is not None:
+            results |= queryset.filter(phone=phone)
+        return results, may_have_duplicates
 
     @admin.display(description=_("lookup code"), ordering="lookup_code")
     def display_code(self, person):

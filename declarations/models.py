@@ -326,6 +326,10 @@ class RetiredPointToken(models.Model):
     )
     retired_at = models.DateTimeField(_("retired"), default=timezone.now)
 
+    class Meta:
+        verbose_name = _("retired QR token")
+        verbose_name_plural = _("retired QR tokens")
+
     def __str__(self):
         return self.token
 
@@ -544,11 +548,17 @@ class EpidemicZone(models.Model):
         return result
 
     def clean(self):
+        """Names the place, and says next to each field what is wrong, where the database
+        would only name its constraint. A missing code has the field's own error already."""
         from declarations.places import place_tree
 
+        errors = {}
         place = place_tree().get(self.place_code)
-        if place is None:
-            raise ValidationError(
-                {"place_code": _("No province, district or commune has this code.")}
-            )
-        self.place_name = place.name
+        if place is not None:
+            self.place_name = place.name
+        elif self.place_code:
+            errors["place_code"] = _("No province, district or commune has this code.")
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The end date is before the start date.")
+        if errors:
+            raise ValidationError(errors)

@@ -25,6 +25,9 @@ class HealthFacility(HasDeclarationPoint):
     departments = models.TextField(
         _("departments"), blank=True, help_text=_("One per line, as visitors will choose them.")
     )
+    # Retires the facility and its QR posters while keeping it, its visitors and its staff's
+    # scope: what an administrator does instead of deleting it.
+    is_active = models.BooleanField(_("in service"), default=True)
 
     class Meta:
         ordering = ["name"]
@@ -35,7 +38,11 @@ class HealthFacility(HasDeclarationPoint):
         return self.name
 
     def point_context(self) -> dict:
-        return {"name": self.point_name(), "departments": self.departments}
+        return {
+            "name": self.point_name(),
+            "departments": self.departments,
+            "is_active": self.is_active,
+        }
 
     def department_list(self) -> list[str]:
         return [line.strip() for line in self.departments.splitlines() if line.strip()]

@@ -1,15 +1,71 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from declarations.forms import ChainedPlaces, PlaceField, place_select
 from declarations.models import EpidemicZone
+from declarations.places import place_tree
 from declarations.services import zones_changed
 from tracing.zones import risk_reevaluate
+
+
+class ZoneAdminForm(ChainedPlaces, forms.ModelForm):
+    """The zone's place chosen by name as on /y-te/vung-dich/: a province, then a district or a
+    commune of it (the most precise one chosen is the zone), not typed as a GSO code."""
+
+    PLACE_PARENTS = {"district": "province", "commune": "district"}
+    LEVELS = ("province", "district", "commune")
+
+    province = PlaceField(label=gettext_lazy("Province / city"), widget=place_select())
+    district = PlaceField(
+        label=gettext_lazy("District"), required=False, widget=place_select("province")
+    )
+    commune = PlaceField(
+        label=gettext_lazy("Commune / ward"), required=False, widget=place_select("district")
+    )
+
+    class Meta:
+        model = EpidemicZone
+        fields = ["starts_on", "ends_on", "note"]
+
+    class Media:
+        js = [forms.Script("js/site.js", defer=True)]  # the chained place selects
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.place_code and not self.is_bound:
+            levels = _place_and_parents(self.instance.place_code)
+            self.initial.update(zip(self.LEVELS, levels, strict=False))
+        self.set_place_choices()
+
+    def place_roots(self) -> dict:
+        return {"province": place_tree().provinces}
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_places_nested(cleaned)
+        chosen = [cleaned.get(level) for level in self.LEVELS]
+        self.instance.place_code = next((code for code in reversed(chosen) if code), "")
+        return cleaned
+
+
+def _place_and_parents(code: str) -> list[str]:
+    """The codes from the province down to the place: ``["01", "001", "00001"]``."""
+    tree, codes = place_tree(), []
+    place = tree.get(code)
+    while place is not None:
+        codes.insert(0, place.code)
+        place = tree.get(place.parent_code) if place.parent_code else None
+    return codes
 
 
 @admin.register(EpidemicZone)
 class EpidemicZoneAdmin(admin.ModelAdmin):
     """Zones edited here re-evaluate recent risks as they do on /y-te/vung-dich/."""
 
+    form = ZoneAdminForm
+    fields = ["province", "district", "commune", "starts_on", "ends_on", "note"]
     list_display = ["place_name", "place_code", "starts_on", "ends_on"]
     search_fields = ["place_name", "place_code"]
 
@@ -19,6 +75,11 @@ class EpidemicZoneAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
+        self._reevaluate(request)
+
+    def delete_queryset(self, request, queryset):
+        """The list's action "Delete selected epidemic zones" re-evaluates like a single delete."""
+        super().delete_queryset(request, queryset)
         self._reevaluate(request)
 
     def _reevaluate(self, request):

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_delete import WarnsOnDelete
 from declarations.normalize import normalize_plate
 from transport.forms import VehicleAdminForm
 from transport.models import BusCompany, PassengerRemoval, Vehicle
@@ -18,7 +19,7 @@ class VehicleInline(admin.TabularInline):
 
 
 @admin.register(BusCompany)
-class BusCompanyAdmin(admin.ModelAdmin):
+class BusCompanyAdmin(WarnsOnDelete, admin.ModelAdmin):
     list_display = ["name", "phone", "address", "vehicle_count"]
     search_fields = ["name", "phone", "address"]
     inlines = [VehicleInline]
@@ -32,7 +33,7 @@ class BusCompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Vehicle)
-class VehicleAdmin(admin.ModelAdmin):
+class VehicleAdmin(WarnsOnDelete, admin.ModelAdmin):
     """Vehicles, each with its QR poster. The plate is stored as written: ``25B-012.34``."""
 
     form = VehicleAdminForm

@@ -1,5 +1,7 @@
 """The admin's pages of personal data are audited as the staff pages are, and never delete."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from accounts.models import AuditEntry
@@ -100,3 +102,15 @@ def test_the_audit_log_says_what_each_entry_was_about_in_the_readers_language(
     listed = AuditEntry.objects.get(action="view_list")
     one = admin_client.get(f"/admin/accounts/auditentry/{listed.pk}/change/")
     assert "list of open cases, page 1" in one.content.decode()
+
+
+def test_an_audit_entrys_title_gives_the_local_time_as_its_field_does(admin_client, citizen):
+    entry = AuditEntry.objects.create(
+        at=datetime(2026, 12, 6, 2, 51, tzinfo=UTC), username="ytetamduong", action="search"
+    )
+
+    page = admin_client.get(f"/admin/accounts/auditentry/{entry.pk}/change/").content.decode()
+
+    assert str(entry) == "09:51 06/12/2026 ytetamduong Tìm kiếm"
+    assert "09:51 06/12/2026 ytetamduong" in page
+    assert "2026-12-06 02:51" not in page

@@ -41,3 +41,33 @@ def test_in_english_they_read_as_django_names_them(settings):
     settings.LANGUAGE_CODE = "en"
     vehicle_view = Permission.objects.get(codename="view_vehicle")
     assert permission_label(vehicle_view) == str(vehicle_view)
+
+
+def test_no_model_is_named_in_english_among_the_permissions(client, administrator, officer):
+    client.force_login(administrator)
+    html = client.get(f"/admin/auth/user/{officer.pk}/change/").content.decode()
+    assert "Khai báo y tế | mã QR đã thay | Được xem mã QR đã thay" in choices(html)
+    assert not [label for label in choices(html) if "token" in label]
+
+
+def test_the_role_chooser_names_its_choices_without_a_doubled_word(client, administrator, officer):
+    """The chooser puts this name in its sentences: "Chọn các nhóm đã đánh dấu"."""
+    client.force_login(administrator)
+    html = client.get(f"/admin/auth/user/{officer.pk}/change/").content.decode()
+    assert 'data-field-name="nhóm"' in html
+    assert 'data-field-name="Các nhóm"' not in html
+
+
+def test_deleting_a_user_lists_their_roles_by_name(client, administrator, officer):
+    client.force_login(administrator)
+    html = client.get(f"/admin/auth/user/{officer.pk}/delete/").content.decode()
+    assert "Vai trò của người dùng: Cán bộ chốt kiểm soát" in html
+    assert "object (" not in html
+
+
+def test_a_protected_delete_says_why_in_plain_vietnamese(client, administrator, places):
+    client.force_login(administrator)
+    html = client.get("/admin/declarations/district/105/delete/").content.decode()
+    assert "Không thể xóa quận / huyện “Thành phố Lai Châu” vì các mục liên quan" in html
+    assert "quyển" not in html
+    assert " ' " not in html

@@ -32,7 +32,8 @@ def test_accounts_with_their_scope_are_told_nothing(client, health_worker, offic
         assert 'id="scope-missing"' not in client.get(path).content.decode()
 
 
-def test_the_admin_warns_when_it_saves_a_role_without_its_scope(client, administrator, places):
+def save_officer_without_checkpoint(client, administrator):
+    """The admin saves a new account as a checkpoint officer, with no checkpoint."""
     administrator.is_superuser = True
     administrator.save()
     client.force_login(administrator)
@@ -56,11 +57,26 @@ def test_the_admin_warns_when_it_saves_a_role_without_its_scope(client, administ
         follow=True,
     )
     assert list(user.groups.all()) == [officers]
+    return response
+
+
+def test_the_admin_warns_when_it_saves_a_role_without_its_scope(client, administrator, places):
+    response = save_officer_without_checkpoint(client, administrator)
+
     warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
     assert warnings == [
         "Tài khoản chot-moi sẽ chỉ thấy các trang trống cho đến khi hồ sơ cán bộ có "
         "một chốt kiểm soát (cán bộ chốt)."
     ]
+
+
+def test_the_admins_english_warning_keeps_the_user_name_as_typed(
+    client, administrator, places, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    page = save_officer_without_checkpoint(client, administrator).content.decode()
+    assert "The account chot-moi will see empty pages" in page
+    assert "Chot-moi" not in page
 
 
 def test_the_admin_names_the_roles_in_the_sites_language(client, administrator, places):

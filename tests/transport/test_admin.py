@@ -77,3 +77,12 @@ def test_an_operator_has_no_admin(client, operator, vehicle):
     client.force_login(operator)
     response = client.get("/admin/transport/vehicle/")
     assert response.status_code == 302
+
+
+def test_a_vehicle_deleted_in_the_admin_stops_its_qr(client, administrator, vehicle):
+    path = vehicle.point.public_path
+    client.force_login(administrator)
+    client.post(f"/admin/transport/vehicle/{vehicle.pk}/delete/", {"post": "yes"})
+    client.logout()
+
+    assert client.get(path).status_code == 410

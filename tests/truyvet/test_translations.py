@@ -280,3 +280,46 @@ def test_dates_and_times_read_as_the_province_writes_them(client, administrator)
     client.force_login(administrator)
     page = client.get("/admin/").content.decode()
     assert "Xin chào," in page and "Chào mừng bạn" not in page
+
+
+def django_vietnamese(package: str, domain: str = "django") -> list[polib.POEntry]:
+    """The entries of Django's own Vietnamese catalogue of ``package``."""
+    po = DJANGO / package / "locale" / "vi" / "LC_MESSAGES" / f"{domain}.po"
+    return [e for e in entries(po) if e.msgid]
+
+
+@pytest.mark.parametrize(
+    ("package", "domain"),
+    [
+        ("conf", "django"),
+        ("contrib/admin", "django"),
+        ("contrib/auth", "django"),
+        ("contrib/admin", "djangojs"),
+    ],
+)
+def test_django_and_its_admin_address_staff_as_anh_chi(package, domain):
+    """Django's Vietnamese says "bạn" (and "quyển xóa" for "quyền xóa"): whatever of it the
+    site shows comes from locale/third-party instead."""
+    admin_locale = [str(DJANGO / "contrib" / "admin" / "locale")] if domain == "djangojs" else []
+    catalogue = DjangoTranslation("vi", domain=domain, localedirs=admin_locale)
+    wrong = []
+    for entry in django_vietnamese(package, domain):
+        key = plural_or_single_key(entry)
+        shown = catalogue._catalog.get(key, "")
+        if "bạn" in shown.lower() or "quyển" in shown:
+            wrong.append(entry.msgid)
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("msgid", "shown"),
+    [
+        ("Add %(name)s", "Thêm %(name)s"),
+        ("Site administration", "Trang quản trị"),
+        ("Delete?", "Xóa?"),
+        ("permissions", "quyền"),
+    ],
+)
+def test_djangos_clumsy_vietnamese_is_put_right(msgid, shown):
+    with translation.override("vi"):
+        assert translation.gettext(msgid) == shown

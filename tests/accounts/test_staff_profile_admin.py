@@ -1,0 +1,60 @@
+"""A staff profile's district is one of the province's: the admin offers those, by name, and
+refuses a district of another province (whose health staff would see nothing)."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from declarations.models import District
+from tests.conftest import BA_DINH, LAI_CHAU, TAM_DUONG, make_staff
+
+
+@pytest.fixture
+def admin_client(client, administrator):
+    client.force_login(administrator)
+    return client
+
+
+def profile_post(user, district: str) -> dict:
+    return {
+        "username": user.username,
+        "is_active": "on",
+        "groups": [Group.objects.get(name="health_staff").pk],
+        "date_joined_0": "2026-12-01",
+        "date_joined_1": "08:00:00",
+        "staff_profile-TOTAL_FORMS": "1",
+        "staff_profile-INITIAL_FORMS": "1",
+        "staff_profile-MIN_NUM_FORMS": "0",
+        "staff_profile-MAX_NUM_FORMS": "1",
+        "staff_profile-0-id": str(user.staff_profile.pk),
+        "staff_profile-0-user": str(user.pk),
+        "staff_profile-0-district": district,
+    }
+
+
+def test_the_profiles_district_lists_only_the_provinces_districts(admin_client, places):
+    user = make_staff("ytetamduong", None)
+    page = admin_client.get(f"/admin/auth/user/{user.pk}/change/")
+
+    field = page.context["inline_admin_formsets"][0].formset.forms[0].fields["district"]
+    offered = {code for code, _label in field.choices if code}
+    provinces = set(District.objects.filter(pk__in=offered).values_list("province", flat=True))
+    assert provinces == {LAI_CHAU}
+    assert len(offered) == District.objects.filter(province=LAI_CHAU).count()
+
+
+def test_a_district_of_another_province_is_refused(admin_client, places):
+    user = make_staff("ytetamnong", None)
+    response = admin_client.post(f"/admin/auth/user/{user.pk}/change/", profile_post(user, BA_DINH))
+
+    user.staff_profile.refresh_from_db()
+    assert user.staff_profile.district is None
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert "district" in formset.forms[0].errors
+
+
+def test_a_district_of_the_province_is_saved(admin_client, places):
+    user = make_staff("ytetamduong", None)
+    admin_client.post(f"/admin/auth/user/{user.pk}/change/", profile_post(user, TAM_DUONG))
+
+    user.staff_profile.refresh_from_db()
+    assert user.staff_profile.district_id == TAM_DUONG
