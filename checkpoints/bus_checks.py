@@ -30,14 +30,21 @@ def bus_check_record(
     undeclared: int,
     direction: str = Direction.IN,
     note: str = "",
+    form_token=None,
 ) -> BusCheck:
     """Save the check and one passage for every listed passenger found on board, but for those
     whose crossing is already recorded (``crossings_already_recorded``): the same check sent
     twice, or the same bus checked again, records each crossing once. ``on_board`` counts them
-    all; the check's passages are those recorded by it."""
+    all; the check's passages are those recorded by it. A form sent again (``form_token``)
+    finds the check it recorded and records nothing more."""
     # One check at a time per checkpoint: two sent together would each find nothing recorded.
     Checkpoint.objects.select_for_update().filter(pk=checkpoint.pk).first()
+    if form_token is not None:
+        sent_before = BusCheck.objects.filter(form_token=form_token).first()
+        if sent_before is not None:
+            return sent_before
     check = BusCheck.objects.create(
+        form_token=form_token,
         checkpoint=checkpoint,
         officer=officer,
         vehicle=vehicle,

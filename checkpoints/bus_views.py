@@ -75,6 +75,7 @@ def _record(request, checkpoint, plate, vehicle, passengers, form) -> BusCheck:
         undeclared=form.cleaned_data["undeclared"],
         direction=form.cleaned_data["direction"],
         note=form.cleaned_data["note"],
+        form_token=form.cleaned_data["form_token"],
     )
     counts = {"on_board": check.on_board, "undeclared": check.undeclared}
     audit(request, AuditAction.RECORD_PASSAGE, subject="bus_check", plate=plate, **counts)

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -141,6 +143,7 @@ class BusCheckForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select form-select-lg"}),
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
     def __init__(self, *args, passengers=(), passed=(), **kwargs):
         """``passed``: the ids of those who crossed the checkpoint today already

@@ -136,6 +136,9 @@ class BusCheck(models.Model):
     on_board = models.PositiveIntegerField(_("listed passengers on board"), default=0)
     undeclared = models.PositiveIntegerField(_("passengers on board without a declaration"))
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # The one-time token of the form that recorded the check: the same form sent twice (a double
+    # tap, a retry) finds this check instead of counting the bus twice in the findings.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-at"]

@@ -252,3 +252,20 @@ def test_a_return_trip_or_a_crossing_hours_later_is_recorded(desk, board_passeng
 
     directions = Passage.objects.order_by("id").values_list("direction", flat=True)
     assert list(directions) == ["in", "out", "in"]
+
+
+def test_a_bus_check_sent_twice_is_one_check_in_the_findings(desk, board_passenger):
+    """A double tap or a retry sends the same form twice: one check, its undeclared once."""
+    mai = board_passenger("Mai")
+    form = {"on_board": [mai.pk], "undeclared": "3", "direction": "in"}
+    token = str(uuid.uuid4())
+
+    first = desk.post("/chot/kiem-tra-xe/?plate=25B-012.34", form | {"form_token": token})
+    second = desk.post("/chot/kiem-tra-xe/?plate=25B-012.34", form | {"form_token": token})
+
+    check = BusCheck.objects.get()
+    assert first["Location"] == second["Location"] == f"/chot/kiem-tra-xe/{check.pk}/"
+    today = timezone.localdate()
+    assert [f.undeclared for f in undeclared_findings(today, today)] == [3]
+    page = desk.get("/chot/kiem-tra-xe/", {"plate": "25B-012.34"}).content.decode()
+    assert 'name="form_token"' in page
