@@ -300,7 +300,7 @@ def django_vietnamese(package: str, domain: str = "django") -> list[polib.POEntr
 def test_django_and_its_admin_address_staff_as_anh_chi(package, domain):
     """Django's Vietnamese says "bạn" (and "quyển xóa" for "quyền xóa"): whatever of it the
     site shows comes from locale/third-party instead."""
-    admin_locale = [str(DJANGO / "contrib" / "admin" / "locale")] if domain == "djangojs" else []
+    admin_locale = [str(DJANGO / "contrib" / "admin" / "locale")] if domain == "djangojs" else None
     catalogue = DjangoTranslation("vi", domain=domain, localedirs=admin_locale)
     wrong = []
     for entry in django_vietnamese(package, domain):
