@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from checkpoints.models import BusCheck, Checkpoint, Direction, Outcome, Passage
-from checkpoints.services import crossings_already_recorded
+from checkpoints.services import SAME_CROSSING_WINDOW, crossings_already_recorded
 from transport.manifest import manifest_declarations
 from transport.models import Vehicle
 
@@ -16,6 +16,20 @@ from transport.models import Vehicle
 def todays_list(vehicle: Vehicle | None) -> list:
     """Today's passenger list of the vehicle (declarations, one per person), or nothing."""
     return manifest_declarations(vehicle, timezone.localdate()) if vehicle else []
+
+
+def same_crossing_checked(*, checkpoint: Checkpoint, plate: str, direction: str):
+    """The check of this bus at this checkpoint in this direction within
+    ``SAME_CROSSING_WINDOW``, if any. A check sent then is the same crossing checked again (a
+    form sent again after Back, which draws it with a new token; a passenger forgotten; a
+    recount): it joins that check, so the transport department's findings count the bus once.
+    As for a person's crossing, a coach does not cross one checkpoint the same way twice in the
+    window; a return trip crosses the other way."""
+    since = timezone.now() - SAME_CROSSING_WINDOW
+    checks = BusCheck.objects.filter(
+        checkpoint=checkpoint, vehicle_plate=plate, direction=direction, at__gt=since
+    )
+    return checks.order_by("-at").first()
 
 
 @transaction.atomic
@@ -36,24 +50,30 @@ def bus_check_record(
     whose crossing is already recorded (``crossings_already_recorded``): the same check sent
     twice, or the same bus checked again, records each crossing once. ``on_board`` counts them
     all; the check's passages are those recorded by it. A form sent again (``form_token``)
-    finds the check it recorded and records nothing more."""
+    finds the check it recorded and records nothing more; a check of the same crossing
+    (``same_crossing_checked``) joins it, and is returned with ``checked_again`` true."""
     # One check at a time per checkpoint: two sent together would each find nothing recorded.
     Checkpoint.objects.select_for_update().filter(pk=checkpoint.pk).first()
     if form_token is not None:
         sent_before = BusCheck.objects.filter(form_token=form_token).first()
         if sent_before is not None:
             return sent_before
-    check = BusCheck.objects.create(
-        form_token=form_token,
-        checkpoint=checkpoint,
-        officer=officer,
-        vehicle=vehicle,
-        vehicle_plate=plate,
-        on_list=on_list,
-        on_board=len(on_board),
-        undeclared=undeclared,
-        note=note,
-    )
+    check = same_crossing_checked(checkpoint=checkpoint, plate=plate, direction=direction)
+    if check is not None:
+        _check_again(check, on_board=on_board, on_list=on_list, undeclared=undeclared, note=note)
+    else:
+        check = BusCheck.objects.create(
+            form_token=form_token,
+            direction=direction,
+            checkpoint=checkpoint,
+            officer=officer,
+            vehicle=vehicle,
+            vehicle_plate=plate,
+            on_list=on_list,
+            on_board=len(on_board),
+            undeclared=undeclared,
+            note=note,
+        )
     recorded = crossings_already_recorded(
         checkpoint=checkpoint, direction=direction, people=[p.pk for p in on_board], at=check.at
     )
@@ -71,6 +91,20 @@ def bus_check_record(
         if person.pk not in recorded
     )
     return check
+
+
+def _check_again(check: BusCheck, *, on_board: list, on_list: int, undeclared: int, note: str):
+    """The same crossing checked again: the latest count of undeclared passengers stands (a
+    recount corrects the first), the passengers on board are the most either check found, and
+    a new note is added to the first."""
+    check.undeclared = undeclared
+    check.on_list = on_list
+    check.on_board = max(check.on_board, len(on_board))
+    if note and note not in check.note:
+        check.note = f"{check.note} · {note}" if check.note else note
+        check.note = check.note[: BusCheck._meta.get_field("note").max_length]
+    check.save(update_fields=["undeclared", "on_list", "on_board", "note"])
+    check.checked_again = True
 
 
 @dataclass

@@ -77,6 +77,17 @@ def _record(request, checkpoint, plate, vehicle, passengers, form) -> BusCheck:
         note=form.cleaned_data["note"],
         form_token=form.cleaned_data["form_token"],
     )
+    if getattr(check, "checked_again", False):
+        when = timezone.localtime(check.at)
+        messages.info(
+            request,
+            _(
+                "This bus was already checked here at %(time)s in this direction: this check "
+                "was added to it, with the new count of undeclared passengers. A return trip "
+                "is checked in the other direction."
+            )
+            % {"time": f"{when:%H:%M}"},
+        )
     counts = {"on_board": check.on_board, "undeclared": check.undeclared}
     audit(request, AuditAction.RECORD_PASSAGE, subject="bus_check", plate=plate, **counts)
     return check

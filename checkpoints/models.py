@@ -124,6 +124,9 @@ class BusCheck(models.Model):
         verbose_name=_("vehicle"),
     )
     vehicle_plate = models.CharField(_("vehicle plate"), max_length=12)
+    direction = models.CharField(
+        _("direction"), max_length=3, choices=Direction.choices, default=Direction.IN
+    )
     at = models.DateTimeField(_("time"), default=timezone.now)
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_audit import AuditedAdmin
+from declarations import codes
 from declarations.admin_search import CodeSearch
-from declarations.models import Commune, Declaration, District, Person, Province
+from declarations.models import Commune, Declaration, District, MergedCode, Person, Province
 from declarations.normalize import fold_name, normalize_phone
 from declarations.risk import Exposure, Symptom
 from declarations.templatetags.risk import reason_labels
@@ -73,13 +74,18 @@ class PersonAdmin(CodeSearch, AuditedAdmin, admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """Names are searched folded, as stored (``Nguyễn Thị Xuân`` finds ``nguyen thi xuan``),
-        a phone number in any written form, a code as the site prints it (``CodeSearch``)."""
+        a phone number in any written form, a code as the site prints it (``CodeSearch``); a
+        code or a phone of a duplicate merged into a person finds that person, as at the desk."""
         results, may_have_duplicates = super().get_search_results(
             request, queryset, fold_name(search_term)
         )
         phone = normalize_phone(search_term)
         if phone is not None:
-            results |= queryset.filter(phone=phone)
+            results |= queryset.with_phone(phone)
+        code = codes.parse_code(search_term)
+        if code is not None:
+            merged = MergedCode.objects.filter(code=code).values("person_id")
+            results |= queryset.filter(pk__in=merged)
         return results, may_have_duplicates
 
     @admin.display(description=_("lookup code"), ordering="lookup_code")

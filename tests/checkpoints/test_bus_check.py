@@ -93,7 +93,7 @@ def test_declaring_on_the_spot_after_a_check_fills_the_coach(desk, checkpoint):
     assert (form.initial["vehicle_plate"], form.initial["transport"]) == ("25B-012.34", "coach")
 
 
-def check(checkpoint, officer, plate, vehicle, undeclared, days_ago=0):
+def check(checkpoint, officer, plate, vehicle, undeclared, days_ago=0, hours_ago=0):
     made = bus_check_record(
         checkpoint=checkpoint,
         officer=officer,
@@ -103,14 +103,15 @@ def check(checkpoint, officer, plate, vehicle, undeclared, days_ago=0):
         on_list=0,
         undeclared=undeclared,
     )
-    BusCheck.objects.filter(pk=made.pk).update(at=timezone.now() - timedelta(days=days_ago))
+    at = timezone.now() - timedelta(days=days_ago, hours=hours_ago)
+    BusCheck.objects.filter(pk=made.pk).update(at=at)
     return made
 
 
 def test_findings_total_the_undeclared_by_vehicle_and_company(
     checkpoint, other_checkpoint, officer, vehicle, other_vehicle
 ):
-    check(checkpoint, officer, vehicle.plate, vehicle, 3)
+    check(checkpoint, officer, vehicle.plate, vehicle, 3, hours_ago=3)  # another crossing
     check(other_checkpoint, officer, vehicle.plate, vehicle, 2, days_ago=2)
     check(checkpoint, officer, other_vehicle.plate, other_vehicle, 1)
     check(checkpoint, officer, vehicle.plate, vehicle, 0)
@@ -163,9 +164,9 @@ def test_a_bad_range_gets_a_message_not_an_error(client, transport_officer):
 def test_a_finding_opens_the_checks_behind_it(
     client, transport_officer, checkpoint, other_checkpoint, officer, vehicle, other_vehicle
 ):
+    check(checkpoint, officer, vehicle.plate, vehicle, 9, days_ago=40)
     check(checkpoint, officer, vehicle.plate, vehicle, 3)
     check(other_checkpoint, officer, vehicle.plate, vehicle, 0, days_ago=1)
-    check(checkpoint, officer, vehicle.plate, vehicle, 9, days_ago=40)
     check(checkpoint, officer, other_vehicle.plate, other_vehicle, 5)
     client.force_login(transport_officer)
     findings = client.get("/giao-thong/phat-hien/").content.decode()
@@ -215,19 +216,30 @@ def check_bus(desk, *people, direction="in", undeclared="0"):
     return desk.get(response["Location"])
 
 
-def test_the_same_bus_checked_again_records_no_second_crossing(desk, board_passenger):
-    """The check sent twice, or the bus checked again 20 minutes later: one crossing each."""
+def test_the_same_bus_checked_again_is_one_check_and_one_crossing_each(desk, board_passenger):
+    """Checked again 20 minutes later (Lan forgotten, a recount): one check, which takes Lan
+    and the latest count of undeclared passengers, and one crossing each."""
     mai, lan = board_passenger("Mai"), board_passenger("Lan")
-    check_bus(desk, mai)
+    check_bus(desk, mai, undeclared="1")
 
     again = check_bus(desk, mai, lan, undeclared="2")
 
     assert sorted(Passage.objects.values_list("person__full_name", flat=True)) == ["Lan", "Mai"]
-    assert (again.context["recorded"], again.context["already"]) == (1, 1)
-    html = again.content.decode()
-    assert '<dd class="col-5" id="on-board">1</dd>' in html
-    assert '<dd class="col-5" id="already-recorded">1</dd>' in html
+    check = BusCheck.objects.get()
+    assert (check.on_board, check.undeclared) == (2, 2)
+    assert (again.context["recorded"], again.context["already"]) == (2, 0)
+    assert "Xe này đã được kiểm tra tại chốt lúc" in again.content.decode()
     assert desk.get("/chot/bang/").context["counts"]["entering"] == 2
+
+
+def test_a_check_sent_again_after_back_counts_the_bus_once_in_the_findings(desk, board_passenger):
+    """Back draws the form with a new token: sent again, it is still the same crossing."""
+    mai = board_passenger("Mai")
+    check_bus(desk, mai, undeclared="2")
+    check_bus(desk, mai, undeclared="2")
+
+    today = timezone.localdate()
+    assert [(f.checks, f.undeclared) for f in undeclared_findings(today, today)] == [(1, 2)]
 
 
 def test_the_list_shows_who_passed_today_and_leaves_them_unticked(desk, board_passenger):

@@ -42,3 +42,17 @@ def test_the_audit_log_finds_who_opened_a_person_by_the_printed_code(admin_clien
         assert opened in found(admin_client, "/admin/accounts/auditentry/", query)
     listing = admin_client.get("/admin/accounts/auditentry/").content.decode()
     assert citizen.display_code in listing
+
+
+def test_the_person_list_finds_a_person_by_a_duplicates_merged_code_and_phone(
+    admin_client, make_declaration
+):
+    """A citizen calling with the code of their duplicate, merged since, is found as at the desk."""
+    from tracing.duplicates import people_merge
+
+    keep = make_declaration(id_number="012190000111", phone="0912345678").person
+    other = make_declaration(id_number="012190000111", phone="0387654321").person
+    people_merge(keep=keep, merge=other, user=None)
+
+    assert found(admin_client, "/admin/declarations/person/", other.display_code) == [keep]
+    assert found(admin_client, "/admin/declarations/person/", "038 765 4321") == [keep]

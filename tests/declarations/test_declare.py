@@ -200,3 +200,18 @@ def test_the_name_field_asks_a_phone_for_capitals_and_the_owners_name(client, pl
     assert 'autocapitalize="words"' in field and 'autocomplete="name"' in field
     year = re.search(r'<input[^>]*name="birth_year"[^>]*>', html).group()
     assert 'placeholder="VD: 1985"' in year
+
+
+@pytest.mark.parametrize(
+    ("means", "plate", "shown"),
+    [
+        ("car", "25A-111.22", "Ô tô cá nhân 25A-111.22"),
+        ("motorbike", "", "Xe máy"),
+    ],
+)
+def test_the_success_page_names_the_means_of_transport_with_its_plate(
+    client, places, means, plate, shown
+):
+    sent = client.post("/khai-bao/", form_data(transport=means, vehicle_plate=plate, seat=""))
+    html = client.get(success_path(sent)).content.decode()
+    assert f'<dt class="col-5">Phương tiện</dt><dd class="col-7">{shown}</dd>' in html
