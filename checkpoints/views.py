@@ -196,6 +196,8 @@ def declare_update(request, code):
 
 
 def _declare_on_the_spot(request, *, person, initial):
+    # The traveller is at the checkpoint: their journey is today's.
+    initial = {**initial, "travel_date": timezone.localdate()}
     checkpoint = own_checkpoint(request.user)
     if checkpoint is None:
         messages.error(

@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django.utils import timezone
 
 from accounts.models import AuditEntry
 from checkpoints.models import Passage
@@ -89,3 +92,10 @@ def test_an_account_without_a_checkpoint_is_told_so(client, administrator):
     response = client.get("/chot/khai-bao/", follow=True)
     assert response.redirect_chain[-1][0] == "/chot/"
     assert list(response.context["messages"])
+
+
+def test_the_form_on_the_spot_starts_at_todays_journey(desk, citizen):
+    today = timezone.localdate().isoformat()
+    for path in ("/chot/khai-bao/", f"/c/{citizen.lookup_code}/khai-bao/"):
+        html = desk.get(path).content.decode()
+        assert re.search(rf'name="travel_date" value="{today}"', html), path
