@@ -35,6 +35,7 @@ class DeskSearchForm(forms.Form):
 
 
 class PassageForm(forms.Form):
+    form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     checkpoint = forms.ModelChoiceField(
         label=_("Checkpoint"), queryset=Checkpoint.objects.filter(is_active=True)
     )

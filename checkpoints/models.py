@@ -95,6 +95,9 @@ class Passage(models.Model):
         related_name="+",
         verbose_name=_("declaration made on the spot"),
     )
+    # The one-time token of the desk's form that recorded it: the same form sent twice (a
+    # double click, Enter pressed twice) records one crossing.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-at"]

@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from checkpoints.models import Checkpoint, Direction, Outcome, Passage
@@ -30,17 +30,31 @@ def passage_record(
     vehicle_plate: str = "",
     note: str = "",
     declaration=None,
+    form_token=None,
 ) -> Passage:
-    return Passage.objects.create(
-        person=person,
-        checkpoint=checkpoint,
-        officer=officer,
-        direction=direction,
-        outcome=outcome,
-        vehicle_plate=vehicle_plate,
-        note=note,
-        declaration=declaration,
-    )
+    """Record one crossing. With ``form_token`` (the desk's form), the same form sent twice
+    records it once: the second finds the first."""
+    if form_token is not None:
+        sent_before = Passage.objects.filter(form_token=form_token).first()
+        if sent_before is not None:
+            return sent_before
+    try:
+        with transaction.atomic():
+            return Passage.objects.create(
+                person=person,
+                checkpoint=checkpoint,
+                officer=officer,
+                direction=direction,
+                outcome=outcome,
+                vehicle_plate=vehicle_plate,
+                note=note,
+                declaration=declaration,
+                form_token=form_token,
+            )
+    except IntegrityError:  # the same form, sent twice at once: the other one recorded it
+        if form_token is None:
+            raise
+        return Passage.objects.get(form_token=form_token)
 
 
 @transaction.atomic

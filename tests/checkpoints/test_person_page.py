@@ -110,6 +110,22 @@ def test_recording_a_passage(desk, officer, citizen, checkpoint):
     assert (audit_detail(entry), detail_shown(entry)) == ("Allowed through", "Cho qua")
 
 
+def test_a_passage_sent_twice_is_one_crossing(desk, citizen, checkpoint):
+    """A double click, or Enter pressed twice: the page's token records the crossing once."""
+    page = desk.get(f"/c/{citizen.lookup_code}/").content.decode()
+    token = re.search(r'name="form_token" value="([0-9a-f-]{36})"', page).group(1)
+    other_page = desk.get(f"/c/{citizen.lookup_code}/").content.decode()
+    assert token not in other_page  # each page its own, though the rest of the form is kept
+    sent = {"checkpoint": checkpoint.pk, "direction": "in", "outcome": "allowed"}
+
+    for _ in range(2):
+        desk.post(f"/c/{citizen.lookup_code}/qua-chot/", sent | {"form_token": token})
+
+    assert Passage.objects.count() == 1
+    desk.post(f"/c/{citizen.lookup_code}/qua-chot/", sent | {"form_token": str(uuid.uuid4())})
+    assert Passage.objects.count() == 2  # another page: another crossing
+
+
 def test_the_desk_says_whose_passage_was_recorded_with_the_cursor_in_its_search_box(
     desk, citizen, checkpoint, settings
 ):
