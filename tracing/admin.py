@@ -1,29 +1,19 @@
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from declarations.forms import ChainedPlaces, PlaceField, place_select
 from declarations.models import EpidemicZone
 from declarations.places import place_tree
 from declarations.services import zones_changed
+from tracing.forms_risk import ZonePlaceFields
 from tracing.zones import risk_reevaluate
 
 
-class ZoneAdminForm(ChainedPlaces, forms.ModelForm):
-    """The zone's place chosen by name as on /y-te/vung-dich/: a province, then a district or a
-    commune of it (the most precise one chosen is the zone), not typed as a GSO code."""
+class ZoneAdminForm(ZonePlaceFields, forms.ModelForm):
+    """The zone's place chosen by name as on /y-te/vung-dich/ (``ZonePlaceFields``), not typed
+    as a GSO code; the dates are checked by the model (``EpidemicZone.clean``)."""
 
-    PLACE_PARENTS = {"district": "province", "commune": "district"}
     LEVELS = ("province", "district", "commune")
-
-    province = PlaceField(label=gettext_lazy("Province / city"), widget=place_select())
-    district = PlaceField(
-        label=gettext_lazy("District"), required=False, widget=place_select("province")
-    )
-    commune = PlaceField(
-        label=gettext_lazy("Commune / ward"), required=False, widget=place_select("district")
-    )
 
     class Meta:
         model = EpidemicZone
@@ -39,14 +29,10 @@ class ZoneAdminForm(ChainedPlaces, forms.ModelForm):
             self.initial.update(zip(self.LEVELS, levels, strict=False))
         self.set_place_choices()
 
-    def place_roots(self) -> dict:
-        return {"province": place_tree().provinces}
-
     def clean(self):
         cleaned = super().clean()
         self.check_places_nested(cleaned)
-        chosen = [cleaned.get(level) for level in self.LEVELS]
-        self.instance.place_code = next((code for code in reversed(chosen) if code), "")
+        self.instance.place_code = self.place_code
         return cleaned
 
 

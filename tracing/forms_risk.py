@@ -269,14 +269,29 @@ class FollowUpForm(forms.Form):
         return {name: self.cleaned_data[name] for name in ("status", "assignee", "note")}
 
 
-class ZoneForm(ChainedPlaces, forms.Form):
-    """A new epidemic zone: a province, or a district or commune of it, from a date."""
+class ZonePlaceFields(ChainedPlaces, forms.Form):
+    """The place of an epidemic zone, chosen by name: a province, then a district or a commune
+    of it. The health staff's zone form and the admin's share it."""
 
     PLACE_PARENTS = {"district": "province", "commune": "district"}
 
     province = PlaceField(label=_("Province / city"), widget=place_select())
     district = PlaceField(label=_("District"), required=False, widget=place_select("province"))
     commune = PlaceField(label=_("Commune / ward"), required=False, widget=place_select("district"))
+
+    def place_roots(self) -> dict:
+        return {"province": place_tree().provinces}
+
+    @property
+    def place_code(self) -> str:
+        """The most precise place chosen: the commune, else the district, else the province."""
+        chosen = self.cleaned_data
+        return chosen.get("commune") or chosen.get("district") or chosen.get("province") or ""
+
+
+class ZoneForm(ZonePlaceFields):
+    """A new epidemic zone: a province, or a district or commune of it, from a date."""
+
     starts_on = forms.DateField(
         input_formats=settings.DATE_INPUT_FORMATS,
         label=pgettext_lazy("date range", "From"),
@@ -302,9 +317,6 @@ class ZoneForm(ChainedPlaces, forms.Form):
         super().__init__(*args, **kwargs)
         self.set_place_choices()
 
-    def place_roots(self) -> dict:
-        return {"province": place_tree().provinces}
-
     def clean(self):
         cleaned = super().clean()
         self.check_places_nested(cleaned)
@@ -312,12 +324,6 @@ class ZoneForm(ChainedPlaces, forms.Form):
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The end date is before the start date."))
         return cleaned
-
-    @property
-    def place_code(self) -> str:
-        """The most precise place chosen: the commune, else the district, else the province."""
-        chosen = self.cleaned_data
-        return chosen.get("commune") or chosen.get("district") or chosen["province"]
 
 
 class ZoneEndForm(forms.Form):
