@@ -8,6 +8,8 @@ truyvet`); TERM stops gracefully; TTIN and TTOU add or remove a worker.
 
 import os
 
+from truyvet.env import env_int
+
 
 def _env(name: str, default: str) -> str:
     """The variable's value, or the default when it is unset or empty."""
@@ -33,8 +35,9 @@ bind = _env("GUNICORN_BIND", f"0.0.0.0:{_env('PORT', '8000')}")
 # 3 workers answered pages a little faster than 5 under the same load and took as many
 # declarations (docs/performance.md, fourteenth round): more workers only take turns on the
 # cores. With PostgreSQL on another server, requests wait longer on it: more may pay there.
-workers = int(_env("GUNICORN_WORKERS", str(default_workers())))
-timeout = int(_env("GUNICORN_TIMEOUT", "30"))  # a worker silent this long is restarted
+workers = env_int("GUNICORN_WORKERS", default=default_workers(), minimum=1)
+# A worker silent this long is restarted. A bad value of either stops the start with its name.
+timeout = env_int("GUNICORN_TIMEOUT", default=30, minimum=1)
 graceful_timeout = 30  # on reload or stop, how long a worker may finish its requests
 keepalive = 5
 max_requests = 2000  # recycle workers now and then, spread so they do not restart together

@@ -117,3 +117,27 @@ def test_the_database_keeps_its_data_on_a_volume_and_the_app_waits_for_it():
     url = services["app"]["environment"]["DATABASE_URL"]  # the database the image creates
     assert url.startswith(f"postgres://{database['POSTGRES_USER']}:")
     assert url.endswith(f"@db:5432/{database['POSTGRES_DB']}")
+
+
+def _nginx_location(name: str) -> str:
+    """The text of a location block of the nginx site, up to its closing brace."""
+    site = (ROOT / "deploy/nginx/truyvet.conf").read_text()
+    start = site.index(f"location {name} {{")
+    return site[start : site.index("\n    }", start)]
+
+
+def test_nginx_asks_the_app_for_healthz_with_the_sites_name():
+    """A load balancer checks by address: with its Host passed on, ALLOWED_HOSTS answers 400."""
+    healthz = _nginx_location("= /healthz")
+    assert "proxy_set_header Host truyvet.example.gov.vn;" in healthz
+    assert "$host" not in healthz
+
+
+def test_nginx_keeps_static_files_in_caches_only_when_found():
+    """With "always", a 404 for a file of a release not yet here would be kept for a year; and a
+    compressed copy needs Vary so that a cache does not give it to a client that cannot read it."""
+    static = _nginx_location("/static/")
+    cache_lines = [line for line in static.splitlines() if "Cache-Control" in line]
+    assert len(cache_lines) == 2
+    assert not any("always" in line for line in cache_lines)
+    assert "gzip_vary on;" in static

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib import admin
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from truyvet.logs import JsonLineFormatter
@@ -257,6 +258,15 @@ def test_gunicorn_runs_a_worker_a_core_and_one_more_unless_told(monkeypatch):
     cores = len(os.sched_getaffinity(0))
     assert _gunicorn_settings(monkeypatch, GUNICORN_WORKERS="").workers == cores + 1
     assert _gunicorn_settings(monkeypatch, GUNICORN_WORKERS="7").workers == 7
+
+
+@pytest.mark.parametrize("name", ["GUNICORN_WORKERS", "GUNICORN_TIMEOUT"])
+def test_gunicorn_names_a_bad_setting(monkeypatch, name):
+    """gunicorn prints the error: the administrator learns which line of the settings to fix."""
+    with pytest.raises(ImproperlyConfigured, match=f"{name} must be a whole number; got 'abc'"):
+        _gunicorn_settings(monkeypatch, **{name: "abc"})
+    with pytest.raises(ImproperlyConfigured, match=f"{name} must be at least 1"):
+        _gunicorn_settings(monkeypatch, **{name: "0"})
 
 
 def test_gunicorn_access_records_become_json_fields_without_the_query_string():
