@@ -46,6 +46,7 @@ SUBJECTS = {
     "passenger_removed": _("taken off the passenger list of %(plate)s on %(day)s"),
     "passenger_restored": _("put back on the passenger list of %(plate)s on %(day)s"),
     "report": _("report, %(start)s to %(end)s"),
+    "report_district": _("report of %(district)s, %(start)s to %(end)s"),
     "risk_list": _("list of people at risk: %(filters)s"),
     "visitors": _("visitors of %(facility)s %(department)s"),
     "zoning_case": _("zoning of case %(case)s"),

@@ -6,6 +6,7 @@ from django.utils.safestring import SafeString, mark_safe
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 16, 48
 COLOUR = "#0b5d3b"
+CHOSEN = "#c25400"  # the district a report is of, among the others: dark orange, prints as grey
 
 
 def _ceiling(values: list[int]) -> int:
@@ -69,8 +70,9 @@ def trend_line(points: list[tuple[str, int]], *, title: str) -> SafeString:
     return _frame(title, "".join(parts), top)
 
 
-def bars(items: list[tuple[str, int]], *, title: str) -> SafeString:
-    """One bar per item (district), its value above it and its name below."""
+def bars(items: list[tuple[str, int]], *, title: str, chosen: str = "") -> SafeString:
+    """One bar per item (district), its value above it and its name below; the ``chosen`` one
+    (a label) drawn in another colour and its name in bold."""
     top = _ceiling([value for _label, value in items])
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(items), 1)
@@ -78,13 +80,15 @@ def bars(items: list[tuple[str, int]], *, title: str) -> SafeString:
     for i, (label, value) in enumerate(items):
         height = plot_h * value / top
         x = LEFT + i * slot + slot * 0.15
+        colour, weight = (CHOSEN, "bold") if chosen and label == chosen else (COLOUR, "normal")
         parts.append(
             f'<rect x="{x:.1f}" y="{TOP + plot_h - height:.1f}" width="{slot * 0.7:.1f}" '
-            f'height="{height:.1f}" fill="{COLOUR}"/>'
+            f'height="{height:.1f}" fill="{colour}"/>'
             f'<text x="{x + slot * 0.35:.1f}" y="{TOP + plot_h - height - 4:.1f}" font-size="11" '
             f'text-anchor="middle">{value}</text>'
             f'<text x="{x + slot * 0.35:.1f}" y="{HEIGHT - BOTTOM + 14}" font-size="10" '
-            f'text-anchor="middle">{_label_lines(short_name(label), x + slot * 0.35, slot)}</text>'
+            f'font-weight="{weight}" text-anchor="middle">'
+            f"{_label_lines(short_name(label), x + slot * 0.35, slot)}</text>"
         )
     return _frame(title, "".join(parts), top)
 

@@ -44,11 +44,11 @@ CheckpointFigures = dict[tuple[date, int, str], int]
 REBUILD_LOCK = 0x7472_7670  # any fixed number: one rebuild at a time on PostgreSQL
 PASSAGE_MEASURES = {Direction.IN: Measure.PASSAGES_IN, Direction.OUT: Measure.PASSAGES_OUT}
 CONTACT_MEASURES = {ContactLevel.F1: Measure.NEW_F1, ContactLevel.F2: Measure.NEW_F2}
-# The report of a period, in a language, kept in the shared cache with the version of the counts
-# it was built from (report_kept); five minutes at most, the counts' own period, for a site
-# without Redis: there each process keeps its own, and a rebuild run by the timer, in another
-# process, cannot make them a new version.
-REPORT_KEY = "report:{start}:{end}:{language}"
+# The report of a period and a district (or the whole province), in a language, kept in the
+# shared cache with the version of the counts it was built from (report_kept); five minutes at
+# most, the counts' own period, for a site without Redis: there each process keeps its own, and
+# a rebuild run by the timer, in another process, cannot make them a new version.
+REPORT_KEY = "report:{start}:{end}:{district}:{language}"
 COUNTS_VERSION_KEY = "report-counts-version"
 REPORT_SECONDS = 300
 
@@ -277,14 +277,20 @@ class Row:
 
 @dataclass
 class Report:
-    """What the report page shows and its downloads contain, read from the stored counts."""
+    """What the report page shows and its downloads contain, read from the stored counts.
+
+    With a ``district``, the days, their total and the checkpoints are that district's; the
+    districts (and their province total) are still all the province's, for comparison."""
 
     start: date
     end: date
+    district: str | None = None  # its code; None: the whole province
+    district_name: str = ""
     measures: list[Measure] = field(default_factory=lambda: list(Measure))
     districts: list[Row] = field(default_factory=list)
     total: Row | None = None
     days: list[Row] = field(default_factory=list)
+    day_total: Row | None = None
     checkpoints: list[Row] = field(default_factory=list)
     checkpoint_total: Row | None = None
     counted_at: datetime | None = None  # the latest count of these days, if any
@@ -295,11 +301,12 @@ class Report:
 
     def digest(self) -> str:
         """A fingerprint of all the report shows: reports with the same one render alike."""
-        parts: list = [self.start, self.end, *self.measures]
+        parts: list = [self.start, self.end, self.district, self.district_name, *self.measures]
         tables = (
             self.districts,
             [self.total],
             self.days,
+            [self.day_total],
             self.checkpoints,
             [self.checkpoint_total],
         )
@@ -312,28 +319,31 @@ class Report:
         return [(row.label, row.values[index]) for row in rows]
 
 
-def report_kept(*, start: date, end: date) -> Report:
+def report_kept(*, start: date, end: date, district: str | None = None) -> Report:
     """``report_build``'s report, kept in the shared cache until the stored counts, or the names
     they show, change (``counts_changed``): one round trip to the cache instead of three
     queries, on a page leaders open all day while the counts change every five minutes.
 
     The version is read before the counts: a report built from counts newer than its version
     is only built again once more, never kept under a version it is older than."""
-    key = REPORT_KEY.format(start=start, end=end, language=get_language())
+    key = REPORT_KEY.format(
+        start=start, end=end, district=district or "province", language=get_language()
+    )
     kept = cache.get_many([COUNTS_VERSION_KEY, key])
     version = kept.get(COUNTS_VERSION_KEY)
     if version is None:
         version = _first_version()
     elif key in kept and kept[key][0] == version:
         return kept[key][1]
-    report = report_build(start=start, end=end)
+    report = report_build(start=start, end=end, district=district)
     cache.set(key, (version, report), REPORT_SECONDS)
     return report
 
 
 def counts_changed() -> None:
     """The stored counts, or the names of the districts or checkpoints they show, have changed:
-    every kept report is built again when next asked for."""
+    every kept report, of every period, district and language, is built again when next asked
+    for: they are all kept under this one version."""
     cache.set(COUNTS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
@@ -345,9 +355,10 @@ def _first_version() -> str:
     return cache.get(COUNTS_VERSION_KEY) or version
 
 
-def report_build(*, start: date, end: date) -> Report:
-    """The report of the days in [start, end]: three queries on the stored counts."""
-    report = Report(start=start, end=end)
+def report_build(*, start: date, end: date, district: str | None = None) -> Report:
+    """The report of the days in [start, end], of one ``district`` of the province or of the
+    whole province (None): three queries on the stored counts."""
+    report = Report(start=start, end=end, district=district)
     column = {measure.value: i for i, measure in enumerate(report.measures)}
     width = len(report.measures)
     by_district: dict[str | None, list[int]] = {}
@@ -357,13 +368,14 @@ def report_build(*, start: date, end: date) -> Report:
     for code in names:
         by_district[code] = [0] * width
     by_day = {start + timedelta(days=i): [0] * width for i in range(report.day_count)}
-    for day, district, measure, value, counted_at in DailyCount.objects.filter(
+    for day, counted_in, measure, value, counted_at in DailyCount.objects.filter(
         day__range=(start, end)
     ).values_list("day", "district", "measure", "value", "counted_at"):
         report.counted_at = max(counted_at, report.counted_at or counted_at)
-        key = district if district in names else None
+        key = counted_in if counted_in in names else None
         by_district.setdefault(key, [0] * width)[column[measure]] += value
-        by_day[day][column[measure]] += value
+        if district is None or key == district:
+            by_day[day][column[measure]] += value
     report.districts = [
         Row(names.get(code, _("Outside the province or unknown")), values)
         for code, values in by_district.items()
@@ -371,9 +383,19 @@ def report_build(*, start: date, end: date) -> Report:
     totals = [sum(values[i] for values in by_district.values()) for i in range(width)]
     report.total = Row(_("Province total"), totals)
     report.days = [Row(f"{day:%d/%m/%Y}", values) for day, values in by_day.items()]
+    if district:
+        report.district_name = names.get(district, district)
+    report.day_total = Row(
+        _("%(district)s total") % {"district": report.district_name}
+        if district
+        else _("Province total"),
+        [sum(values[i] for values in by_day.values()) for i in range(width)],
+    )
+    checkpoint_counts = CheckpointDailyCount.objects.filter(day__range=(start, end))
+    if district:
+        checkpoint_counts = checkpoint_counts.filter(checkpoint__district=district)
     passages = (
-        CheckpointDailyCount.objects.filter(day__range=(start, end))
-        .values("checkpoint", "checkpoint__name")
+        checkpoint_counts.values("checkpoint", "checkpoint__name")
         .annotate(
             entering=Sum("value", filter=Q(direction=Direction.IN)),
             leaving=Sum("value", filter=Q(direction=Direction.OUT)),

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from declarations.places import place_tree, served_province_code
 from truyvet.forms import DatePicker
 
 DEFAULT_DAYS = 14
@@ -14,7 +15,8 @@ DATE_FORMATS = settings.DATE_INPUT_FORMATS  # day first in every language
 
 
 class ReportForm(forms.Form):
-    """Which days the report covers: one day, or a range (by default the last 14 days)."""
+    """Which days the report covers: one day, or a range (by default the last 14 days); and
+    whether it is the whole province's or one district's."""
 
     day = forms.DateField(label=_("Day"), required=False, input_formats=DATE_FORMATS)
     start = forms.DateField(
@@ -24,16 +26,29 @@ class ReportForm(forms.Form):
         label=pgettext_lazy("date range", "To"), required=False, input_formats=DATE_FORMATS
     )
 
+    district = forms.ChoiceField(
+        label=pgettext_lazy("report filter", "District"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a district of this province.")},
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
     error_messages = {
         "invalid": _("Enter a date such as 31/12/2021."),
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in self.fields:
+        for name in ("day", "start", "end"):
             self.fields[name].error_messages["invalid"] = self.error_messages["invalid"]
             # Full-width boxes under their labels: inline, a short label ("To") sat beside its box.
             self.fields[name].widget = DatePicker(attrs={"class": "form-control"})
+        # From the places kept in memory: the form asks the database nothing.
+        districts = place_tree().children_of(served_province_code())
+        self.fields["district"].choices = [
+            ("", _("Whole province")),
+            *((district.code, district.name) for district in districts),
+        ]
 
     def clean(self):
         data = super().clean()
@@ -59,3 +74,9 @@ class ReportForm(forms.Form):
             return self.cleaned_data["start"], self.cleaned_data["end"]
         today = timezone.localdate()
         return today - timedelta(days=DEFAULT_DAYS - 1), today
+
+    def chosen_district(self) -> str | None:
+        """The code of the district asked for, or None for the whole province (also when the
+        district given is not one of this province's)."""
+        self.is_valid()
+        return self.cleaned_data.get("district") or None

@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit
 from accounts.models import AuditAction
+from declarations.normalize import fold_name
 from declarations.places import served_province_name
 from reports import charts
 from reports.counts import Report, report_kept
@@ -21,20 +23,24 @@ report_required = permission_required("reports.view_report", raise_exception=Tru
 @report_required
 @reads_from_replica
 def report(request):
-    """The leaders' daily report: aggregates only, read from the stored counts."""
+    """The leaders' daily report, of the whole province or of one district: aggregates only,
+    read from the stored counts. Whoever may read it sees the whole province (leaders and
+    administrators), so any district of it may be chosen."""
     form = ReportForm(request.GET)
     start, end = form.period()
-    built = report_kept(start=start, end=end)
+    built = report_kept(start=start, end=end, district=form.chosen_district())
     download = DOWNLOADS.get(request.GET.get("format", ""))
     if download is not None and form.is_valid():
-        audit(request, AuditAction.EXPORT, subject="report", start=start, end=end)
+        place = {"district": built.district_name} if built.district else {}
+        subject = "report_district" if place else "report"
+        audit(request, AuditAction.EXPORT, subject=subject, start=start, end=end, **place)
         headers, rows = report_table(built)
-        filename = f"bao-cao-{start:%Y%m%d}-{end:%Y%m%d}.{request.GET['format']}"
-        return download(filename, headers, rows)
+        return download(f"{report_filename(built)}.{request.GET['format']}", headers, rows)
     context = {
         "form": form,
         "title": report_title(),
         "place": charts.short_name(served_province_name()),
+        "place_name": report_place(built),
         "report": built,
         "query": request.GET.urlencode() if form.is_valid() else "",
         # The tables and charts are rendered once per language and content, and kept in the
@@ -45,7 +51,9 @@ def report(request):
             built.column(built.days, Measure.DECLARATIONS), title=_("Declarations per day")
         ),
         "bars": lambda: charts.bars(
-            built.column(built.districts, Measure.DECLARATIONS), title=_("Declarations by district")
+            built.column(built.districts, Measure.DECLARATIONS),
+            title=_("Declarations by district"),
+            chosen=built.district_name,
         ),
     }
     return render(request, "reports/report.html", context)
@@ -58,12 +66,30 @@ def report_table(report: Report) -> tuple[list[str], list[list]]:
     rows: list[list] = [[_("Period"), period], []]  # the headers hold the title
     rows += [[_("By district"), *measures]]
     rows += [[row.label, *row.values] for row in [*report.districts, report.total]]
-    rows += [[], [_("By day"), *measures]]
-    rows += [[row.label, *row.values] for row in report.days]
-    rows += [[], [_("Passages by checkpoint"), _("Entering"), _("Leaving")]]
+    # The district's own tables say so: the table by district above them is the province's.
+    of = f" ({report.district_name})" if report.district else ""
+    rows += [[], [_("By day") + of, *measures]]
+    rows += [[row.label, *row.values] for row in [*report.days, report.day_total]]
+    rows += [[], [_("Passages by checkpoint") + of, _("Entering"), _("Leaving")]]
     rows += [[row.label, *row.values] for row in [*report.checkpoints, report.checkpoint_total]]
-    return [report_title(), served_province_name()], rows
+    return [report_title(), report_place(report)], rows
 
 
 def report_title() -> str:
     return _("REPORT ON HEALTH DECLARATIONS AND CONTACT TRACING")
+
+
+def report_place(report: Report) -> str:
+    """Whose report it is: "Tỉnh Lai Châu", or "Huyện Tam Đường, Tỉnh Lai Châu"."""
+    if report.district:
+        return f"{report.district_name}, {served_province_name()}"
+    return served_province_name()
+
+
+def report_filename(report: Report) -> str:
+    """``bao-cao-20210608-20210610``, or ``bao-cao-tam-duong-20210608-20210610`` for a
+    district: a file saved or printed says whose figures it holds."""
+    place = slugify(fold_name(charts.short_name(report.district_name))) if report.district else ""
+    return "-".join(
+        filter(None, ["bao-cao", place, f"{report.start:%Y%m%d}", f"{report.end:%Y%m%d}"])
+    )

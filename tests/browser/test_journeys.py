@@ -477,6 +477,21 @@ def test_a_leader_reads_the_report_for_one_day_and_for_a_range(
     assert total.nth(0).inner_text() == str(sum(per_day[-3:]))
     expect(page.locator("#by-checkpoint tbody tr", has_text=checkpoint.name)).to_have_count(1)
 
+    # One district's days: every other declaration went to Tam Đường, the rest to the city.
+    page.select_option("#id_district", label="Huyện Tam Đường")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(f"district={TAM_DUONG}"))
+    assert "HUYỆN TAM ĐƯỜNG" in page.inner_text("h1")  # the title, in capitals
+    assert page.locator("#day-total td").nth(0).inner_text() == str(
+        sum(count // 2 for count in per_day[-3:])
+    )
+    assert total.nth(0).inner_text() == str(sum(per_day[-3:]))  # the province's, for comparison
+    expect(page.locator("#chosen-district")).to_contain_text("Huyện Tam Đường")
+    with page.expect_download() as download:
+        page.click("main a[href*='format=csv']")
+    assert download.value.suggested_filename.startswith("bao-cao-tam-duong-")
+    page.select_option("#id_district", value="")
+
     page.fill("#id_start", today.isoformat())
     page.fill("#id_end", yesterday.isoformat())
     page.click("main form button[type=submit]")
