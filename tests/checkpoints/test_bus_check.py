@@ -281,3 +281,19 @@ def test_a_bus_check_sent_twice_is_one_check_in_the_findings(desk, board_passeng
     assert [f.undeclared for f in undeclared_findings(today, today)] == [3]
     page = desk.get("/chot/kiem-tra-xe/", {"plate": "25B-012.34"}).content.decode()
     assert 'name="form_token"' in page
+
+
+def test_a_bus_check_and_a_passage_are_named_in_the_provinces_time(
+    checkpoint, officer, vehicle, citizen
+):
+    """The admin's "Bus check" list of choices read 05:33 for a check at 12:33 (UTC)."""
+    from datetime import UTC, datetime
+
+    at = datetime(2026, 12, 6, 5, 33, tzinfo=UTC)  # 12:33 in Việt Nam
+    made = check(checkpoint, officer, vehicle.plate, vehicle, 1)
+    BusCheck.objects.filter(pk=made.pk).update(at=at)
+    passage = Passage.objects.create(person=citizen, checkpoint=checkpoint, officer=officer)
+    Passage.objects.filter(pk=passage.pk).update(at=at)
+
+    assert str(BusCheck.objects.get(pk=made.pk)).endswith("06/12/2026 12:33")
+    assert str(Passage.objects.get(pk=passage.pk)).endswith("06/12/2026 12:33")
