@@ -148,6 +148,23 @@ def test_the_transport_department_reads_and_exports_findings(
     assert AuditEntry.objects.filter(action="export").exists()
 
 
+@pytest.mark.parametrize(("language", "word"), [("vi", "Chưa khai báo"), ("en", "Undeclared")])
+def test_the_findings_sheet_is_titled_with_both_whole_dates(
+    client, settings, transport_officer, language, word
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(transport_officer)
+    export = client.get(
+        "/giao-thong/phat-hien/", {"format": "xlsx", "start": "2026-11-07", "end": "2026-12-06"}
+    )
+    sheet = load_workbook(BytesIO(b"".join(export.streaming_content))).active
+    assert sheet.title == f"{word} 07-11-26–06-12-26"
+
+
 @pytest.mark.parametrize("persona", ["operator", "leader", "officer"])
 def test_findings_are_for_the_transport_department(request, client, places, persona):
     client.force_login(request.getfixturevalue(persona))
