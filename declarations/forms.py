@@ -6,7 +6,6 @@ from functools import cached_property, partial
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
-from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -274,10 +273,9 @@ class DeclarationForm(ChainedPlaces, forms.Form):
 
     travel_date = forms.DateField(
         label=_("Travel date"),
+        # Without a date picker the date is typed, read day first in either language
+        # (truyvet/formats).
         widget=forms.DateInput(attrs={"type": "date"}),
-        # Day first in either language (English would read 06/12 as June 12): a browser
-        # without a date picker leaves the date to be typed.
-        input_formats=settings.DATE_INPUT_FORMATS,
     )
     from_province = PlaceField(
         label=_("From province / city"),
