@@ -173,8 +173,10 @@ def _findings_xlsx(rows, start, end):
         _("Last found"),
     ]
     lines = ([r.plate, r.company, r.checks, r.undeclared, r.checkpoints, r.last_at] for r in rows)
+    # Two years of two digits keep both dates whole within a sheet title's 31 characters
+    # ("Chưa khai báo 07-11-26–06-12-26"): four cut the second date short.
     title = _("Undeclared %(start)s–%(end)s") % {
-        "start": f"{start:%d-%m-%Y}",
-        "end": f"{end:%d-%m-%Y}",
+        "start": f"{start:%d-%m-%y}",
+        "end": f"{end:%d-%m-%y}",
     }
     return xlsx_response(f"phat-hien-{start}-{end}.xlsx", headers, lines, title=title)

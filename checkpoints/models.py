@@ -109,7 +109,7 @@ class Passage(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.person} {self.checkpoint} {self.at:%d/%m/%Y %H:%M}"
+        return f"{self.person} {self.checkpoint} {timezone.localtime(self.at):%d/%m/%Y %H:%M}"
 
 
 class BusCheck(models.Model):
@@ -153,4 +153,7 @@ class BusCheck(models.Model):
         indexes = [models.Index(fields=["at"], name="buscheck_at")]
 
     def __str__(self):
-        return f"{self.vehicle_plate} {self.checkpoint} {self.at:%d/%m/%Y %H:%M}"
+        # In the province's time, as the admin's lists show it (the database gives UTC).
+        return (
+            f"{self.vehicle_plate} {self.checkpoint} {timezone.localtime(self.at):%d/%m/%Y %H:%M}"
+        )

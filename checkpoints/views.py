@@ -206,9 +206,10 @@ def _declare_on_the_spot(request, *, person, initial):
         return redirect("checkpoints:desk")
     passage_form = SpotPassageForm(request.POST or None, checkpoint=checkpoint)
     if request.method == "POST" and "refresh_places" in request.POST:
-        form = DeclarationForm(initial=initial_from_data(request.POST))
+        form = DeclarationForm(initial=initial_from_data(request.POST), on_behalf=True)
     elif request.method == "POST":
-        form = DeclarationForm(request.POST, initial=initial)  # tells a carried plate apart
+        # The initial values tell a carried plate apart.
+        form = DeclarationForm(request.POST, initial=initial, on_behalf=True)
         if passage_form.is_valid() and form.is_valid():
             passage = declare_on_the_spot(
                 data=form.declaration_data(),
@@ -222,7 +223,7 @@ def _declare_on_the_spot(request, *, person, initial):
             messages.success(request, _("Declaration recorded on the spot, with the passage."))
             return redirect("checkpoints:person", code=passage.person.lookup_code)
     else:
-        form = DeclarationForm(initial={"form_token": uuid.uuid4(), **initial})
+        form = DeclarationForm(initial={"form_token": uuid.uuid4(), **initial}, on_behalf=True)
     context = {
         "form": form,
         "passage_form": passage_form,

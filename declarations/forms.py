@@ -6,7 +6,6 @@ from functools import cached_property, partial
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
-from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -215,6 +214,19 @@ class IdNumberField(forms.CharField):
         return number
 
 
+# The labels that address the citizen, as staff who declare for them read them.
+ON_BEHALF_LABELS = {
+    "places_visited": _("Places the person has been to in the last 14 days"),
+    "symptoms": _("In the last 14 days, has the person had any of these symptoms?"),
+    "exposures": _("In the last 14 days, has the person had any of these contacts?"),
+    "visit_role": _("The visitor is"),
+    "commitment": _(
+        "The person confirmed that the information above is true, and it is written as they "
+        "gave it. A false declaration is a breach of the law and may be punished."
+    ),
+}
+
+
 @fields_copied_when_drawn
 class DeclarationForm(ChainedPlaces, forms.Form):
     """The declaration form (tờ khai y tế), one page, usable without JavaScript.
@@ -246,7 +258,7 @@ class DeclarationForm(ChainedPlaces, forms.Form):
     id_number = IdNumberField(help_text=_("Optional. CCCD: 12 digits; CMND: 9 digits."))
     phone = MobilePhoneField(
         help_text=_(
-            "Needed to look up your declaration later. For a child or an old person without a "
+            "Needed to look up the declaration later. For a child or an old person without a "
             "phone, give a relative's or a carer's mobile number."
         ),
         error_messages={"required": PHONE_REQUIRED_MESSAGE},
@@ -255,13 +267,14 @@ class DeclarationForm(ChainedPlaces, forms.Form):
         label=_("Email"),
         required=False,
         error_messages={
-            "invalid": _("This email address is not valid, for example: ten@gmail.com.")
+            # "ten" is Vietnamese for "name": the English reads "name@gmail.com".
+            "invalid": _("This email address is not valid, for example: name@gmail.com.")
         },
     )
 
     residence_province = PlaceField(
         label=_("Province / city"),
-        help_text=_("Living abroad: choose where you are staying in Viet Nam."),
+        help_text=_("Living abroad: choose the place of stay in Việt Nam."),
         widget=place_select(),
     )
     residence_district = PlaceField(label=_("District"), widget=place_select("residence_province"))
@@ -274,14 +287,13 @@ class DeclarationForm(ChainedPlaces, forms.Form):
 
     travel_date = forms.DateField(
         label=_("Travel date"),
+        # Without a date picker the date is typed, read day first in either language
+        # (truyvet/formats).
         widget=forms.DateInput(attrs={"type": "date"}),
-        # Day first in either language (English would read 06/12 as June 12): a browser
-        # without a date picker leaves the date to be typed.
-        input_formats=settings.DATE_INPUT_FORMATS,
     )
     from_province = PlaceField(
         label=_("From province / city"),
-        help_text=_("Coming from abroad: choose the province of the border gate you came in by."),
+        help_text=_("Coming from abroad: choose the province of the border gate of entry."),
         widget=place_select(),
     )
     from_district = PlaceField(label=_("From district"), widget=place_select("from_province"))
@@ -294,7 +306,7 @@ class DeclarationForm(ChainedPlaces, forms.Form):
     transport = forms.ChoiceField(
         label=_("Means of transport"),
         choices=[("", "---------"), *Transport.choices],
-        error_messages={"required": _("Choose how you travelled.")},
+        error_messages={"required": _("Choose the means of transport.")},
         widget=forms.Select(attrs={"data-plated": " ".join(sorted(PLATED_TRANSPORT))}),
     )
     vehicle_plate = forms.CharField(
@@ -338,12 +350,28 @@ class DeclarationForm(ChainedPlaces, forms.Form):
         error_messages={"required": _("Please confirm that the information is true.")},
     )
 
-    def __init__(self, *args, point: DeclarationPoint | None = None, **kwargs):
+    # Declared by staff for someone else (a checkpoint's officer, a facility's staff, a crew):
+    # the questions put to the citizen ("Anh/Chị" in Vietnamese) are asked about that person.
+    on_behalf = False
+
+    def __init__(
+        self,
+        *args,
+        point: DeclarationPoint | None = None,
+        on_behalf: bool | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.point = point
         self._drawable = False
+        if on_behalf is not None:
+            self.on_behalf = on_behalf
         if point is not None:
             self._fix_point_context(point)
+        if self.on_behalf:
+            for name, label in ON_BEHALF_LABELS.items():
+                if name in self.fields:
+                    self.fields.own(name).label = label
         if not self.is_bound:
             self.prepare_to_draw()
 
@@ -480,7 +508,7 @@ class DeclarationForm(ChainedPlaces, forms.Form):
         helper.disable_csrf = True
         helper.layout = Layout(  # the form token is drawn outside: the rest can be kept
             Fieldset(
-                _("About you"),
+                _("Personal details"),
                 "full_name",
                 "birth_year",
                 "sex",
@@ -490,7 +518,7 @@ class DeclarationForm(ChainedPlaces, forms.Form):
                 "email",
             ),
             Fieldset(
-                _("Where you live"),
+                _("Residence"),
                 "residence_province",
                 "residence_district",
                 "residence_commune",
@@ -498,7 +526,7 @@ class DeclarationForm(ChainedPlaces, forms.Form):
                 HTML(REFRESH_BUTTON),
             ),
             Fieldset(
-                _("Your journey"),
+                _("Journey"),
                 "travel_date",
                 "from_province",
                 "from_district",
@@ -511,7 +539,7 @@ class DeclarationForm(ChainedPlaces, forms.Form):
                 "places_visited",
                 HTML(REFRESH_BUTTON),
             ),
-            Fieldset(_("Your health"), "symptoms", "exposures", "vaccine_doses"),
+            Fieldset(_("Health"), "symptoms", "exposures", "vaccine_doses"),
             *self._visit_fieldset(),
             Fieldset(_("Commitment"), "commitment"),
             Submit("submit", _("Send declaration"), css_class="btn-lg w-100"),
@@ -521,7 +549,7 @@ class DeclarationForm(ChainedPlaces, forms.Form):
     def _visit_fieldset(self) -> list:
         if "visit_role" not in self.fields:
             return []
-        return [Fieldset(_("Your visit"), "visit_role", "department")]
+        return [Fieldset(_("Visit to the facility"), "visit_role", "department")]
 
 
 # Without JavaScript the district and commune lists cannot follow the province chosen; this

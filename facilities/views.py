@@ -69,9 +69,11 @@ def declare(request):
     facility = facility_for_staff(request)
     point = facility.point
     if request.method == "POST" and "refresh_places" in request.POST:
-        form = DeclarationForm(initial=initial_from_data(request.POST, point=point), point=point)
+        form = DeclarationForm(
+            initial=initial_from_data(request.POST, point=point), point=point, on_behalf=True
+        )
     elif request.method == "POST":
-        form = DeclarationForm(request.POST, point=point)
+        form = DeclarationForm(request.POST, point=point, on_behalf=True)
         if form.is_valid():
             declaration = declaration_submit(
                 data=form.declaration_data(),
@@ -91,7 +93,7 @@ def declare(request):
             "residence_province": served_province_code(),
             "travel_date": timezone.localdate(),
         }
-        form = DeclarationForm(initial=initial, point=point)
+        form = DeclarationForm(initial=initial, point=point, on_behalf=True)
     context = {"form": form, "facility": facility}
     return render(request, "facilities/declare.html", context)
 

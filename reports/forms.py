@@ -1,7 +1,6 @@
 from datetime import date, timedelta
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -11,20 +10,15 @@ from truyvet.forms import DatePicker
 
 DEFAULT_DAYS = 14
 MAX_DAYS = 366
-DATE_FORMATS = settings.DATE_INPUT_FORMATS  # day first in every language
 
 
 class ReportForm(forms.Form):
     """Which days the report covers: one day, or a range (by default the last 14 days); and
     whether it is the whole province's or one district's."""
 
-    day = forms.DateField(label=_("Day"), required=False, input_formats=DATE_FORMATS)
-    start = forms.DateField(
-        label=pgettext_lazy("date range", "From"), required=False, input_formats=DATE_FORMATS
-    )
-    end = forms.DateField(
-        label=pgettext_lazy("date range", "To"), required=False, input_formats=DATE_FORMATS
-    )
+    day = forms.DateField(label=_("Day"), required=False)
+    start = forms.DateField(label=pgettext_lazy("date range", "From"), required=False)
+    end = forms.DateField(label=pgettext_lazy("date range", "To"), required=False)
 
     district = forms.ChoiceField(
         label=pgettext_lazy("report filter", "District"),

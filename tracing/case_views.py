@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,9 +16,10 @@ from accounts.access import profile_of
 from accounts.audit import audit
 from accounts.models import AuditAction
 from accounts.roles import Role, has_role
+from declarations import codes
 from declarations.models import Person
 from declarations.places import served_province_code
-from declarations.views import code_guessing_limited
+from declarations.views import code_guessing_limited, code_miss_count
 from tracing.access import case_for_staff, cases_in_scope, mark_reachable, person_for_health_staff
 from tracing.chain import chain_layout, chain_tree
 from tracing.forms_cases import CaseCloseForm, CaseForm, CasePersonForm, DecisionForm
@@ -54,7 +56,12 @@ change_contact_required = permission_required("tracing.change_contact", raise_ex
 @login_required
 @view_case_required
 def case_list(request):
-    """The cases in the user's scope, newest first, with the counts of their contacts."""
+    return _case_list_page(request)
+
+
+def _case_list_page(request, *, code="", code_error="", status=200):
+    """The cases in the user's scope, newest first, with the counts of their contacts; with the
+    code typed to mark as a case and its error beside it, when nobody in scope has it."""
     shown = request.GET.get("trang-thai", "")
     cases = (
         cases_in_scope(request.user)
@@ -68,18 +75,41 @@ def case_list(request):
         shown = ""
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     audit(request, AuditAction.VIEW_LIST, subject=f"cases_{shown}".rstrip("_"), page=page.number)
-    context = {"page": page, "shown": shown, "can_enter_new": _entry_district(request.user) != ""}
-    return render(request, "tracing/case_list.html", context)
+    context = {
+        "page": page,
+        "shown": shown,
+        "can_enter_new": _entry_district(request.user) != "",
+        "code": code,
+        "code_error": code_error,
+    }
+    return render(request, "tracing/case_list.html", context, status=status)
 
 
 @login_required
 @add_case_required
 @code_guessing_limited
 def case_new(request):
-    """Mark as a confirmed case someone who declared (``?ma=<code>``) or someone who never did."""
-    if request.GET.get("ma"):
-        return _case_for_person(request, person_for_health_staff(request, request.GET["ma"]))
-    return _case_for_new_person(request)
+    """Mark as a confirmed case someone who declared (``?ma=<code>``) or someone who never did.
+
+    A code nobody in the user's scope has sends them back to the list's code box, told so as
+    at the desk, counted as a miss (``code_guessing_limited``): whether someone elsewhere has
+    it is not said."""
+    code = request.GET.get("ma", "")
+    if not code:
+        return _case_for_new_person(request)
+    try:
+        person = person_for_health_staff(request, code)
+    except Http404:
+        code_miss_count(request)
+        return _case_list_page(request, code=code, code_error=_code_error(code), status=404)
+    return _case_for_person(request, person)
+
+
+def _code_error(typed: str) -> str:
+    parsed = codes.parse_code(typed)
+    if parsed is None:
+        return _("A lookup code has 8 letters and digits, like K7QX-3M9P.")
+    return _("No one has the lookup code %(code)s") % {"code": codes.format_code(parsed)}
 
 
 @login_required

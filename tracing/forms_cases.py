@@ -3,7 +3,6 @@
 import uuid
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,7 +47,6 @@ class CaseForm(forms.Form):
     onset_on = forms.DateField(
         label=_("Symptoms began on"),
         required=False,
-        input_formats=settings.DATE_INPUT_FORMATS,
         widget=DatePicker(),
         validators=[plausible_day],
     )

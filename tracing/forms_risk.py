@@ -4,7 +4,6 @@ from datetime import datetime, time, timedelta
 from functools import partial
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -57,14 +56,12 @@ class RiskListForm(ChainedPlaces, forms.Form):
     huyen = PlaceField(label=_("District of residence"), required=False, widget=place_select())
     xa = PlaceField(label=_("Commune of residence"), required=False, widget=place_select("huyen"))
     tu_ngay = forms.DateField(
-        input_formats=settings.DATE_INPUT_FORMATS,
         label=_("Updated from"),
         required=False,
         widget=DATE_INPUT,
         validators=[plausible_day],
     )
     den_ngay = forms.DateField(
-        input_formats=settings.DATE_INPUT_FORMATS,
         label=_("Updated until"),
         required=False,
         widget=DATE_INPUT,
@@ -293,13 +290,11 @@ class ZoneForm(ZonePlaceFields):
     """A new epidemic zone: a province, or a district or commune of it, from a date."""
 
     starts_on = forms.DateField(
-        input_formats=settings.DATE_INPUT_FORMATS,
         label=pgettext_lazy("date range", "From"),
         widget=DATE_INPUT,
         validators=[plausible_day],
     )
     ends_on = forms.DateField(
-        input_formats=settings.DATE_INPUT_FORMATS,
         label=_("Until"),
         required=False,
         widget=DATE_INPUT,
@@ -328,7 +323,6 @@ class ZoneForm(ZonePlaceFields):
 
 class ZoneEndForm(forms.Form):
     ends_on = forms.DateField(
-        input_formats=settings.DATE_INPUT_FORMATS,
         label=_("Last day in force"),
         widget=DATE_INPUT,
         validators=[plausible_day],

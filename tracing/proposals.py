@@ -28,6 +28,7 @@ from operator import or_
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from checkpoints.models import Passage
 from declarations.models import Declaration, Person, PointKind
@@ -342,9 +343,12 @@ def reason_text(reason: dict) -> str:
             "day": _day(reason["day"]),
         }
     if rule == "checkpoint":
-        return _(
+        return ngettext(
             "Crossed %(checkpoint)s in the same vehicle %(plate)s at %(time)s, "
-            "%(minutes)s minutes apart"
+            "%(minutes)s minute apart",
+            "Crossed %(checkpoint)s in the same vehicle %(plate)s at %(time)s, "
+            "%(minutes)s minutes apart",
+            reason["minutes"],
         ) % {
             "checkpoint": reason["checkpoint"],
             "plate": reason["plate"],

@@ -61,6 +61,8 @@ class PassengerForm(DeclarationForm):
         "to_commune",
     )
 
+    on_behalf = True
+
     # Left empty by a busy crew, it is Việt Nam (``clean_nationality``), as the form shows.
     nationality = forms.CharField(
         label=_("Nationality"), max_length=60, initial="Việt Nam", required=False

@@ -128,8 +128,8 @@ class DatePicker(forms.DateInput):
     """A date picker (``type="date"``). It shows a value only in ISO form, so a date typed day
     first into the address (``?tu_ngay=06/12/2026``, read as the field reads it) is written
     back in ISO: otherwise the picker looks empty while the filter still applies. Its field
-    reads the site's formats in every language (``settings.DATE_INPUT_FORMATS``, day first:
-    English's own would read 06/12 as June 12), and so does the picker."""
+    reads the site's formats in either language (``settings.DATE_INPUT_FORMATS``, day first,
+    through truyvet/formats), and so does the picker."""
 
     input_type = "date"
 

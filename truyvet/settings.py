@@ -219,7 +219,12 @@ LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 # date field's widget writes its value in the first format, and a date picker (type="date")
 # shows nothing for any other, so that a form's date would be sent empty.
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y"]
-# Dates and times shown as the province writes them (truyvet/formats/vi: 08:45 06/12/2026).
+DATETIME_INPUT_FORMATS = [
+    *(f"{day} {time}" for day in DATE_INPUT_FORMATS for time in ("%H:%M:%S", "%H:%M")),
+    "%H:%M %d/%m/%Y",  # as the site writes them
+]
+# Dates and times shown as the province writes them, 08:45 06/12/2026, in either language
+# (truyvet/formats/vi and en, which read typed dates with the formats above).
 FORMAT_MODULE_PATH = ["truyvet.formats"]
 # The project's strings (``make messages``), then the Vietnamese that Django, its admin and
 # django-axes lack, kept by hand (the earlier path wins where both translate a string).

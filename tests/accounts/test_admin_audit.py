@@ -114,3 +114,16 @@ def test_an_audit_entrys_title_gives_the_local_time_as_its_field_does(admin_clie
     assert str(entry) == "09:51 06/12/2026 ytetamduong Tìm kiếm"
     assert "09:51 06/12/2026 ytetamduong" in page
     assert "2026-12-06 02:51" not in page
+
+
+def test_the_english_admin_lists_times_as_the_vietnamese_one_does(admin_client):
+    """Django's English wrote "Dec. 6, 2026, 9:51 a.m." in the admin's lists."""
+    AuditEntry.objects.create(
+        at=datetime(2026, 12, 6, 2, 51, tzinfo=UTC), username="ytetamduong", action="search"
+    )
+    admin_client.cookies["django_language"] = "en"
+
+    page = admin_client.get("/admin/accounts/auditentry/").content.decode()
+
+    assert "09:51 06/12/2026" in page
+    assert "Dec. 6, 2026" not in page

@@ -126,3 +126,24 @@ def test_the_poster_fits_a_phone_screen_and_still_prints_on_one_a5_page(
     assert qr["width"] > 250 and qr["x"] >= 0 and qr["x"] + qr["width"] <= 360
     pdf = page.pdf(format="A5", prefer_css_page_size=True, print_background=True)
     assert len(PDF_PAGE.findall(pdf)) == 1
+
+
+def test_a_passengers_missing_sex_is_said_under_the_radios(
+    live_server, operator, vehicle, log_in, phone_page
+):
+    """The inline radios turned red while their "This field is required." stayed hidden; on the
+    citizen's form it sat beside the last choice, "Other"."""
+    page = log_in("operator", viewport={"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/nha-xe/xe/{vehicle.pk}/khai-ho/")
+    page.evaluate("document.querySelectorAll('form').forEach(f => f.noValidate = true)")
+    page.fill("#id_full_name", "Lò Thị Mai")
+    page.click("input[type=submit][name=submit]")
+    expect(page.locator("#id_sex_error")).to_be_visible()
+
+    phone_page.goto(f"{live_server.url}/khai-bao/")
+    phone_page.evaluate("document.querySelectorAll('form').forEach(f => f.noValidate = true)")
+    phone_page.click("input[type=submit][name=submit]")
+    error = phone_page.locator("#id_sex_error")
+    expect(error).to_be_visible()
+    last_choice = phone_page.locator("#div_id_sex .form-check").last.bounding_box()
+    assert error.bounding_box()["y"] >= last_choice["y"] + last_choice["height"]

@@ -148,6 +148,23 @@ def test_the_transport_department_reads_and_exports_findings(
     assert AuditEntry.objects.filter(action="export").exists()
 
 
+@pytest.mark.parametrize(("language", "word"), [("vi", "Chưa khai báo"), ("en", "Undeclared")])
+def test_the_findings_sheet_is_titled_with_both_whole_dates(
+    client, settings, transport_officer, language, word
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(transport_officer)
+    export = client.get(
+        "/giao-thong/phat-hien/", {"format": "xlsx", "start": "2026-11-07", "end": "2026-12-06"}
+    )
+    sheet = load_workbook(BytesIO(b"".join(export.streaming_content))).active
+    assert sheet.title == f"{word} 07-11-26–06-12-26"
+
+
 @pytest.mark.parametrize("persona", ["operator", "leader", "officer"])
 def test_findings_are_for_the_transport_department(request, client, places, persona):
     client.force_login(request.getfixturevalue(persona))
@@ -281,3 +298,19 @@ def test_a_bus_check_sent_twice_is_one_check_in_the_findings(desk, board_passeng
     assert [f.undeclared for f in undeclared_findings(today, today)] == [3]
     page = desk.get("/chot/kiem-tra-xe/", {"plate": "25B-012.34"}).content.decode()
     assert 'name="form_token"' in page
+
+
+def test_a_bus_check_and_a_passage_are_named_in_the_provinces_time(
+    checkpoint, officer, vehicle, citizen
+):
+    """The admin's "Bus check" list of choices read 05:33 for a check at 12:33 (UTC)."""
+    from datetime import UTC, datetime
+
+    at = datetime(2026, 12, 6, 5, 33, tzinfo=UTC)  # 12:33 in Việt Nam
+    made = check(checkpoint, officer, vehicle.plate, vehicle, 1)
+    BusCheck.objects.filter(pk=made.pk).update(at=at)
+    passage = Passage.objects.create(person=citizen, checkpoint=checkpoint, officer=officer)
+    Passage.objects.filter(pk=passage.pk).update(at=at)
+
+    assert str(BusCheck.objects.get(pk=made.pk)).endswith("06/12/2026 12:33")
+    assert str(Passage.objects.get(pk=passage.pk)).endswith("06/12/2026 12:33")

@@ -1,7 +1,8 @@
 import re
 
 import pytest
-from django.utils import timezone
+from crispy_forms.utils import render_crispy_form
+from django.utils import timezone, translation
 
 from accounts.models import AuditEntry
 from checkpoints.models import Passage
@@ -99,3 +100,25 @@ def test_the_form_on_the_spot_starts_at_todays_journey(desk, citizen):
     for path in ("/chot/khai-bao/", f"/c/{citizen.lookup_code}/khai-bao/"):
         html = desk.get(path).content.decode()
         assert re.search(rf'name="travel_date" value="{today}"', html), path
+
+
+def test_the_officer_is_asked_about_the_traveller_not_about_themselves(desk, checkpoint, settings):
+    """The officer read "About you", "Your journey", "have you had any of these symptoms?" and
+    "I promise that the information above is true", as if they were the traveller."""
+    desk.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = desk.get("/chot/khai-bao/")
+    html = page.content.decode()
+
+    for heading in ("Personal details", "Residence", "Journey", "Health", "Commitment"):
+        assert f"<legend>{heading}</legend>" in html
+    assert "The person confirmed that the information above is true" in html
+    assert "I promise" not in html
+    with translation.override("en"):
+        form = render_crispy_form(page.context["form"])
+    assert re.findall(r"\byour?\b", form, re.IGNORECASE) == []
+
+
+def test_the_officer_confirms_for_the_traveller_in_vietnamese(desk, checkpoint):
+    html = desk.get("/chot/khai-bao/").content.decode()
+    assert "Người được khai báo đã xác nhận những thông tin trên là đúng sự thật" in html
+    assert "Tôi cam kết" not in html and "Anh/Chị" not in html

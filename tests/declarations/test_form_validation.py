@@ -183,7 +183,7 @@ def test_an_unknown_place_code_is_refused(places):
 
 def test_an_email_address_that_is_not_one_says_so(places):
     assert errors_for(places, email="ten@")["email"] == [
-        "This email address is not valid, for example: ten@gmail.com."
+        "This email address is not valid, for example: name@gmail.com."
     ]
     assert cleaned(places, email="")["email"] == ""
 
@@ -204,7 +204,7 @@ def test_no_means_of_transport_is_chosen_for_the_citizen(places):
     form = DeclarationForm()
     assert form["transport"].value() in (None, "")
     assert 'value="" selected' in str(form["transport"])
-    assert errors_for(places, transport="")["transport"] == ["Choose how you travelled."]
+    assert errors_for(places, transport="")["transport"] == ["Choose the means of transport."]
 
 
 def test_without_a_coach_no_plate_is_asked(places):
@@ -290,3 +290,19 @@ def test_the_form_tells_travellers_from_abroad_which_places_to_choose(client, pl
 
     assert "Người sống ở nước ngoài: chọn nơi lưu trú tại Việt Nam." in page
     assert "Từ nước ngoài về: chọn tỉnh có cửa khẩu đã nhập cảnh." in page
+
+
+def test_the_email_example_is_a_name_and_viet_nam_is_written_as_the_form_fills_it():
+    """English read "for example: ten@gmail.com" (ten is Vietnamese for name), and its help
+    said "Viet Nam" beside a nationality filled in as "Việt Nam"."""
+    from django.utils import translation
+
+    from declarations.forms import DeclarationForm
+
+    fields = DeclarationForm.base_fields
+    with translation.override("en"):
+        assert "for example: name@gmail.com." in str(fields["email"].error_messages["invalid"])
+        assert "in Việt Nam." in str(fields["residence_province"].help_text)
+    with translation.override("vi"):
+        assert "ví dụ đúng: ten@gmail.com." in str(fields["email"].error_messages["invalid"])
+    assert fields["nationality"].initial == "Việt Nam"

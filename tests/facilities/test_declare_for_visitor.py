@@ -1,6 +1,10 @@
 """Facility staff declare on the spot for a visitor without a smartphone."""
 
+import re
+
 import pytest
+from crispy_forms.utils import render_crispy_form
+from django.utils import translation
 
 from accounts.models import AuditEntry
 from declarations.models import Declaration, MadeBy, Person
@@ -102,3 +106,19 @@ def test_a_refused_declaration_writes_nothing(client, health_worker, leader):
         client.force_login(user)
         client.post("/co-so-y-te/khai-bao/", form_data(**VISIT))
     assert not Declaration.objects.exists()
+
+
+def test_the_form_asks_the_staff_about_the_visitor_not_about_themselves(staff, facility):
+    """The staff read "About you", "Your health", "You are visiting as" and promised that the
+    information was true, as if they were the visitor."""
+    page = staff.get("/co-so-y-te/khai-bao/")
+    html = page.content.decode()
+
+    for heading in ("Personal details", "Residence", "Journey", "Health", "Visit to the facility"):
+        assert f"<legend>{heading}</legend>" in html
+    assert "The visitor is" in html
+    assert "The person confirmed that the information above is true" in html
+    assert "In the last 14 days, has the person had any of these symptoms?" in html
+    with translation.override("en"):
+        form = render_crispy_form(page.context["form"])
+    assert re.findall(r"\byour?\b", form, re.IGNORECASE) == []

@@ -189,6 +189,44 @@ def test_staff_of_another_district_cannot_mark_a_person_outside_it(
     assert not Case.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("zzzz zzzz", "No one has the lookup code ZZZZ-ZZZZ"),
+        ("ABC", "A lookup code has 8 letters and digits, like K7QX-3M9P."),
+    ],
+)
+def test_a_code_nobody_has_is_told_beside_the_code_box(staff, typed, error):
+    """A mistyped code gave the site's 404 page ("The page you asked for does not exist")."""
+    response = staff.get("/y-te/ca-benh/moi/", {"ma": typed})
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert f'<div class="invalid-feedback d-block" id="id_ma_error">{error}</div>' in html
+    assert f'value="{typed}"' in html and 'aria-describedby="id_ma_error"' in html
+    assert "Confirmed cases (F0)" in html
+
+
+def test_a_code_outside_the_staffs_district_reads_as_a_code_nobody_has(
+    client, settings, other_health_worker, citizen
+):
+    client.force_login(other_health_worker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = client.get("/y-te/ca-benh/moi/", {"ma": citizen.lookup_code})
+
+    assert response.status_code == 404
+    assert response.context["code_error"] == (f"No one has the lookup code {citizen.display_code}")
+    assert citizen.full_name not in response.content.decode()
+
+
+def test_codes_nobody_has_count_as_codes_guessed(staff, settings, citizen):
+    settings.CODE_MISS_RATE = "2/10m"
+    assert staff.get("/y-te/ca-benh/moi/", {"ma": "ZZZZ-ZZZZ"}).status_code == 404
+    assert staff.get("/y-te/ca-benh/moi/", {"ma": "ABC"}).status_code == 404
+    assert staff.get("/y-te/ca-benh/moi/", {"ma": citizen.lookup_code}).status_code == 429
+
+
 NEW_PERSON = {
     "full_name": "  Vàng   Thị Dế ",
     "birth_year": "1975",

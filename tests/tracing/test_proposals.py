@@ -426,6 +426,20 @@ def assert_reasons_in_english():
     assert reason_text(home) == f"Lives at the same address: {HOME}, Thị trấn Tam Đường"
 
 
+@pytest.mark.parametrize(("minutes", "apart"), [(1, "1 minute apart"), (5, "5 minutes apart")])
+def test_a_checkpoint_reason_counts_its_minutes_in_words(minutes, apart):
+    checkpoint = {
+        "rule": "checkpoint",
+        "checkpoint": "Chốt Km 15",
+        "plate": BUS,
+        "at": "2026-11-20T08:20+07:00",
+        "minutes": minutes,
+    }
+    with translation.override("en"):
+        assert reason_text(checkpoint).endswith(f"at 08:20 20/11/2026, {apart}")
+    assert reason_text(checkpoint).endswith(f"cách nhau {minutes} phút")
+
+
 def test_an_address_key_ignores_case_and_spaces_but_not_the_house_number():
     assert address_key("  tổ 3,  SỐ 12 ĐƯỜNG  lê lợi ") == address_key(HOME)
     assert address_key("Tổ 3, số 14 đường Lê Lợi") != address_key(HOME)

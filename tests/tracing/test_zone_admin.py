@@ -127,3 +127,22 @@ def test_a_commune_outside_the_district_chosen_is_refused(client, administrator)
     )
     assert not EpidemicZone.objects.exists()
     assert "commune" in response.context["adminform"].form.errors
+
+
+def test_the_english_admin_reads_and_shows_dates_day_first(client, settings, administrator):
+    """In English the admin read a typed 06/12/2026 as 12 June, refused 20/12/2026, and listed
+    "Dec. 6, 2026"."""
+    from datetime import date
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(administrator)
+    client.post(
+        "/admin/declarations/epidemiczone/add/",
+        {"province": HA_NOI, "starts_on": "06/12/2026", "ends_on": "20/12/2026"},
+    )
+
+    zone = EpidemicZone.objects.get()
+    assert (zone.starts_on, zone.ends_on) == (date(2026, 12, 6), date(2026, 12, 20))
+    page = client.get("/admin/declarations/epidemiczone/").content.decode()
+    assert "06/12/2026" in page and "20/12/2026" in page
+    assert "Dec. 6, 2026" not in page

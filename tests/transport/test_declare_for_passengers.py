@@ -244,3 +244,21 @@ def test_the_crew_is_asked_for_a_relatives_phone_never_their_own(crew, page, set
     assert response.context["form"].errors["phone"] == [
         "Enter a mobile number. Someone without a phone gives a relative's or a carer's."
     ]
+
+
+def test_the_crew_is_asked_about_the_passenger_not_about_themselves(crew, page, settings):
+    """The crew read "In the last 14 days, have you had any of these symptoms?"."""
+    import re
+
+    from crispy_forms.utils import render_crispy_form
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    response = crew.get(page)
+    html = response.content.decode()
+
+    assert "In the last 14 days, has the person had any of these symptoms?" in html
+    assert "In the last 14 days, has the person had any of these contacts?" in html
+    with translation.override("en"):
+        form = render_crispy_form(response.context["form"])
+    assert re.findall(r"\byour?\b", form, re.IGNORECASE) == []
