@@ -181,12 +181,17 @@ def free_port() -> int:
 
 def production_workers() -> int:
     """The workers production starts on this machine (``truyvet/gunicorn.py``), read from its
-    file: the project's package is not on the benchmark scripts' path."""
+    file. The project's package is not on the benchmark scripts' path: it is while the file
+    runs, for what the file imports from it (``truyvet.env``)."""
     spec = importlib.util.spec_from_file_location(
         "gunicorn_settings", ROOT / "truyvet" / "gunicorn.py"
     )
     settings = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(settings)
+    sys.path.insert(0, str(ROOT))
+    try:
+        spec.loader.exec_module(settings)
+    finally:
+        sys.path.remove(str(ROOT))
     return settings.default_workers()
 
 
