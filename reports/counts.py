@@ -45,9 +45,9 @@ REBUILD_LOCK = 0x7472_7670  # any fixed number: one rebuild at a time on Postgre
 PASSAGE_MEASURES = {Direction.IN: Measure.PASSAGES_IN, Direction.OUT: Measure.PASSAGES_OUT}
 CONTACT_MEASURES = {ContactLevel.F1: Measure.NEW_F1, ContactLevel.F2: Measure.NEW_F2}
 # The report of a period and a district (or the whole province), in a language, kept in the
-# shared cache with the version of the counts it was built from (report_kept); five minutes at
-# most, the counts' own period, for a site without Redis: there each process keeps its own, and
-# a rebuild run by the timer, in another process, cannot make them a new version.
+# shared cache with the version of the counts it was built from (report_kept), five minutes at
+# most. Only a shared cache (Redis) keeps it: without one, each process would keep its own, and a
+# rebuild run by the timer, in another process, could not make them a new version.
 REPORT_KEY = "report:{start}:{end}:{district}:{language}"
 COUNTS_VERSION_KEY = "report-counts-version"
 REPORT_SECONDS = 300
@@ -125,7 +125,8 @@ def counts_raw(*, start: date, end: date) -> dict:
         .order_by()
         .annotate(
             declarations=Count("id"),
-            arrivals=Count("id", filter=~Q(from_province=served)),
+            # People, not declarations: an update of the same journey is not a second arrival.
+            arrivals=Count("person", distinct=True, filter=~Q(from_province=served)),
             on_behalf=Count("id", filter=Q(made_by=MadeBy.ON_BEHALF)),
         )
     )
@@ -325,7 +326,12 @@ def report_kept(*, start: date, end: date, district: str | None = None) -> Repor
     queries, on a page leaders open all day while the counts change every five minutes.
 
     The version is read before the counts: a report built from counts newer than its version
-    is only built again once more, never kept under a version it is older than."""
+    is only built again once more, never kept under a version it is older than.
+
+    Without a shared cache (``settings.CACHE_SHARED``), the report is built each time: a leader
+    would otherwise read the counts of before the last rebuild for up to five more minutes."""
+    if not settings.CACHE_SHARED:
+        return report_build(start=start, end=end, district=district)
     key = REPORT_KEY.format(
         start=start, end=end, district=district or "province", language=get_language()
     )

@@ -151,6 +151,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whether every process sees what another stores in the default cache. Without Redis each keeps
+# its own, so what a job run elsewhere changes (the report's counts, rebuilt by the timer's
+# process) cannot reach the site's processes through it.
+CACHE_SHARED = bool(REDIS_URL)
 # Rendered page fragments that depend on nothing but code, reference data and the language (the
 # blank declaration form, the staff pages' blank forms): each process keeps its own, for an hour
 # at most (the templates' {% cache %} tags say how long each). Fragments with many variants, or

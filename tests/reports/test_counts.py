@@ -246,6 +246,29 @@ def test_the_risk_columns_count_each_person_once_a_day_at_their_highest_risk(pla
     assert daily[(D0, TAM_DUONG, "medium_risk")] == 1
 
 
+def test_arrivals_count_each_person_once_a_day(places, time_machine):
+    """Sùng Thị Hai came from another province and updated her declaration the same day: two
+    declarations, one arrival. Giàng A Ba came too: two arrivals in all. Lò Văn Nhà, from this
+    province, is no arrival."""
+    time_machine.move_to(at(D0, 9), tick=False)
+    hai = declare(full_name="Sùng Thị Hai", phone="0911000011")
+    declare(full_name="Giàng A Ba", phone="0911000012")
+    declare(
+        full_name="Lò Văn Nhà", phone="0911000013", from_province=LAI_CHAU, from_district=TAM_DUONG
+    )
+    time_machine.move_to(at(D0, 10), tick=False)
+    declaration_submit(
+        data=declaration_data(full_name="Sùng Thị Hai", phone="0911000011", symptoms=("fever",)),
+        token=uuid.uuid4(),
+        person=hai.person,
+    )
+
+    daily = counts_raw(start=D0, end=D0)["daily"]
+
+    assert daily[(D0, TAM_DUONG, "declarations")] == 4
+    assert daily[(D0, TAM_DUONG, "arrivals")] == 2
+
+
 def test_the_rebuild_command_recounts_risk_columns_stored_as_declarations(places, time_machine):
     """Counts stored before the risk columns counted people are set right by rebuild_counts."""
     time_machine.move_to(at(D0, 9), tick=False)

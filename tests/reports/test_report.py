@@ -140,7 +140,7 @@ def test_downloads_hold_the_tables_shown_and_are_audited(client, leader, seeded)
 
 
 def test_a_14_day_report_reads_the_counts_in_three_queries(
-    client, leader, seeded, django_assert_num_queries
+    client, leader, seeded, django_assert_num_queries, kept_reports
 ):
     client.force_login(leader)
     with CaptureQueriesContext(connection) as first:
@@ -179,7 +179,9 @@ def test_anonymous_visitors_are_sent_to_log_in(client, places):
     assert "/login" in response["Location"] or "dang-nhap" in response["Location"]
 
 
-def test_the_kept_tables_follow_the_counts_and_the_language(client, leader, seeded, settings):
+def test_the_kept_tables_follow_the_counts_and_the_language(
+    client, leader, seeded, settings, kept_reports
+):
     client.force_login(leader)
     before = client.get(URL + RANGE).content.decode()
     assert "<td>3</td><td>3</td>" in row_of(before, "Huyện Tam Đường")
@@ -198,6 +200,22 @@ def test_the_kept_tables_follow_the_counts_and_the_language(client, leader, seed
     assert "By district" in english and "Declarations per day" in english
 
 
+def test_without_a_shared_cache_the_report_shows_a_rebuild_made_elsewhere_at_once(
+    client, leader, seeded
+):
+    """Without Redis, each process has its own cache: the rebuild, run by the timer in another
+    process, cannot tell the site's processes that the counts changed. The report is then built
+    each time, so a leader never reads the counts of before the last rebuild."""
+    client.force_login(leader)
+    before = row_of(client.get(URL + RANGE).content.decode(), "Huyện Tam Đường")
+    count = DailyCount.objects.filter(district__name="Huyện Tam Đường", measure="declarations")
+    stored = count.get(day=D0).value
+    count.filter(day=D0).update(value=40)  # as the timer's rebuild stores it, in its process
+
+    after = row_of(client.get(URL + RANGE).content.decode(), "Huyện Tam Đường")
+    assert int(cells_of(after)[0]) == int(cells_of(before)[0]) - stored + 40
+
+
 def test_another_worker_finds_the_tables_kept_in_the_shared_cache(
     client, leader, seeded, monkeypatch
 ):
@@ -214,7 +232,7 @@ def test_another_worker_finds_the_tables_kept_in_the_shared_cache(
 
 
 def test_a_rebuild_of_the_counts_shows_in_the_kept_report_once_committed(
-    client, leader, seeded, make_declaration, django_capture_on_commit_callbacks
+    client, leader, seeded, make_declaration, django_capture_on_commit_callbacks, kept_reports
 ):
     client.force_login(leader)
     before = row_of(client.get(URL).content.decode(), "Huyện Tam Đường")
@@ -227,7 +245,7 @@ def test_a_rebuild_of_the_counts_shows_in_the_kept_report_once_committed(
 
 
 def test_a_renamed_checkpoint_shows_in_the_kept_report_once_committed(
-    client, leader, seeded, checkpoint, django_capture_on_commit_callbacks
+    client, leader, seeded, checkpoint, django_capture_on_commit_callbacks, kept_reports
 ):
     client.force_login(leader)
     assert checkpoint.name in client.get(URL + RANGE).content.decode()
@@ -280,3 +298,16 @@ def test_the_risk_columns_say_they_count_people(client, leader, seeded):
 
     assert "<th>Số người nguy cơ cao</th><th>Số người nguy cơ trung bình</th>" in html
     assert "mỗi người chỉ được đếm một lần trong một ngày" in html
+
+
+def test_the_report_says_where_each_figure_is_counted_and_that_arrivals_are_people(
+    client, leader, seeded
+):
+    """A case who travelled to one district but lives in another is counted where they live: the
+    page says so, so that a district's leaders do not look for their case in the wrong row."""
+    client.force_login(leader)
+
+    html = client.get(URL + RANGE).content.decode()
+
+    assert "Người từ tỉnh khác đến: mỗi người chỉ được đếm một lần trong một ngày" in html
+    assert "ca bệnh, F1, F2 tính ở huyện nơi người đó ở" in html

@@ -119,7 +119,9 @@ def test_a_district_of_no_or_another_province_is_an_error_next_to_the_field(
     assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
 
 
-def test_the_kept_report_of_one_district_is_never_shown_for_another(client, leader, seeded):
+def test_the_kept_report_of_one_district_is_never_shown_for_another(
+    client, leader, seeded, kept_reports
+):
     client.force_login(leader)
     assert days_of(client.get(URL + RANGE + f"&district={TAM_DUONG}"))["08/06/2021"][0] == 2
     assert days_of(client.get(URL + RANGE + f"&district={LAI_CHAU_CITY}"))["08/06/2021"][0] == 0
@@ -129,7 +131,7 @@ def test_the_kept_report_of_one_district_is_never_shown_for_another(client, lead
     assert days_of(client.get(URL + RANGE))["10/06/2021"][0] == 2
 
 
-def test_a_rebuild_of_the_counts_reaches_every_kept_district(client, leader, seeded):
+def test_a_rebuild_of_the_counts_reaches_every_kept_district(client, leader, seeded, kept_reports):
     client.force_login(leader)
     for district in (TAM_DUONG, LAI_CHAU_CITY):
         client.get(URL + RANGE + f"&district={district}")
