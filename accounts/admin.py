@@ -111,10 +111,19 @@ class AuditEntryAdmin(CodeSearch, admin.ModelAdmin):
     code_field = "person_code"
     list_display = ["at", "username", "action", "display_code", "about", "client_ip"]
     list_filter = ["action", "at"]
-    search_fields = ["username", "person_code", "detail", "client_ip"]
+    search_fields = ["username", "person_code", "detail", "people_shown", "client_ip"]
     date_hierarchy = "at"
-    exclude = ["subject", "detail"]
-    readonly_fields = ["about"]
+    exclude = ["subject", "detail", "people_shown"]
+    readonly_fields = ["about", "codes_shown"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """A code, as printed, also finds the pages that listed its person among others (a
+        case's contacts): ``CodeSearch`` finds the entries about them."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        code = codes.parse_code(search_term)
+        if code is not None:
+            results |= queryset.filter(people_shown__contains=code)
+        return results, may_have_duplicates
 
     @admin.display(description=_("lookup code"), ordering="person_code")
     def display_code(self, entry):
@@ -123,6 +132,10 @@ class AuditEntryAdmin(CodeSearch, admin.ModelAdmin):
     @admin.display(description=_("detail"))
     def about(self, entry):
         return detail_shown(entry)
+
+    @admin.display(description=_("people shown"))
+    def codes_shown(self, entry):
+        return " ".join(codes.format_code(code) for code in entry.people_shown.split())
 
     def has_add_permission(self, request):
         return False

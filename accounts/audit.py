@@ -7,9 +7,14 @@ What an entry was about is kept so that each reader sees it in their language: a
 (a key of ``SUBJECTS``) with its values as JSON in ``detail``. What the user typed (a search, a
 flag's reason) is kept as typed, with no subject; a text the system chose is kept in the source
 language under ``SYSTEM_TEXT`` (see ``tracing.models.system_text``).
+
+A page that lists people by name (a case's contacts, its chain) writes one entry, as any list
+does, with the lookup codes of the people it showed in ``people_shown``: the admin's search by a
+person's code finds every page that showed them, without a row per person.
 """
 
 import json
+from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -36,6 +41,11 @@ SUBJECTS = {
     "cases_dong": _("list of closed cases, page %(page)s"),
     "chain": _("chain of transmission of case %(case)s"),
     "contact": _("contact of case %(case)s"),
+    "contacts": _("contacts of case %(case)s"),
+    "contact_confirmed": _("confirmed as %(level)s of case %(case)s"),
+    "contact_dismissed": _("dismissed as %(level)s of case %(case)s"),
+    "contacts_confirmed": _("all proposed %(level)s of case %(case)s confirmed: %(count)s"),
+    "contacts_dismissed": _("all proposed %(level)s of case %(case)s dismissed: %(count)s"),
     "contacts_checked": _("file of contacts checked, case %(case)s"),
     "contacts_imported": _("%(count)s contacts imported, case %(case)s"),
     "duplicates_cccd": _("people with the same ID number, page %(page)s"),
@@ -57,9 +67,20 @@ SUBJECTS = {
 VALUE_LENGTH = 150
 
 
-def audit(request, action: str, *, person=None, detail: str = "", said=None, subject="", **values):
+def audit(
+    request,
+    action: str,
+    *,
+    person=None,
+    shown: Iterable[str] = (),
+    detail: str = "",
+    said=None,
+    subject="",
+    **values,
+):
     """Write an entry. ``detail`` is what the user typed; ``said`` a text the system chose (lazy,
-    kept in the source language); or name a ``subject`` and give its values."""
+    kept in the source language); or name a ``subject`` and give its values. ``shown`` are the
+    lookup codes of the other people the page listed by name, kept in the one entry."""
     if said is not None:
         subject = SYSTEM_TEXT
         with translation.override(None):
@@ -79,6 +100,7 @@ def audit(request, action: str, *, person=None, detail: str = "", said=None, sub
         person=person,
         person_code=person.lookup_code if person else "",
         detail=detail.replace("\x00", "")[: AuditEntry.DETAIL_LENGTH],  # no NUL in PostgreSQL
+        people_shown=" ".join(dict.fromkeys(shown)),
         client_ip=_valid_ip(client_ip(request)),
     )
     inserts.insert_one(entry)

@@ -73,6 +73,7 @@ class AuditAction(models.TextChoices):
     REQUIRE_UPDATE = "require_update", _("Asked for an updated declaration")
     EXPORT = "export", _("Exported")
     PASSENGER_LIST = "passenger_list", _("Changed a passenger list")
+    DECIDE_CONTACT = "decide_contact", _("Confirmed or dismissed a contact")
 
 
 class AuditEntry(models.Model):
@@ -101,6 +102,9 @@ class AuditEntry(models.Model):
     person_code = models.CharField(_("lookup code"), max_length=8, blank=True, db_index=True)
     subject = models.CharField(_("subject"), max_length=30, blank=True)  # accounts.audit
     detail = models.CharField(_("detail"), max_length=DETAIL_LENGTH, blank=True)
+    # The lookup codes of the other people a page listed by name (a case's contacts), separated
+    # by spaces: one entry for the page, which a search by any of their codes finds.
+    people_shown = models.TextField(_("people shown"), blank=True)
     client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
 
     class Meta:

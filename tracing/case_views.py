@@ -21,7 +21,7 @@ from declarations.models import Person
 from declarations.places import served_province_code
 from declarations.views import code_guessing_limited, code_miss_count
 from tracing.access import case_for_staff, cases_in_scope, mark_reachable, person_for_health_staff
-from tracing.chain import chain_layout, chain_tree
+from tracing.chain import chain_layout, chain_links, chain_tree
 from tracing.forms_cases import CaseCloseForm, CaseForm, CasePersonForm, DecisionForm
 from tracing.models import Case, Contact, ContactLevel, ContactStatus
 from tracing.proposals import (
@@ -119,13 +119,20 @@ def case_detail(request, pk):
 
 
 def _case_page(request, case, close_form=None, status=200):
-    """The case page; with the close form sent back with its error beside its field."""
-    audit(request, AuditAction.VIEW_PERSON, person=case.person, subject="case", case=case.pk)
+    """The case page; with the close form sent back with its error beside its field. Its
+    audit entry names everyone the page lists (``people_named``)."""
     contacts = case.contacts.select_related("person", "person__follow_up", "via__person")
     levels = contact_groups(contacts)
-    mark_reachable(
-        request.user, (c for level in levels for part in level.statuses for c in part.contacts)
+    shown = [c for level in levels for part in level.statuses for c in part.contacts]
+    audit(
+        request,
+        AuditAction.VIEW_PERSON,
+        person=case.person,
+        shown=people_named(shown),
+        subject="case",
+        case=case.pk,
     )
+    mark_reachable(request.user, shown)
     context = {
         "case": case,
         "levels": levels,
@@ -162,9 +169,17 @@ def case_close_view(request, pk):
 def case_chain(request, pk):
     """The transmission chain F0 → F1 → F2 of confirmed contacts, drawn and listed."""
     case = case_for_staff(request, pk)
-    audit(request, AuditAction.VIEW_PERSON, person=case.person, subject="chain", case=case.pk)
     contacts = case.contacts.filter(status=ContactStatus.CONFIRMED).select_related("person")
     tree = chain_tree(case, list(contacts.order_by("level", "person__full_name", "pk")))
+    shown = [link.person.lookup_code for link in chain_links(tree) if link is not tree]
+    audit(
+        request,
+        AuditAction.VIEW_PERSON,
+        person=case.person,
+        shown=shown,
+        subject="chain",
+        case=case.pk,
+    )
     context = {"case": case, "tree": tree, "layout": chain_layout(tree)}
     return render(request, "tracing/chain.html", context)
 
@@ -210,8 +225,18 @@ def contact_decision(request, pk, contact_pk):
     if refused:
         messages.error(request, refused)
         return redirect("tracing:case", pk=case.pk)
-    contact_decide(contact=contact, status=form.cleaned_data["status"], user=request.user)
-    messages.success(request, _decided_message(form.cleaned_data["status"], 1))
+    status = form.cleaned_data["status"]
+    contact_decide(contact=contact, status=status, user=request.user)
+    # The contact keeps only its last decision: who took an earlier one is kept here.
+    audit(
+        request,
+        AuditAction.DECIDE_CONTACT,
+        person=contact.person,
+        subject=f"contact_{status}",
+        level=contact.level,
+        case=case.pk,
+    )
+    messages.success(request, _decided_message(status, 1))
     return redirect("tracing:case", pk=case.pk)
 
 
@@ -224,8 +249,18 @@ def contacts_decision(request, pk):
     form = DecisionForm(request.POST)
     if form.is_valid():
         status, level = form.cleaned_data["status"], form.cleaned_data["level"]
-        count = contacts_decide_all(case=case, status=status, user=request.user, level=level)
-        messages.success(request, _decided_message(status, count))
+        decided = contacts_decide_all(case=case, status=status, user=request.user, level=level)
+        if decided:
+            audit(
+                request,
+                AuditAction.DECIDE_CONTACT,
+                shown=decided,
+                subject=f"contacts_{status}",
+                count=len(decided),
+                level=level or "F1, F2",
+                case=case.pk,
+            )
+        messages.success(request, _decided_message(status, len(decided)))
     return redirect("tracing:case", pk=case.pk)
 
 
@@ -345,9 +380,14 @@ def contact_groups(contacts) -> list[LevelGroup]:
         .annotate(count=Count("pk"))
     }
     shown = _first_of_each_group(contacts.order_by("level", "person__full_name", "pk"), totals)
-    names = _f1_names(shown, contacts)
+    f1s = _f1_people(shown, contacts)
     for contact in shown:
-        contact.reason_texts = [_reason_words(contact, reason, names) for reason in contact.reasons]
+        contact.named = [
+            f1s[via]
+            for reason in contact.reasons
+            if (via := reason.get("via")) and via != contact.via_id and via in f1s
+        ]
+        contact.reason_texts = [_reason_words(contact, reason, f1s) for reason in contact.reasons]
     order = [ContactStatus.PROPOSED, ContactStatus.CONFIRMED, ContactStatus.DISMISSED]
     return [
         LevelGroup(
@@ -378,23 +418,42 @@ def _first_of_each_group(contacts, totals: dict) -> list[Contact]:
     return [*rest, *(contact for group in first for contact in group)]
 
 
-def _f1_names(shown: list[Contact], contacts) -> dict[int, str]:
-    """The names of the contacts shown, and of the case's F1s that their reasons name but the
-    page leaves out (read only then)."""
-    names = {contact.pk: contact.person.full_name for contact in shown}
+def _f1_people(shown: list[Contact], contacts) -> dict[int, Person]:
+    """The people of the contacts shown, by contact, and of the case's F1s that their reasons
+    name but the page leaves out (read only then)."""
+    people = {contact.pk: contact.person for contact in shown}
     named = {reason.get("via") for contact in shown for reason in contact.reasons} - {None}
-    if missing := named - names.keys():
-        left_out = contacts.filter(pk__in=missing).values_list("pk", "person__full_name")
-        names |= dict(left_out)
-    return names
+    if missing := named - people.keys():
+        left_out = (
+            contacts.filter(pk__in=missing)
+            .select_related(None)
+            .select_related("person")
+            .only("person", "person__full_name", "person__lookup_code")
+        )
+        people |= {contact.pk: contact.person for contact in left_out}
+    return people
 
 
-def _reason_words(contact: Contact, reason: dict, names: dict[int, str]) -> str:
+def _reason_words(contact: Contact, reason: dict, f1s: dict[int, Person]) -> str:
     text = reason_text(reason)
     via = reason.get("via")
-    if via and via != contact.via_id and via in names:
-        text = _("%(reason)s (with %(name)s)") % {"reason": text, "name": names[via]}
+    if via and via != contact.via_id and via in f1s:
+        text = _("%(reason)s (with %(name)s)") % {"reason": text, "name": f1s[via].full_name}
     return text
+
+
+def people_named(contacts: list[Contact]) -> list[str]:
+    """The lookup codes of everyone the case page names beside its case: the contacts shown,
+    the F1 each F2 was found through, and the other F1s its reasons name (``contact_groups``)."""
+    return [
+        person.lookup_code
+        for contact in contacts
+        for person in (
+            contact.person,
+            *([contact.via.person] if contact.via_id else []),
+            *getattr(contact, "named", ()),
+        )
+    ]
 
 
 def _proposed_message(count: int) -> str:

@@ -5,6 +5,7 @@ name) and lists the same tree as nested lists, which screen readers and printers
 Only confirmed contacts are in the chain.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from declarations.models import Person
@@ -42,6 +43,13 @@ def chain_tree(case: Case, contacts: list[Contact]) -> Link:
         if contact.level == ContactLevel.F2 and contact.via_id in f1s:
             f1s[contact.via_id].children.append(Link(contact.person, contact.level, contact))
     return root
+
+
+def chain_links(root: Link) -> Iterator[Link]:
+    """Everyone in the chain, the case first, each before the people found through them."""
+    yield root
+    for child in root.children:
+        yield from chain_links(child)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import audit
 from accounts.models import AuditAction
 from tracing.access import case_for_staff, mark_reachable
-from tracing.case_views import CONTACTS_SHOWN
+from tracing.case_views import CONTACTS_SHOWN, people_named
 from tracing.contact_import import (
     COLUMNS,
     MAX_BYTES,
@@ -61,6 +61,14 @@ def contact_add(request, case_id):
         initial = entry_initial(request.session.get(ENTRY_SESSION_KEY))
         form = ContactEntryForm(initial=initial, case=case)
     contacts, total = _latest_contacts(request.user, case)
+    audit(
+        request,
+        AuditAction.VIEW_LIST,
+        person=case.person,
+        shown=people_named(contacts),
+        subject="contacts",
+        case=case.pk,
+    )
     context = {"case": case, "form": form, "contacts": contacts, "total": total}
     return render(request, "tracing/contact_add.html", context)
 
@@ -118,7 +126,14 @@ def contact_import(request, case_id):
         else:
             check = check_contacts(case=case, dataset=table.dataset)
             mark_reachable(request.user, check.rows)
-            audit(request, AuditAction.SEARCH, subject="contacts_checked", case=case.pk)
+            known = [row.person.lookup_code for row in check.rows if row.person is not None]
+            audit(
+                request,
+                AuditAction.SEARCH,
+                shown=known,
+                subject="contacts_checked",
+                case=case.pk,
+            )
             digest = _keep_file(request, case, upload.name, data) if check.is_valid else ""
             context = {"case": case, "check": check, "table": table, "sha256": digest}
             return render(request, "tracing/import_preview.html", context)

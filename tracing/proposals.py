@@ -13,7 +13,8 @@ A reason is a small dict kept in ``Contact.reasons``, a machine code and its det
 ``reason_text`` puts it in words for the staff.
 
 Each source is searched only over its ``Window``: the days when it could pass the virus on, as
-``case_window`` and ``onward_windows`` decide (one place for that rule).
+``case_window`` and ``onward_windows`` decide (one place for that rule). What a rule finds must
+fall in that window too, not only the source's journey it was found from.
 """
 
 import re
@@ -118,7 +119,9 @@ def contacts_found(windows: Mapping[int, Window], *, exclude: Collection[int] = 
     the reasons, grouped by the source they were near.
 
     Only the sources' journeys, crossings and visits on the days of their window are searched
-    from (a home has no date: it is always searched). The sources themselves and the people in
+    from, and only what was found on those days is kept (``_in_window``): the co-passenger of
+    the day before the window, a day apart from a journey on its first day, is not proposed. A
+    home has no date: it is always searched. The sources themselves and the people in
     ``exclude`` (the case, its known contacts) are never proposed. A person found by several
     rules or several sources appears once.
     """
@@ -168,10 +171,22 @@ def contacts_found(windows: Mapping[int, Window], *, exclude: Collection[int] = 
     for person_id, source_id, reason in matches:
         if person_id in sources or person_id in exclude:
             continue
+        if not _in_window(reason, windows[source_id]):
+            continue
         reasons = found.setdefault(person_id, {}).setdefault(source_id, [])
         if reason not in reasons:
             reasons.append(reason)
     return found
+
+
+def _in_window(reason: dict, window: Window) -> bool:
+    """Whether what a rule found happened in the source's window. A rule matches around a
+    source's journey (a coach a day either side, a checkpoint half an hour): a journey on the
+    window's first day would otherwise bring in those who travelled the day before, when the
+    source could not yet pass the virus on (or, on its last day, the day after). A reason
+    with no day (a home) always counts."""
+    day = reason_day(reason)
+    return day is None or window.holds(day)
 
 
 # -- the rules: one query each ----------------------------------------------------------------
@@ -180,7 +195,7 @@ def contacts_found(windows: Mapping[int, Window], *, exclude: Collection[int] = 
 def same_vehicle(journeys: Iterable[Declaration]) -> Iterator[Match]:
     """Travelled in the same vehicle (same plate) the same day as a source, or a day either
     side: a coach runs overnight, and people declare the day they board or the day they
-    arrive."""
+    arrive. Never a day outside the source's window, though (``contacts_found``)."""
     trips = defaultdict(set)  # plate -> {(source, travel date)}
     for journey in journeys:
         if journey.vehicle_plate:

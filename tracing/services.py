@@ -342,10 +342,11 @@ def contacts_propose_onward(*, case: Case) -> int:
 
 
 @transaction.atomic
-def contacts_decide_all(*, case: Case, status: str, user, level: str = "") -> int:
+def contacts_decide_all(*, case: Case, status: str, user, level: str = "") -> list[str]:
     """Confirm or dismiss every proposed contact of the case (of one level if given) at once,
-    as ``contact_decide`` does one by one; return how many. F2s found through an F1 who is not
-    confirmed are not confirmed (``contact_decision_refused``)."""
+    as ``contact_decide`` does one by one; return the lookup codes of the people decided on.
+    F2s found through an F1 who is not confirmed are not confirmed
+    (``contact_decision_refused``)."""
     proposed = case.contacts.filter(status=ContactStatus.PROPOSED)
     if level:
         proposed = proposed.filter(level=level)
@@ -355,7 +356,11 @@ def contacts_decide_all(*, case: Case, status: str, user, level: str = "") -> in
         )
     # Only the contacts' rows are locked: PostgreSQL locks no row of an outer join's nullable
     # side (the F2's F1, "via"), and the F1 is not changed here.
-    contacts = list(proposed.select_for_update(of=("self",)).only("pk", "level", "person_id"))
+    contacts = list(
+        proposed.select_for_update(of=("self",))
+        .select_related("person")
+        .only("pk", "level", "person", "person__lookup_code")
+    )
     case.contacts.filter(pk__in=[c.pk for c in contacts]).update(
         status=status, decided_by=user, decided_at=timezone.now()
     )
@@ -365,7 +370,7 @@ def contacts_decide_all(*, case: Case, status: str, user, level: str = "") -> in
             if people:
                 follow_ups_open(person_ids=people, reason=f"{contact_level} {case.person}")
     people_risk_recompute(c.person_id for c in contacts)
-    return len(contacts)
+    return [c.person.lookup_code for c in contacts]
 
 
 # -- contacts reported by the investigation team (line entry and file import) --------------------

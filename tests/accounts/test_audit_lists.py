@@ -95,3 +95,108 @@ def test_an_entry_keeps_no_nul_character(rf, officer):
     request.user = officer
     audit(request, AuditAction.SEARCH, detail="lo\x00 thi hoa")
     assert AuditEntry.objects.get().detail == "lo thi hoa"
+
+
+@pytest.fixture
+def contacts_of(make_declaration):
+    """Make a contact of ``case`` (F1 unless ``via`` an F1 contact) with a new person."""
+
+    def make(case, name, *, status="proposed", via=None, reasons=()):
+        from tracing.models import Contact
+
+        person = make_declaration(full_name=name).person
+        level = "F2" if via else "F1"
+        return Contact.objects.create(
+            case=case, person=person, level=level, status=status, via=via, reasons=list(reasons)
+        )
+
+    return make
+
+
+def found_in_the_audit_log(client, administrator, typed: str) -> list:
+    client.force_login(administrator)
+    page = client.get("/admin/accounts/auditentry/", {"q": typed})
+    return list(page.context["cl"].result_list)
+
+
+def test_a_case_page_names_every_contact_it_shows_in_its_one_entry(
+    client, provincial_health_worker, administrator, case, contacts_of
+):
+    """The page lists its contacts by name and phone: its one entry keeps their codes, and the
+    administrator searching the log by one of them (as printed) finds the page."""
+    f1 = contacts_of(case, "Lò Văn Một", status="confirmed")
+    other_f1 = contacts_of(case, "Lò Văn Khác", status="dismissed")
+    proposed = contacts_of(case, "Lò Thị Đề Xuất")
+    near = {"rule": "vehicle", "plate": "25B-012.34", "day": "2026-11-21", "via": other_f1.pk}
+    f2 = contacts_of(case, "Lò Thị Hai", via=f1, reasons=[near])
+
+    entry = opened(client, provincial_health_worker, f"/y-te/ca-benh/{case.pk}/")
+
+    assert (entry.action, entry.person, audit_detail(entry)) == (
+        AuditAction.VIEW_PERSON,
+        case.person,
+        f"case {case.pk}",
+    )
+    shown = {c.person.lookup_code for c in (f1, other_f1, proposed, f2)}
+    assert set(entry.people_shown.split()) == shown
+    for contact in (proposed, f2):
+        for typed in (contact.person.display_code, contact.person.lookup_code.lower()):
+            assert found_in_the_audit_log(client, administrator, typed) == [entry]
+
+
+def test_a_case_page_names_the_f1s_its_f2s_were_found_near_even_when_left_out(
+    client, provincial_health_worker, case, contacts_of, monkeypatch
+):
+    monkeypatch.setattr("tracing.case_views.CONTACTS_SHOWN", 1)
+    f1 = contacts_of(case, "An Một", status="confirmed")
+    left_out = contacts_of(case, "Bùi Hai", status="confirmed")  # the second by name
+    near = {"rule": "vehicle", "plate": "25B-012.34", "day": "2026-11-21", "via": left_out.pk}
+    f2 = contacts_of(case, "Cao Ba", via=f1, reasons=[near])
+
+    entry = opened(client, provincial_health_worker, f"/y-te/ca-benh/{case.pk}/")
+
+    expected = {f1.person.lookup_code, left_out.person.lookup_code, f2.person.lookup_code}
+    assert set(entry.people_shown.split()) == expected
+
+
+def test_a_cases_chain_names_its_confirmed_contacts(
+    client, provincial_health_worker, administrator, case, contacts_of
+):
+    f1 = contacts_of(case, "Lò Văn Một", status="confirmed")
+    f2 = contacts_of(case, "Lò Thị Hai", status="confirmed", via=f1)
+    contacts_of(case, "Lò Thị Đề Xuất")  # not in the chain
+
+    entry = opened(client, provincial_health_worker, f"/y-te/ca-benh/{case.pk}/chuoi/")
+
+    assert (entry.person, audit_detail(entry)) == (
+        case.person,
+        f"chain of transmission of case {case.pk}",
+    )
+    assert entry.people_shown.split() == [f1.person.lookup_code, f2.person.lookup_code]
+    assert found_in_the_audit_log(client, administrator, f2.person.display_code) == [entry]
+
+
+def test_the_contact_entry_page_names_the_contacts_it_lists(
+    client, provincial_health_worker, case, contacts_of
+):
+    f1 = contacts_of(case, "Lò Văn Một", status="confirmed")
+
+    entry = opened(client, provincial_health_worker, f"/y-te/ca-benh/{case.pk}/tiep-xuc/them/")
+
+    assert (entry.action, entry.person) == (AuditAction.VIEW_LIST, case.person)
+    assert audit_detail(entry) == f"contacts of case {case.pk}"
+    assert entry.people_shown == f1.person.lookup_code
+
+
+def test_an_audit_entry_shows_the_codes_of_the_people_its_page_listed(
+    client, provincial_health_worker, administrator, case, contacts_of
+):
+    f1 = contacts_of(case, "Lò Văn Một")
+    entry = opened(client, provincial_health_worker, f"/y-te/ca-benh/{case.pk}/")
+    administrator.is_superuser = True
+    administrator.save()
+    client.force_login(administrator)
+
+    page = client.get(f"/admin/accounts/auditentry/{entry.pk}/change/").content.decode()
+
+    assert f1.person.display_code in page

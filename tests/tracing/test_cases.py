@@ -559,6 +559,44 @@ def test_a_contact_confirmed_by_mistake_is_dismissed_and_no_longer_at_risk(
     assert listed.f1_confirmed == 0
 
 
+def test_who_took_each_decision_on_a_contact_stays_in_the_audit_log(
+    staff, case, contacts, health_worker, provincial_health_worker
+):
+    """The contact keeps only its last decision (``decided_by``): who confirmed it by mistake,
+    before a colleague of the province dismissed it, is kept in the audit log."""
+    from tests.conftest import audit_detail
+
+    [contact] = contacts(1)
+    staff.post(f"/y-te/ca-benh/{case.pk}/tiep-xuc/{contact.pk}/", {"status": "confirmed"})
+    staff.force_login(provincial_health_worker)
+    staff.post(f"/y-te/ca-benh/{case.pk}/tiep-xuc/{contact.pk}/", {"status": "dismissed"})
+
+    decisions = AuditEntry.objects.filter(action="decide_contact").order_by("at", "pk")
+    assert [(e.user, e.person, audit_detail(e)) for e in decisions] == [
+        (health_worker, contact.person, f"confirmed as F1 of case {case.pk}"),
+        (provincial_health_worker, contact.person, f"dismissed as F1 of case {case.pk}"),
+    ]
+    contact.refresh_from_db()
+    assert contact.decided_by == provincial_health_worker
+
+
+def test_deciding_on_all_proposed_contacts_is_one_audit_entry_naming_them(
+    staff, case, contacts, health_worker
+):
+    from tests.conftest import audit_detail
+
+    f1s = contacts(3)
+
+    staff.post(f"/y-te/ca-benh/{case.pk}/tiep-xuc/tat-ca/", {"status": "confirmed", "level": "F1"})
+
+    [entry] = AuditEntry.objects.filter(action="decide_contact")
+    assert (entry.user, audit_detail(entry)) == (
+        health_worker,
+        f"all proposed F1 of case {case.pk} confirmed: 3",
+    )
+    assert set(entry.people_shown.split()) == {c.person.lookup_code for c in f1s}
+
+
 def test_a_contact_is_not_decided_twice_the_same_way(staff, case, contacts):
     [contact] = contacts(1, status="dismissed")
 
