@@ -20,6 +20,7 @@ from declarations.forms import DeclarationForm, LookupForm, initial_from_data
 from declarations.models import Declaration, MergedCode, Person
 from declarations.places import place_tree, served_province_code, with_places
 from declarations.qr import qr_svg
+from declarations.risk import RISK_DAYS
 from declarations.services import DeclarationData, declaration_submit, point_for_token
 from truyvet.client import client_network
 
@@ -107,6 +108,9 @@ def success(request, token):
     with_places([declaration], "to_district", "to_commune")
     if timezone.now() - declaration.submitted_at > timedelta(hours=settings.SUCCESS_PAGE_HOURS):
         raise Http404
+    # The risk the page heads with, and advises on, is the person's current one, as the staff
+    # and the checkpoints see it: after a first declaration, that declaration's; after an
+    # update, also a fever declared last week, a flag or a confirmed contact of a case.
     person = declaration.person
     staff_link = request.build_absolute_uri(codes.staff_path(person.lookup_code))
     context = {
@@ -116,6 +120,7 @@ def success(request, token):
         "place_names": _place_names(declaration),
         "declare_another_url": _declare_again_url(declaration.point),
         "hotline": HOTLINE_LINK,
+        "risk_days": RISK_DAYS,
     }
     return render(request, "declarations/success.html", context)
 
@@ -152,7 +157,14 @@ def my_declarations(request):
     if person is None:
         return redirect("declarations:lookup")
     declarations = with_places(person.declarations.newest_first(), "to_district", "to_commune")
-    context = {"person": person, "declarations": declarations}
+    # The person's current risk heads the page, with its advice (as on the success page): the
+    # level staff and checkpoints see, not that of a declaration.
+    context = {
+        "person": person,
+        "declarations": declarations,
+        "hotline": HOTLINE_LINK,
+        "risk_days": RISK_DAYS,
+    }
     return render(request, "declarations/my_declarations.html", context)
 
 
