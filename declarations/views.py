@@ -61,15 +61,18 @@ def update(request):
     if person is None:
         messages.info(request, _("Enter your lookup code again to update your declaration."))
         return redirect("declarations:lookup")
-    return _declaration_form(request, person=person, initial=initial_for_update(person))
+    latest = latest_declaration(person)
+    initial = initial_for_update(person, latest)
+    return _declaration_form(request, person=person, initial=initial, updates=latest)
 
 
-def _declaration_form(request, *, person, initial, point=None):
+def _declaration_form(request, *, person, initial, point=None, updates=None):
     if request.method == "POST" and "refresh_places" in request.POST:
         form = DeclarationForm(initial=initial_from_data(request.POST, point=point), point=point)
     elif request.method == "POST":
-        # With what the form started from: a plate carried from the last journey is told apart.
-        form = DeclarationForm(request.POST, initial=initial, point=point)
+        # With what the form started from: a plate carried from the last journey is told apart,
+        # and the point of the declaration updated is kept for the same trip.
+        form = DeclarationForm(request.POST, initial=initial, point=point, updates=updates)
         if form.is_valid():
             declaration = declaration_submit(
                 data=form.declaration_data(),
@@ -318,9 +321,13 @@ JOURNEY_FIELDS = (
 JOURNEY_PLACES = ("from_province", "from_district", "to_district", "to_commune")
 
 
-def initial_for_update(person: Person) -> dict:
+def latest_declaration(person: Person) -> Declaration | None:
+    """The declaration an update starts from, with its point (``DeclarationForm.carry_over``)."""
+    return person.declarations.newest_first().select_related("point").first()
+
+
+def initial_for_update(person: Person, latest: Declaration | None) -> dict:
     """The update form starts from the latest declaration; health answers start blank."""
-    latest = person.declarations.newest_first().first()
     initial = {name: getattr(person, name) for name in DeclarationData.PERSON_FIELDS}
     initial |= {name: getattr(person, f"{name}_id") for name in DeclarationData.PERSON_PLACES}
     if latest is not None:
