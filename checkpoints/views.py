@@ -30,6 +30,7 @@ from declarations.services import person_require_update, risk_flag_add, risk_sou
 from declarations.views import (
     code_guessing_limited,
     initial_for_update,
+    latest_declaration,
     rate_limited,
 )
 from transport.access import operators_to_passenger_check
@@ -192,7 +193,10 @@ def declare_new(request):
 def declare_update(request, code):
     """Declare on the spot again for a known person (for example one who must update)."""
     person = person_for_staff(request, code)
-    return _declare_on_the_spot(request, person=person, initial=initial_for_update(person))
+    # Sent from the officer's desk, not through the point of the declaration it starts from:
+    # that point would say a crew or a facility sent it (``ManifestRow.declared_by``).
+    initial = initial_for_update(person, latest_declaration(person))
+    return _declare_on_the_spot(request, person=person, initial=initial)
 
 
 def _declare_on_the_spot(request, *, person, initial):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from declarations import codes
 from declarations.models import (
     PLATED_TRANSPORT,
+    Declaration,
     DeclarationPoint,
     PointKind,
     Sex,
@@ -358,11 +359,16 @@ class DeclarationForm(ChainedPlaces, forms.Form):
         self,
         *args,
         point: DeclarationPoint | None = None,
+        updates: Declaration | None = None,
         on_behalf: bool | None = None,
         **kwargs,
     ):
+        """``point``: the QR point the form is opened from, its context fixed. ``updates``: the
+        declaration a citizen's update starts from (their latest), whose point may carry over
+        (``carry_over``)."""
         super().__init__(*args, **kwargs)
         self.point = point
+        self.updates = updates
         self._drawable = False
         if on_behalf is not None:
             self.on_behalf = on_behalf
@@ -461,6 +467,7 @@ class DeclarationForm(ChainedPlaces, forms.Form):
             self.add_error("vehicle_plate", _("Enter the plate of the coach or bus."))
         if "transport" in cleaned:
             self.drop_what_the_means_has_not(cleaned)
+            self.carry_over(cleaned)
         for name in ("residence_address", "to_address", "places_visited", "seat"):
             if name in cleaned:
                 cleaned[name] = clean_spaces(cleaned[name])
@@ -469,20 +476,46 @@ class DeclarationForm(ChainedPlaces, forms.Form):
     def drop_what_the_means_has_not(self, cleaned: dict) -> None:
         """A seat only with a coach, a plate only with a means that has one
         (``PLATED_TRANSPORT``): a car's plate is kept for the checkpoints' search, a plate typed
-        on foot is not. A plate carried unchanged from the last journey (the update form starts
-        from it) with another means is that earlier vehicle's: kept, it would file a motorbike
-        rider under the bus they took before. A vehicle's QR fixes the means to coach."""
+        on foot is not. A vehicle's QR fixes the means to coach."""
         means = cleaned["transport"]
-        carried = self.initial.get("vehicle_plate")
-        means_changed = means != self.initial.get("transport")
         dropped = []
         if means != Transport.COACH:
             dropped.append("seat")
-        if means not in PLATED_TRANSPORT or (
-            carried and means_changed and cleaned.get("vehicle_plate") == carried
-        ):
+        if means not in PLATED_TRANSPORT:
             dropped.append("vehicle_plate")
-        for name in dropped:
+        self._drop(cleaned, dropped)
+
+    def carry_over(self, cleaned: dict) -> None:
+        """What the form started from carries over only while it still applies: the rules of
+        an update (the form starts from the latest journey) and of a bus check's coach filled
+        in, in one place.
+
+        - A plate carried unchanged with another means is that earlier vehicle's: kept, it
+          would file a motorbike rider under the bus they took before. It is dropped.
+        - The declaration point of the declaration updated (``updates``: a vehicle, a
+          checkpoint or a facility whose QR it was sent through) stays with the same trip: the
+          same travel date, means and plate. A passenger who corrects their answers is still
+          declared through the coach they scanned (the risk list's "declared through", the
+          coach's passenger list); a visit to a facility updated is still that visit, in its
+          department. Another day, another means or another plate is another trip, which the
+          point says nothing of. A form opened from a QR has its own point.
+        """
+        means = cleaned["transport"]
+        carried = self.initial.get("vehicle_plate")
+        means_changed = means != self.initial.get("transport")
+        if carried and means_changed and cleaned.get("vehicle_plate") == carried:
+            self._drop(cleaned, ["vehicle_plate"])
+        updated = self.updates
+        if self.point is not None or updated is None or updated.point_id is None:
+            return
+        trip = (cleaned.get("travel_date"), means, cleaned.get("vehicle_plate", ""))
+        if trip == (updated.travel_date, updated.transport, updated.vehicle_plate):
+            cleaned["point"] = updated.point
+            cleaned["visit_role"] = updated.visit_role
+            cleaned["department"] = updated.department
+
+    def _drop(self, cleaned: dict, names: list[str]) -> None:
+        for name in names:
             cleaned[name] = ""
             self.errors.pop(name, None)
 
@@ -493,7 +526,7 @@ class DeclarationForm(ChainedPlaces, forms.Form):
             if name in self.cleaned_data
         }
         values["symptoms"] = tuple(values.get("symptoms", ()))
-        values["point"] = self.point
+        values.setdefault("point", self.point)  # a point carried over (``carry_over``) or not
         values["exposures"] = tuple(values.get("exposures", ()))
         return DeclarationData(**values)
 

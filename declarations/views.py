@@ -20,6 +20,7 @@ from declarations.forms import DeclarationForm, LookupForm, initial_from_data
 from declarations.models import Declaration, MergedCode, Person
 from declarations.places import place_tree, served_province_code, with_places
 from declarations.qr import qr_svg
+from declarations.risk import RISK_DAYS
 from declarations.services import DeclarationData, declaration_submit, point_for_token
 from truyvet.client import client_network
 
@@ -60,15 +61,18 @@ def update(request):
     if person is None:
         messages.info(request, _("Enter your lookup code again to update your declaration."))
         return redirect("declarations:lookup")
-    return _declaration_form(request, person=person, initial=initial_for_update(person))
+    latest = latest_declaration(person)
+    initial = initial_for_update(person, latest)
+    return _declaration_form(request, person=person, initial=initial, updates=latest)
 
 
-def _declaration_form(request, *, person, initial, point=None):
+def _declaration_form(request, *, person, initial, point=None, updates=None):
     if request.method == "POST" and "refresh_places" in request.POST:
         form = DeclarationForm(initial=initial_from_data(request.POST, point=point), point=point)
     elif request.method == "POST":
-        # With what the form started from: a plate carried from the last journey is told apart.
-        form = DeclarationForm(request.POST, initial=initial, point=point)
+        # With what the form started from: a plate carried from the last journey is told apart,
+        # and the point of the declaration updated is kept for the same trip.
+        form = DeclarationForm(request.POST, initial=initial, point=point, updates=updates)
         if form.is_valid():
             declaration = declaration_submit(
                 data=form.declaration_data(),
@@ -107,6 +111,9 @@ def success(request, token):
     with_places([declaration], "to_district", "to_commune")
     if timezone.now() - declaration.submitted_at > timedelta(hours=settings.SUCCESS_PAGE_HOURS):
         raise Http404
+    # The risk the page heads with, and advises on, is the person's current one, as the staff
+    # and the checkpoints see it: after a first declaration, that declaration's; after an
+    # update, also a fever declared last week, a flag or a confirmed contact of a case.
     person = declaration.person
     staff_link = request.build_absolute_uri(codes.staff_path(person.lookup_code))
     context = {
@@ -116,6 +123,7 @@ def success(request, token):
         "place_names": _place_names(declaration),
         "declare_another_url": _declare_again_url(declaration.point),
         "hotline": HOTLINE_LINK,
+        "risk_days": RISK_DAYS,
     }
     return render(request, "declarations/success.html", context)
 
@@ -152,7 +160,14 @@ def my_declarations(request):
     if person is None:
         return redirect("declarations:lookup")
     declarations = with_places(person.declarations.newest_first(), "to_district", "to_commune")
-    context = {"person": person, "declarations": declarations}
+    # The person's current risk heads the page, with its advice (as on the success page): the
+    # level staff and checkpoints see, not that of a declaration.
+    context = {
+        "person": person,
+        "declarations": declarations,
+        "hotline": HOTLINE_LINK,
+        "risk_days": RISK_DAYS,
+    }
     return render(request, "declarations/my_declarations.html", context)
 
 
@@ -306,9 +321,13 @@ JOURNEY_FIELDS = (
 JOURNEY_PLACES = ("from_province", "from_district", "to_district", "to_commune")
 
 
-def initial_for_update(person: Person) -> dict:
+def latest_declaration(person: Person) -> Declaration | None:
+    """The declaration an update starts from, with its point (``DeclarationForm.carry_over``)."""
+    return person.declarations.newest_first().select_related("point").first()
+
+
+def initial_for_update(person: Person, latest: Declaration | None) -> dict:
     """The update form starts from the latest declaration; health answers start blank."""
-    latest = person.declarations.newest_first().first()
     initial = {name: getattr(person, name) for name in DeclarationData.PERSON_FIELDS}
     initial |= {name: getattr(person, f"{name}_id") for name in DeclarationData.PERSON_PLACES}
     if latest is not None:

@@ -1,5 +1,12 @@
-from declarations.models import Declaration
+import re
+
+import pytest
+from django.utils import timezone
+
+from declarations.models import Declaration, Person
+from declarations.services import risk_flag_add
 from tests.conftest import form_data
+from tracing.services import case_confirm, contact_report
 
 WRONG_PAIR = "The lookup code and phone digits do not match a declaration."
 
@@ -160,3 +167,95 @@ def test_an_update_keeps_the_plate_carried_for_the_same_means_or_typed_for_anoth
 
     plates = citizen.declarations.order_by("id").values_list("transport", "vehicle_plate")
     assert list(plates)[1:] == [("coach", "25B-012.34"), ("car", "30A-123.45")]
+
+
+# -- the risk a citizen sees: their current one, as the staff see it ----------------------------
+
+CASE_NAME = "Trần Thị Ca"
+FLAG_NOTE = "Sốt 38,5 đo tại chốt"
+
+
+def _confirmed_f1_contact(person, make_declaration) -> None:
+    case_person = make_declaration(full_name=CASE_NAME, phone="0911222333").person
+    case = case_confirm(
+        person=case_person,
+        confirmed_on=timezone.localdate(),
+        how_confirmed="RT-PCR",
+        isolated_at="",
+        user=None,
+    )
+    contact_report(case=case, person=person, person_values={}, level="F1", user=None)
+
+
+def _flagged_by_staff(person, make_declaration) -> None:
+    risk_flag_add(person=person, level="high", reason=FLAG_NOTE, place="Chốt Km 15", user=None)
+
+
+def _confirmed_case(person, make_declaration) -> None:
+    case_confirm(
+        person=person,
+        confirmed_on=timezone.localdate(),
+        how_confirmed="RT-PCR",
+        isolated_at="",
+        user=None,
+    )
+
+
+# Each puts a person who declared no risk at high risk, through the services the staff use.
+RAISED_BY = {
+    "confirmed F1 contact": _confirmed_f1_contact,
+    "flag by staff": _flagged_by_staff,
+    "open case": _confirmed_case,
+}
+
+
+@pytest.fixture(params=list(RAISED_BY))
+def raised_to_high(request, citizen, make_declaration) -> Person:
+    """The citizen, whose one declaration was assessed without risk, now at high risk."""
+    assert citizen.declarations.get().risk_level == "none"
+    RAISED_BY[request.param](citizen, make_declaration)
+    citizen.refresh_from_db()
+    assert citizen.risk_level == "high"
+    return citizen
+
+
+def current_risk(html: str) -> tuple[str, str]:
+    """The level (its class) and the words of the status the page heads with."""
+    found = re.search(r'<p class="risk risk-(\w+)[^"]*" id="current-risk">([^<]*)</p>', html)
+    assert found, "no current risk on the page"
+    return found.group(1), found.group(2)
+
+
+def assert_high_risk_advice_without_why(html: str) -> None:
+    assert current_risk(html) == ("high", "High risk")
+    assert "Stay at home or where you are staying" in html
+    assert "Show this code at checkpoints" not in html
+    assert CASE_NAME not in html and FLAG_NOTE not in html
+    assert not re.search(r"\bF[012]\b", html)  # nor that one is a case or a contact
+
+
+def test_the_look_up_heads_with_the_persons_current_risk_and_its_advice(
+    client, raised_to_high, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    look_up(client, raised_to_high.display_code, "4321")
+    html = client.get("/tra-cuu/to-khai/").content.decode()
+
+    assert_high_risk_advice_without_why(html)
+    # The declaration keeps its own assessment, said to be of its time.
+    assert "Assessed when declared: No risk found" in html
+
+
+def test_the_success_page_of_an_update_shows_the_persons_current_risk(
+    client, raised_to_high, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    look_up(client, raised_to_high.display_code, "4321")
+    data = update_data(raised_to_high, full_name=raised_to_high.full_name)
+    response = client.post("/khai-bao/cap-nhat/", data)
+    assert raised_to_high.declarations.newest_first().first().risk_level == "none"
+
+    html = client.get(response["Location"]).content.decode()
+
+    assert_high_risk_advice_without_why(html)
+    assert "This is your current risk" in html

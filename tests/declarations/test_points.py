@@ -1,11 +1,14 @@
 """Declaration points: a QR token opens the form with its vehicle, checkpoint or facility."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
-from declarations.models import Declaration, PointKind
+from declarations.models import Declaration, Person, PointKind
 from declarations.services import point_replace_token
 from tests.conftest import form_data
+from transport.manifest import manifest_declarations
 
 
 def test_each_owner_gets_a_point_with_an_unguessable_token(vehicle, checkpoint, facility):
@@ -136,3 +139,76 @@ def test_a_vehicle_out_of_service_retires_its_poster(client, vehicle):
     text = page.content.decode()
     assert "hoặc xe hay nơi đó đã ngừng hoạt động" in text
     assert "Mã QR Anh/Chị vừa quét đã được thay bằng áp phích mới." not in text
+
+
+# -- an update keeps the point of the declaration it updates, for the same trip -----------------
+
+
+def declare_and_look_up(client, point, **answers):
+    """Declare through ``point``'s QR (form_data's coach 25B-012.34, today), then look the code
+    up as the citizen does before updating."""
+    assert client.post(point.public_path, form_data(**answers)).status_code == 302
+    person = Person.objects.get()
+    client.post("/tra-cuu/", {"code": person.display_code, "phone_last4": "5678"})
+    return person
+
+
+def update(client, **changes) -> Declaration:
+    response = client.post("/khai-bao/cap-nhat/", form_data(**changes))
+    assert response.status_code == 302
+    return Declaration.objects.get(submission_token=response["Location"].split("/")[-2])
+
+
+def test_an_update_of_the_same_trip_stays_declared_through_the_coach(
+    client, vehicle, provincial_health_worker, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    passenger = declare_and_look_up(client, vehicle.point, symptoms=["fever"])
+
+    updated = update(client, symptoms=["fever", "cough"])
+
+    assert updated.point == vehicle.point
+    success = client.get(f"/khai-bao/xong/{updated.submission_token}/").content.decode()
+    assert "Declared at" in success and vehicle.point.name in success
+    assert manifest_declarations(vehicle, timezone.localdate()) == [updated]
+    client.force_login(provincial_health_worker)
+    listed = client.get("/y-te/", {"diem": "vehicle"}).context["rows"]
+    assert [row.person for row in listed] == [passenger]
+
+
+@pytest.mark.parametrize(
+    "another_trip",
+    [
+        {"transport": "motorbike", "vehicle_plate": "", "seat": ""},
+        {"transport": "coach", "vehicle_plate": "25B-555.66"},
+        {"travel_date": (timezone.localdate() - timedelta(days=1)).isoformat()},
+    ],
+    ids=["another means", "another plate", "another day"],
+)
+def test_an_update_of_another_trip_drops_the_coachs_point(client, vehicle, another_trip):
+    passenger = declare_and_look_up(client, vehicle.point)
+    assert update(client).point == vehicle.point  # the same trip: still the coach's
+
+    updated = update(client, **another_trip)
+
+    assert updated.point is None
+    assert passenger.declarations.count() == 3
+
+
+def test_an_update_of_a_visit_stays_at_the_facility_in_its_department(client, facility):
+    declare_and_look_up(
+        client, facility.point, transport="car", visit_role="relative", department="Khoa Nhi"
+    )
+
+    updated = update(client, transport="car", symptoms=["fever"])
+
+    assert updated.point == facility.point
+    assert (updated.visit_role, updated.department) == ("relative", "Khoa Nhi")
+
+
+def test_an_update_of_a_crossing_stays_declared_through_the_checkpoint(client, checkpoint):
+    declare_and_look_up(client, checkpoint.point, transport="on_foot", vehicle_plate="")
+
+    updated = update(client, transport="on_foot", vehicle_plate="", seat="")
+
+    assert updated.point == checkpoint.point
