@@ -124,6 +124,20 @@ def audit_detail(entry) -> str:
         return detail_shown(entry)
 
 
+def confirm_case(person: Person, *, user=None):
+    """``person`` confirmed as a case today by RT-PCR, through the service the health staff's
+    form calls (so that the risk rule and the follow-up run as in service)."""
+    from tracing.services import case_confirm
+
+    return case_confirm(
+        person=person,
+        confirmed_on=timezone.localdate(),
+        how_confirmed="RT-PCR",
+        isolated_at="",
+        user=user,
+    )
+
+
 def form_data(**changes) -> dict:
     """A valid declaration form post: a resident of Hà Nội travelling to Lai Châu city."""
     data = {

@@ -1,12 +1,11 @@
 import re
 
 import pytest
-from django.utils import timezone
 
 from declarations.models import Declaration, Person
 from declarations.services import risk_flag_add
-from tests.conftest import form_data
-from tracing.services import case_confirm, contact_report
+from tests.conftest import confirm_case, form_data
+from tracing.services import contact_report
 
 WRONG_PAIR = "The lookup code and phone digits do not match a declaration."
 
@@ -177,13 +176,7 @@ FLAG_NOTE = "Sốt 38,5 đo tại chốt"
 
 def _confirmed_f1_contact(person, make_declaration) -> None:
     case_person = make_declaration(full_name=CASE_NAME, phone="0911222333").person
-    case = case_confirm(
-        person=case_person,
-        confirmed_on=timezone.localdate(),
-        how_confirmed="RT-PCR",
-        isolated_at="",
-        user=None,
-    )
+    case = confirm_case(case_person)
     contact_report(case=case, person=person, person_values={}, level="F1", user=None)
 
 
@@ -192,13 +185,7 @@ def _flagged_by_staff(person, make_declaration) -> None:
 
 
 def _confirmed_case(person, make_declaration) -> None:
-    case_confirm(
-        person=person,
-        confirmed_on=timezone.localdate(),
-        how_confirmed="RT-PCR",
-        isolated_at="",
-        user=None,
-    )
+    confirm_case(person)
 
 
 # Each puts a person who declared no risk at high risk, through the services the staff use.

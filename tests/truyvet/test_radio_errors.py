@@ -7,11 +7,11 @@ import re
 
 import pytest
 from crispy_forms.utils import render_crispy_form
-from django.utils import timezone, translation
+from django.utils import translation
 
 from declarations.forms import DeclarationForm
+from tests.conftest import confirm_case
 from tracing.forms_contacts import ContactEntryForm
-from tracing.services import case_confirm
 from transport.forms import PassengerForm
 
 
@@ -39,13 +39,7 @@ def after_the_choices(html: str, name: str) -> bool:
     ids=["crew's passenger form", "contact entry", "citizen's declaration"],
 )
 def test_a_radio_groups_error_is_shown_under_the_group(citizen, health_worker, form, name):
-    case = case_confirm(
-        person=citizen,
-        confirmed_on=timezone.localdate(),
-        how_confirmed="RT-PCR",
-        isolated_at="",
-        user=health_worker,
-    )
+    case = confirm_case(citizen, user=health_worker)
     with translation.override("en"):
         bound = form(case)
         assert name in bound.errors
