@@ -8,5 +8,6 @@ class DeclarationsConfig(AppConfig):
 
     def ready(self):
         from declarations.signals import connect_point_owners
+        from truyvet import after_response  # noqa: F401 - connects its receivers
 
         connect_point_owners()

@@ -1,11 +1,15 @@
 """How many people at risk the health staff have to deal with, in their scope: at risk, overdue,
 not contacted yet. Shown above the risk list, so that a worker knows how many calls are left.
 
-Counting every person of a scope on each page of the list would cost more than the page itself
-(a district's scope reads each person's journeys): the counts are kept in the shared cache for
-``KEPT_SECONDS`` per scope, and the page says when they were counted. They are aggregates, not
-personal data.
+Counting every person of a scope costs more than the page itself (a district's scope reads each
+person's journeys: 200–300 ms among a million declarations), so the counts are kept in the
+shared cache per scope, and the page says when they were counted. Counts older than
+``KEPT_SECONDS`` are still shown, and one page (one worker, through a lock) counts again after
+its answer has been sent (``truyvet.after_response``): no page waits for the count, except the
+first one in ``FORGOTTEN_SECONDS``. They are aggregates, not personal data.
 """
+
+from functools import partial
 
 from django.core.cache import cache
 from django.db.models import Count, Q
@@ -16,13 +20,24 @@ from declarations.risk import RiskLevel
 from tracing.access import people_in_scope, sees_the_whole_province
 from tracing.forms_risk import overdue
 from tracing.models import FollowUpStatus
+from truyvet.after_response import after_response
+from truyvet.db_router import replica_reads
 
-KEPT_SECONDS = 60
+KEPT_SECONDS = 60  # counts older than this are counted again, after the page showing them
+FORGOTTEN_SECONDS = 15 * 60  # counts nobody asked for in this long are dropped
+COUNTING_SECONDS = 60  # how long one worker's count keeps the others from counting too
 
 
 def scope_counts(user) -> dict:
     """{"at_risk", "overdue", "new", "counted_at"} for the people the user may see."""
-    return cache.get_or_set(_scope_key(user), lambda: _count(user), KEPT_SECONDS)
+    key = _scope_key(user)
+    counts = cache.get(key)
+    if counts is None:
+        return _count_and_keep(key, user)
+    age = timezone.now() - counts["counted_at"]
+    if age.total_seconds() > KEPT_SECONDS and cache.add(f"{key}:counting", 1, COUNTING_SECONDS):
+        after_response(partial(_count_and_keep, key, user))
+    return counts
 
 
 def _scope_key(user) -> str:
@@ -32,6 +47,14 @@ def _scope_key(user) -> str:
     if profile is None:
         return f"risk-counts:user:{user.pk}"
     return f"risk-counts:{profile.district_id}:{profile.facility_id}"
+
+
+def _count_and_keep(key: str, user) -> dict:
+    with replica_reads():  # as the list itself reads (``reads_from_replica``)
+        counts = _count(user)
+    cache.set(key, counts, FORGOTTEN_SECONDS)
+    cache.delete(f"{key}:counting")
+    return counts
 
 
 def _count(user) -> dict:

@@ -6,3 +6,6 @@ import os
 from truyvet.settings import *  # noqa: F403
 
 STATIC_ROOT = os.environ["RELIABILITY_STATIC_ROOT"]
+
+# The site's addresses, and one that leaves work for after its answer (urls_site.py).
+ROOT_URLCONF = "tests.reliability.urls_site"

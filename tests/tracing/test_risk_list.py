@@ -563,3 +563,48 @@ def test_a_date_typed_day_first_in_the_address_shows_in_the_picker(staff, crowd)
     assert f'value="{today:%Y-%m-%d}"' in html
     bad = staff.get("/y-te/", {"tu_ngay": "abc"}).content.decode()
     assert 'aria-describedby="id_tu_ngay_error"' in bad and 'id="id_tu_ngay_error"' in bad
+
+
+def test_counts_older_than_a_minute_are_shown_and_counted_again_after_the_answer(
+    staff, crowd, time_machine, provincial_health_worker
+):
+    """The page never waits for its scope's counts once they are kept: it shows the kept ones
+    and counts again once its answer has been sent (the test client sends ``request_finished``
+    as a server does)."""
+    first = staff.get("/y-te/").context["counts"]
+    Person.objects.filter(pk=crowd["fever"].pk).update(risk_level="none")
+    assert staff.get("/y-te/").context["counts"] == first  # within the minute: kept
+
+    later(staff, provincial_health_worker, time_machine, seconds=61)
+    shown = staff.get("/y-te/").context["counts"]
+    assert shown == first  # the page showed what was kept
+    counted = caches["default"].get("risk-counts:province")  # and counted again after it
+    assert (counted["at_risk"], counted["counted_at"]) == (3, timezone.now())
+    assert staff.get("/y-te/").context["counts"] == counted
+
+
+def test_while_one_worker_counts_again_the_others_show_the_kept_counts(
+    staff, crowd, time_machine, provincial_health_worker
+):
+    first = staff.get("/y-te/").context["counts"]
+    Person.objects.filter(pk=crowd["fever"].pk).update(risk_level="none")
+    later(staff, provincial_health_worker, time_machine, seconds=61)
+    caches["default"].add("risk-counts:province:counting", 1, 60)  # another worker counts
+
+    assert staff.get("/y-te/").context["counts"] == first
+    assert caches["default"].get("risk-counts:province") == first
+
+    caches["default"].delete("risk-counts:province:counting")  # that worker stopped
+    staff.get("/y-te/")
+    assert caches["default"].get("risk-counts:province")["at_risk"] == 3
+
+
+def test_counts_nobody_asked_for_in_a_quarter_of_an_hour_are_counted_on_the_page(
+    staff, crowd, time_machine, provincial_health_worker
+):
+    staff.get("/y-te/")
+    Person.objects.filter(pk=crowd["fever"].pk).update(risk_level="none")
+    later(staff, provincial_health_worker, time_machine, minutes=16)
+    caches["default"].delete("risk-counts:province")  # as the cache's timeout does
+
+    assert staff.get("/y-te/").context["counts"]["at_risk"] == 3
