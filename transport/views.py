@@ -39,7 +39,7 @@ from transport.manifest import (
     vehicles_carrying,
 )
 from transport.models import PassengerRemoval
-from transport.services import passenger_declare
+from transport.services import passenger_declare, passenger_take_off
 from truyvet.exports import xlsx_response
 
 VEHICLES_PER_PAGE = 50
@@ -136,15 +136,26 @@ def passenger_remove(request, pk, code):
     """Take a passenger off a day's list: a confirmation with the reason, then the list."""
     vehicle = passengers_for_staff(request, pk)
     _form, day = _manifest_day(request)
-    person = _listed_person(vehicle, day, code)
+    person = _person_by_code(code)
+    listed = _listed_declaration(vehicle, day, person)
+    if listed is None and _taken_off(vehicle, day, person):
+        # Sent again (a double tap, a retry, Back): already done, and said so on the list.
+        messages.info(
+            request,
+            _("%(name)s (%(code)s) is already off the list.")
+            % {"name": person.full_name, "code": person.display_code},
+        )
+        return redirect(_manifest_url(vehicle, day))
+    if listed is None:
+        raise Http404
     form = RemovalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        PassengerRemoval.objects.get_or_create(
+        passenger_take_off(
             vehicle=vehicle,
             day=day,
-            person=person,
-            restored_at=None,
-            defaults={"reason": form.cleaned_data["reason"], "removed_by": request.user},
+            listed=listed,
+            reason=form.cleaned_data["reason"],
+            user=request.user,
         )
         audit(
             request,
@@ -187,13 +198,22 @@ def passenger_restore(request, pk, code):
     return redirect(_manifest_url(vehicle, day))
 
 
-def _listed_person(vehicle, day, code):
-    """The person with this code if they are on the vehicle's list for ``day``; else 404."""
-    person = _person_by_code(code)
-    listed = {declaration.person_id for declaration in manifest_declarations(vehicle, day)}
-    if person is None or person.pk not in listed:
-        raise Http404
-    return person
+def _listed_declaration(vehicle, day, person):
+    """The person's declaration on the vehicle's list for ``day``, or None."""
+    if person is None:
+        return None
+    listed = manifest_declarations(vehicle, day)
+    return next((d for d in listed if d.person_id == person.pk), None)
+
+
+def _taken_off(vehicle, day, person) -> bool:
+    """Whether the crew took the person off the vehicle's list for ``day`` (not put back)."""
+    return (
+        person is not None
+        and PassengerRemoval.objects.filter(
+            vehicle=vehicle, day=day, person=person, restored_at=None
+        ).exists()
+    )
 
 
 def _person_by_code(code: str):

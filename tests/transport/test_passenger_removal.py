@@ -136,3 +136,43 @@ def test_a_qr_declaration_for_tomorrow_is_on_tomorrows_list_not_todays(
     assert len(manifest_declarations(vehicle, tomorrow)) == 1
     assert passenger_counts([vehicle], today).get(vehicle.pk, 0) == 0
     assert passenger_counts([vehicle], tomorrow)[vehicle.pk] == 1
+
+
+def test_taking_off_sent_again_goes_back_to_the_list_not_to_a_missing_page(
+    crew, vehicle, passenger
+):
+    """A double tap, a retry on a bad network or Back then the button again: the passenger is
+    already off, and the crew is brought back to the list with that said, not to a 404."""
+    today = timezone.localdate()
+    crew.post(remove_url(vehicle, passenger.person), {"reason": "not_on_board"})
+    for again in (
+        crew.post(remove_url(vehicle, passenger.person), {"reason": "not_on_board"}),
+        crew.get(remove_url(vehicle, passenger.person)),
+    ):
+        assert again.status_code == 302
+        assert again["Location"] == f"/nha-xe/xe/{vehicle.pk}/hanh-khach/?ngay={today:%Y-%m-%d}"
+    page = crew.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach/?ngay={today:%Y-%m-%d}")
+    assert "đã được bỏ khỏi danh sách" in page.content.decode()
+    assert PassengerRemoval.objects.count() == 1
+    assert AuditEntry.objects.filter(action="passenger_list").count() == 1
+
+
+def test_a_passenger_back_on_the_list_by_declaring_again_can_be_taken_off_again(
+    crew, vehicle, passenger, make_declaration
+):
+    today = timezone.localdate()
+    crew.post(remove_url(vehicle, passenger.person), {"reason": "mistake"})
+    make_declaration(
+        person=passenger.person, point=vehicle.point, transport="coach", vehicle_plate=vehicle.plate
+    )
+    assert len(manifest_declarations(vehicle, today)) == 1
+
+    crew.post(remove_url(vehicle, passenger.person), {"reason": "not_on_board"})
+
+    assert manifest_declarations(vehicle, today) == []
+    assert passenger_counts([vehicle], today).get(vehicle.pk, 0) == 0
+    kept = PassengerRemoval.objects.order_by("removed_at", "pk")
+    assert [(r.reason, r.restored_at is not None) for r in kept] == [
+        ("mistake", True),  # the first removal stays, as the record of why
+        ("not_on_board", False),
+    ]
