@@ -277,3 +277,12 @@ def removals(vehicle: Vehicle, day: date) -> list[PassengerRemoval]:
     first."""
     found = PassengerRemoval.objects.filter(vehicle=vehicle, day=day, restored_at=None)
     return list(found.select_related("person").order_by("-removed_at"))
+
+
+def person_removals(person, vehicles: Iterable[Vehicle], day: date) -> list[PassengerRemoval]:
+    """Which of ``vehicles``' lists for ``day`` the crews took ``person`` off and did not put
+    back, each with its vehicle, by plate."""
+    found = PassengerRemoval.objects.filter(
+        vehicle__in=[vehicle.pk for vehicle in vehicles], day=day, person=person, restored_at=None
+    )
+    return list(found.select_related("vehicle").order_by("vehicle__plate"))

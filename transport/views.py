@@ -35,6 +35,7 @@ from transport.manifest import (
     manifest_declarations,
     manifest_rows,
     passenger_counts,
+    person_removals,
     removals,
     vehicles_carrying,
 )
@@ -79,7 +80,14 @@ def passenger_check(request, code):
     vehicles = [v for v in vehicles_for_staff(request.user) if sees_passengers(request.user, v)]
     audit(request, AuditAction.VIEW_PERSON, person=person)
     today = timezone.localdate()
-    context = {"person": person, "trips": vehicles_carrying(person, vehicles, today)}
+    trips = vehicles_carrying(person, vehicles, today)
+    carrying = {vehicle.pk for vehicle, _declaration in trips}
+    taken_off = [  # by the crew (by mistake, maybe): to be put back, not declared again
+        removal
+        for removal in person_removals(person, vehicles, today)
+        if removal.vehicle_id not in carrying
+    ]
+    context = {"person": person, "trips": trips, "taken_off": taken_off, "day": today}
     return render(request, "transport/passenger_check.html", context)
 
 
