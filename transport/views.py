@@ -110,13 +110,14 @@ def manifest(request, pk):
     vehicle = passengers_for_staff(request, pk)
     form, day = _manifest_day(request)
     audit(request, AuditAction.VIEW_LIST, **_manifest_subject(vehicle, day))
+    listed = manifest_declarations(vehicle, day)
     context = {
         "vehicle": vehicle,
         "form": form,
         "day": day,
         "headers": MANIFEST_HEADERS,
-        "rows": manifest_rows(manifest_declarations(vehicle, day)),
-        "removed": removals(vehicle, day),
+        "rows": manifest_rows(listed),
+        "removed": removals(vehicle, day, listed),
         "removable": True,
     }
     return render(request, "transport/manifest.html", context)

@@ -176,3 +176,21 @@ def test_a_passenger_back_on_the_list_by_declaring_again_can_be_taken_off_again(
         ("mistake", True),  # the first removal stays, as the record of why
         ("not_on_board", False),
     ]
+
+
+def test_a_passenger_back_by_declaring_again_is_no_longer_shown_as_taken_off(
+    crew, vehicle, passenger, make_declaration
+):
+    """On the list again, they are not also among those taken off, with a button to put back
+    someone who is there."""
+    today = timezone.localdate()
+    crew.post(remove_url(vehicle, passenger.person), {"reason": "mistake"})
+    make_declaration(
+        person=passenger.person, point=vehicle.point, transport="coach", vehicle_plate=vehicle.plate
+    )
+
+    page = crew.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach/?ngay={today:%Y-%m-%d}")
+
+    assert [row.person for row in page.context["rows"]] == [passenger.person]
+    assert page.context["removed"] == []
+    assert 'id="removed"' not in page.content.decode()
