@@ -108,7 +108,7 @@ def vehicle(request, pk):
 @vehicle_required
 def manifest(request, pk):
     vehicle = passengers_for_staff(request, pk)
-    form, day = _manifest_day(request)
+    form, day = _manifest_day(request, vehicle)
     audit(request, AuditAction.VIEW_LIST, **_manifest_subject(vehicle, day))
     listed = manifest_declarations(vehicle, day)
     context = {
@@ -127,7 +127,7 @@ def manifest(request, pk):
 @vehicle_required
 def manifest_xlsx(request, pk):
     vehicle = passengers_for_staff(request, pk)
-    _form, day = _manifest_day(request)
+    _form, day = _manifest_day(request, vehicle)
     rows = manifest_rows(manifest_declarations(vehicle, day))
     audit(request, AuditAction.EXPORT, **_manifest_subject(vehicle, day))
     return xlsx_response(
@@ -144,7 +144,7 @@ def manifest_xlsx(request, pk):
 def passenger_remove(request, pk, code):
     """Take a passenger off a day's list: a confirmation with the reason, then the list."""
     vehicle = passengers_for_staff(request, pk)
-    _form, day = _manifest_day(request)
+    _form, day = _manifest_day(request, vehicle)
     person = _person_by_code(code)
     listed = _listed_declaration(vehicle, day, person)
     if listed is None and _taken_off(vehicle, day, person):
@@ -188,7 +188,7 @@ def passenger_remove(request, pk, code):
 def passenger_restore(request, pk, code):
     """Put a passenger taken off a day's list back on it."""
     vehicle = passengers_for_staff(request, pk)
-    _form, day = _manifest_day(request)
+    _form, day = _manifest_day(request, vehicle)
     person = _person_by_code(code)
     if person is not None:
         off = PassengerRemoval.objects.filter(
@@ -242,17 +242,17 @@ def _without_page(query) -> str:
     return query.urlencode()
 
 
-def _manifest_day(request):
+def _manifest_day(request, vehicle):
     """The day asked for in ``?ngay=``, or today, saying so when the day was not understood;
     and the form to choose another day."""
-    asked = ManifestDayForm(request.GET)
+    asked = ManifestDayForm(request.GET, vehicle=vehicle)
     if not asked.is_valid():
         messages.warning(
             request,
             _("%(error)s Showing today's list.") % {"error": " ".join(asked.errors["ngay"])},
         )
     day = asked.day()
-    return ManifestDayForm(initial={"ngay": day}), day
+    return ManifestDayForm(initial={"ngay": day}, vehicle=vehicle), day
 
 
 @login_required
