@@ -337,3 +337,19 @@ def test_a_plate_registered_after_it_was_found_is_one_finding_of_its_company(
     client.force_login(transport_officer)
     page = client.get("/giao-thong/phat-hien/25B-777.88/")
     assert page.context["total_undeclared"] == 3
+
+
+def test_a_finding_of_a_plate_no_company_has_says_so_on_the_page_and_in_the_sheet(
+    client, transport_officer, checkpoint, officer
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    check(checkpoint, officer, "25B-777.88", None, 2)
+    client.force_login(transport_officer)
+    page = client.get("/giao-thong/phat-hien/").content.decode()
+    assert "<td>Chưa đăng ký</td>" in page
+    export = client.get("/giao-thong/phat-hien/", {"format": "xlsx"})
+    rows = list(load_workbook(BytesIO(b"".join(export.streaming_content))).active.values)
+    assert rows[1][:2] == ("25B-777.88", "Chưa đăng ký")
