@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from declarations.models import Declaration, MadeBy, Transport
@@ -97,6 +97,12 @@ def passenger_take_off(
             return earlier
         earlier.restored_at = listed.submitted_at
         earlier.save(update_fields=["restored_at"])
-    return PassengerRemoval.objects.create(
-        vehicle=vehicle, day=day, person_id=listed.person_id, reason=reason, removed_by=user
-    )
+    try:
+        with transaction.atomic():
+            return PassengerRemoval.objects.create(
+                vehicle=vehicle, day=day, person_id=listed.person_id, reason=reason, removed_by=user
+            )
+    except IntegrityError:  # the same form sent at the same moment took them off first
+        return PassengerRemoval.objects.get(
+            vehicle=vehicle, day=day, person=listed.person_id, restored_at=None
+        )

@@ -194,3 +194,23 @@ def test_a_passenger_back_by_declaring_again_is_no_longer_shown_as_taken_off(
     assert [row.person for row in page.context["rows"]] == [passenger.person]
     assert page.context["removed"] == []
     assert 'id="removed"' not in page.content.decode()
+
+
+def test_two_takings_off_sent_at_the_same_moment_take_off_once(
+    monkeypatch, vehicle, passenger, operator
+):
+    """The second, which could not see the first's row yet, finds it instead of failing."""
+    from django.db.models import QuerySet
+
+    from transport.services import passenger_take_off
+
+    today = timezone.localdate()
+    first = passenger_take_off(
+        vehicle=vehicle, day=today, listed=passenger, reason="not_on_board", user=operator
+    )
+    monkeypatch.setattr(QuerySet, "first", lambda self: None)  # as if not committed yet
+    second = passenger_take_off(
+        vehicle=vehicle, day=today, listed=passenger, reason="not_on_board", user=operator
+    )
+    assert second == first
+    assert PassengerRemoval.objects.count() == 1
