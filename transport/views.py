@@ -127,7 +127,7 @@ def manifest(request, pk):
 @vehicle_required
 def manifest_xlsx(request, pk):
     vehicle = passengers_for_staff(request, pk)
-    _form, day = _manifest_day(request, vehicle)
+    _form, day = _manifest_day(request, vehicle, warn=False)  # a file has no page to warn on
     rows = manifest_rows(manifest_declarations(vehicle, day))
     audit(request, AuditAction.EXPORT, **_manifest_subject(vehicle, day))
     return xlsx_response(
@@ -242,11 +242,11 @@ def _without_page(query) -> str:
     return query.urlencode()
 
 
-def _manifest_day(request, vehicle):
-    """The day asked for in ``?ngay=``, or today, saying so when the day was not understood;
-    and the form to choose another day."""
+def _manifest_day(request, vehicle, *, warn: bool = True):
+    """The day asked for in ``?ngay=``, or today, saying so (``warn``) when the day was not
+    understood; and the form to choose another day."""
     asked = ManifestDayForm(request.GET, vehicle=vehicle)
-    if not asked.is_valid():
+    if warn and not asked.is_valid():
         messages.warning(
             request,
             _("%(error)s Showing today's list.") % {"error": " ".join(asked.errors["ngay"])},
