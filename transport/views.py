@@ -16,7 +16,7 @@ from declarations import codes
 from declarations.forms import initial_from_data
 from declarations.models import Person
 from declarations.posters import poster_page, qr_replaced, qr_response
-from declarations.views import code_guessing_limited
+from declarations.views import HOTLINE_LINK, code_guessing_limited
 from transport.access import (
     passengers_for_staff,
     sees_passengers,
@@ -284,6 +284,7 @@ def declare(request, pk):
         "vehicle": vehicle,
         "form": form,
         "declared": _just_declared(request, passengers),
+        "hotline": HOTLINE_LINK,
         "headers": MANIFEST_HEADERS,
         "rows": manifest_rows(passengers),
     }
