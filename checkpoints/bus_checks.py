@@ -118,18 +118,25 @@ class Finding:
 
 
 def undeclared_findings(start: date, end: date) -> list[Finding]:
-    """Vehicles found carrying undeclared passengers between two days (inclusive), worst first."""
+    """Vehicles found carrying undeclared passengers between two days (inclusive), worst first.
+
+    A finding is a plate's, with the company the plate is registered to now, as the plate's
+    page (``plate_checks``) gives it: a coach registered after it was first found (its earlier
+    checks have no vehicle) is one finding, of its company, not two.
+    """
     checks = _checks_between(start, end).filter(undeclared__gt=0)
-    rows = (
-        checks.values("vehicle_plate", "vehicle__company__name")
+    rows = list(
+        checks.values("vehicle_plate")
         .annotate(checks=Count("id"), undeclared=Sum("undeclared"), last_at=Max("at"))
         .order_by("-undeclared", "vehicle_plate")
     )
+    plates = [row["vehicle_plate"] for row in rows]
+    companies = dict(Vehicle.objects.filter(plate__in=plates).values_list("plate", "company__name"))
     places = _checkpoints_by_plate(checks)
     return [
         Finding(
             plate=row["vehicle_plate"],
-            company=row["vehicle__company__name"] or "",
+            company=companies.get(row["vehicle_plate"], ""),
             checks=row["checks"],
             undeclared=row["undeclared"],
             last_at=row["last_at"],

@@ -172,7 +172,11 @@ def _findings_xlsx(rows, start, end):
         _("Checkpoints"),
         _("Last found"),
     ]
-    lines = ([r.plate, r.company, r.checks, r.undeclared, r.checkpoints, r.last_at] for r in rows)
+    unregistered = _("Not registered")
+    lines = (
+        [r.plate, r.company or unregistered, r.checks, r.undeclared, r.checkpoints, r.last_at]
+        for r in rows
+    )
     # Two years of two digits keep both dates whole within a sheet title's 31 characters
     # ("Chưa khai báo 07-11-26–06-12-26"): four cut the second date short.
     title = _("Undeclared %(start)s–%(end)s") % {

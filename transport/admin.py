@@ -42,7 +42,7 @@ class VehicleAdmin(WarnsOnDelete, admin.ModelAdmin):
     list_select_related = ["company"]
     search_fields = ["plate", "route", "company__name"]
     autocomplete_fields = ["company"]
-    readonly_fields = ["qr_link", "poster_link"]
+    readonly_fields = ["company_since", "qr_link", "poster_link"]
 
     def get_search_results(self, request, queryset, search_term):
         """A plate is found however it is typed (``25b01234`` finds ``25B-012.34``)."""

@@ -199,11 +199,19 @@ class ManifestDayForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
+    def __init__(self, *args, vehicle: Vehicle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vehicle = vehicle
+
     def clean_ngay(self):
         day = self.cleaned_data["ngay"] or timezone.localdate()
         today = timezone.localdate()
         # Older declarations are purged; a journey may be declared up to DAYS_AHEAD days ahead.
+        # A vehicle that moved to this company has its lists from that day on: those before are
+        # the former company's.
         earliest = today - timedelta(days=settings.RETENTION_DAYS)
+        if self.vehicle.company_since is not None:
+            earliest = max(earliest, self.vehicle.company_since)
         latest = today + timedelta(days=DAYS_AHEAD)
         if not earliest <= day <= latest:
             raise forms.ValidationError(
@@ -281,3 +289,12 @@ class VehicleAdminForm(forms.ModelForm):
         if plate is None:
             raise forms.ValidationError(PLATE_ERROR)
         return plate
+
+    def save(self, commit=True):
+        vehicle = super().save(commit=False)
+        if self.instance.pk is not None and "company" in self.changed_data:
+            vehicle.company_since = timezone.localdate()  # ManifestDayForm
+        if commit:
+            vehicle.save()
+            self._save_m2m()
+        return vehicle

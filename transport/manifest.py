@@ -272,8 +272,20 @@ def vehicles_carrying(person, vehicles: Iterable[Vehicle], day: date) -> list[tu
     return sorted(listed, key=lambda pair: pair[0].plate)
 
 
-def removals(vehicle: Vehicle, day: date) -> list[PassengerRemoval]:
+def removals(vehicle: Vehicle, day: date, listed: Iterable[Declaration] = ()) -> list:
     """Who is off the vehicle's list for ``day`` (taken off, not put back), and why, latest
-    first."""
+    first; but for those back on it (``listed``: the list, ``manifest_declarations``) by
+    declaring the vehicle again since."""
+    back = {declaration.person_id for declaration in listed}
     found = PassengerRemoval.objects.filter(vehicle=vehicle, day=day, restored_at=None)
+    found = found.exclude(person__in=back) if back else found
     return list(found.select_related("person").order_by("-removed_at"))
+
+
+def person_removals(person, vehicles: Iterable[Vehicle], day: date) -> list[PassengerRemoval]:
+    """Which of ``vehicles``' lists for ``day`` the crews took ``person`` off and did not put
+    back, each with its vehicle, by plate."""
+    found = PassengerRemoval.objects.filter(
+        vehicle__in=[vehicle.pk for vehicle in vehicles], day=day, person=person, restored_at=None
+    )
+    return list(found.select_related("vehicle").order_by("vehicle__plate"))

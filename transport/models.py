@@ -35,6 +35,9 @@ class Vehicle(HasDeclarationPoint):
     seats = models.PositiveSmallIntegerField(_("seats"), default=29)
     route = models.CharField(_("usual route"), max_length=200, blank=True)
     is_active = models.BooleanField(_("in service"), default=True)
+    # Set when the vehicle moves to another company (``VehicleAdminForm``): its passenger lists
+    # before that day are the former company's, which the new one must not see.
+    company_since = models.DateField(_("with this company since"), null=True, blank=True)
 
     class Meta:
         ordering = ["plate"]

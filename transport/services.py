@@ -1,13 +1,16 @@
-"""Writes of the bus crews: declaring on behalf of their passengers (khai hộ)."""
+"""Writes of the bus crews: declaring on behalf of their passengers (khai hộ), and taking a
+passenger off a day's list."""
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from declarations.models import Declaration, MadeBy, Transport
 from declarations.services import DeclarationData, declaration_submit
-from transport.models import Vehicle
+from transport.models import PassengerRemoval, Vehicle
 
 
 @dataclass(frozen=True)
@@ -71,3 +74,35 @@ def passenger_declare(
         made_by=MadeBy.ON_BEHALF,
         made_by_user=operator,
     )
+
+
+@transaction.atomic
+def passenger_take_off(
+    *, vehicle: Vehicle, day: date, listed: Declaration, reason: str, user
+) -> PassengerRemoval:
+    """Take the passenger of ``listed`` (their declaration on the vehicle's list for ``day``)
+    off that list, for ``reason``.
+
+    Sent twice, it takes them off once. A passenger taken off earlier who came back on the list
+    by declaring the vehicle again is taken off again: the earlier removal is closed at that
+    declaration (it stays, as the record of why they were taken off then), and a new one starts.
+    """
+    earlier = (
+        PassengerRemoval.objects.select_for_update()
+        .filter(vehicle=vehicle, day=day, person=listed.person_id, restored_at=None)
+        .first()
+    )
+    if earlier is not None:
+        if listed.submitted_at <= earlier.removed_at:
+            return earlier
+        earlier.restored_at = listed.submitted_at
+        earlier.save(update_fields=["restored_at"])
+    try:
+        with transaction.atomic():
+            return PassengerRemoval.objects.create(
+                vehicle=vehicle, day=day, person_id=listed.person_id, reason=reason, removed_by=user
+            )
+    except IntegrityError:  # the same form sent at the same moment took them off first
+        return PassengerRemoval.objects.get(
+            vehicle=vehicle, day=day, person=listed.person_id, restored_at=None
+        )

@@ -16,7 +16,7 @@ from declarations import codes
 from declarations.forms import initial_from_data
 from declarations.models import Person
 from declarations.posters import poster_page, qr_replaced, qr_response
-from declarations.views import code_guessing_limited
+from declarations.views import HOTLINE_LINK, code_guessing_limited
 from transport.access import (
     passengers_for_staff,
     sees_passengers,
@@ -35,11 +35,12 @@ from transport.manifest import (
     manifest_declarations,
     manifest_rows,
     passenger_counts,
+    person_removals,
     removals,
     vehicles_carrying,
 )
 from transport.models import PassengerRemoval
-from transport.services import passenger_declare
+from transport.services import passenger_declare, passenger_take_off
 from truyvet.exports import xlsx_response
 
 VEHICLES_PER_PAGE = 50
@@ -79,7 +80,14 @@ def passenger_check(request, code):
     vehicles = [v for v in vehicles_for_staff(request.user) if sees_passengers(request.user, v)]
     audit(request, AuditAction.VIEW_PERSON, person=person)
     today = timezone.localdate()
-    context = {"person": person, "trips": vehicles_carrying(person, vehicles, today)}
+    trips = vehicles_carrying(person, vehicles, today)
+    carrying = {vehicle.pk for vehicle, _declaration in trips}
+    taken_off = [  # by the crew (by mistake, maybe): to be put back, not declared again
+        removal
+        for removal in person_removals(person, vehicles, today)
+        if removal.vehicle_id not in carrying
+    ]
+    context = {"person": person, "trips": trips, "taken_off": taken_off, "day": today}
     return render(request, "transport/passenger_check.html", context)
 
 
@@ -100,15 +108,16 @@ def vehicle(request, pk):
 @vehicle_required
 def manifest(request, pk):
     vehicle = passengers_for_staff(request, pk)
-    form, day = _manifest_day(request)
+    form, day = _manifest_day(request, vehicle)
     audit(request, AuditAction.VIEW_LIST, **_manifest_subject(vehicle, day))
+    listed = manifest_declarations(vehicle, day)
     context = {
         "vehicle": vehicle,
         "form": form,
         "day": day,
         "headers": MANIFEST_HEADERS,
-        "rows": manifest_rows(manifest_declarations(vehicle, day)),
-        "removed": removals(vehicle, day),
+        "rows": manifest_rows(listed),
+        "removed": removals(vehicle, day, listed),
         "removable": True,
     }
     return render(request, "transport/manifest.html", context)
@@ -118,7 +127,7 @@ def manifest(request, pk):
 @vehicle_required
 def manifest_xlsx(request, pk):
     vehicle = passengers_for_staff(request, pk)
-    _form, day = _manifest_day(request)
+    _form, day = _manifest_day(request, vehicle, warn=False)  # a file has no page to warn on
     rows = manifest_rows(manifest_declarations(vehicle, day))
     audit(request, AuditAction.EXPORT, **_manifest_subject(vehicle, day))
     return xlsx_response(
@@ -135,16 +144,27 @@ def manifest_xlsx(request, pk):
 def passenger_remove(request, pk, code):
     """Take a passenger off a day's list: a confirmation with the reason, then the list."""
     vehicle = passengers_for_staff(request, pk)
-    _form, day = _manifest_day(request)
-    person = _listed_person(vehicle, day, code)
+    _form, day = _manifest_day(request, vehicle)
+    person = _person_by_code(code)
+    listed = _listed_declaration(vehicle, day, person)
+    if listed is None and _taken_off(vehicle, day, person):
+        # Sent again (a double tap, a retry, Back): already done, and said so on the list.
+        messages.info(
+            request,
+            _("%(name)s (%(code)s) is already off the list.")
+            % {"name": person.full_name, "code": person.display_code},
+        )
+        return redirect(_manifest_url(vehicle, day))
+    if listed is None:
+        raise Http404
     form = RemovalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        PassengerRemoval.objects.get_or_create(
+        passenger_take_off(
             vehicle=vehicle,
             day=day,
-            person=person,
-            restored_at=None,
-            defaults={"reason": form.cleaned_data["reason"], "removed_by": request.user},
+            listed=listed,
+            reason=form.cleaned_data["reason"],
+            user=request.user,
         )
         audit(
             request,
@@ -168,7 +188,7 @@ def passenger_remove(request, pk, code):
 def passenger_restore(request, pk, code):
     """Put a passenger taken off a day's list back on it."""
     vehicle = passengers_for_staff(request, pk)
-    _form, day = _manifest_day(request)
+    _form, day = _manifest_day(request, vehicle)
     person = _person_by_code(code)
     if person is not None:
         off = PassengerRemoval.objects.filter(
@@ -187,13 +207,22 @@ def passenger_restore(request, pk, code):
     return redirect(_manifest_url(vehicle, day))
 
 
-def _listed_person(vehicle, day, code):
-    """The person with this code if they are on the vehicle's list for ``day``; else 404."""
-    person = _person_by_code(code)
-    listed = {declaration.person_id for declaration in manifest_declarations(vehicle, day)}
-    if person is None or person.pk not in listed:
-        raise Http404
-    return person
+def _listed_declaration(vehicle, day, person):
+    """The person's declaration on the vehicle's list for ``day``, or None."""
+    if person is None:
+        return None
+    listed = manifest_declarations(vehicle, day)
+    return next((d for d in listed if d.person_id == person.pk), None)
+
+
+def _taken_off(vehicle, day, person) -> bool:
+    """Whether the crew took the person off the vehicle's list for ``day`` (not put back)."""
+    return (
+        person is not None
+        and PassengerRemoval.objects.filter(
+            vehicle=vehicle, day=day, person=person, restored_at=None
+        ).exists()
+    )
 
 
 def _person_by_code(code: str):
@@ -213,17 +242,17 @@ def _without_page(query) -> str:
     return query.urlencode()
 
 
-def _manifest_day(request):
-    """The day asked for in ``?ngay=``, or today, saying so when the day was not understood;
-    and the form to choose another day."""
-    asked = ManifestDayForm(request.GET)
-    if not asked.is_valid():
+def _manifest_day(request, vehicle, *, warn: bool = True):
+    """The day asked for in ``?ngay=``, or today, saying so (``warn``) when the day was not
+    understood; and the form to choose another day."""
+    asked = ManifestDayForm(request.GET, vehicle=vehicle)
+    if warn and not asked.is_valid():
         messages.warning(
             request,
             _("%(error)s Showing today's list.") % {"error": " ".join(asked.errors["ngay"])},
         )
     day = asked.day()
-    return ManifestDayForm(initial={"ngay": day}), day
+    return ManifestDayForm(initial={"ngay": day}, vehicle=vehicle), day
 
 
 @login_required
@@ -255,6 +284,7 @@ def declare(request, pk):
         "vehicle": vehicle,
         "form": form,
         "declared": _just_declared(request, passengers),
+        "hotline": HOTLINE_LINK,
         "headers": MANIFEST_HEADERS,
         "rows": manifest_rows(passengers),
     }

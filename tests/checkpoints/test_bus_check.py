@@ -314,3 +314,42 @@ def test_a_bus_check_and_a_passage_are_named_in_the_provinces_time(
 
     assert str(BusCheck.objects.get(pk=made.pk)).endswith("06/12/2026 12:33")
     assert str(Passage.objects.get(pk=passage.pk)).endswith("06/12/2026 12:33")
+
+
+def test_a_plate_registered_after_it_was_found_is_one_finding_of_its_company(
+    client, transport_officer, checkpoint, officer, company
+):
+    """The department registers a coach found carrying undeclared passengers, to act on its
+    company: its earlier checks (no vehicle then) and the later ones make one finding, the
+    company's, with the totals the plate's page gives."""
+    from transport.models import Vehicle
+
+    check(checkpoint, officer, "25B-777.88", None, 2, days_ago=3)
+    registered = Vehicle.objects.create(company=company, plate="25B-777.88")
+    check(checkpoint, officer, "25B-777.88", registered, 1, days_ago=1)
+    today = timezone.localdate()
+
+    rows = undeclared_findings(today - timedelta(days=29), today)
+
+    assert [(r.plate, r.company, r.checks, r.undeclared) for r in rows] == [
+        ("25B-777.88", "Nhà xe Hưng Thành", 2, 3)
+    ]
+    client.force_login(transport_officer)
+    page = client.get("/giao-thong/phat-hien/25B-777.88/")
+    assert page.context["total_undeclared"] == 3
+
+
+def test_a_finding_of_a_plate_no_company_has_says_so_on_the_page_and_in_the_sheet(
+    client, transport_officer, checkpoint, officer
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    check(checkpoint, officer, "25B-777.88", None, 2)
+    client.force_login(transport_officer)
+    page = client.get("/giao-thong/phat-hien/").content.decode()
+    assert "<td>Chưa đăng ký</td>" in page
+    export = client.get("/giao-thong/phat-hien/", {"format": "xlsx"})
+    rows = list(load_workbook(BytesIO(b"".join(export.streaming_content))).active.values)
+    assert rows[1][:2] == ("25B-777.88", "Chưa đăng ký")

@@ -86,3 +86,46 @@ def test_a_vehicle_deleted_in_the_admin_stops_its_qr(client, administrator, vehi
     client.logout()
 
     assert client.get(path).status_code == 410
+
+
+def test_a_vehicle_moved_to_another_company_does_not_show_it_the_earlier_passengers(
+    admin_client, client, company, other_company, vehicle, other_operator, make_declaration
+):
+    """A coach sold or lent to another company keeps its plate: the new company's crew sees
+    its lists from the day it joined them, not who travelled with the company before."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    yesterday = today - timedelta(days=1)
+    make_declaration(
+        full_name="Lò Thị Trước",
+        transport="coach",
+        vehicle_plate=vehicle.plate,
+        travel_date=yesterday,
+    )
+    moved = admin_client.post(
+        f"/admin/transport/vehicle/{vehicle.pk}/change/",
+        vehicle_post(other_company, plate=vehicle.plate),
+    )
+    assert moved.status_code == 302
+    vehicle.refresh_from_db()
+    assert (vehicle.company, vehicle.company_since) == (other_company, today)
+
+    client.force_login(other_operator)
+    url = f"/nha-xe/xe/{vehicle.pk}/hanh-khach"
+    page = client.get(f"{url}/?ngay={yesterday:%Y-%m-%d}")
+    assert page.context["day"] == today
+    assert "Lò Thị Trước" not in page.content.decode()
+    export = client.get(f"{url}.xlsx?ngay={yesterday:%Y-%m-%d}")
+    assert f"{today:%Y-%m-%d}" in export["Content-Disposition"]
+
+
+def test_saving_a_vehicle_without_moving_it_keeps_its_lists(admin_client, company, vehicle):
+    admin_client.post(
+        f"/admin/transport/vehicle/{vehicle.pk}/change/",
+        vehicle_post(company, plate=vehicle.plate, route="Lai Châu – Sơn La"),
+    )
+    vehicle.refresh_from_db()
+    assert (vehicle.route, vehicle.company_since) == ("Lai Châu – Sơn La", None)

@@ -262,3 +262,18 @@ def test_the_crew_is_asked_about_the_passenger_not_about_themselves(crew, page, 
     with translation.override("en"):
         form = render_crispy_form(response.context["form"])
     assert re.findall(r"\byour?\b", form, re.IGNORECASE) == []
+
+
+def test_a_passenger_declared_at_risk_is_shown_so_with_what_to_tell_them(crew, page):
+    """The passenger without a smartphone sees no success page: the crew is shown the risk
+    and what to tell them, as the success page would."""
+    at_risk = crew.get(crew.post(page, passenger(symptoms=["fever"]))["Location"])
+    card = at_risk.content.decode().split('id="declared-code"')[1].split("</div>")[0]
+    assert "Nguy cơ cao" in card
+    assert "gọi ngay cho Trung tâm Y tế huyện" in card
+    assert 'href="tel:19009095"' in card
+
+    well = crew.get(crew.post(page, passenger(full_name="Lò Văn Khỏe"))["Location"])
+    card = well.content.decode().split('id="declared-code"')[1].split("</div>")[0]
+    assert "Không có nguy cơ" in card
+    assert "gọi ngay cho Trung tâm Y tế huyện" not in card

@@ -104,3 +104,12 @@ def test_the_list_and_its_export_show_each_passengers_risk_now_not_the_trips_dec
     assert {row[1]: row[6] for row in rows} == {"Contact": "High risk", "Cleared": "No risk found"}
     assert page.count('class="badge risk-high"') == 1 and page.count("row-risk-high") == 1
     assert page.count('class="badge risk-none"') == 1
+
+
+def test_a_download_of_a_day_not_understood_leaves_no_message_for_the_next_page(
+    crew, vehicle, today
+):
+    """A file has no page to say it on: the warning must not turn up later on another page."""
+    export = crew.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach.xlsx?ngay=abc")
+    assert f"{today:%Y-%m-%d}" in export["Content-Disposition"]
+    assert "Đang hiển thị danh sách hôm nay" not in crew.get("/nha-xe/").content.decode()

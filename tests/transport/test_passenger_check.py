@@ -70,3 +70,24 @@ def test_the_check_shows_the_persons_risk_now_not_the_declarations(crew, vehicle
     Person.objects.filter(pk=declaration.person_id).update(risk_level="high")  # a contact, say
     page = crew.get(f"/nha-xe/hanh-khach/{declaration.person.lookup_code}/").content.decode()
     assert 'class="badge risk-high"' in page and "risk-none" not in page
+
+
+def test_a_scanned_passenger_the_crew_took_off_is_said_to_be_taken_off_with_the_way_back(
+    crew, vehicle, make_declaration, today
+):
+    """Taken off by mistake, a passenger who is on board is not told to declare again: the
+    crew sees that they took them off, why, and where to put them back."""
+    person = make_declaration(
+        point=vehicle.point, transport="coach", vehicle_plate=vehicle.plate
+    ).person
+    crew.post(
+        f"/nha-xe/xe/{vehicle.pk}/hanh-khach/{person.lookup_code}/bo/?ngay={today:%Y-%m-%d}",
+        {"reason": "not_on_board"},
+    )
+
+    page = crew.get(f"/nha-xe/hanh-khach/{person.lookup_code}/").content.decode()
+
+    assert "Không có trong danh sách hành khách hôm nay" not in page
+    assert f"Đã bị bỏ khỏi danh sách hành khách hôm nay của xe {vehicle.plate}" in page
+    assert "Không đi xe này" in page
+    assert f"/nha-xe/xe/{vehicle.pk}/hanh-khach/?ngay={today:%Y-%m-%d}#removed" in page

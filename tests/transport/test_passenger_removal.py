@@ -136,3 +136,81 @@ def test_a_qr_declaration_for_tomorrow_is_on_tomorrows_list_not_todays(
     assert len(manifest_declarations(vehicle, tomorrow)) == 1
     assert passenger_counts([vehicle], today).get(vehicle.pk, 0) == 0
     assert passenger_counts([vehicle], tomorrow)[vehicle.pk] == 1
+
+
+def test_taking_off_sent_again_goes_back_to_the_list_not_to_a_missing_page(
+    crew, vehicle, passenger
+):
+    """A double tap, a retry on a bad network or Back then the button again: the passenger is
+    already off, and the crew is brought back to the list with that said, not to a 404."""
+    today = timezone.localdate()
+    crew.post(remove_url(vehicle, passenger.person), {"reason": "not_on_board"})
+    for again in (
+        crew.post(remove_url(vehicle, passenger.person), {"reason": "not_on_board"}),
+        crew.get(remove_url(vehicle, passenger.person)),
+    ):
+        assert again.status_code == 302
+        assert again["Location"] == f"/nha-xe/xe/{vehicle.pk}/hanh-khach/?ngay={today:%Y-%m-%d}"
+    page = crew.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach/?ngay={today:%Y-%m-%d}")
+    assert "đã được bỏ khỏi danh sách" in page.content.decode()
+    assert PassengerRemoval.objects.count() == 1
+    assert AuditEntry.objects.filter(action="passenger_list").count() == 1
+
+
+def test_a_passenger_back_on_the_list_by_declaring_again_can_be_taken_off_again(
+    crew, vehicle, passenger, make_declaration
+):
+    today = timezone.localdate()
+    crew.post(remove_url(vehicle, passenger.person), {"reason": "mistake"})
+    make_declaration(
+        person=passenger.person, point=vehicle.point, transport="coach", vehicle_plate=vehicle.plate
+    )
+    assert len(manifest_declarations(vehicle, today)) == 1
+
+    crew.post(remove_url(vehicle, passenger.person), {"reason": "not_on_board"})
+
+    assert manifest_declarations(vehicle, today) == []
+    assert passenger_counts([vehicle], today).get(vehicle.pk, 0) == 0
+    kept = PassengerRemoval.objects.order_by("removed_at", "pk")
+    assert [(r.reason, r.restored_at is not None) for r in kept] == [
+        ("mistake", True),  # the first removal stays, as the record of why
+        ("not_on_board", False),
+    ]
+
+
+def test_a_passenger_back_by_declaring_again_is_no_longer_shown_as_taken_off(
+    crew, vehicle, passenger, make_declaration
+):
+    """On the list again, they are not also among those taken off, with a button to put back
+    someone who is there."""
+    today = timezone.localdate()
+    crew.post(remove_url(vehicle, passenger.person), {"reason": "mistake"})
+    make_declaration(
+        person=passenger.person, point=vehicle.point, transport="coach", vehicle_plate=vehicle.plate
+    )
+
+    page = crew.get(f"/nha-xe/xe/{vehicle.pk}/hanh-khach/?ngay={today:%Y-%m-%d}")
+
+    assert [row.person for row in page.context["rows"]] == [passenger.person]
+    assert page.context["removed"] == []
+    assert 'id="removed"' not in page.content.decode()
+
+
+def test_two_takings_off_sent_at_the_same_moment_take_off_once(
+    monkeypatch, vehicle, passenger, operator
+):
+    """The second, which could not see the first's row yet, finds it instead of failing."""
+    from django.db.models import QuerySet
+
+    from transport.services import passenger_take_off
+
+    today = timezone.localdate()
+    first = passenger_take_off(
+        vehicle=vehicle, day=today, listed=passenger, reason="not_on_board", user=operator
+    )
+    monkeypatch.setattr(QuerySet, "first", lambda self: None)  # as if not committed yet
+    second = passenger_take_off(
+        vehicle=vehicle, day=today, listed=passenger, reason="not_on_board", user=operator
+    )
+    assert second == first
+    assert PassengerRemoval.objects.count() == 1
