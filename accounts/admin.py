@@ -3,13 +3,14 @@ from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scope_missing
 from accounts.audit import detail_shown
 from accounts.models import AuditEntry, StaffProfile
-from accounts.roles import Role
+from accounts.roles import ADMIN_SITE_ROLES, Role, roles_of
 from declarations import codes
 from declarations.admin_search import CodeSearch
 from declarations.models import District
@@ -147,6 +148,30 @@ class AuditEntryAdmin(CodeSearch, admin.ModelAdmin):
         return False
 
 
+def admin_site_missing(user) -> list[str]:
+    """What the user's roles need of the admin and their account's boxes do not give, in words:
+    the transport department and administrators work in the admin ("Staff status"), and
+    administrators manage accounts and roles there ("Superuser status"). Without them the
+    menu's "Administration" leads to the admin's login page, a dead end."""
+    roles, missing = roles_of(user), []
+    if roles & ADMIN_SITE_ROLES and not user.is_staff:
+        missing.append(
+            _("The account %(user)s cannot open the administration until “%(box)s” is ticked.")
+            % {"user": user.get_username(), "box": _box(user, "is_staff")}
+        )
+    if Role.ADMINISTRATOR in roles and not user.is_superuser:
+        missing.append(
+            _("The account %(user)s cannot manage accounts and roles until “%(box)s” is ticked.")
+            % {"user": user.get_username(), "box": _box(user, "is_superuser")}
+        )
+    return missing
+
+
+def _box(user, field: str) -> str:
+    """A box of the user's page, by its label there."""
+    return capfirst(user._meta.get_field(field).verbose_name)
+
+
 class StaffProfileInline(ProvinceDistricts, admin.StackedInline):
     model = StaffProfile
     can_delete = False
@@ -174,8 +199,9 @@ class StaffUserAdmin(NamedPermissions, UserAdmin):
     inlines = [StaffProfileInline]
 
     def save_related(self, request, form, formsets, change):
-        """Saved with a role whose scope is missing, the account would see empty pages: say so.
-        The message starts with words, not the user name: the admin capitalises a message's
+        """Saved with a role whose scope is missing, the account would see empty pages; with a
+        role that works in the admin and its boxes unticked, it could not open it: say so. The
+        message starts with words, not the user name: the admin capitalises a message's
         first letter, and user names are case-sensitive."""
         super().save_related(request, form, formsets, change)
         user = form.instance
@@ -191,6 +217,8 @@ class StaffUserAdmin(NamedPermissions, UserAdmin):
                 )
                 % {"user": user.get_username(), "missing": "; ".join(missing)},
             )
+        for warning in admin_site_missing(user):
+            messages.warning(request, warning)
 
     list_display = ["username", "full_name", "roles", "is_active", "last_login"]
     list_filter = [("groups", RoleFilter), "is_active", "is_superuser"]
