@@ -12,9 +12,8 @@ from accounts.audit import detail_shown
 from accounts.models import AuditEntry, StaffProfile
 from accounts.roles import ADMIN_SITE_ROLES, Role, roles_of
 from declarations import codes
+from declarations.admin import ProvinceDistricts
 from declarations.admin_search import CodeSearch
-from declarations.models import District
-from declarations.places import served_province_code
 
 # Django names the permissions it makes for each model in English when it makes them ("Can view
 # vehicle"), whatever the language: the admin shows these in the site's language instead.
@@ -82,18 +81,6 @@ class NamedPermissions:
                 pgettext_lazy("chooser", "groups"), is_stacked=False
             )
         return super().formfield_for_manytomany(db_field, request=request, **kwargs)
-
-
-class ProvinceDistricts:
-    """A staff profile's district is one of the served province's: health staff scoped to a
-    district elsewhere would see nothing, and Viet Nam has districts of the same name (two
-    "Huyện Tam Nông"). A short select of the province's districts, by name; any other refused."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "district":
-            districts = District.objects.filter(province_id=served_province_code())
-            kwargs["queryset"] = districts.order_by("name")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(StaffProfile)

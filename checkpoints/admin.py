@@ -5,16 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin_audit import AuditedAdmin
 from accounts.admin_delete import WarnsOnDelete
 from checkpoints.models import Checkpoint, Passage
+from declarations.admin import ProvinceDistricts
 from declarations.posters import admin_poster_cell
 
 
 @admin.register(Checkpoint)
-class CheckpointAdmin(WarnsOnDelete, admin.ModelAdmin):
+class CheckpointAdmin(ProvinceDistricts, WarnsOnDelete, admin.ModelAdmin):
     list_display = ["name", "district", "road", "entering_direction", "is_active", "qr_poster"]
-    list_filter = ["is_active", "district"]
+    list_filter = ["is_active", ("district", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["district", "point"]
     search_fields = ["name", "road"]
-    autocomplete_fields = ["district"]
     readonly_fields = ["qr_poster"]
 
     @admin.display(description=_("QR poster"))
