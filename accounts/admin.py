@@ -14,6 +14,7 @@ from accounts.roles import ADMIN_SITE_ROLES, Role, roles_of
 from declarations import codes
 from declarations.admin import ProvinceDistricts
 from declarations.admin_search import CodeSearch
+from declarations.normalize import fold_name
 
 # Django names the permissions it makes for each model in English when it makes them ("Can view
 # vehicle"), whatever the language: the admin shows these in the site's language instead.
@@ -36,6 +37,21 @@ def permission_label(permission) -> str:
     else:  # a permission of the project's own, named with gettext_lazy in its Meta
         name = gettext(permission.name)
     return f"{model._meta.app_config.verbose_name} | {model._meta.verbose_name} | {name}"
+
+
+def staff_named(term: str) -> list[int]:
+    """The ids of the accounts whose full name holds the term, accents aside, as people's names
+    are searched: "tong thi y" finds Tòng Thị Y. Staff accounts are few (hundreds): their names
+    are compared here, not in SQL, which folds no Vietnamese accents."""
+    folded = fold_name(term)
+    if not folded:
+        return []
+    names = User.objects.values_list("pk", "first_name", "last_name")
+    return [
+        pk
+        for pk, first, last in names
+        if folded in fold_name(f"{first} {last}") or folded in fold_name(f"{last} {first}")
+    ]
 
 
 class PermissionChoices(forms.ModelMultipleChoiceField):
@@ -106,11 +122,15 @@ class AuditEntryAdmin(CodeSearch, admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """A code, as printed, also finds the pages that listed its person among others (a
-        case's contacts): ``CodeSearch`` finds the entries about them."""
+        case's contacts): ``CodeSearch`` finds the entries about them. A staff member's name
+        finds their entries."""
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         code = codes.parse_code(search_term)
         if code is not None:
             results |= queryset.filter(people_shown__contains=code)
+        named = staff_named(search_term)  # a staff member's name, with or without accents
+        if named:
+            results |= queryset.filter(user__in=named)
         return results, may_have_duplicates
 
     @admin.display(description=_("lookup code"), ordering="person_code")
@@ -212,6 +232,14 @@ class StaffUserAdmin(NamedPermissions, UserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def get_search_results(self, request, queryset, search_term):
+        """A name is found with or without its accents (``staff_named``)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        named = staff_named(search_term)
+        if named:
+            results |= queryset.filter(pk__in=named)
+        return results, may_have_duplicates
 
     @admin.display(description=_("full name"), ordering="first_name")
     def full_name(self, user):
