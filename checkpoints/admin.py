@@ -37,5 +37,10 @@ class PassageAdmin(AuditedAdmin, admin.ModelAdmin):
     date_hierarchy = "at"
     raw_id_fields = ["person", "declaration"]
 
+    def has_add_permission(self, request):
+        """Passages are recorded at the desk (``checkpoints.services``), by the officer who saw
+        the traveller, and audited: the admin made one up with any account as its officer."""
+        return False
+
     def has_change_permission(self, request, obj=None):
         return False
