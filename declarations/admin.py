@@ -87,6 +87,11 @@ class PersonAdmin(CodeSearch, AuditedAdmin, admin.ModelAdmin):
     def person_of(self, obj):
         return obj
 
+    def has_add_permission(self, request):
+        """A person comes with their first declaration (``declaration_submit``), which gives
+        them their lookup code: made here, without one, they failed the code's check (a 500)."""
+        return False
+
     def get_search_results(self, request, queryset, search_term):
         """Names are searched folded, as stored (``Nguyễn Thị Xuân`` finds ``nguyen thi xuan``),
         a phone number in any written form, a code as the site prints it (``CodeSearch``); a
