@@ -194,6 +194,19 @@ class RoleAdmin(NamedPermissions, GroupAdmin):
 
     list_display = ["name", "role"]
 
+    def get_readonly_fields(self, request, obj=None):
+        """A role's group is found by its name (``accounts.roles``): renamed ("Cán bộ chốt" for
+        "checkpoint_officer"), or deleted, it would silently take the role from everyone in it.
+        Its permissions stay editable."""
+        if obj is not None and obj.name in Role.values:
+            return [*super().get_readonly_fields(request, obj), "name"]
+        return super().get_readonly_fields(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.name in Role.values:
+            return False
+        return super().has_delete_permission(request, obj)
+
     @admin.display(description=_("role"))
     def role(self, group):
         return role_label(group)
