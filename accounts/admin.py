@@ -103,7 +103,13 @@ class NamedPermissions:
 class StaffProfileAdmin(ProvinceDistricts, admin.ModelAdmin):
     list_display = ["user", "checkpoint", "district", "facility", "company", "province_wide"]
     list_select_related = ["user", "checkpoint", "district", "facility", "company"]
-    list_filter = ["province_wide", "checkpoint", "facility", "company"]
+    list_filter = [
+        "province_wide",
+        ("district", admin.RelatedOnlyFieldListFilter),  # a district health centre's staff
+        "checkpoint",
+        "facility",
+        "company",
+    ]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
 
