@@ -3,17 +3,18 @@ from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scope_missing
 from accounts.audit import detail_shown
 from accounts.models import AuditEntry, StaffProfile
-from accounts.roles import Role
+from accounts.roles import ADMIN_SITE_ROLES, Role, roles_of
 from declarations import codes
+from declarations.admin import ProvinceDistricts
 from declarations.admin_search import CodeSearch
-from declarations.models import District
-from declarations.places import served_province_code
+from declarations.normalize import fold_name
 
 # Django names the permissions it makes for each model in English when it makes them ("Can view
 # vehicle"), whatever the language: the admin shows these in the site's language instead.
@@ -36,6 +37,21 @@ def permission_label(permission) -> str:
     else:  # a permission of the project's own, named with gettext_lazy in its Meta
         name = gettext(permission.name)
     return f"{model._meta.app_config.verbose_name} | {model._meta.verbose_name} | {name}"
+
+
+def staff_named(term: str) -> list[int]:
+    """The ids of the accounts whose full name holds the term, accents aside, as people's names
+    are searched: "tong thi y" finds Tòng Thị Y. Staff accounts are few (hundreds): their names
+    are compared here, not in SQL, which folds no Vietnamese accents."""
+    folded = fold_name(term)
+    if not folded:
+        return []
+    names = User.objects.values_list("pk", "first_name", "last_name")
+    return [
+        pk
+        for pk, first, last in names
+        if folded in fold_name(f"{first} {last}") or folded in fold_name(f"{last} {first}")
+    ]
 
 
 class PermissionChoices(forms.ModelMultipleChoiceField):
@@ -83,23 +99,17 @@ class NamedPermissions:
         return super().formfield_for_manytomany(db_field, request=request, **kwargs)
 
 
-class ProvinceDistricts:
-    """A staff profile's district is one of the served province's: health staff scoped to a
-    district elsewhere would see nothing, and Viet Nam has districts of the same name (two
-    "Huyện Tam Nông"). A short select of the province's districts, by name; any other refused."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "district":
-            districts = District.objects.filter(province_id=served_province_code())
-            kwargs["queryset"] = districts.order_by("name")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
 @admin.register(StaffProfile)
 class StaffProfileAdmin(ProvinceDistricts, admin.ModelAdmin):
     list_display = ["user", "checkpoint", "district", "facility", "company", "province_wide"]
     list_select_related = ["user", "checkpoint", "district", "facility", "company"]
-    list_filter = ["province_wide", "checkpoint", "facility", "company"]
+    list_filter = [
+        "province_wide",
+        ("district", admin.RelatedOnlyFieldListFilter),  # a district health centre's staff
+        "checkpoint",
+        "facility",
+        "company",
+    ]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
 
@@ -118,11 +128,15 @@ class AuditEntryAdmin(CodeSearch, admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """A code, as printed, also finds the pages that listed its person among others (a
-        case's contacts): ``CodeSearch`` finds the entries about them."""
+        case's contacts): ``CodeSearch`` finds the entries about them. A staff member's name
+        finds their entries."""
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         code = codes.parse_code(search_term)
         if code is not None:
             results |= queryset.filter(people_shown__contains=code)
+        named = staff_named(search_term)  # a staff member's name, with or without accents
+        if named:
+            results |= queryset.filter(user__in=named)
         return results, may_have_duplicates
 
     @admin.display(description=_("lookup code"), ordering="person_code")
@@ -147,6 +161,30 @@ class AuditEntryAdmin(CodeSearch, admin.ModelAdmin):
         return False
 
 
+def admin_site_missing(user) -> list[str]:
+    """What the user's roles need of the admin and their account's boxes do not give, in words:
+    the transport department and administrators work in the admin ("Staff status"), and
+    administrators manage accounts and roles there ("Superuser status"). Without them the
+    menu's "Administration" leads to the admin's login page, a dead end."""
+    roles, missing = roles_of(user), []
+    if roles & ADMIN_SITE_ROLES and not user.is_staff:
+        missing.append(
+            _("The account %(user)s cannot open the administration until “%(box)s” is ticked.")
+            % {"user": user.get_username(), "box": _box(user, "is_staff")}
+        )
+    if Role.ADMINISTRATOR in roles and not user.is_superuser:
+        missing.append(
+            _("The account %(user)s cannot manage accounts and roles until “%(box)s” is ticked.")
+            % {"user": user.get_username(), "box": _box(user, "is_superuser")}
+        )
+    return missing
+
+
+def _box(user, field: str) -> str:
+    """A box of the user's page, by its label there."""
+    return capfirst(user._meta.get_field(field).verbose_name)
+
+
 class StaffProfileInline(ProvinceDistricts, admin.StackedInline):
     model = StaffProfile
     can_delete = False
@@ -162,6 +200,19 @@ class RoleAdmin(NamedPermissions, GroupAdmin):
 
     list_display = ["name", "role"]
 
+    def get_readonly_fields(self, request, obj=None):
+        """A role's group is found by its name (``accounts.roles``): renamed ("Cán bộ chốt" for
+        "checkpoint_officer"), or deleted, it would silently take the role from everyone in it.
+        Its permissions stay editable."""
+        if obj is not None and obj.name in Role.values:
+            return [*super().get_readonly_fields(request, obj), "name"]
+        return super().get_readonly_fields(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.name in Role.values:
+            return False
+        return super().has_delete_permission(request, obj)
+
     @admin.display(description=_("role"))
     def role(self, group):
         return role_label(group)
@@ -174,8 +225,9 @@ class StaffUserAdmin(NamedPermissions, UserAdmin):
     inlines = [StaffProfileInline]
 
     def save_related(self, request, form, formsets, change):
-        """Saved with a role whose scope is missing, the account would see empty pages: say so.
-        The message starts with words, not the user name: the admin capitalises a message's
+        """Saved with a role whose scope is missing, the account would see empty pages; with a
+        role that works in the admin and its boxes unticked, it could not open it: say so. The
+        message starts with words, not the user name: the admin capitalises a message's
         first letter, and user names are case-sensitive."""
         super().save_related(request, form, formsets, change)
         user = form.instance
@@ -191,12 +243,22 @@ class StaffUserAdmin(NamedPermissions, UserAdmin):
                 )
                 % {"user": user.get_username(), "missing": "; ".join(missing)},
             )
+        for warning in admin_site_missing(user):
+            messages.warning(request, warning)
 
     list_display = ["username", "full_name", "roles", "is_active", "last_login"]
     list_filter = [("groups", RoleFilter), "is_active", "is_superuser"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def get_search_results(self, request, queryset, search_term):
+        """A name is found with or without its accents (``staff_named``)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        named = staff_named(search_term)
+        if named:
+            results |= queryset.filter(pk__in=named)
+        return results, may_have_duplicates
 
     @admin.display(description=_("full name"), ordering="first_name")
     def full_name(self, user):

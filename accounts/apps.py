@@ -9,8 +9,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import signals  # noqa: F401 - connects the receivers
+        from accounts.change_messages import changed_fields_named
 
         _name_user_links()
+        changed_fields_named()
 
 
 class LoginLockoutsConfig(axes.apps.AppConfig):

@@ -5,16 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin_audit import AuditedAdmin
 from accounts.admin_delete import WarnsOnDelete
 from checkpoints.models import Checkpoint, Passage
+from declarations.admin import ProvinceDistricts
 from declarations.posters import admin_poster_cell
 
 
 @admin.register(Checkpoint)
-class CheckpointAdmin(WarnsOnDelete, admin.ModelAdmin):
+class CheckpointAdmin(ProvinceDistricts, WarnsOnDelete, admin.ModelAdmin):
     list_display = ["name", "district", "road", "entering_direction", "is_active", "qr_poster"]
-    list_filter = ["is_active", "district"]
+    list_filter = ["is_active", ("district", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["district", "point"]
     search_fields = ["name", "road"]
-    autocomplete_fields = ["district"]
     readonly_fields = ["qr_poster"]
 
     @admin.display(description=_("QR poster"))
@@ -36,6 +36,11 @@ class PassageAdmin(AuditedAdmin, admin.ModelAdmin):
     list_select_related = ["person", "checkpoint", "officer"]
     date_hierarchy = "at"
     raw_id_fields = ["person", "declaration"]
+
+    def has_add_permission(self, request):
+        """Passages are recorded at the desk (``checkpoints.services``), by the officer who saw
+        the traveller, and audited: the admin made one up with any account as its officer."""
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -6,8 +6,23 @@ from declarations import codes
 from declarations.admin_search import CodeSearch
 from declarations.models import Commune, Declaration, District, MergedCode, Person, Province
 from declarations.normalize import fold_name, normalize_phone
+from declarations.places import served_province_code
 from declarations.risk import Exposure, Symptom
 from declarations.templatetags.risk import reason_labels
+
+
+class ProvinceDistricts:
+    """A district chosen in the admin (a staff profile's, a checkpoint's, a health facility's) is
+    one of the served province's: health staff scoped to a district elsewhere would see nothing,
+    a checkpoint's passages would be counted outside the report's districts, and Viet Nam has
+    districts of the same name (two "Huyện Tam Nông"). A short select of the province's
+    districts, by name; any other refused."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "district":
+            districts = District.objects.filter(province_id=served_province_code())
+            kwargs["queryset"] = districts.order_by("name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Province)
@@ -71,6 +86,11 @@ class PersonAdmin(CodeSearch, AuditedAdmin, admin.ModelAdmin):
 
     def person_of(self, obj):
         return obj
+
+    def has_add_permission(self, request):
+        """A person comes with their first declaration (``declaration_submit``), which gives
+        them their lookup code: made here, without one, they failed the code's check (a 500)."""
+        return False
 
     def get_search_results(self, request, queryset, search_term):
         """Names are searched folded, as stored (``Nguyễn Thị Xuân`` finds ``nguyen thi xuan``),

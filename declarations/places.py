@@ -1,18 +1,21 @@
 """The administrative units (provinces, districts, communes) as an in-memory tree.
 
-The reference data is about 11,000 rows that change only with a new GSO list, so each process
-reads it once; the form validates and lists places without asking the database, and pages show
-the places of people and declarations without joining the place tables (``with_places``).
+The reference data is about 11,000 rows that change only with a new GSO list or an
+administrator's correction, so each process reads it once, and again when it has changed; the
+form validates and lists places without asking the database, and pages show the places of people
+and declarations without joining the place tables (``with_places``).
 """
 
 import gzip
 import json
+import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 
 DATA_FILE = Path(__file__).parent / "data" / "places_2021-02-03.json.gz"
@@ -84,8 +87,72 @@ class PlaceTree:
         return instance
 
 
-@lru_cache(maxsize=1)
+VERSION_KEY = "places-version"
+PROCESS_SECONDS = 5
+
+
+class _Kept:
+    """The tree this process holds, the version of the reference data it was read at, and when
+    that version was last compared with the shared cache's."""
+
+    tree: PlaceTree | None = None
+    version: str = ""
+    checked_at: float = float("-inf")
+
+
+_kept = _Kept()
+
+
 def place_tree() -> PlaceTree:
+    """The places, as this process holds them. A change to the reference data (the admin's,
+    ``load_places``'s in another process) makes a new version in the shared cache
+    (``places_changed``): this process reads the places again at once, the others within
+    ``PROCESS_SECONDS``, without a restart. Comparing the versions every few seconds, not at
+    each call, keeps the tree free for the pages that ask for it many times."""
+    now = time.monotonic()
+    if _kept.tree is not None and now - _kept.checked_at < PROCESS_SECONDS:
+        return _kept.tree
+    version = cache.get(VERSION_KEY)  # before reading the places: the tree is never older
+    if version is None:  # none yet, or the shared cache lost it: no change, the kept tree stands
+        version = _kept.version or _new_version()
+        cache.add(VERSION_KEY, version, None)
+    if _kept.tree is None or version != _kept.version:
+        _kept.tree, _kept.version = _read_tree(), version
+    _kept.checked_at = now
+    return _kept.tree
+
+
+def places_version() -> str:
+    """The version of the places this process holds: a key for what is drawn from them."""
+    place_tree()
+    return _kept.version
+
+
+def places_changed() -> None:
+    """The reference data has changed: this process forgets its tree now and once the change is
+    committed (a request may read the old rows meanwhile), and the others within
+    ``PROCESS_SECONDS`` of the commit."""
+
+    def new_version():
+        cache.set(VERSION_KEY, _new_version(), None)
+        _forget_tree()
+
+    _forget_tree()
+    transaction.on_commit(new_version)
+
+
+def _forget_tree() -> None:
+    _kept.tree = None
+
+
+place_tree.cache_clear = _forget_tree  # as a cached function's: the tests forget it so
+
+
+def _new_version() -> str:
+    return uuid.uuid4().hex
+
+
+def _read_tree() -> PlaceTree:
     from declarations.models import Commune, District, Province
 
     tree = PlaceTree()
@@ -163,5 +230,5 @@ def places_load(*, path: Path = DATA_FILE) -> dict[str, int]:
             update_fields=fields,
         )
         counts[model._meta.verbose_name_plural] = model.objects.count()
-    place_tree.cache_clear()
+    places_changed()
     return counts

@@ -1,4 +1,7 @@
-"""A vehicle, checkpoint or health facility deleted takes its QR posters out of service.
+"""A place added, renamed or deleted (in the admin, or by code) renews every process's tree of
+places (``declarations.places``): the declaration form offers a new commune without a restart.
+
+A vehicle, checkpoint or health facility deleted takes its QR posters out of service.
 
 Its declaration point stays, with the declarations made through it (history); only the point's
 ``is_active`` goes, so its QR answers that the poster is no longer valid and offers the plain
@@ -7,9 +10,21 @@ form, instead of opening the form at a place that no longer exists. Every way of
 """
 
 from django.apps import apps
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
-from declarations.models import DeclarationPoint, HasDeclarationPoint
+from declarations.models import Commune, DeclarationPoint, District, HasDeclarationPoint, Province
+from declarations.places import places_changed
+
+
+@receiver(post_save, sender=Province, dispatch_uid="places-province-saved")
+@receiver(post_save, sender=District, dispatch_uid="places-district-saved")
+@receiver(post_save, sender=Commune, dispatch_uid="places-commune-saved")
+@receiver(post_delete, sender=Province, dispatch_uid="places-province-deleted")
+@receiver(post_delete, sender=District, dispatch_uid="places-district-deleted")
+@receiver(post_delete, sender=Commune, dispatch_uid="places-commune-deleted")
+def place_changed(sender, **kwargs):
+    places_changed()
 
 
 def point_owner_deleted(sender, instance, **kwargs):

@@ -18,7 +18,7 @@ from django_ratelimit.core import get_usage
 from declarations import codes
 from declarations.forms import DeclarationForm, LookupForm, initial_from_data
 from declarations.models import Declaration, MergedCode, Person
-from declarations.places import place_tree, served_province_code, with_places
+from declarations.places import place_tree, places_version, served_province_code, with_places
 from declarations.qr import qr_svg
 from declarations.risk import RISK_DAYS
 from declarations.services import DeclarationData, declaration_submit, point_for_token
@@ -95,12 +95,13 @@ def _blank_form_key(point) -> str:
     """What a blank declaration form depends on, besides the language: its rendered fields are
     the same for everyone (the form token is drawn outside), so they are rendered once and kept
     (``templates/declarations/declare.html``). A form with anyone's answers is never kept.
-    Its travel date is today's: a form kept from yesterday must not be served today."""
+    Its travel date is today's: a form kept from yesterday must not be served today; its
+    places are those of the reference data's version: a commune added is offered at once."""
     if point is None:
         where = "new"
     else:
         where = f"point {point.pk} {point.kind} {point.vehicle_plate} {point.departments}"
-    return f"{where} {served_province_code()} {timezone.localdate()}"
+    return f"{where} {served_province_code()} {places_version()} {timezone.localdate()}"
 
 
 @never_cache

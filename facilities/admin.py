@@ -3,20 +3,20 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_delete import WarnsOnDelete
+from declarations.admin import ProvinceDistricts
 from declarations.posters import admin_poster_cell
 from facilities.models import HealthFacility
 
 
 @admin.register(HealthFacility)
-class HealthFacilityAdmin(WarnsOnDelete, admin.ModelAdmin):
+class HealthFacilityAdmin(ProvinceDistricts, WarnsOnDelete, admin.ModelAdmin):
     """Facilities with their QR poster; one is retired by unticking "in service", which keeps
     its visitors and its staff's scope, rather than deleted."""
 
     list_display = ["name", "kind", "district", "is_active", "qr_poster"]
-    list_filter = ["is_active", "kind", "district"]
+    list_filter = ["is_active", "kind", ("district", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["district", "point"]
     search_fields = ["name", "address"]
-    autocomplete_fields = ["district"]
     fields = ["name", "kind", "district", "address", "departments", "is_active", "qr_poster"]
     readonly_fields = ["qr_poster"]
 

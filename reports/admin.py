@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
+from django.utils.translation import gettext
 
-from reports.models import CheckpointDailyCount, DailyCount
+from reports.models import CheckpointDailyCount, DailyCount, Purge
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -30,3 +32,18 @@ class CheckpointDailyCountAdmin(ReadOnlyAdmin):
     list_filter = ["direction"]
     date_hierarchy = "day"
     list_select_related = ["checkpoint"]
+
+
+@admin.register(Purge)
+class PurgeAdmin(ReadOnlyAdmin):
+    """The runs of the retention purge (``manage.py purge_expired``, nightly): the administrator
+    sees that it runs, and what it removed, under the retention period in force."""
+
+    list_display = ["ran_at", "first_kept_day", "people"]
+    date_hierarchy = "ran_at"
+
+    def changelist_view(self, request, extra_context=None):
+        title = gettext(
+            "Retention purges: personal data is kept %(days)s days after a person's last activity"
+        ) % {"days": settings.RETENTION_DAYS}
+        return super().changelist_view(request, {**(extra_context or {}), "title": title})

@@ -23,7 +23,7 @@ from accounts.directory import directory_version
 from accounts.models import AuditAction
 from accounts.names import staff_name, with_staff_names
 from declarations.models import Declaration, EpidemicZone, Person
-from declarations.places import place_tree, served_province_code, with_places
+from declarations.places import place_tree, places_version, served_province_code, with_places
 from declarations.risk import RiskLevel
 from declarations.services import risk_sources_of
 from declarations.views import code_guessing_limited
@@ -150,6 +150,7 @@ def risk_list(request):
         # The filters are kept rendered in the shared cache (``{% cache %}``), drawn once for
         # every page of a list, not once per worker: keyed by the query without the position.
         "form_key": without_position(request),
+        "places_version": places_version(),  # the filters list the places: a renamed one shows
         "can_manage_zones": can_manage_zones(request.user),
         "overdue_hours": OVERDUE_AFTER_HOURS,
     }
@@ -163,7 +164,9 @@ def risk_list(request):
         rows = _export_rows(people.select_related("residence_district"))
         name = f"nguy-co-{timezone.localdate():%Y-%m-%d}.xlsx"
         return xlsx_response(name, EXPORT_HEADERS, rows)
-    audit(request, AuditAction.SEARCH, subject="risk_list", filters=filters)
+    # The list opened as it comes is no search: the log's "Searched" keeps to filtered lists.
+    action = AuditAction.SEARCH if filters else AuditAction.VIEW_LIST
+    audit(request, action, subject="risk_list", filters=filters)
     context |= {"filters": filters, "counts": scope_counts(request.user)}
     context |= _page(request, people, form)
     return render(request, "tracing/risk_list.html", context)

@@ -58,3 +58,17 @@ def test_a_district_of_the_province_is_saved(admin_client, places):
 
     user.staff_profile.refresh_from_db()
     assert user.staff_profile.district_id == TAM_DUONG
+
+
+def test_the_profiles_filter_by_district(admin_client, health_worker, other_health_worker):
+    """A district health centre's staff, chosen in the list's filters."""
+    filters = admin_client.get("/admin/accounts/staffprofile/").context["cl"].filter_specs
+    by_district = next(spec for spec in filters if spec.field_path == "district")
+    chosen = health_worker.staff_profile.district_id
+    assert {str(pk) for pk, _name in by_district.lookup_choices} == {
+        chosen,
+        other_health_worker.staff_profile.district_id,
+    }
+
+    response = admin_client.get("/admin/accounts/staffprofile/", {"district__code__exact": chosen})
+    assert [p.user for p in response.context["cl"].result_list] == [health_worker]

@@ -1,44 +1,21 @@
-"""The admin's person page: identity and contact fields, never the computed risk."""
+"""People come with their first declaration, which gives them their lookup code: the admin's
+"Add" for people made one without a code, and failed with a server error."""
 
-import pytest
 
-
-@pytest.fixture
-def admin_client(client, administrator):
-    administrator.is_superuser = True
-    administrator.save()
+def test_the_admin_adds_no_person(client, administrator):
     client.force_login(administrator)
-    return client
 
-
-def change_form_post(response, **changes) -> dict:
-    """The change form posted back as shown, with ``changes``: every field and inline formset."""
-    data = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        forms.append(formset.management_form)
-        forms.extend(formset.forms)
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None:
-                continue
-            key = form.add_prefix(name)
-            data[key] = [str(v) for v in value] if isinstance(value, list) else str(value)
-    data.update(changes)
-    return data
-
-
-def test_the_admin_cannot_take_a_person_off_the_risk_lists(admin_client, make_declaration):
-    person = make_declaration(symptoms=["fever", "cough"]).person
-    person.refresh_from_db()
-    assert person.risk_level == "high"
-    url = f"/admin/declarations/person/{person.pk}/change/"
-    page = admin_client.get(url)
-
-    assert "risk_level" not in page.context["adminform"].form.fields
-    admin_client.post(url, change_form_post(page, risk_level="none", _continue="1"))
-    person.refresh_from_db()
-    assert person.risk_level == "high"
-    assert "Nguy cơ cao" in admin_client.get(url).content.decode()
+    assert client.get("/admin/declarations/person/add/").status_code == 403
+    response = client.post(
+        "/admin/declarations/person/add/",
+        {
+            "full_name": "Thử Nghiệm",
+            "birth_year": "1990",
+            "sex": "male",
+            "residence_province": "12",
+            "residence_district": "105",
+            "residence_commune": "03386",
+        },
+    )
+    assert response.status_code == 403
+    assert "/admin/declarations/person/add/" not in client.get("/admin/").content.decode()

@@ -316,6 +316,14 @@ def test_viewing_the_list_is_audited_with_its_filters(staff, crowd, provincial_h
     assert audit_detail(entry) == f"list of people at risk: huyen={TAM_DUONG}&muc=high"
 
 
+def test_the_list_opened_without_filters_is_audited_as_a_list_not_a_search(
+    staff, crowd, provincial_health_worker
+):
+    staff.get("/y-te/")
+    entry = AuditEntry.objects.get()
+    assert (entry.user, entry.action) == (provincial_health_worker, AuditAction.VIEW_LIST)
+
+
 def test_the_list_costs_the_same_queries_however_many_rows(
     staff, crowd, make_declaration, health_worker, django_assert_max_num_queries
 ):
