@@ -165,13 +165,21 @@ def flag_risk(request, code):
     if not form.is_valid():
         return _person_page(request, person, flag_form=form, status=400)
     checkpoint = own_checkpoint(request.user)
-    risk_flag_add(
+    flag = risk_flag_add(
         person=person,
         level=form.cleaned_data["level"],
         reason=form.cleaned_data["reason"],
         place=checkpoint.name if checkpoint else "",
         user=request.user,
     )
+    if getattr(flag, "flagged_again", False):
+        when = timezone.localtime(flag.flagged_at)
+        messages.info(
+            request,
+            _("This risk was already flagged at %(time)s: it was not flagged a second time.")
+            % {"time": f"{when:%H:%M}"},
+        )
+        return redirect("checkpoints:person", code=person.lookup_code)
     audit(request, AuditAction.FLAG_RISK, person=person, detail=form.cleaned_data["reason"])
     messages.success(request, _("Risk flagged: the person is on the health staff's list."))
     return redirect("checkpoints:person", code=person.lookup_code)

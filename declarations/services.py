@@ -488,9 +488,31 @@ def _declaration_new(person, data, token, risk, made_by, made_by_user) -> Declar
     )
 
 
+# How long a flag stands for the same flag sent again: a double click, Enter pressed twice, or
+# the form sent again after Back (which draws it anew) is the flag already raised, not a second
+# one on the health staff's list.
+SAME_FLAG_WINDOW = timedelta(minutes=30)
+
+
 @transaction.atomic
 def risk_flag_add(*, person: Person, level: str, reason: str, place: str, user) -> RiskFlag:
-    """Raise a person's risk by hand; they appear on the health staff's risk list."""
+    """Raise a person's risk by hand; they appear on the health staff's risk list. The same
+    flag (level, reason, place and user) still open and raised within ``SAME_FLAG_WINDOW`` is
+    returned, with ``flagged_again`` true, and nothing is added."""
+    # One flag at a time per person: two sent together would each find nothing raised.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    raised = RiskFlag.objects.filter(
+        person=person,
+        level=level,
+        reason=reason,
+        place=place,
+        flagged_by=user,
+        cleared_at=None,
+        flagged_at__gt=timezone.now() - SAME_FLAG_WINDOW,
+    ).first()
+    if raised is not None:
+        raised.flagged_again = True
+        return raised
     person.risk_level = RiskLevel.highest(person.risk_level, level)
     person.updated_at = timezone.now()
     person.save(update_fields=["risk_level", "updated_at"])

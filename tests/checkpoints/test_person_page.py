@@ -237,6 +237,21 @@ def test_flagging_a_risk_raises_the_persons_risk(desk, citizen, checkpoint):
     assert AuditEntry.objects.filter(action="flag_risk", person=citizen).exists()
 
 
+def test_a_flag_sent_twice_is_one_flag(desk, citizen):
+    sent = {"level": "high", "reason": "Sốt 38,5 độ"}
+    desk.post(f"/c/{citizen.lookup_code}/nguy-co/", sent)
+    response = desk.post(f"/c/{citizen.lookup_code}/nguy-co/", sent, follow=True)
+    assert citizen.risk_flags.count() == 1
+    assert AuditEntry.objects.filter(action="flag_risk", person=citizen).count() == 1
+    assert "không báo lại lần thứ hai" in response.content.decode()
+
+
+def test_another_reason_is_another_flag(desk, citizen):
+    desk.post(f"/c/{citizen.lookup_code}/nguy-co/", {"level": "medium", "reason": "Ho"})
+    desk.post(f"/c/{citizen.lookup_code}/nguy-co/", {"level": "high", "reason": "Sốt 39 độ"})
+    assert citizen.risk_flags.count() == 2
+
+
 def test_an_open_flag_keeps_the_risk_after_a_new_clean_declaration(desk, citizen, make_declaration):
     desk.post(f"/c/{citizen.lookup_code}/nguy-co/", {"level": "medium", "reason": "Ho"})
     make_declaration(person=citizen)
