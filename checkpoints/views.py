@@ -201,6 +201,8 @@ def declare_new(request):
 def declare_update(request, code):
     """Declare on the spot again for a known person (for example one who must update)."""
     person = person_for_staff(request, code)
+    if request.method == "GET":  # the form shows the person's identity, filled in
+        audit(request, AuditAction.VIEW_PERSON, person=person)
     # Sent from the officer's desk, not through the point of the declaration it starts from:
     # that point would say a crew or a facility sent it (``ManifestRow.declared_by``).
     initial = initial_for_update(person, latest_declaration(person))

@@ -82,6 +82,13 @@ def test_updating_on_the_spot_keeps_the_persons_code(desk, citizen):
     assert Person.objects.count() == 1
 
 
+def test_opening_the_update_on_the_spot_is_audited(desk, officer, citizen):
+    page = desk.get(f"/c/{citizen.lookup_code}/khai-bao/")
+    assert citizen.phone in page.content.decode()
+    entry = AuditEntry.objects.get(action="view_person")
+    assert (entry.user, entry.person) == (officer, citizen)
+
+
 def test_an_invalid_form_records_nothing(desk):
     response = desk.post("/chot/khai-bao/", form_data(phone="1"))
     assert response.status_code == 200
