@@ -53,6 +53,12 @@ class PassageForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
+    def __init__(self, *args, checkpoints=None, **kwargs):
+        """``checkpoints``: those the user may record a passage at (any active one by default)."""
+        super().__init__(*args, **kwargs)
+        if checkpoints is not None:
+            self.fields["checkpoint"].queryset = checkpoints
+
     def clean_vehicle_plate(self):
         raw = self.cleaned_data["vehicle_plate"].strip()
         if not raw:

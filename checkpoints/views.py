@@ -101,16 +101,29 @@ def _person_page(request, person, *, passage_form=None, flag_form=None, merged=N
         "passage_form": passage_form,
         # The blank forms are rendered once and kept: the passage form's checkpoint list for a
         # minute (a checkpoint opened meanwhile joins it after that), per checkpoint it starts with.
-        "passage_form_key": _passage_form_key(passage_form),
+        "passage_form_key": _passage_form_key(request, passage_form),
         "flag_form": flag_form or RiskFlagForm(),
         "can_use_desk": request.user.has_perm("checkpoints.use_desk"),
     }
     return render(request, "checkpoints/person.html", context, status=status)
 
 
-def _passage_form_key(form: PassageForm) -> str:
+def _passage_form_key(request, form: PassageForm) -> str:
+    """The kept checkpoint list differs by the checkpoint it starts with, and by whether it
+    holds every checkpoint (administrators) or the officer's own only."""
     checkpoint = form.initial.get("checkpoint")  # none for a form sent back
-    return str(checkpoint.pk) if checkpoint else ""
+    scope = "all" if has_role(request.user, Role.ADMINISTRATOR) else "own"
+    return f"{scope} {checkpoint.pk}" if checkpoint else scope
+
+
+def _passage_checkpoints(request):
+    """Where the user may record a passage: an officer at their own checkpoint only (a passage
+    recorded elsewhere would show on another checkpoint's board); administrators anywhere."""
+    checkpoints = Checkpoint.objects.filter(is_active=True)
+    if has_role(request.user, Role.ADMINISTRATOR):
+        return checkpoints
+    own = own_checkpoint(request.user)
+    return checkpoints.filter(pk=own.pk) if own else checkpoints.none()
 
 
 def _passage_form(request, declarations) -> PassageForm:
@@ -119,7 +132,7 @@ def _passage_form(request, declarations) -> PassageForm:
     today = timezone.localdate()
     plate = next((d.vehicle_plate for d in declarations if d.travel_date == today), "")
     initial = {"checkpoint": own_checkpoint(request.user), "vehicle_plate": plate}
-    return PassageForm(initial=initial)
+    return PassageForm(initial=initial, checkpoints=_passage_checkpoints(request))
 
 
 @login_required
@@ -128,7 +141,7 @@ def _passage_form(request, declarations) -> PassageForm:
 @code_guessing_limited
 def record_passage(request, code):
     person = person_for_staff(request, code)
-    form = PassageForm(request.POST)
+    form = PassageForm(request.POST, checkpoints=_passage_checkpoints(request))
     if not form.is_valid():
         return _person_page(request, person, passage_form=form, status=400)
     passage_record(person=person, officer=request.user, **form.cleaned_data)

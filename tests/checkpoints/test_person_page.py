@@ -110,6 +110,29 @@ def test_recording_a_passage(desk, officer, citizen, checkpoint):
     assert (audit_detail(entry), detail_shown(entry)) == ("Allowed through", "Cho qua")
 
 
+def test_an_officer_records_passages_at_their_own_checkpoint_only(
+    desk, citizen, checkpoint, other_checkpoint
+):
+    page = desk.get(f"/c/{citizen.lookup_code}/").content.decode()
+    assert other_checkpoint.name not in page
+    sent = {"checkpoint": other_checkpoint.pk, "direction": "in", "outcome": "allowed"}
+    response = desk.post(f"/c/{citizen.lookup_code}/qua-chot/", sent)
+    assert response.status_code == 400
+    assert not Passage.objects.exists()
+
+
+def test_an_administrator_records_a_passage_at_any_checkpoint(
+    client, administrator, desk, citizen, checkpoint, other_checkpoint
+):
+    desk.get(f"/c/{citizen.lookup_code}/")  # the officer's kept list is not the administrator's
+    client.force_login(administrator)
+    page = client.get(f"/c/{citizen.lookup_code}/").content.decode()
+    assert other_checkpoint.name in page
+    sent = {"checkpoint": other_checkpoint.pk, "direction": "in", "outcome": "allowed"}
+    client.post(f"/c/{citizen.lookup_code}/qua-chot/", sent)
+    assert Passage.objects.get().checkpoint == other_checkpoint
+
+
 def test_a_passage_sent_twice_is_one_crossing(desk, citizen, checkpoint):
     """A double click, or Enter pressed twice: the page's token records the crossing once."""
     page = desk.get(f"/c/{citizen.lookup_code}/").content.decode()
