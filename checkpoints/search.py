@@ -16,6 +16,7 @@ from declarations.normalize import (
     normalize_plate,
 )
 from declarations.places import with_places
+from declarations.services import plate_of_poster
 from declarations.views import code_miss_count, code_misses_exceeded
 from truyvet.paging import KeyOrder, keyed_page
 
@@ -116,7 +117,7 @@ def search_people(
         return SearchResult(BY_PHONE, people.with_phone(phone))
     if id_number := normalize_id_number(text):
         return SearchResult(BY_ID, people.filter(id_number=id_number))
-    if plate := normalize_plate(text):
+    if plate := normalize_plate(text) or plate_of_poster(text):
         travellers = Declaration.objects.filter(vehicle_plate=plate).values("person_id")
         return SearchResult(BY_PLATE, people.filter(id__in=travellers))
     name = fold_name(text)

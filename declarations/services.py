@@ -22,6 +22,7 @@ from declarations.models import (
     EpidemicZone,
     MadeBy,
     Person,
+    PointKind,
     RetiredPointToken,
     RiskFlag,
 )
@@ -530,6 +531,24 @@ def person_require_update(*, person: Person) -> None:
 # What a QR token can be (``codes.generate_point_token``: URL-safe base64); anything else, such
 # as a NUL that PostgreSQL refuses in a query, is no token and is not looked up.
 POINT_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+# A declaration point's QR link as a USB scanner types it: ``https://…/q/<token>/``.
+POINT_LINK = re.compile(r"/q/([A-Za-z0-9_-]{1,32})/?(?:[?#]|$)")
+
+
+def plate_of_poster(text: str) -> str | None:
+    """The plate of the vehicle whose QR poster holds this link (scanned into a staff search),
+    or None. A replaced poster, still stuck in the bus, names its vehicle too."""
+    link = POINT_LINK.search((text or "").strip())
+    if link is None:
+        return None
+    token = link.group(1)
+    retired = RetiredPointToken.objects.filter(token=token).values("point")
+    point = DeclarationPoint.objects.filter(
+        Q(token=token) | Q(pk__in=retired), kind=PointKind.VEHICLE
+    ).first()
+    return point.vehicle_plate if point is not None and point.vehicle_plate else None
 
 
 def point_for_token(token: str) -> tuple[DeclarationPoint | None, bool]:
