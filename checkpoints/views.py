@@ -1,4 +1,5 @@
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -69,7 +70,11 @@ def desk(request):
 @code_guessing_limited
 def person(request, code):
     person = person_for_staff(request, code)
-    return _person_page(request, person, merged=_merged_code(person, code))
+    # Opened after declaring a bus's passenger on the spot: the next one is a key press away.
+    next_plate = normalize_plate(request.GET.get("bien-so", "")) or ""
+    return _person_page(
+        request, person, merged=_merged_code(person, code), next_passenger_plate=next_plate
+    )
 
 
 def _merged_code(person, code: str) -> MergedCode | None:
@@ -80,9 +85,19 @@ def _merged_code(person, code: str) -> MergedCode | None:
     return MergedCode.objects.filter(code=code, person=person).first()
 
 
-def _person_page(request, person, *, passage_form=None, flag_form=None, merged=None, status=200):
+def _person_page(
+    request,
+    person,
+    *,
+    passage_form=None,
+    flag_form=None,
+    merged=None,
+    next_passenger_plate="",
+    status=200,
+):
     """The person's page; with a form sent back with its errors beside its fields; ``merged``:
-    the merged-away code the page was opened with, which the page explains."""
+    the merged-away code the page was opened with, which the page explains;
+    ``next_passenger_plate``: the bus whose next undeclared passenger the officer declares."""
     audit(request, AuditAction.VIEW_PERSON, person=person)
     declarations = person.declarations.newest_first()[:HISTORY_LENGTH]
     declarations = compiled_once(declarations, "person_declarations", person.pk)
@@ -104,6 +119,7 @@ def _person_page(request, person, *, passage_form=None, flag_form=None, merged=N
         "passage_form_key": _passage_form_key(request, passage_form),
         "flag_form": flag_form or RiskFlagForm(),
         "can_use_desk": request.user.has_perm("checkpoints.use_desk"),
+        "next_passenger_plate": next_passenger_plate,
     }
     return render(request, "checkpoints/person.html", context, status=status)
 
@@ -248,9 +264,14 @@ def _declare_on_the_spot(request, *, person, initial):
             )
             audit(request, AuditAction.DECLARE_ON_BEHALF, person=passage.person)
             messages.success(request, _("Declaration recorded on the spot, with the passage."))
-            return redirect("checkpoints:person", code=passage.person.lookup_code)
+            path = passage.person.staff_path
+            if person is None and initial.get("vehicle_plate"):  # a bus's passenger
+                path += "?" + urlencode({"bien-so": initial["vehicle_plate"]})
+            return redirect(path)
     else:
         form = DeclarationForm(initial={"form_token": uuid.uuid4(), **initial}, on_behalf=True)
+        # The officer types the traveller's answers: the cursor starts at their name.
+        form.fields["full_name"].widget.attrs["autofocus"] = True
     context = {
         "form": form,
         "passage_form": passage_form,

@@ -75,6 +75,18 @@ def test_the_desk_reads_a_scanned_vehicle_poster_as_its_plate(desk, vehicle, boa
     assert list(response.context["people"]) == [mai]
 
 
+def test_after_the_check_the_cursor_is_on_the_next_step(desk, vehicle, board_passenger):
+    """Enter declares the first undeclared passenger; with none, it checks another bus."""
+    mai = board_passenger("Lường Thị Mai")
+    sent = {"on_board": [mai.pk], "undeclared": "1", "direction": "in"}
+    done = desk.post("/chot/kiem-tra-xe/?plate=25B-012.34", sent, follow=True)
+    html = done.content.decode()
+    assert re.search(r'<a [^>]*href="/chot/khai-bao/\?bien-so=25B-012.34"[^>]*autofocus', html)
+    sent = {"on_board": [mai.pk], "undeclared": "0", "direction": "out"}
+    done = desk.post("/chot/kiem-tra-xe/?plate=25B-012.34", sent, follow=True)
+    assert re.search(r'<a href="/chot/kiem-tra-xe/"[^>]*autofocus', done.content.decode())
+
+
 def test_ticked_passengers_get_their_passages_in_one_action(
     desk, officer, checkpoint, vehicle, board_passenger
 ):
