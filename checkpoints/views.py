@@ -160,15 +160,31 @@ def record_passage(request, code):
     form = PassageForm(request.POST, checkpoints=_passage_checkpoints(request))
     if not form.is_valid():
         return _person_page(request, person, passage_form=form, status=400)
-    passage_record(person=person, officer=request.user, **form.cleaned_data)
+    passage = passage_record(person=person, officer=request.user, **form.cleaned_data)
     outcome = Outcome(form.cleaned_data["outcome"]).label
     audit(request, AuditAction.RECORD_PASSAGE, person=person, said=outcome)
     # The traveller is done with: back to the search box, ready for the next scan.
-    messages.success(
-        request,
-        _("Passage recorded for %(name)s (%(code)s).")
-        % {"name": person.full_name, "code": person.display_code},
-    )
+    names = {"name": person.full_name, "code": person.display_code}
+    if getattr(passage, "recorded_before", False):
+        names |= {
+            "time": f"{timezone.localtime(passage.at):%H:%M}",
+            "outcome": passage.get_outcome_display(),
+        }
+        said = (
+            _(
+                "The crossing of %(name)s (%(code)s) was already recorded at %(time)s in this "
+                "direction: it was not recorded again. Its outcome is now: %(outcome)s."
+            )
+            if passage.outcome_changed
+            else _(
+                "The crossing of %(name)s (%(code)s) was already recorded at %(time)s in this "
+                "direction (%(outcome)s): it was not recorded again. A return trip is recorded "
+                "in the other direction."
+            )
+        )
+        messages.info(request, said % names)
+        return redirect("checkpoints:desk")
+    messages.success(request, _("Passage recorded for %(name)s (%(code)s).") % names)
     return redirect("checkpoints:desk")
 
 

@@ -7,12 +7,12 @@ from django.db import connection
 from django.template import Context, Template
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.audit import detail_shown
 from accounts.models import AuditEntry
 from checkpoints.models import Passage
-from checkpoints.services import passage_record
+from checkpoints.services import SAME_CROSSING_WINDOW, passage_record
 from declarations.models import Declaration, Person, RiskFlag
 from declarations.services import declaration_submit, risk_flag_add
 from tests.conftest import audit_detail, declaration_data, form_data
@@ -145,8 +145,52 @@ def test_a_passage_sent_twice_is_one_crossing(desk, citizen, checkpoint):
         desk.post(f"/c/{citizen.lookup_code}/qua-chot/", sent | {"form_token": token})
 
     assert Passage.objects.count() == 1
+    back = {"direction": "out", "form_token": str(uuid.uuid4())}
+    desk.post(f"/c/{citizen.lookup_code}/qua-chot/", sent | back)
+    assert Passage.objects.count() == 2  # the other way: another crossing
+
+
+def test_the_form_sent_again_after_back_is_the_same_crossing(desk, citizen, checkpoint):
+    """Back draws the page anew, with a new token: within two hours, the same direction at the
+    same checkpoint is the crossing already recorded."""
+    sent = {"checkpoint": checkpoint.pk, "direction": "in", "outcome": "allowed"}
+    for _ in range(2):
+        response = desk.post(
+            f"/c/{citizen.lookup_code}/qua-chot/",
+            sent | {"form_token": str(uuid.uuid4())},
+            follow=True,
+        )
+    assert Passage.objects.count() == 1
+    assert "không ghi nhận lại" in response.content.decode()
+    assert AuditEntry.objects.filter(action="record_passage").count() == 2
+    Passage.objects.update(at=timezone.now() - SAME_CROSSING_WINDOW - timedelta(minutes=1))
     desk.post(f"/c/{citizen.lookup_code}/qua-chot/", sent | {"form_token": str(uuid.uuid4())})
-    assert Passage.objects.count() == 2  # another page: another crossing
+    assert Passage.objects.count() == 2  # hours later: another crossing
+
+
+def test_a_traveller_declared_on_the_spot_is_not_recorded_again(desk, checkpoint):
+    desk.post("/chot/khai-bao/", form_data())
+    person = Person.objects.get()
+    sent = {"checkpoint": checkpoint.pk, "direction": "in", "outcome": "allowed"}
+    desk.post(f"/c/{person.lookup_code}/qua-chot/", sent | {"form_token": str(uuid.uuid4())})
+    assert Passage.objects.get().outcome == "declared"  # the board still counts it
+
+
+def test_a_measure_taken_at_a_crossing_already_recorded_replaces_its_outcome(
+    desk, officer, citizen, checkpoint
+):
+    """A bus check let everyone through; the officer then holds one passenger: one crossing,
+    held."""
+    passage_record(
+        person=citizen, checkpoint=checkpoint, officer=officer, direction="in", outcome="allowed"
+    )
+    sent = {"checkpoint": checkpoint.pk, "direction": "in", "outcome": "held", "note": "Sốt 39"}
+    response = desk.post(
+        f"/c/{citizen.lookup_code}/qua-chot/", sent | {"form_token": str(uuid.uuid4())}, follow=True
+    )
+    passage = Passage.objects.get()
+    assert (passage.outcome, passage.note) == ("held", "Sốt 39")
+    assert "Giữ lại để áp dụng biện pháp y tế" in response.content.decode()
 
 
 def test_the_desk_says_whose_passage_was_recorded_with_the_cursor_in_its_search_box(
