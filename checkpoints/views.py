@@ -307,7 +307,8 @@ def board(request):
     counts = today.aggregate(
         entering=Count("id", filter=Q(direction="in")),
         leaving=Count("id", filter=Q(direction="out")),
-        at_risk=Count("id", filter=at_risk),
+        # People, as the tile says: one at risk who crossed in and out is one.
+        at_risk=Count("person", filter=at_risk, distinct=True),
         declared=Count("id", filter=Q(outcome=Outcome.DECLARED_ON_SPOT)),
     )
     audit(request, AuditAction.VIEW_LIST, subject="board", checkpoint=checkpoint.name)

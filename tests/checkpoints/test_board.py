@@ -51,6 +51,17 @@ def test_declarations_on_the_spot_are_counted(client, officer, record, citizen):
     assert client.get("/chot/bang/").context["counts"]["declared"] == 1
 
 
+def test_the_tile_counts_people_at_risk_once_however_often_they_crossed(
+    client, officer, record, make_declaration
+):
+    feverish = make_declaration(symptoms=("fever",)).person
+    record(feverish, direction="in")
+    record(feverish, direction="out")
+    client.force_login(officer)
+    counts = client.get("/chot/bang/").context["counts"]
+    assert (counts["entering"], counts["leaving"], counts["at_risk"]) == (1, 1, 1)
+
+
 def test_an_officer_cannot_read_another_checkpoints_board(client, officer, other_checkpoint):
     client.force_login(officer)
     assert client.get(f"/chot/bang/?chot={other_checkpoint.pk}").status_code == 404
