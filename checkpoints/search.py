@@ -63,11 +63,14 @@ def staff_search(request, text: str, *, among: QuerySet[Person] | None = None) -
     nobody, read as a code or otherwise. A code outside ``among`` is a code nobody has."""
     code_shaped = codes.parse_code(text) is not None and normalize_plate(text) is None
     refused = code_shaped and code_misses_exceeded(request)
-    audit(request, AuditAction.SEARCH, detail=text)
     result = search_people(text, by_code=not refused, among=among)
     if result.exact is not None:
+        audit(request, AuditAction.SEARCH, detail=text)  # the person's page audits its view
         return SearchPage(exact=result.exact, code=result.code)
     context = {"result": result, "query": text, **_page(request, result.people)}
+    # The results name people: the entry holds their codes, so a search by a code finds it.
+    shown = [person.lookup_code for person in context["people"]]
+    audit(request, AuditAction.SEARCH, detail=text, shown=shown)
     if code_shaped and not context["people"] and not context["newer"]:
         if refused:
             return SearchPage(refused=True)

@@ -311,14 +311,16 @@ def board(request):
         at_risk=Count("person", filter=at_risk, distinct=True),
         declared=Count("id", filter=Q(outcome=Outcome.DECLARED_ON_SPOT)),
     )
-    audit(request, AuditAction.VIEW_LIST, subject="board", checkpoint=checkpoint.name)
-    passages = today.select_related("person").only(*BOARD_PASSAGE_FIELDS)[:BOARD_LENGTH]
-    qr_declarations = (
+    passages = list(today.select_related("person").only(*BOARD_PASSAGE_FIELDS)[:BOARD_LENGTH])
+    qr_declarations = list(
         Declaration.objects.filter(point=checkpoint.point_id, submitted_at__gte=start)
         .select_related("person")
         .only(*BOARD_DECLARATION_FIELDS)
         .newest_first()[:BOARD_LENGTH]
     )
+    # The board names people: the entry holds their codes, so a search by a code finds it.
+    shown = [row.person.lookup_code for row in (*passages, *qr_declarations)]
+    audit(request, AuditAction.VIEW_LIST, subject="board", checkpoint=checkpoint.name, shown=shown)
     context = {
         "checkpoint": checkpoint,
         "counts": counts,

@@ -87,6 +87,13 @@ def test_after_the_check_the_cursor_is_on_the_next_step(desk, vehicle, board_pas
     assert re.search(r'<a href="/chot/kiem-tra-xe/"[^>]*autofocus', done.content.decode())
 
 
+def test_the_bus_lists_entry_names_its_passengers(desk, vehicle, board_passenger):
+    mai, lan = board_passenger("Lường Thị Mai"), board_passenger("Tòng Thị Lan")
+    desk.get("/chot/kiem-tra-xe/", {"plate": "25B-012.34"})
+    entry = AuditEntry.objects.get(action="view_list")
+    assert set(entry.people_shown.split()) == {mai.lookup_code, lan.lookup_code}
+
+
 def test_ticked_passengers_get_their_passages_in_one_action(
     desk, officer, checkpoint, vehicle, board_passenger
 ):
