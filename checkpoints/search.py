@@ -68,6 +68,8 @@ def staff_search(request, text: str, *, among: QuerySet[Person] | None = None) -
         audit(request, AuditAction.SEARCH, detail=text)  # the person's page audits its view
         return SearchPage(exact=result.exact, code=result.code)
     context = {"result": result, "query": text, **_page(request, result.people)}
+    # Too short to search by (a key pressed by mistake): not "nobody found, declare for them".
+    context["too_short"] = result.kind == BY_NAME and len(fold_name(text)) < MIN_NAME_LENGTH
     # The results name people: the entry holds their codes, so a search by a code finds it.
     shown = [person.lookup_code for person in context["people"]]
     audit(request, AuditAction.SEARCH, detail=text, shown=shown)
