@@ -51,7 +51,8 @@ def bus_check(request):
     if request.method == "POST" and form.is_valid():
         check = _record(request, checkpoint, plate, vehicle, passengers, form)
         return redirect("checkpoints:bus_check_done", pk=check.pk)
-    audit(request, AuditAction.VIEW_LIST, subject="bus_list", plate=plate)
+    shown = [d.person.lookup_code for d in passengers]  # the list names them
+    audit(request, AuditAction.VIEW_LIST, subject="bus_list", plate=plate, shown=shown)
     context = {
         "plate_form": plate_form,
         "plate": plate,

@@ -8,6 +8,7 @@ from checkpoints.models import Checkpoint, Direction, Outcome
 from declarations.forms import plausible_day
 from declarations.normalize import clean_spaces, normalize_plate
 from declarations.risk import RiskLevel
+from declarations.services import plate_of_poster
 
 
 class ScanBox(forms.TextInput):
@@ -52,6 +53,12 @@ class PassageForm(forms.Form):
         label=_("Outcome"), choices=Outcome.choices, initial=Outcome.ALLOWED
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, checkpoints=None, **kwargs):
+        """``checkpoints``: those the user may record a passage at (any active one by default)."""
+        super().__init__(*args, **kwargs)
+        if checkpoints is not None:
+            self.fields["checkpoint"].queryset = checkpoints
 
     def clean_vehicle_plate(self):
         raw = self.cleaned_data["vehicle_plate"].strip()
@@ -113,14 +120,16 @@ class RiskFlagForm(forms.Form):
 
 
 class PlateForm(forms.Form):
+    # Long enough for the link of the vehicle's QR poster, which a USB scanner types.
     plate = forms.CharField(
         label=_("Vehicle plate"),
-        max_length=15,
+        max_length=200,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
     )
 
     def clean_plate(self):
-        plate = normalize_plate(self.cleaned_data["plate"])
+        text = self.cleaned_data["plate"]
+        plate = normalize_plate(text) or plate_of_poster(text)
         if plate is None:
             raise forms.ValidationError(
                 _("Enter the plate as written on the vehicle, for example 25B-012.34.")

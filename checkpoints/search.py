@@ -16,6 +16,7 @@ from declarations.normalize import (
     normalize_plate,
 )
 from declarations.places import with_places
+from declarations.services import plate_of_poster
 from declarations.views import code_miss_count, code_misses_exceeded
 from truyvet.paging import KeyOrder, keyed_page
 
@@ -62,11 +63,16 @@ def staff_search(request, text: str, *, among: QuerySet[Person] | None = None) -
     nobody, read as a code or otherwise. A code outside ``among`` is a code nobody has."""
     code_shaped = codes.parse_code(text) is not None and normalize_plate(text) is None
     refused = code_shaped and code_misses_exceeded(request)
-    audit(request, AuditAction.SEARCH, detail=text)
     result = search_people(text, by_code=not refused, among=among)
     if result.exact is not None:
+        audit(request, AuditAction.SEARCH, detail=text)  # the person's page audits its view
         return SearchPage(exact=result.exact, code=result.code)
     context = {"result": result, "query": text, **_page(request, result.people)}
+    # Too short to search by (a key pressed by mistake): not "nobody found, declare for them".
+    context["too_short"] = result.kind == BY_NAME and len(fold_name(text)) < MIN_NAME_LENGTH
+    # The results name people: the entry holds their codes, so a search by a code finds it.
+    shown = [person.lookup_code for person in context["people"]]
+    audit(request, AuditAction.SEARCH, detail=text, shown=shown)
     if code_shaped and not context["people"] and not context["newer"]:
         if refused:
             return SearchPage(refused=True)
@@ -116,7 +122,7 @@ def search_people(
         return SearchResult(BY_PHONE, people.with_phone(phone))
     if id_number := normalize_id_number(text):
         return SearchResult(BY_ID, people.filter(id_number=id_number))
-    if plate := normalize_plate(text):
+    if plate := normalize_plate(text) or plate_of_poster(text):
         travellers = Declaration.objects.filter(vehicle_plate=plate).values("person_id")
         return SearchResult(BY_PLATE, people.filter(id__in=travellers))
     name = fold_name(text)

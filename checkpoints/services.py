@@ -33,11 +33,18 @@ def passage_record(
     form_token=None,
 ) -> Passage:
     """Record one crossing. With ``form_token`` (the desk's form), the same form sent twice
-    records it once: the second finds the first."""
+    records it once: the second finds the first; and a crossing of this checkpoint in this
+    direction already recorded within ``SAME_CROSSING_WINDOW`` (the form sent again after Back,
+    which draws it anew; a passenger whose bus check or on-the-spot declaration recorded it) is
+    that crossing: it is returned with ``recorded_before`` true, its outcome raised to a measure
+    taken since (``_crossing_again``)."""
     if form_token is not None:
         sent_before = Passage.objects.filter(form_token=form_token).first()
         if sent_before is not None:
             return sent_before
+        crossed = same_crossing(person=person, checkpoint=checkpoint, direction=direction)
+        if crossed is not None:
+            return _crossing_again(crossed, outcome=outcome, vehicle_plate=vehicle_plate, note=note)
     try:
         with transaction.atomic():
             return Passage.objects.create(
@@ -55,6 +62,48 @@ def passage_record(
         if form_token is None:
             raise
         return Passage.objects.get(form_token=form_token)
+
+
+# A later outcome of the same crossing stands when it says more: holding a traveller for health
+# measures, or asking for an update, is the measure taken at that crossing; "allowed through"
+# after it adds nothing.
+OUTCOME_WEIGHT = {
+    Outcome.ALLOWED: 0,
+    Outcome.DECLARED_ON_SPOT: 1,
+    Outcome.MUST_UPDATE: 2,
+    Outcome.HELD: 3,
+}
+
+
+def same_crossing(*, person: Person, checkpoint: Checkpoint, direction: str) -> Passage | None:
+    """The person's latest passage at ``checkpoint`` in ``direction`` within
+    ``SAME_CROSSING_WINDOW``, if any: crossing again now is that crossing."""
+    since = timezone.now() - SAME_CROSSING_WINDOW
+    passages = Passage.objects.filter(
+        person=person, checkpoint=checkpoint, direction=direction, at__gt=since
+    )
+    return passages.order_by("-at", "-id").first()
+
+
+def _crossing_again(passage: Passage, *, outcome: str, vehicle_plate: str, note: str) -> Passage:
+    """The same crossing recorded again: a weightier outcome replaces the one recorded, a plate
+    fills one missing and a new note is added; nothing else changes."""
+    changed = []
+    if OUTCOME_WEIGHT[Outcome(outcome)] > OUTCOME_WEIGHT[Outcome(passage.outcome)]:
+        passage.outcome = outcome
+        changed.append("outcome")
+    if vehicle_plate and not passage.vehicle_plate:
+        passage.vehicle_plate = vehicle_plate
+        changed.append("vehicle_plate")
+    if note and note not in passage.note:
+        passage.note = f"{passage.note} · {note}" if passage.note else note
+        passage.note = passage.note[: Passage._meta.get_field("note").max_length]
+        changed.append("note")
+    if changed:
+        passage.save(update_fields=changed)
+    passage.recorded_before = True
+    passage.outcome_changed = "outcome" in changed
+    return passage
 
 
 @transaction.atomic

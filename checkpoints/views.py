@@ -1,4 +1,5 @@
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -69,7 +70,11 @@ def desk(request):
 @code_guessing_limited
 def person(request, code):
     person = person_for_staff(request, code)
-    return _person_page(request, person, merged=_merged_code(person, code))
+    # Opened after declaring a bus's passenger on the spot: the next one is a key press away.
+    next_plate = normalize_plate(request.GET.get("bien-so", "")) or ""
+    return _person_page(
+        request, person, merged=_merged_code(person, code), next_passenger_plate=next_plate
+    )
 
 
 def _merged_code(person, code: str) -> MergedCode | None:
@@ -80,9 +85,19 @@ def _merged_code(person, code: str) -> MergedCode | None:
     return MergedCode.objects.filter(code=code, person=person).first()
 
 
-def _person_page(request, person, *, passage_form=None, flag_form=None, merged=None, status=200):
+def _person_page(
+    request,
+    person,
+    *,
+    passage_form=None,
+    flag_form=None,
+    merged=None,
+    next_passenger_plate="",
+    status=200,
+):
     """The person's page; with a form sent back with its errors beside its fields; ``merged``:
-    the merged-away code the page was opened with, which the page explains."""
+    the merged-away code the page was opened with, which the page explains;
+    ``next_passenger_plate``: the bus whose next undeclared passenger the officer declares."""
     audit(request, AuditAction.VIEW_PERSON, person=person)
     declarations = person.declarations.newest_first()[:HISTORY_LENGTH]
     declarations = compiled_once(declarations, "person_declarations", person.pk)
@@ -101,16 +116,30 @@ def _person_page(request, person, *, passage_form=None, flag_form=None, merged=N
         "passage_form": passage_form,
         # The blank forms are rendered once and kept: the passage form's checkpoint list for a
         # minute (a checkpoint opened meanwhile joins it after that), per checkpoint it starts with.
-        "passage_form_key": _passage_form_key(passage_form),
+        "passage_form_key": _passage_form_key(request, passage_form),
         "flag_form": flag_form or RiskFlagForm(),
         "can_use_desk": request.user.has_perm("checkpoints.use_desk"),
+        "next_passenger_plate": next_passenger_plate,
     }
     return render(request, "checkpoints/person.html", context, status=status)
 
 
-def _passage_form_key(form: PassageForm) -> str:
+def _passage_form_key(request, form: PassageForm) -> str:
+    """The kept checkpoint list differs by the checkpoint it starts with, and by whether it
+    holds every checkpoint (administrators) or the officer's own only."""
     checkpoint = form.initial.get("checkpoint")  # none for a form sent back
-    return str(checkpoint.pk) if checkpoint else ""
+    scope = "all" if has_role(request.user, Role.ADMINISTRATOR) else "own"
+    return f"{scope} {checkpoint.pk}" if checkpoint else scope
+
+
+def _passage_checkpoints(request):
+    """Where the user may record a passage: an officer at their own checkpoint only (a passage
+    recorded elsewhere would show on another checkpoint's board); administrators anywhere."""
+    checkpoints = Checkpoint.objects.filter(is_active=True)
+    if has_role(request.user, Role.ADMINISTRATOR):
+        return checkpoints
+    own = own_checkpoint(request.user)
+    return checkpoints.filter(pk=own.pk) if own else checkpoints.none()
 
 
 def _passage_form(request, declarations) -> PassageForm:
@@ -119,7 +148,7 @@ def _passage_form(request, declarations) -> PassageForm:
     today = timezone.localdate()
     plate = next((d.vehicle_plate for d in declarations if d.travel_date == today), "")
     initial = {"checkpoint": own_checkpoint(request.user), "vehicle_plate": plate}
-    return PassageForm(initial=initial)
+    return PassageForm(initial=initial, checkpoints=_passage_checkpoints(request))
 
 
 @login_required
@@ -128,18 +157,34 @@ def _passage_form(request, declarations) -> PassageForm:
 @code_guessing_limited
 def record_passage(request, code):
     person = person_for_staff(request, code)
-    form = PassageForm(request.POST)
+    form = PassageForm(request.POST, checkpoints=_passage_checkpoints(request))
     if not form.is_valid():
         return _person_page(request, person, passage_form=form, status=400)
-    passage_record(person=person, officer=request.user, **form.cleaned_data)
+    passage = passage_record(person=person, officer=request.user, **form.cleaned_data)
     outcome = Outcome(form.cleaned_data["outcome"]).label
     audit(request, AuditAction.RECORD_PASSAGE, person=person, said=outcome)
     # The traveller is done with: back to the search box, ready for the next scan.
-    messages.success(
-        request,
-        _("Passage recorded for %(name)s (%(code)s).")
-        % {"name": person.full_name, "code": person.display_code},
-    )
+    names = {"name": person.full_name, "code": person.display_code}
+    if getattr(passage, "recorded_before", False):
+        names |= {
+            "time": f"{timezone.localtime(passage.at):%H:%M}",
+            "outcome": passage.get_outcome_display(),
+        }
+        said = (
+            _(
+                "The crossing of %(name)s (%(code)s) was already recorded at %(time)s in this "
+                "direction: it was not recorded again. Its outcome is now: %(outcome)s."
+            )
+            if passage.outcome_changed
+            else _(
+                "The crossing of %(name)s (%(code)s) was already recorded at %(time)s in this "
+                "direction (%(outcome)s): it was not recorded again. A return trip is recorded "
+                "in the other direction."
+            )
+        )
+        messages.info(request, said % names)
+        return redirect("checkpoints:desk")
+    messages.success(request, _("Passage recorded for %(name)s (%(code)s).") % names)
     return redirect("checkpoints:desk")
 
 
@@ -165,13 +210,21 @@ def flag_risk(request, code):
     if not form.is_valid():
         return _person_page(request, person, flag_form=form, status=400)
     checkpoint = own_checkpoint(request.user)
-    risk_flag_add(
+    flag = risk_flag_add(
         person=person,
         level=form.cleaned_data["level"],
         reason=form.cleaned_data["reason"],
         place=checkpoint.name if checkpoint else "",
         user=request.user,
     )
+    if getattr(flag, "flagged_again", False):
+        when = timezone.localtime(flag.flagged_at)
+        messages.info(
+            request,
+            _("This risk was already flagged at %(time)s: it was not flagged a second time.")
+            % {"time": f"{when:%H:%M}"},
+        )
+        return redirect("checkpoints:person", code=person.lookup_code)
     audit(request, AuditAction.FLAG_RISK, person=person, detail=form.cleaned_data["reason"])
     messages.success(request, _("Risk flagged: the person is on the health staff's list."))
     return redirect("checkpoints:person", code=person.lookup_code)
@@ -193,6 +246,8 @@ def declare_new(request):
 def declare_update(request, code):
     """Declare on the spot again for a known person (for example one who must update)."""
     person = person_for_staff(request, code)
+    if request.method == "GET":  # the form shows the person's identity, filled in
+        audit(request, AuditAction.VIEW_PERSON, person=person)
     # Sent from the officer's desk, not through the point of the declaration it starts from:
     # that point would say a crew or a facility sent it (``ManifestRow.declared_by``).
     initial = initial_for_update(person, latest_declaration(person))
@@ -225,9 +280,14 @@ def _declare_on_the_spot(request, *, person, initial):
             )
             audit(request, AuditAction.DECLARE_ON_BEHALF, person=passage.person)
             messages.success(request, _("Declaration recorded on the spot, with the passage."))
-            return redirect("checkpoints:person", code=passage.person.lookup_code)
+            path = passage.person.staff_path
+            if person is None and initial.get("vehicle_plate"):  # a bus's passenger
+                path += "?" + urlencode({"bien-so": initial["vehicle_plate"]})
+            return redirect(path)
     else:
         form = DeclarationForm(initial={"form_token": uuid.uuid4(), **initial}, on_behalf=True)
+        # The officer types the traveller's answers: the cursor starts at their name.
+        form.fields["full_name"].widget.attrs["autofocus"] = True
     context = {
         "form": form,
         "passage_form": passage_form,
@@ -247,17 +307,20 @@ def board(request):
     counts = today.aggregate(
         entering=Count("id", filter=Q(direction="in")),
         leaving=Count("id", filter=Q(direction="out")),
-        at_risk=Count("id", filter=at_risk),
+        # People, as the tile says: one at risk who crossed in and out is one.
+        at_risk=Count("person", filter=at_risk, distinct=True),
         declared=Count("id", filter=Q(outcome=Outcome.DECLARED_ON_SPOT)),
     )
-    audit(request, AuditAction.VIEW_LIST, subject="board", checkpoint=checkpoint.name)
-    passages = today.select_related("person").only(*BOARD_PASSAGE_FIELDS)[:BOARD_LENGTH]
-    qr_declarations = (
+    passages = list(today.select_related("person").only(*BOARD_PASSAGE_FIELDS)[:BOARD_LENGTH])
+    qr_declarations = list(
         Declaration.objects.filter(point=checkpoint.point_id, submitted_at__gte=start)
         .select_related("person")
         .only(*BOARD_DECLARATION_FIELDS)
         .newest_first()[:BOARD_LENGTH]
     )
+    # The board names people: the entry holds their codes, so a search by a code finds it.
+    shown = [row.person.lookup_code for row in (*passages, *qr_declarations)]
+    audit(request, AuditAction.VIEW_LIST, subject="board", checkpoint=checkpoint.name, shown=shown)
     context = {
         "checkpoint": checkpoint,
         "counts": counts,

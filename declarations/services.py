@@ -22,6 +22,7 @@ from declarations.models import (
     EpidemicZone,
     MadeBy,
     Person,
+    PointKind,
     RetiredPointToken,
     RiskFlag,
 )
@@ -488,9 +489,31 @@ def _declaration_new(person, data, token, risk, made_by, made_by_user) -> Declar
     )
 
 
+# How long a flag stands for the same flag sent again: a double click, Enter pressed twice, or
+# the form sent again after Back (which draws it anew) is the flag already raised, not a second
+# one on the health staff's list.
+SAME_FLAG_WINDOW = timedelta(minutes=30)
+
+
 @transaction.atomic
 def risk_flag_add(*, person: Person, level: str, reason: str, place: str, user) -> RiskFlag:
-    """Raise a person's risk by hand; they appear on the health staff's risk list."""
+    """Raise a person's risk by hand; they appear on the health staff's risk list. The same
+    flag (level, reason, place and user) still open and raised within ``SAME_FLAG_WINDOW`` is
+    returned, with ``flagged_again`` true, and nothing is added."""
+    # One flag at a time per person: two sent together would each find nothing raised.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    raised = RiskFlag.objects.filter(
+        person=person,
+        level=level,
+        reason=reason,
+        place=place,
+        flagged_by=user,
+        cleared_at=None,
+        flagged_at__gt=timezone.now() - SAME_FLAG_WINDOW,
+    ).first()
+    if raised is not None:
+        raised.flagged_again = True
+        return raised
     person.risk_level = RiskLevel.highest(person.risk_level, level)
     person.updated_at = timezone.now()
     person.save(update_fields=["risk_level", "updated_at"])
@@ -508,6 +531,24 @@ def person_require_update(*, person: Person) -> None:
 # What a QR token can be (``codes.generate_point_token``: URL-safe base64); anything else, such
 # as a NUL that PostgreSQL refuses in a query, is no token and is not looked up.
 POINT_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+# A declaration point's QR link as a USB scanner types it: ``https://…/q/<token>/``.
+POINT_LINK = re.compile(r"/q/([A-Za-z0-9_-]{1,32})/?(?:[?#]|$)")
+
+
+def plate_of_poster(text: str) -> str | None:
+    """The plate of the vehicle whose QR poster holds this link (scanned into a staff search),
+    or None. A replaced poster, still stuck in the bus, names its vehicle too."""
+    link = POINT_LINK.search((text or "").strip())
+    if link is None:
+        return None
+    token = link.group(1)
+    retired = RetiredPointToken.objects.filter(token=token).values("point")
+    point = DeclarationPoint.objects.filter(
+        Q(token=token) | Q(pk__in=retired), kind=PointKind.VEHICLE
+    ).first()
+    return point.vehicle_plate if point is not None and point.vehicle_plate else None
 
 
 def point_for_token(token: str) -> tuple[DeclarationPoint | None, bool]:

@@ -235,6 +235,32 @@
     });
   });
 
+  // A USB scanner types the success page's QR (the staff link /c/<code>/) and Enter wherever
+  // the focus is. Outside a field (a person's page, whose passage box has the focus; the
+  // board; a bus check's result) those keys would be lost: the link opens, as at the desk. Only
+  // the path is followed, on this site.
+  var scanned = "";
+  var STAFF_LINK = /\/c\/([A-Za-z0-9-]{8,9})\/?$/;
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches("input, select, textarea, [contenteditable]")) {
+      scanned = "";
+      return;
+    }
+    if (event.key === "Enter") {
+      var link = STAFF_LINK.exec(scanned);
+      scanned = "";
+      if (link) {
+        event.preventDefault();
+        window.location.assign("/c/" + link[1] + "/");
+      }
+    } else if (event.key.length === 1 && !event.ctrlKey && !event.altKey && !event.metaKey) {
+      scanned = (scanned + event.key).slice(-200);
+    } else if (event.key !== "Shift") {
+      scanned = "";
+    }
+  });
+
   // A button with data-confirm asks first (its question in the page's language); without
   // JavaScript the button acts at once, as the page says.
   document.querySelectorAll("button[data-confirm]").forEach(function (button) {

@@ -121,3 +121,25 @@ def test_a_flag_sent_after_the_session_ended_leads_back_to_the_person_after_logi
     page.wait_for_url(f"{live_server.url}/c/{citizen.lookup_code}/")
     expect(page.locator(".alert-warning")).to_contain_text("Chưa lưu gì")
     assert not RiskFlag.objects.exists()
+
+
+def test_a_code_scanned_on_a_persons_page_opens_the_next_person(
+    live_server, log_in, officer, citizen, make_declaration
+):
+    """The passage box has the focus, not a field: the scanner's keys, the link and Enter,
+    open the next traveller as they would at the desk, without going back to it by mouse."""
+    other = make_declaration(full_name="Lò Thị Mai", phone="0912000111").person
+    page = log_in("officer")
+    page.goto(f"{live_server.url}/c/{citizen.lookup_code}/")
+    expect(page.locator("#record-passage")).to_be_focused()
+    with page.expect_navigation():
+        page.keyboard.type(f"{live_server.url}/c/{other.lookup_code}/")
+        page.keyboard.press("Enter")
+    assert page.url == f"{live_server.url}/c/{other.lookup_code}/"
+    assert other.full_name in page.inner_text("h1")
+    assert not Passage.objects.exists()
+
+    # Typed into a field, the same keys stay in the field.
+    page.fill("#id_note", "")
+    page.keyboard.type(f"/c/{citizen.lookup_code}/")
+    expect(page.locator("#id_note")).to_have_value(f"/c/{citizen.lookup_code}/")

@@ -68,7 +68,7 @@ EXPECTED = {
     },
     ("post", "/c/{code}/qua-chot/"): {
         "officer": 302,
-        "other_officer": 302,
+        "other_officer": 400,  # a passage at another officer's checkpoint is refused
         "administrator": 302,
         "anonymous": LOGIN,
     },

@@ -9,6 +9,7 @@ from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from accounts.models import AuditEntry
 from checkpoints.models import Passage
 from checkpoints.services import passage_record
 from declarations.services import declaration_submit
@@ -49,6 +50,25 @@ def test_declarations_on_the_spot_are_counted(client, officer, record, citizen):
     record(citizen, outcome="declared")
     client.force_login(officer)
     assert client.get("/chot/bang/").context["counts"]["declared"] == 1
+
+
+def test_the_tile_counts_people_at_risk_once_however_often_they_crossed(
+    client, officer, record, make_declaration
+):
+    feverish = make_declaration(symptoms=("fever",)).person
+    record(feverish, direction="in")
+    record(feverish, direction="out")
+    client.force_login(officer)
+    counts = client.get("/chot/bang/").context["counts"]
+    assert (counts["entering"], counts["leaving"], counts["at_risk"]) == (1, 1, 1)
+
+
+def test_the_boards_entry_names_the_people_it_showed(client, officer, record, citizen):
+    record(citizen)
+    client.force_login(officer)
+    client.get("/chot/bang/")
+    entry = AuditEntry.objects.get(action="view_list")
+    assert entry.people_shown == citizen.lookup_code
 
 
 def test_an_officer_cannot_read_another_checkpoints_board(client, officer, other_checkpoint):

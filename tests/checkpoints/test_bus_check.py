@@ -1,3 +1,4 @@
+import re
 import uuid
 from datetime import timedelta
 
@@ -8,7 +9,7 @@ from accounts.models import AuditEntry
 from checkpoints.bus_checks import bus_check_record, undeclared_findings
 from checkpoints.models import BusCheck, Passage
 from declarations.models import Declaration
-from declarations.services import declaration_submit
+from declarations.services import declaration_submit, point_replace_token
 from tests.conftest import declaration_data
 
 
@@ -44,6 +45,53 @@ def test_a_plate_shows_todays_list_of_that_vehicle(desk, vehicle, board_passenge
     response = desk.get("/chot/kiem-tra-xe/", {"plate": "25b01234"})
     assert [d.person for d in response.context["passengers"]] == [mai, lan, typed]
     assert response.context["vehicle"] == vehicle
+
+
+def test_scanning_the_vehicles_poster_shows_its_list(desk, vehicle, board_passenger):
+    """A USB scanner reads the QR poster inside the bus: it types the poster's link."""
+    mai = board_passenger("Lường Thị Mai")
+    link = f"https://truyvet.example.vn{vehicle.point.public_path}"
+    response = desk.get("/chot/kiem-tra-xe/", {"plate": link})
+    assert response.context["plate"] == "25B-012.34"
+    assert [d.person for d in response.context["passengers"]] == [mai]
+    # A poster replaced since, still stuck in the bus, names the same vehicle.
+    point_replace_token(point=vehicle.point)
+    response = desk.get("/chot/kiem-tra-xe/", {"plate": link})
+    assert response.context["plate"] == "25B-012.34"
+
+
+def test_the_plate_box_is_drawn_empty_for_the_next_bus(desk, vehicle):
+    """The next plate typed, or poster scanned, goes in front of the text in the box: the box is
+    drawn empty, the plate shown kept aside for static/js/site.js to put back, selected."""
+    html = desk.get("/chot/kiem-tra-xe/", {"plate": "25b01234"}).content.decode()
+    box = re.search(r'<input type="text" name="plate"[^>]*>', html).group(0)
+    assert 'value=""' in box
+    assert 'data-previous="25B-012.34"' in box
+
+
+def test_the_desk_reads_a_scanned_vehicle_poster_as_its_plate(desk, vehicle, board_passenger):
+    mai = board_passenger("Lường Thị Mai")
+    response = desk.get("/chot/", {"q": f"http://127.0.0.1:8000{vehicle.point.public_path}"})
+    assert list(response.context["people"]) == [mai]
+
+
+def test_after_the_check_the_cursor_is_on_the_next_step(desk, vehicle, board_passenger):
+    """Enter declares the first undeclared passenger; with none, it checks another bus."""
+    mai = board_passenger("Lường Thị Mai")
+    sent = {"on_board": [mai.pk], "undeclared": "1", "direction": "in"}
+    done = desk.post("/chot/kiem-tra-xe/?plate=25B-012.34", sent, follow=True)
+    html = done.content.decode()
+    assert re.search(r'<a [^>]*href="/chot/khai-bao/\?bien-so=25B-012.34"[^>]*autofocus', html)
+    sent = {"on_board": [mai.pk], "undeclared": "0", "direction": "out"}
+    done = desk.post("/chot/kiem-tra-xe/?plate=25B-012.34", sent, follow=True)
+    assert re.search(r'<a href="/chot/kiem-tra-xe/"[^>]*autofocus', done.content.decode())
+
+
+def test_the_bus_lists_entry_names_its_passengers(desk, vehicle, board_passenger):
+    mai, lan = board_passenger("Lường Thị Mai"), board_passenger("Tòng Thị Lan")
+    desk.get("/chot/kiem-tra-xe/", {"plate": "25B-012.34"})
+    entry = AuditEntry.objects.get(action="view_list")
+    assert set(entry.people_shown.split()) == {mai.lookup_code, lan.lookup_code}
 
 
 def test_ticked_passengers_get_their_passages_in_one_action(

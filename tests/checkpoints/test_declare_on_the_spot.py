@@ -82,6 +82,40 @@ def test_updating_on_the_spot_keeps_the_persons_code(desk, citizen):
     assert Person.objects.count() == 1
 
 
+def test_opening_the_update_on_the_spot_is_audited(desk, officer, citizen):
+    page = desk.get(f"/c/{citizen.lookup_code}/khai-bao/")
+    assert citizen.phone in page.content.decode()
+    entry = AuditEntry.objects.get(action="view_person")
+    assert (entry.user, entry.person) == (officer, citizen)
+
+
+def test_the_form_on_the_spot_starts_with_the_cursor_at_the_name(desk, citizen):
+    for path in ("/chot/khai-bao/", f"/c/{citizen.lookup_code}/khai-bao/"):
+        html = desk.get(path).content.decode()
+        name = re.search(r'<input [^>]*name="full_name"[^>]*>', html).group(0)
+        assert "autofocus" in name, path
+
+
+def test_after_a_bus_passenger_the_next_one_is_a_key_press_away(desk, settings):
+    desk.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    data = form_data(transport="coach", vehicle_plate="25B-012.34")
+    response = desk.post("/chot/khai-bao/?bien-so=25B-012.34", data, follow=True)
+    person = Person.objects.get()
+    assert response.redirect_chain[-1][0] == f"/c/{person.lookup_code}/?bien-so=25B-012.34"
+    html = response.content.decode()
+    link = re.search(r'<a [^>]*href="/chot/khai-bao/\?bien-so=25B-012.34"[^>]*>([^<]*)', html)
+    assert "autofocus" in link.group(0)
+    assert link.group(1) == "Declare on the spot for the next passenger of 25B-012.34"
+    # Its passage is recorded: the passage box does not take the cursor.
+    assert not re.search(r'id="record-passage"[^>]*autofocus', html)
+
+
+def test_a_traveller_declared_on_the_spot_alone_has_no_next_passenger(desk):
+    response = desk.post("/chot/khai-bao/", form_data(), follow=True)
+    assert "?bien-so=" not in response.redirect_chain[-1][0]
+    assert "/chot/khai-bao/?bien-so=" not in response.content.decode()
+
+
 def test_an_invalid_form_records_nothing(desk):
     response = desk.post("/chot/khai-bao/", form_data(phone="1"))
     assert response.status_code == 200

@@ -191,6 +191,19 @@ def test_every_search_is_audited_with_its_text(desk, officer, citizen):
     assert (entry.user, entry.detail, entry.client_ip) == (officer, "lo van", "127.0.0.1")
 
 
+def test_the_searchs_entry_names_the_people_it_showed(desk, citizen, make_declaration):
+    other = make_declaration(full_name="Lò Thị Mai", phone="0912000111").person
+    search(desk, "lo")
+    entry = AuditEntry.objects.get(action="search")
+    assert set(entry.people_shown.split()) == {citizen.lookup_code, other.lookup_code}
+
+
+def test_one_letter_asks_for_more_rather_than_saying_nobody_declared(desk, citizen):
+    html = search(desk, " L ").content.decode()
+    assert "Nhập ít nhất hai chữ cái của họ tên" in html
+    assert "hãy khai hộ ngay" not in html
+
+
 def test_the_search_box_has_focus_on_load(desk):
     assert "autofocus" in desk.get("/chot/").content.decode()
 

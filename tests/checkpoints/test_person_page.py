@@ -7,12 +7,12 @@ from django.db import connection
 from django.template import Context, Template
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.audit import detail_shown
 from accounts.models import AuditEntry
 from checkpoints.models import Passage
-from checkpoints.services import passage_record
+from checkpoints.services import SAME_CROSSING_WINDOW, passage_record
 from declarations.models import Declaration, Person, RiskFlag
 from declarations.services import declaration_submit, risk_flag_add
 from tests.conftest import audit_detail, declaration_data, form_data
@@ -110,6 +110,29 @@ def test_recording_a_passage(desk, officer, citizen, checkpoint):
     assert (audit_detail(entry), detail_shown(entry)) == ("Allowed through", "Cho qua")
 
 
+def test_an_officer_records_passages_at_their_own_checkpoint_only(
+    desk, citizen, checkpoint, other_checkpoint
+):
+    page = desk.get(f"/c/{citizen.lookup_code}/").content.decode()
+    assert other_checkpoint.name not in page
+    sent = {"checkpoint": other_checkpoint.pk, "direction": "in", "outcome": "allowed"}
+    response = desk.post(f"/c/{citizen.lookup_code}/qua-chot/", sent)
+    assert response.status_code == 400
+    assert not Passage.objects.exists()
+
+
+def test_an_administrator_records_a_passage_at_any_checkpoint(
+    client, administrator, desk, citizen, checkpoint, other_checkpoint
+):
+    desk.get(f"/c/{citizen.lookup_code}/")  # the officer's kept list is not the administrator's
+    client.force_login(administrator)
+    page = client.get(f"/c/{citizen.lookup_code}/").content.decode()
+    assert other_checkpoint.name in page
+    sent = {"checkpoint": other_checkpoint.pk, "direction": "in", "outcome": "allowed"}
+    client.post(f"/c/{citizen.lookup_code}/qua-chot/", sent)
+    assert Passage.objects.get().checkpoint == other_checkpoint
+
+
 def test_a_passage_sent_twice_is_one_crossing(desk, citizen, checkpoint):
     """A double click, or Enter pressed twice: the page's token records the crossing once."""
     page = desk.get(f"/c/{citizen.lookup_code}/").content.decode()
@@ -122,8 +145,52 @@ def test_a_passage_sent_twice_is_one_crossing(desk, citizen, checkpoint):
         desk.post(f"/c/{citizen.lookup_code}/qua-chot/", sent | {"form_token": token})
 
     assert Passage.objects.count() == 1
+    back = {"direction": "out", "form_token": str(uuid.uuid4())}
+    desk.post(f"/c/{citizen.lookup_code}/qua-chot/", sent | back)
+    assert Passage.objects.count() == 2  # the other way: another crossing
+
+
+def test_the_form_sent_again_after_back_is_the_same_crossing(desk, citizen, checkpoint):
+    """Back draws the page anew, with a new token: within two hours, the same direction at the
+    same checkpoint is the crossing already recorded."""
+    sent = {"checkpoint": checkpoint.pk, "direction": "in", "outcome": "allowed"}
+    for _ in range(2):
+        response = desk.post(
+            f"/c/{citizen.lookup_code}/qua-chot/",
+            sent | {"form_token": str(uuid.uuid4())},
+            follow=True,
+        )
+    assert Passage.objects.count() == 1
+    assert "không ghi nhận lại" in response.content.decode()
+    assert AuditEntry.objects.filter(action="record_passage").count() == 2
+    Passage.objects.update(at=timezone.now() - SAME_CROSSING_WINDOW - timedelta(minutes=1))
     desk.post(f"/c/{citizen.lookup_code}/qua-chot/", sent | {"form_token": str(uuid.uuid4())})
-    assert Passage.objects.count() == 2  # another page: another crossing
+    assert Passage.objects.count() == 2  # hours later: another crossing
+
+
+def test_a_traveller_declared_on_the_spot_is_not_recorded_again(desk, checkpoint):
+    desk.post("/chot/khai-bao/", form_data())
+    person = Person.objects.get()
+    sent = {"checkpoint": checkpoint.pk, "direction": "in", "outcome": "allowed"}
+    desk.post(f"/c/{person.lookup_code}/qua-chot/", sent | {"form_token": str(uuid.uuid4())})
+    assert Passage.objects.get().outcome == "declared"  # the board still counts it
+
+
+def test_a_measure_taken_at_a_crossing_already_recorded_replaces_its_outcome(
+    desk, officer, citizen, checkpoint
+):
+    """A bus check let everyone through; the officer then holds one passenger: one crossing,
+    held."""
+    passage_record(
+        person=citizen, checkpoint=checkpoint, officer=officer, direction="in", outcome="allowed"
+    )
+    sent = {"checkpoint": checkpoint.pk, "direction": "in", "outcome": "held", "note": "Sốt 39"}
+    response = desk.post(
+        f"/c/{citizen.lookup_code}/qua-chot/", sent | {"form_token": str(uuid.uuid4())}, follow=True
+    )
+    passage = Passage.objects.get()
+    assert (passage.outcome, passage.note) == ("held", "Sốt 39")
+    assert "Giữ lại để áp dụng biện pháp y tế" in response.content.decode()
 
 
 def test_the_desk_says_whose_passage_was_recorded_with_the_cursor_in_its_search_box(
@@ -235,6 +302,21 @@ def test_flagging_a_risk_raises_the_persons_risk(desk, citizen, checkpoint):
     flag = citizen.risk_flags.get()
     assert (flag.reason, flag.place) == ("Sốt 38,5 độ", checkpoint.name)
     assert AuditEntry.objects.filter(action="flag_risk", person=citizen).exists()
+
+
+def test_a_flag_sent_twice_is_one_flag(desk, citizen):
+    sent = {"level": "high", "reason": "Sốt 38,5 độ"}
+    desk.post(f"/c/{citizen.lookup_code}/nguy-co/", sent)
+    response = desk.post(f"/c/{citizen.lookup_code}/nguy-co/", sent, follow=True)
+    assert citizen.risk_flags.count() == 1
+    assert AuditEntry.objects.filter(action="flag_risk", person=citizen).count() == 1
+    assert "không báo lại lần thứ hai" in response.content.decode()
+
+
+def test_another_reason_is_another_flag(desk, citizen):
+    desk.post(f"/c/{citizen.lookup_code}/nguy-co/", {"level": "medium", "reason": "Ho"})
+    desk.post(f"/c/{citizen.lookup_code}/nguy-co/", {"level": "high", "reason": "Sốt 39 độ"})
+    assert citizen.risk_flags.count() == 2
 
 
 def test_an_open_flag_keeps_the_risk_after_a_new_clean_declaration(desk, citizen, make_declaration):
