@@ -138,6 +138,28 @@ def confirm_case(person: Person, *, user=None):
     )
 
 
+def user_change_form(user, *, roles, **fields) -> dict:
+    """The admin's change form of ``user`` and its staff profile, as posted: the account active,
+    in the groups of ``roles``, with ``fields`` added (the profile's as
+    ``staff_profile-0-<name>``)."""
+    from django.contrib.auth.models import Group
+
+    return {
+        "username": user.username,
+        "is_active": "on",
+        "groups": [Group.objects.get(name=role).pk for role in roles],
+        "date_joined_0": "2026-12-01",
+        "date_joined_1": "08:00:00",
+        "staff_profile-TOTAL_FORMS": "1",
+        "staff_profile-INITIAL_FORMS": "1",
+        "staff_profile-MIN_NUM_FORMS": "0",
+        "staff_profile-MAX_NUM_FORMS": "1",
+        "staff_profile-0-id": str(user.staff_profile.pk),
+        "staff_profile-0-user": str(user.pk),
+        **fields,
+    }
+
+
 def form_data(**changes) -> dict:
     """A valid declaration form post: a resident of Hà Nội travelling to Lai Châu city."""
     data = {

@@ -3,9 +3,8 @@ without "Staff status" (and, for an administrator, "Superuser status") ticked, t
 "Administration" leads to the admin's login page. The admin says so when it saves the account."""
 
 import pytest
-from django.contrib.auth.models import Group
 
-from tests.conftest import make_staff
+from tests.conftest import make_staff, user_change_form
 
 
 def save_account(client, administrator, role: str, *boxes: str):
@@ -14,20 +13,7 @@ def save_account(client, administrator, role: str, *boxes: str):
     user = make_staff("moi", None)
     response = client.post(
         f"/admin/auth/user/{user.pk}/change/",
-        {
-            "username": "moi",
-            "is_active": "on",
-            **dict.fromkeys(boxes, "on"),
-            "groups": [Group.objects.get(name=role).pk],
-            "date_joined_0": "2026-12-01",
-            "date_joined_1": "08:00:00",
-            "staff_profile-TOTAL_FORMS": "1",
-            "staff_profile-INITIAL_FORMS": "1",
-            "staff_profile-MIN_NUM_FORMS": "0",
-            "staff_profile-MAX_NUM_FORMS": "1",
-            "staff_profile-0-id": str(user.staff_profile.pk),
-            "staff_profile-0-user": str(user.pk),
-        },
+        user_change_form(user, roles=[role], **dict.fromkeys(boxes, "on")),
         follow=True,
     )
     assert response.status_code == 200

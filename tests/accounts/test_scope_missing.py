@@ -5,7 +5,7 @@ says why, and so does the admin when the account is saved."""
 import pytest
 from django.contrib.auth.models import Group
 
-from tests.conftest import make_staff
+from tests.conftest import make_staff, user_change_form
 
 NOT_SET_UP = "Your account is not set up yet, so its lists stay empty"
 
@@ -41,19 +41,7 @@ def save_officer_without_checkpoint(client, administrator):
     officers = Group.objects.get(name="checkpoint_officer")
     response = client.post(
         f"/admin/auth/user/{user.pk}/change/",
-        {
-            "username": "chot-moi",
-            "is_active": "on",
-            "groups": [officers.pk],
-            "date_joined_0": "2026-12-01",
-            "date_joined_1": "08:00:00",
-            "staff_profile-TOTAL_FORMS": "1",
-            "staff_profile-INITIAL_FORMS": "1",
-            "staff_profile-MIN_NUM_FORMS": "0",
-            "staff_profile-MAX_NUM_FORMS": "1",
-            "staff_profile-0-id": str(user.staff_profile.pk),
-            "staff_profile-0-user": str(user.pk),
-        },
+        user_change_form(user, roles=["checkpoint_officer"]),
         follow=True,
     )
     assert list(user.groups.all()) == [officers]

@@ -2,10 +2,9 @@
 refuses a district of another province (whose health staff would see nothing)."""
 
 import pytest
-from django.contrib.auth.models import Group
 
 from declarations.models import District
-from tests.conftest import BA_DINH, LAI_CHAU, TAM_DUONG, make_staff
+from tests.conftest import BA_DINH, LAI_CHAU, TAM_DUONG, make_staff, user_change_form
 
 
 @pytest.fixture
@@ -15,20 +14,7 @@ def admin_client(client, administrator):
 
 
 def profile_post(user, district: str) -> dict:
-    return {
-        "username": user.username,
-        "is_active": "on",
-        "groups": [Group.objects.get(name="health_staff").pk],
-        "date_joined_0": "2026-12-01",
-        "date_joined_1": "08:00:00",
-        "staff_profile-TOTAL_FORMS": "1",
-        "staff_profile-INITIAL_FORMS": "1",
-        "staff_profile-MIN_NUM_FORMS": "0",
-        "staff_profile-MAX_NUM_FORMS": "1",
-        "staff_profile-0-id": str(user.staff_profile.pk),
-        "staff_profile-0-user": str(user.pk),
-        "staff_profile-0-district": district,
-    }
+    return user_change_form(user, roles=["health_staff"], **{"staff_profile-0-district": district})
 
 
 def test_the_profiles_district_lists_only_the_provinces_districts(admin_client, places):
