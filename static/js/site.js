@@ -238,8 +238,10 @@
   // A USB scanner types the success page's QR (the staff link /c/<code>/) and Enter wherever
   // the focus is. Outside a field (a person's page, whose passage box has the focus; the
   // board; a bus check's result) those keys would be lost: the link opens, as at the desk. Only
-  // the path is followed, on this site.
+  // the path is followed, on this site, under its address prefix (the brand's link is its home).
   var scanned = "";
+  var brand = document.querySelector(".site-brand");
+  var siteRoot = brand ? brand.getAttribute("href") : "/";
   var STAFF_LINK = /\/c\/([A-Za-z0-9-]{8,9})\/?$/;
   document.addEventListener("keydown", function (event) {
     var target = event.target;
@@ -252,7 +254,7 @@
       scanned = "";
       if (link) {
         event.preventDefault();
-        window.location.assign("/c/" + link[1] + "/");
+        window.location.assign(siteRoot + "c/" + link[1] + "/");
       }
     } else if (event.key.length === 1 && !event.ctrlKey && !event.altKey && !event.metaKey) {
       scanned = (scanned + event.key).slice(-200);
