@@ -220,3 +220,16 @@ def test_the_staff_who_declared_for_a_visitor_are_read_by_name_only(
     names = [q["sql"] for q in queries if q["sql"].startswith('SELECT "auth_user"')]
     names = [sql for sql in names if "password" not in sql]  # not the session's account
     assert len(names) == 1 and '"auth_user"."first_name"' in names[0]
+
+
+def test_a_department_typed_with_a_trailing_space_is_chosen_and_filtered_by_its_name(
+    client, staff, facility
+):
+    facility.departments = "Khoa Nhi \r\n  Khoa Ngoại\r\n"
+    facility.save()
+
+    client.post(f"/q/{facility.point.token}/", form_data(**VISIT))
+
+    assert Declaration.objects.get().department == "Khoa Nhi"
+    response = staff.get("/co-so-y-te/?khoa=Khoa Nhi")
+    assert response.context["counts"]["visitors"] == 1
