@@ -181,7 +181,11 @@ def _department(request, facility: HealthFacility) -> str:
 
 
 def _visits(facility: HealthFacility, day: date, department: str):
-    """The declarations made through the facility's point on a local day (midnight to midnight)."""
+    """The declarations made through the facility's point on a local day (midnight to midnight).
+    A facility without a point yet (loaded by ``loaddata``, which skips ``save``) has none:
+    ``point=None`` would be every declaration made without a QR, the whole province's."""
+    if facility.point_id is None:
+        return Declaration.objects.none()
     start = timezone.make_aware(datetime.combine(day, time.min))
     end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
     visits = Declaration.objects.filter(

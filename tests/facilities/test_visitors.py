@@ -289,3 +289,26 @@ def test_another_facilitys_visitors_cannot_be_downloaded(staff, other_facility):
     response = staff.get(f"/co-so-y-te/excel/?co_so={other_facility.pk}")
     assert response.status_code == 404
     assert not AuditEntry.objects.exists()
+
+
+def test_a_facility_loaded_without_a_declaration_point_lists_nobody_elses_declarations(
+    client, places, make_declaration
+):
+    """A facility loaded from a fixture (``loaddata`` skips ``save``) has no point yet: its
+    staff must not see every declaration made without one."""
+    from accounts.models import StaffProfile
+    from facilities.models import HealthFacility
+    from tests.conftest import make_staff
+
+    [loaded] = HealthFacility.objects.bulk_create(
+        [HealthFacility(name="Phòng khám nạp từ tệp", kind="clinic", district_id="105")]
+    )
+    make_declaration(full_name="Tự Khai Ở Nhà")  # through /khai-bao/: no point
+    worker = make_staff("clinic", "health_staff", facility=loaded)
+    assert StaffProfile.objects.get(user=worker).facility.point_id is None
+    client.force_login(worker)
+
+    response = client.get("/co-so-y-te/")
+
+    assert list(response.context["declarations"]) == []
+    assert response.context["counts"]["visitors"] == 0
