@@ -59,6 +59,7 @@ SUBJECTS = {
     "report_district": _("report of %(district)s, %(start)s to %(end)s"),
     "risk_list": _("list of people at risk: %(filters)s"),
     "visitors": _("visitors of %(facility)s %(department)s"),
+    "visitors_day": _("visitors of %(facility)s on %(day)s %(department)s"),
     "zoning_case": _("zoning of case %(case)s"),
     "zoning_case_proposed": _("zoning of case %(case)s, proposed contacts included"),
     "zoning_open": _("zoning of the open cases"),

@@ -407,7 +407,10 @@ class DeclarationForm(ChainedPlaces, forms.Form):
             self.fields["visit_role"] = forms.ChoiceField(
                 label=_("You are visiting as"), choices=VisitRole.choices, widget=forms.RadioSelect
             )
-            departments = [(d, d) for d in point.departments.splitlines() if d.strip()]
+            # As the facility's staff filter them (department_list): a space typed after a
+            # name in the admin would otherwise make a department no filter finds.
+            names = [line.strip() for line in point.departments.splitlines()]
+            departments = [(name, name) for name in names if name]
             self.fields["department"] = (
                 forms.ChoiceField(
                     label=_("Department visited"), choices=[("", "---------"), *departments]

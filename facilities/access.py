@@ -27,12 +27,20 @@ def facility_for_staff(request, pk: int | None = None) -> HealthFacility:
     own_id = profile.facility_id if profile else None
     if has_role(request.user, Role.ADMINISTRATOR):
         if asked.isdecimal() and len(asked) < 19:
-            return get_object_or_404(facilities, pk=int(asked))
+            return _with_point(get_object_or_404(facilities, pk=int(asked)))
         facility = facilities.filter(pk=own_id).first() if own_id else None
         facility = facility or facilities.first()
         if facility is None:
             raise Http404
-        return facility
+        return _with_point(facility)
     if own_id is None or (asked and asked != str(own_id)):
         raise Http404
-    return get_object_or_404(facilities, pk=own_id)
+    return _with_point(get_object_or_404(facilities, pk=own_id))
+
+
+def _with_point(facility: HealthFacility) -> HealthFacility:
+    """The facility with its declaration point, made now if it has none yet: ``save`` makes it,
+    and ``loaddata`` skips ``save`` (a poster would fail, a desk form ask nothing of the visit)."""
+    if facility.point_id is None:
+        facility.save()
+    return facility

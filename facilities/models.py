@@ -1,7 +1,8 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from declarations.models import HasDeclarationPoint, PointKind
+from declarations.models import Declaration, HasDeclarationPoint, PointKind
 
 
 class FacilityKind(models.TextChoices):
@@ -36,6 +37,21 @@ class HealthFacility(HasDeclarationPoint):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # A visit stores its department in a column of limited length: a longer name offered
+        # on the form could not be saved (PostgreSQL refuses it) when a visitor chose it.
+        limit = Declaration._meta.get_field("department").max_length
+        too_long = [name for name in self.department_list() if len(name) > limit]
+        if too_long:
+            raise ValidationError(
+                {
+                    "departments": _(
+                        "A department's name has at most %(limit)s characters: %(name)s"
+                    )
+                    % {"limit": limit, "name": too_long[0]}
+                }
+            )
 
     def point_context(self) -> dict:
         return {

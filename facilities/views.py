@@ -1,6 +1,6 @@
-"""The staff side of health-facility visits: today's visitors, declaring for a visitor, posters."""
+"""The staff side of health-facility visits: a day's visitors, declaring for a visitor, posters."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +22,9 @@ from declarations.posters import poster_page, qr_replaced, qr_response
 from declarations.risk import RiskLevel
 from declarations.services import declaration_submit
 from facilities.access import facility_for_staff, facility_staff_required
+from facilities.forms import VisitorsDayForm
 from facilities.models import HealthFacility
+from truyvet.exports import xlsx_response
 
 # A provincial hospital sees about a thousand visitors a day; the counts cover them all, the
 # table the newest ones, so that a page refreshed every minute stays small.
@@ -32,34 +34,69 @@ VISITORS_SHOWN = 200
 @login_required
 @facility_staff_required
 def visitors(request):
-    """Today's visitors of the facility: whoever declared with its QR or at its desk."""
+    """A day's visitors of the facility (today's by default): whoever declared with its QR or
+    at its desk."""
     facility = facility_for_staff(request)
-    department = request.GET.get("khoa", "")
-    if department not in facility.department_list():
-        department = ""
-    start, end = _today()
-    today = Declaration.objects.filter(
-        point=facility.point_id, submitted_at__gte=start, submitted_at__lt=end
-    )
-    if department:
-        today = today.filter(department=department)
-    newest = today.select_related("person").newest_first()[:VISITORS_SHOWN]
-    audit(
-        request,
-        AuditAction.VIEW_LIST,
-        subject="visitors",
-        facility=facility.name,
-        department=department,
-    )
+    form, day = _visitors_day(request)
+    department = _department(request, facility)
+    listed = _visits(facility, day, department)
+    newest = listed.select_related("person").newest_first()[:VISITORS_SHOWN]
+    audit(request, AuditAction.VIEW_LIST, **_visitors_subject(facility, day, department))
     context = {
         "facility": facility,
+        "form": form,
+        "day": day,
+        "is_today": day == timezone.localdate(),
         "department": department,
-        "counts": _visitor_counts(today),
+        "counts": _visitor_counts(listed),
         "declarations": with_staff_names(newest, "made_by_user"),
         "facilities": _facility_choices(request.user),
         "shown": VISITORS_SHOWN,
     }
     return render(request, "facilities/visitors.html", context)
+
+
+@login_required
+@facility_staff_required
+def visitors_xlsx(request):
+    """The same day's and department's visitors as an Excel file, all of them."""
+    facility = facility_for_staff(request)
+    _form, day = _visitors_day(request, warn=False)  # a file has no page to warn on
+    department = _department(request, facility)
+    listed = with_staff_names(
+        _visits(facility, day, department).select_related("person").newest_first(),
+        "made_by_user",
+    )
+    audit(request, AuditAction.EXPORT, **_visitors_subject(facility, day, department))
+    headers = [
+        _("Time"),
+        _("Code"),
+        _("Full name"),
+        _("Year of birth"),
+        _("Visiting as"),
+        _("Department"),
+        _("Risk"),
+        _("Declared by"),
+    ]
+    rows = (
+        [
+            timezone.localtime(d.submitted_at),
+            d.person.display_code,
+            d.person.full_name,
+            d.person.birth_year,
+            d.get_visit_role_display(),
+            d.department,
+            d.person.get_risk_level_display(),
+            _declared_by(d),
+        ]
+        for d in listed
+    )
+    return xlsx_response(
+        f"nguoi-den-co-so-y-te-{facility.pk}-{day:%Y-%m-%d}.xlsx",
+        headers,
+        rows,
+        title=f"{day:%d-%m-%Y}",
+    )
 
 
 @login_required
@@ -124,12 +161,54 @@ def replace_qr(request, pk):
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def _today() -> tuple[datetime, datetime]:
-    """Today in local time, as an aware range (midnight to midnight)."""
-    day = timezone.localdate()
+def _visitors_day(request, *, warn: bool = True) -> tuple[VisitorsDayForm, date]:
+    """The day asked for in ``?ngay=``, or today, saying so (``warn``) when the day was not
+    understood; and the form to choose another day."""
+    asked = VisitorsDayForm(request.GET)
+    if warn and not asked.is_valid():
+        messages.warning(
+            request,
+            _("%(error)s Showing today's visitors.") % {"error": " ".join(asked.errors["ngay"])},
+        )
+    day = asked.day()
+    return VisitorsDayForm(initial={"ngay": day}), day
+
+
+def _department(request, facility: HealthFacility) -> str:
+    """The department asked for in ``?khoa=``, or none (all) when it is not the facility's."""
+    department = request.GET.get("khoa", "")
+    return department if department in facility.department_list() else ""
+
+
+def _visits(facility: HealthFacility, day: date, department: str):
+    """The declarations made through the facility's point on a local day (midnight to midnight).
+    A facility without a point yet (loaded by ``loaddata``, which skips ``save``) has none:
+    ``point=None`` would be every declaration made without a QR, the whole province's."""
+    if facility.point_id is None:
+        return Declaration.objects.none()
     start = timezone.make_aware(datetime.combine(day, time.min))
     end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-    return start, end
+    visits = Declaration.objects.filter(
+        point=facility.point_id, submitted_at__gte=start, submitted_at__lt=end
+    )
+    return visits.filter(department=department) if department else visits
+
+
+def _visitors_subject(facility: HealthFacility, day: date, department: str) -> dict:
+    return {
+        "subject": "visitors_day",
+        "facility": facility.name,
+        "day": f"{day:%d/%m/%Y}",
+        "department": department,
+    }
+
+
+def _declared_by(declaration: Declaration) -> str:
+    by = str(declaration.get_made_by_display())
+    user = declaration.made_by_user
+    if user is not None:
+        by += f" · {user.get_full_name() or user.username}"
+    return by
 
 
 def _visitor_counts(declarations) -> dict[str, int]:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from declarations.forms import plausible_day
 from declarations.places import place_tree, served_province_code
 from truyvet.forms import DatePicker
 
@@ -16,9 +17,14 @@ class ReportForm(forms.Form):
     """Which days the report covers: one day, or a range (by default the last 14 days); and
     whether it is the whole province's or one district's."""
 
-    day = forms.DateField(label=_("Day"), required=False)
-    start = forms.DateField(label=pgettext_lazy("date range", "From"), required=False)
-    end = forms.DateField(label=pgettext_lazy("date range", "To"), required=False)
+    # A day of year 1 or 9999 is a typing error, and overflows once the range is computed.
+    day = forms.DateField(label=_("Day"), required=False, validators=[plausible_day])
+    start = forms.DateField(
+        label=pgettext_lazy("date range", "From"), required=False, validators=[plausible_day]
+    )
+    end = forms.DateField(
+        label=pgettext_lazy("date range", "To"), required=False, validators=[plausible_day]
+    )
 
     district = forms.ChoiceField(
         label=pgettext_lazy("report filter", "District"),
@@ -51,14 +57,15 @@ class ReportForm(forms.Form):
             data["start"] = data["end"] = data["day"]
         end = data.get("end") or today
         start = data.get("start") or end - timedelta(days=DEFAULT_DAYS - 1)
+        # Before the order: a first day to come, with no last day, is "after today", not late.
+        if end > today or start > today:
+            raise forms.ValidationError(_("The report cannot cover days still to come."))
         if start > end:
             raise forms.ValidationError(_("The first day must come before the last day."))
         if (end - start).days >= MAX_DAYS:
             raise forms.ValidationError(
                 _("A report covers at most %(days)s days.") % {"days": MAX_DAYS}
             )
-        if end > today:
-            raise forms.ValidationError(_("The report cannot cover days still to come."))
         data["start"], data["end"] = start, end
         return data
 

@@ -54,9 +54,10 @@ def test_a_bus_check_without_a_plate_lists_nobody_and_is_not_written(client, off
 
 def test_a_facilitys_visitors(client, facility_worker, facility):
     entry = opened(client, facility_worker, "/co-so-y-te/")
+    today = timezone.localdate()
     assert (entry.action, audit_detail(entry)) == (
         AuditAction.VIEW_LIST,
-        f"visitors of {facility.name}",
+        f"visitors of {facility.name} on {today:%d/%m/%Y}",
     )
 
 

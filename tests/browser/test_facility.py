@@ -85,3 +85,33 @@ def test_the_visitors_page_waits_to_refresh_while_a_filter_is_being_chosen(
     with page.expect_event("load"):
         page.clock.run_for(61_000)
     assert loads == [f"{live_server.url}/co-so-y-te/"]
+
+
+def test_the_visitors_list_prints_whole_on_a4(
+    live_server, chromium, facility, facility_worker, make_declaration
+):
+    """Printed, the list is as wide as an A4 page (about 718 CSS pixels between 12 mm margins):
+    no column (the risk, who declared) is cut off at the right edge."""
+    for number in range(3):
+        make_declaration(
+            point=facility.point,
+            full_name=f"Nguyễn Thị Phương Thảo {number}",
+            visit_role="relative",
+            department="Khoa Truyền nhiễm",
+        )
+    context = chromium.new_context(viewport={"width": 718, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/co-so-y-te/")
+    page.fill("#id_username", "hospital")
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/co-so-y-te/")
+    page.emulate_media(media="print")
+
+    table, main, page_width = page.evaluate(
+        "() => [document.querySelector('table.visitor-table').scrollWidth,"
+        " document.querySelector('main').clientWidth, document.documentElement.clientWidth]"
+    )
+    assert main >= page_width - 40
+    assert table <= main
+    context.close()

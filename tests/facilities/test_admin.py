@@ -125,3 +125,23 @@ def test_the_delete_page_says_the_qr_stops_and_who_loses_their_scope(
         assert "sẽ chỉ thấy các trang trống" in html
         assert facility_worker.username in html
     assert HealthFacility.objects.filter(pk=facility.pk).exists()
+
+
+def test_a_department_longer_than_a_visit_can_hold_is_refused(admin_client, places):
+    long_name = "Khoa " + "Hồi sức tích cực và chống độc " * 4  # 125 characters
+    response = admin_client.post(
+        "/admin/facilities/healthfacility/add/",
+        {
+            "name": "Phòng khám Đa khoa Tân Phong",
+            "kind": "clinic",
+            "district": LAI_CHAU_CITY,
+            "address": "",
+            "departments": f"Khám tổng quát\n{long_name}",
+            "is_active": "on",
+        },
+    )
+
+    assert response.status_code == 200
+    assert not HealthFacility.objects.exists()
+    [error] = response.context["adminform"].form.errors["departments"]
+    assert "100" in error

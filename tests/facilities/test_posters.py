@@ -50,3 +50,22 @@ def test_replacing_the_qr_retires_the_old_posters(client, staff, facility):
     poster = staff.get(f"/co-so-y-te/{facility.pk}/poster/").content.decode()
     assert f"/q/{facility.point.token}/" in poster
     assert f"/q/{old}/" not in poster
+
+
+def test_a_facility_loaded_without_a_declaration_point_gets_one_for_its_poster(client, places):
+    """``loaddata`` skips ``save``, which makes a facility's point: its staff's first visit
+    makes it, rather than a server error on the poster or a form that asks nothing of the visit."""
+    from facilities.models import HealthFacility
+    from tests.conftest import make_staff
+
+    [loaded] = HealthFacility.objects.bulk_create(
+        [HealthFacility(name="Phòng khám nạp từ tệp", kind="clinic", district_id="105")]
+    )
+    client.force_login(make_staff("clinic", "health_staff", facility=loaded))
+
+    response = client.get(f"/co-so-y-te/{loaded.pk}/poster/")
+
+    assert response.status_code == 200
+    loaded.refresh_from_db()
+    assert loaded.point.kind == "facility"
+    assert loaded.point.public_path in response.content.decode()

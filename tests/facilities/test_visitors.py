@@ -1,5 +1,6 @@
 """Today's visitors of a facility: who declared with its QR, or at its desk, today."""
 
+import io
 import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -8,7 +9,9 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
+from accounts.models import AuditAction, AuditEntry
 from declarations.models import Declaration, MadeBy
 from declarations.services import declaration_submit, person_risk_clear, risk_flag_add
 from tests.conftest import declaration_data, form_data
@@ -197,7 +200,7 @@ def test_the_list_shows_at_most_its_length_but_counts_everyone(staff, visit, mon
 
     assert len(response.context["declarations"]) == 2
     assert response.context["counts"]["visitors"] == 3
-    assert "The newest 2 of 3 declarations today are shown." in response.content.decode()
+    assert "The newest 2 of 3 declarations of the day are shown" in response.content.decode()
 
 
 def test_the_staff_who_declared_for_a_visitor_are_read_by_name_only(
@@ -220,3 +223,92 @@ def test_the_staff_who_declared_for_a_visitor_are_read_by_name_only(
     names = [q["sql"] for q in queries if q["sql"].startswith('SELECT "auth_user"')]
     names = [sql for sql in names if "password" not in sql]  # not the session's account
     assert len(names) == 1 and '"auth_user"."first_name"' in names[0]
+
+
+def test_a_department_typed_with_a_trailing_space_is_chosen_and_filtered_by_its_name(
+    client, staff, facility
+):
+    facility.departments = "Khoa Nhi \r\n  Khoa Ngoại\r\n"
+    facility.save()
+
+    client.post(f"/q/{facility.point.token}/", form_data(**VISIT))
+
+    assert Declaration.objects.get().department == "Khoa Nhi"
+    response = staff.get("/co-so-y-te/?khoa=Khoa Nhi")
+    assert response.context["counts"]["visitors"] == 1
+
+
+@time_machine.travel(datetime(2026, 3, 10, 8, 0, tzinfo=HANOI_TIME), tick=False)
+def test_staff_see_an_earlier_days_visitors_by_department(staff, visit):
+    visit(full_name="Hôm Nay")
+    yesterday = visit(
+        full_name="Hôm Qua", department="Khoa Nhi", at=datetime(2026, 3, 9, 9, tzinfo=HANOI_TIME)
+    )
+    visit(full_name="Khoa Khác", at=datetime(2026, 3, 9, 10, tzinfo=HANOI_TIME))
+
+    response = staff.get("/co-so-y-te/?ngay=2026-03-09&khoa=Khoa Nhi")
+
+    assert list(response.context["declarations"]) == [yesterday]
+    assert response.context["counts"]["visitors"] == 1
+    entry = AuditEntry.objects.get(action=AuditAction.VIEW_LIST)
+    assert entry.subject == "visitors_day"
+    assert "09/03/2026" in entry.detail
+    assert "Khoa Nhi" in entry.detail
+
+
+@time_machine.travel(datetime(2026, 3, 10, 8, 0, tzinfo=HANOI_TIME), tick=False)
+@pytest.mark.parametrize("day", ["2026-03-11", "0001-01-01", "hôm-qua", "2025-01-01"])
+def test_a_day_to_come_purged_or_misread_shows_todays_visitors_and_says_so(staff, visit, day):
+    today = visit(full_name="Hôm Nay")
+
+    response = staff.get(f"/co-so-y-te/?ngay={day}", follow=True)
+
+    assert response.status_code == 200
+    assert list(response.context["declarations"]) == [today]
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.endswith("Showing today's visitors.")
+
+
+@time_machine.travel(datetime(2026, 3, 10, 8, 0, tzinfo=HANOI_TIME), tick=False)
+def test_the_days_visitors_download_as_excel_all_of_them_and_audited(staff, visit, facility):
+    visit(full_name="Lò Văn Một", at=datetime(2026, 3, 9, 9, tzinfo=HANOI_TIME))
+    visit(full_name="Nơi Khác Ngày", at=datetime(2026, 3, 8, 9, tzinfo=HANOI_TIME))
+
+    response = staff.get(f"/co-so-y-te/excel/?co_so={facility.pk}&ngay=2026-03-09")
+
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    names = [row[2] for row in workbook.active.iter_rows(min_row=2, values_only=True)]
+    assert names == ["Lò Văn Một"]
+    entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
+    assert entry.subject == "visitors_day"
+    assert "09/03/2026" in entry.detail
+
+
+def test_another_facilitys_visitors_cannot_be_downloaded(staff, other_facility):
+    response = staff.get(f"/co-so-y-te/excel/?co_so={other_facility.pk}")
+    assert response.status_code == 404
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_facility_loaded_without_a_declaration_point_lists_nobody_elses_declarations(
+    client, places, make_declaration
+):
+    """A facility loaded from a fixture (``loaddata`` skips ``save``) has no point yet: its
+    staff must not see every declaration made without one."""
+    from accounts.models import StaffProfile
+    from facilities.models import HealthFacility
+    from tests.conftest import make_staff
+
+    [loaded] = HealthFacility.objects.bulk_create(
+        [HealthFacility(name="Phòng khám nạp từ tệp", kind="clinic", district_id="105")]
+    )
+    make_declaration(full_name="Tự Khai Ở Nhà")  # through /khai-bao/: no point
+    worker = make_staff("clinic", "health_staff", facility=loaded)
+    assert StaffProfile.objects.get(user=worker).facility.point_id is None
+    client.force_login(worker)
+
+    response = client.get("/co-so-y-te/")
+
+    assert list(response.context["declarations"]) == []
+    assert response.context["counts"]["visitors"] == 0

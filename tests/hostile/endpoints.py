@@ -29,6 +29,7 @@ from checkpoints.forms import (
     RiskFlagForm,
 )
 from declarations.forms import DeclarationForm, LookupForm
+from facilities.forms import VisitorsDayForm
 from reports.forms import ReportForm
 from tests.conftest import (
     LAI_CHAU,
@@ -449,8 +450,18 @@ FACILITIES = [
         "facilities:visitors",
         "administrator",
         method="GET",
+        forms=(VisitorsDayForm,),
         extra=("khoa", "co_so"),
-        valid=lambda w: {"khoa": "Khoa Nhi", "co_so": w.facility.pk},
+        valid=lambda w: {"khoa": "Khoa Nhi", "co_so": w.facility.pk, "ngay": _today()},
+    ),
+    Endpoint(
+        "facility visitors download",
+        "facilities:visitors_xlsx",
+        "facility_worker",
+        method="GET",
+        forms=(VisitorsDayForm,),
+        extra=("khoa", "co_so"),
+        valid=lambda w: {"khoa": "Khoa Nhi", "co_so": w.facility.pk, "ngay": _today()},
     ),
     Endpoint(
         "facility visitor declared by staff",

@@ -311,3 +311,22 @@ def test_the_report_says_where_each_figure_is_counted_and_that_arrivals_are_peop
 
     assert "Người từ tỉnh khác đến: mỗi người chỉ được đếm một lần trong một ngày" in html
     assert "ca bệnh, F1, F2 tính ở huyện nơi người đó ở" in html
+
+
+@pytest.mark.parametrize(
+    "query", ["?end=01/01/0001", "?end=05/01/0001&format=csv", "?day=01/01/0001"]
+)
+def test_a_day_of_year_one_shows_an_error_never_a_crash(client, leader, seeded, query):
+    client.force_login(leader)
+    response = client.get(URL + query)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert response.context["form"].errors
+
+
+def test_a_first_day_still_to_come_is_called_a_day_to_come(client, leader, seeded):
+    client.force_login(leader)
+    response = client.get(URL + "?start=31/12/2099", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.context["form"].non_field_errors() == [
+        "Báo cáo không thể gồm những ngày chưa đến."
+    ]
