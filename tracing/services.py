@@ -392,12 +392,16 @@ def contact_report(
     ``person`` is the existing person the entry was matched to; without one, a person is
     created from ``person_values`` (with a lookup code). Someone already a contact of the case
     (proposed from the data, say) keeps that one contact, now confirmed: an F2 reported as F1
-    becomes an F1; an F1 never goes down to F2. An F2 hangs from ``via``, an F1 of the case.
+    becomes an F1; an F1 never goes down to F2. An F2 hangs from ``via``, an F1 of the case;
+    a proposed F1 is confirmed with it (the team reports that someone met them), so that the
+    chain, which holds confirmed contacts only, holds every confirmed F2.
     """
     if level == ContactLevel.F2 and (
         via is None or via.case_id != case.pk or via.level != ContactLevel.F1
     ):
         raise ValueError("An F2 needs an F1 of the same case.")
+    if level == ContactLevel.F2 and via.status == ContactStatus.PROPOSED:
+        contact_decide(contact=via, status=ContactStatus.CONFIRMED, user=user)
     if person is None:
         person = person_create(person_values)
     if person.pk == case.person_id or (via is not None and via.person_id == person.pk):

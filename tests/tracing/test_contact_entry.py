@@ -236,3 +236,22 @@ def test_a_case_with_few_contacts_lists_them_all_without_a_note(client, health_w
     response = client.get(f"/y-te/ca-benh/{case.pk}/tiep-xuc/them/")
     assert "1 contact of this case" in response.content.decode()
     assert 'id="contacts-shown"' not in response.content.decode()
+
+
+def test_an_f2_reported_through_a_proposed_f1_confirms_that_f1_and_is_in_the_chain(
+    client, health_worker, case, make_declaration
+):
+    """The team's report that someone met a proposed F1 makes that F1 a contact: otherwise the
+    F2 would be counted as confirmed (case list, zoning, report) but missing from the chain."""
+    f1_person = make_declaration(
+        full_name="Trần Thị Bình", birth_year=1985, phone="0911111111"
+    ).person
+    f1 = Contact.objects.create(case=case, person=f1_person, level=ContactLevel.F1)
+    client.force_login(health_worker)
+    add(client, case, full_name="Giàng A Sử", phone="0977000222", level="F2", via=str(f1.pk))
+    f1.refresh_from_db()
+    assert f1.status == ContactStatus.CONFIRMED
+    assert f1_person.follow_up.status == FollowUpStatus.NEW
+    chain = client.get(f"/y-te/ca-benh/{case.pk}/chuoi/").content.decode()
+    assert "Giàng A Sử" in chain
+    assert "Trần Thị Bình" in chain

@@ -306,6 +306,20 @@ def test_an_f2_row_may_name_an_f1_entered_before_by_code(
     assert Contact.objects.get(level=ContactLevel.F2).via.person == f1
 
 
+def test_an_f2_row_naming_a_proposed_f1_confirms_that_f1(
+    client, health_worker, case, make_declaration
+):
+    """Else the F2 is counted as confirmed but left out of the chain (confirmed F1s only)."""
+    f1_person = make_declaration(full_name="Nguyễn Văn An", phone="0911000001").person
+    f1 = Contact.objects.create(case=case, person=f1_person, level=ContactLevel.F1)
+    client.force_login(health_worker)
+    content = xlsx(row(**NEW_IN_LAI_CHAU | {"level": "F2", "via": f1_person.display_code}))
+    confirm(client, case, upload(client, case, content))
+    f1.refresh_from_db()
+    assert f1.status == ContactStatus.CONFIRMED
+    assert Contact.objects.get(level=ContactLevel.F2).via == f1
+
+
 def test_importing_the_same_file_twice_adds_nobody_twice(client, health_worker, case):
     client.force_login(health_worker)
     content = xlsx(row(**NEW_IN_LAI_CHAU))
