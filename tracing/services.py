@@ -392,9 +392,11 @@ def contact_report(
     ``person`` is the existing person the entry was matched to; without one, a person is
     created from ``person_values`` (with a lookup code). Someone already a contact of the case
     (proposed from the data, say) keeps that one contact, now confirmed: an F2 reported as F1
-    becomes an F1; an F1 never goes down to F2. An F2 hangs from ``via``, an F1 of the case;
-    a proposed F1 is confirmed with it (the team reports that someone met them), so that the
-    chain, which holds confirmed contacts only, holds every confirmed F2.
+    becomes an F1; an F1 never goes down to F2. One confirmed before keeps the day it was
+    confirmed on (the report's), reported again in a later list of the team. An F2 hangs
+    from ``via``, an F1 of the case; a proposed F1 is confirmed with it (the team reports
+    that someone met them), so that the chain, which holds confirmed contacts only, holds
+    every confirmed F2.
     """
     if level == ContactLevel.F2 and (
         via is None or via.case_id != case.pk or via.level != ContactLevel.F1
@@ -408,17 +410,23 @@ def contact_report(
         raise ValueError("A case is not their own contact, nor an F1 their own F2.")
     reasons = [{"rule": "investigation", "text": note}] if note else []
     contact = Contact.objects.select_for_update().filter(case=case, person=person).first()
+    was_level = None  # a contact confirmed before keeps the day the report counts it on
     if contact is None:
         via = via if level == ContactLevel.F2 else None
         contact = Contact(case=case, person=person, level=level, via=via, reasons=[])
-    elif contact.level == ContactLevel.F2 and level == ContactLevel.F1:
+    elif contact.status == ContactStatus.CONFIRMED:
+        was_level = contact.level
+    if contact.level == ContactLevel.F2 and level == ContactLevel.F1:
         contact.level, contact.via = ContactLevel.F1, None
     contact.reasons = contact.reasons + [r for r in reasons if r not in contact.reasons]
-    contact.status = ContactStatus.CONFIRMED
     contact.source = ContactSource.INVESTIGATION
-    contact.decided_by = user
-    contact.decided_at = timezone.now()
+    if was_level is None:
+        contact.status = ContactStatus.CONFIRMED
+        contact.decided_by = user
+        contact.decided_at = timezone.now()
     contact.save()
+    if was_level is not None and was_level != contact.level:  # that day: an F1, not an F2
+        counted_days_changed.send(Contact, days={_counted_day(contact)})
     follow_up_open(person=person, reason=f"{contact.level} {case.person}")
     people_risk_recompute([person.pk])
     return contact
