@@ -1,7 +1,7 @@
 """Writes of the health staff: follow-ups, cases and contacts."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -29,6 +29,8 @@ from tracing.models import (
     system_text,
 )
 from tracing.proposals import case_window, contacts_found, onward_windows
+
+SAME_NOTE_WINDOW = timedelta(minutes=2)
 
 
 def follow_up_open(*, person: Person, reason: str = "") -> FollowUp:
@@ -65,7 +67,10 @@ def follow_up_update(
 
     Cleared ends the follow-up and clears the person (``_person_cleared``). A cleared follow-up
     moved back to an open status by the staff (``undo_clearing``) undoes that clearing: the
-    person's risk is again what the rule gives without it (``_clearing_undone``)."""
+    person's risk is again what the rule gives without it (``_clearing_undone``).
+
+    A change sent again (a double click, a retry on a slow line) finds itself done: the latest
+    event, the same note by the same user within ``SAME_NOTE_WINDOW``, is not written again."""
     now = timezone.now()
     was = follow_up.status
     changed = []
@@ -75,6 +80,11 @@ def follow_up_update(
     if assignee is not None and assignee != follow_up.assignee:
         follow_up.assignee = assignee
         changed.append("assignee")
+    if not changed and note and user is not None:
+        latest = follow_up.events.first()  # newest first
+        sent = latest is not None and (latest.user_id, latest.note) == (user.pk, note)
+        if sent and latest.at >= now - SAME_NOTE_WINDOW:
+            return latest
     follow_up.updated_at = now
     follow_up.save(update_fields=[*changed, "updated_at"])
     event = FollowUpEvent(
