@@ -39,6 +39,7 @@ from truyvet.exports import XLSX
 add_contact_required = permission_required("tracing.add_contact", raise_exception=True)
 ENTRY_SESSION_KEY = "contact_entry"
 IMPORT_SESSION_KEY = "contact_import"
+IMPORTED_SESSION_KEY = "contact_imported"  # the last file imported: a resend says so
 IMPORT_KEEP_SECONDS = 30 * 60
 TEMPLATE_NAME = "mau-danh-sach-tiep-xuc"
 
@@ -148,7 +149,11 @@ def contact_import_confirm(request, case_id):
     """Import the file checked a moment ago, all rows or none (it is checked again)."""
     case = case_for_staff(request, case_id)
     form = ImportConfirmForm(request.POST)
-    kept = _kept_file(request, case, form.cleaned_data["sha256"] if form.is_valid() else "")
+    digest = form.cleaned_data["sha256"] if form.is_valid() else ""
+    kept = _kept_file(request, case, digest)
+    if kept is None and digest and request.session.get(IMPORTED_SESSION_KEY) == [case.pk, digest]:
+        messages.info(request, _("This file has been imported."))  # sent twice
+        return redirect("tracing:contact_add", case_id=case.pk)
     if kept is None:
         messages.error(request, _("The checked file is no longer available: choose it again."))
         return redirect("tracing:contact_import", case_id=case.pk)
@@ -160,6 +165,7 @@ def contact_import_confirm(request, case_id):
         context = {"case": case, "check": check, "table": table, "sha256": ""}
         return render(request, "tracing/import_preview.html", context)
     del request.session[IMPORT_SESSION_KEY]
+    request.session[IMPORTED_SESSION_KEY] = [case.pk, digest]
     count = len(check.contacts)
     audit(request, AuditAction.SEARCH, subject="contacts_imported", count=count, case=case.pk)
     counts = check.counts()
