@@ -16,6 +16,7 @@ from declarations.services import (
     person_risk_clear,
     person_risk_clear_undo,
 )
+from tracing.duplicates import Identity, PersonMatcher
 from tracing.models import (
     Case,
     Contact,
@@ -414,8 +415,11 @@ def contact_report(
         raise ValueError("An F2 needs an F1 of the same case.")
     if level == ContactLevel.F2 and via.status == ContactStatus.PROPOSED:
         contact_decide(contact=via, status=ContactStatus.CONFIRMED, user=user)
+    # Two sendings of one entry at once (a double click) both matched nobody: one at a time,
+    # the second finds the person the first created.
+    Case.objects.select_for_update().filter(pk=case.pk).exists()
     if person is None:
-        person = person_create(person_values)
+        person = _person_matched(person_values) or person_create(person_values)
     if person.pk == case.person_id or (via is not None and via.person_id == person.pk):
         raise ValueError("A case is not their own contact, nor an F1 their own F2.")
     reasons = [{"rule": "investigation", "text": note}] if note else []
@@ -440,3 +444,14 @@ def contact_report(
     follow_up_open(person=person, reason=f"{contact.level} {case.person}")
     people_risk_recompute([person.pk])
     return contact
+
+
+def _person_matched(person_values: dict) -> Person | None:
+    """The existing person of a new contact's values, as the entry form matches them."""
+    identity = Identity.of(
+        id_number=person_values.get("id_number", ""),
+        phone=person_values.get("phone", ""),
+        full_name=person_values.get("full_name", ""),
+        birth_year=person_values.get("birth_year"),
+    )
+    return PersonMatcher([identity]).match(identity)

@@ -5,7 +5,7 @@ import pytest
 from declarations.models import Person
 from tests.conftest import LAI_CHAU, LAI_CHAU_CITY, QUYET_THANG
 from tracing.models import Contact, ContactLevel, ContactSource, ContactStatus, FollowUpStatus
-from tracing.services import case_confirm
+from tracing.services import case_confirm, contact_report
 
 
 @pytest.fixture(autouse=True)
@@ -255,3 +255,22 @@ def test_an_f2_reported_through_a_proposed_f1_confirms_that_f1_and_is_in_the_cha
     chain = client.get(f"/y-te/ca-benh/{case.pk}/chuoi/").content.decode()
     assert "Giàng A Sử" in chain
     assert "Trần Thị Bình" in chain
+
+
+def test_a_new_contact_sent_twice_at_once_is_created_once(health_worker, case):
+    """Two sendings at the same moment (a double click) both matched nobody in their form:
+    the second, run after the first under the case's lock, finds the person it created."""
+    values = {
+        "full_name": "Giàng Thị Mỷ",
+        "birth_year": 1995,
+        "sex": "female",
+        "phone": "0977000111",
+        "residence_address": "",
+        "residence_province_id": LAI_CHAU,
+        "residence_district_id": LAI_CHAU_CITY,
+        "residence_commune_id": QUYET_THANG,
+    }
+    for _sending in range(2):
+        contact_report(case=case, person=None, person_values=values, level="F1", user=health_worker)
+    assert Person.objects.filter(phone="0977000111").count() == 1
+    assert Contact.objects.count() == 1
