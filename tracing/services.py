@@ -149,7 +149,12 @@ def case_confirm(
     onset_on: date | None = None,
 ) -> Case:
     """Mark a person as a confirmed case (F0); their follow-up says tested positive.
-    ``onset_on``: the day symptoms began, if any (it opens the days its contacts are sought)."""
+    ``onset_on``: the day symptoms began, if any (it opens the days its contacts are sought).
+    A case confirmed again on another day (closed, then positive again) leaves the report's
+    figures of its former day, counted again (``counted_days_changed``)."""
+    was_confirmed_on = (
+        Case.objects.filter(person=person).values_list("confirmed_on", flat=True).first()
+    )
     case, _created = Case.objects.update_or_create(
         person=person,
         defaults={
@@ -161,6 +166,8 @@ def case_confirm(
             "closed_at": None,  # a closed case confirmed again is open again
         },
     )
+    if was_confirmed_on not in (None, confirmed_on):
+        counted_days_changed.send(Case, days={was_confirmed_on, confirmed_on})
     person.risk_level = RiskLevel.HIGH
     person.save(update_fields=["risk_level"])
     follow_up = follow_up_open(person=person, reason=how_confirmed)

@@ -807,6 +807,31 @@ def test_a_new_case_form_sent_twice_creates_one_person(client, provincial_health
     assert Person.objects.filter(full_name="Chưa Khai Báo").count() == 1
 
 
+def test_a_case_confirmed_again_on_another_day_leaves_the_report_of_its_first_day(
+    case, health_worker
+):
+    """The report's stored figures must be what counting the day again gives: the case was
+    counted on its first day, as stored, and again on its new one."""
+    from reports.counts import counts_rebuild
+    from reports.models import DailyCount
+
+    first_day = timezone.localdate() - timedelta(days=6)
+    Case.objects.filter(pk=case.pk).update(confirmed_on=first_day)
+    counts_rebuild(start=first_day, end=first_day)
+    assert DailyCount.objects.filter(day=first_day, measure="new_cases").exists()
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.now())
+
+    case_confirm(
+        person=case.person,
+        confirmed_on=timezone.localdate(),
+        how_confirmed="RT-PCR again",
+        isolated_at="",
+        user=health_worker,
+    )
+
+    assert not DailyCount.objects.filter(day=first_day, measure="new_cases").exists()
+
+
 # -- closing a case ---------------------------------------------------------------------------
 
 
