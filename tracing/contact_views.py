@@ -33,6 +33,7 @@ from tracing.forms_contacts import (
     ImportUploadForm,
     entry_initial,
 )
+from tracing.models import ContactLevel, ContactStatus
 from tracing.services import contact_report
 from truyvet.exports import XLSX
 
@@ -54,9 +55,16 @@ def contact_add(request, case_id):
     elif request.method == "POST":
         form = ContactEntryForm(request.POST, case=case)
         if form.is_valid():
+            proposed_f1 = _proposed_f1(form)
             contact = _record_entry(request, case, form)
             request.session[ENTRY_SESSION_KEY] = form.remembered()
             messages.success(request, _entry_message(contact, is_new=form.person is None))
+            if proposed_f1 is not None:
+                messages.info(
+                    request,
+                    _("Their F1 %(name)s, proposed until now, is confirmed too.")
+                    % {"name": proposed_f1.person.full_name},
+                )
             return redirect("tracing:contact_add", case_id=case.pk)
     else:
         initial = entry_initial(request.session.get(ENTRY_SESSION_KEY))
@@ -81,6 +89,14 @@ def _latest_contacts(user, case) -> tuple[list, int]:
     shown = mark_reachable(user, contacts.order_by("-created_at", "-pk")[:CONTACTS_SHOWN])
     total = case.contacts.count() if len(shown) == CONTACTS_SHOWN else len(shown)
     return shown, total
+
+
+def _proposed_f1(form):
+    """The F1 of the F2 entered, if only proposed until now: the entry confirms them."""
+    via = form.cleaned_data["via"]
+    if form.cleaned_data["level"] != ContactLevel.F2 or via is None:
+        return None
+    return via if via.status == ContactStatus.PROPOSED else None
 
 
 def _record_entry(request, case, form):

@@ -248,9 +248,17 @@ def test_an_f2_reported_through_a_proposed_f1_confirms_that_f1_and_is_in_the_cha
     ).person
     f1 = Contact.objects.create(case=case, person=f1_person, level=ContactLevel.F1)
     client.force_login(health_worker)
-    add(client, case, full_name="Giàng A Sử", phone="0977000222", level="F2", via=str(f1.pk))
+    form = client.get(f"/y-te/ca-benh/{case.pk}/tiep-xuc/them/").context["form"]
+    assert f"Trần Thị Bình (1985) · {f1_person.display_code} · Proposed" in [
+        label for _value, label in form.fields["via"].choices
+    ]
+    response = add(
+        client, case, full_name="Giàng A Sử", phone="0977000222", level="F2", via=str(f1.pk)
+    )
     f1.refresh_from_db()
     assert f1.status == ContactStatus.CONFIRMED
+    page = client.get(response.url).content.decode()
+    assert "Their F1 Trần Thị Bình, proposed until now, is confirmed too." in page
     assert f1_person.follow_up.status == FollowUpStatus.NEW
     chain = client.get(f"/y-te/ca-benh/{case.pk}/chuoi/").content.decode()
     assert "Giàng A Sử" in chain
