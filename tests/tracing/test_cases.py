@@ -110,6 +110,13 @@ def test_the_list_shows_open_or_closed_cases_when_asked(staff, case, make_declar
     assert list(staff.get("/y-te/ca-benh/?trang-thai=dong").context["page"]) == [closed]
 
 
+def test_the_lists_audit_entry_names_the_cases_it_showed(staff, case):
+    """So that the audit log searched by a code finds every page that showed that person."""
+    staff.get("/y-te/ca-benh/")
+    entry = AuditEntry.objects.get()
+    assert entry.people_shown.split() == [case.person.lookup_code]
+
+
 def test_the_list_reads_a_fixed_number_of_queries(
     staff, case, contacts, django_assert_max_num_queries
 ):
