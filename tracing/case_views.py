@@ -74,7 +74,13 @@ def _case_list_page(request, *, code="", code_error="", status=200):
     else:
         shown = ""
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
-    audit(request, AuditAction.VIEW_LIST, subject=f"cases_{shown}".rstrip("_"), page=page.number)
+    audit(
+        request,
+        AuditAction.VIEW_LIST,
+        shown=[case.person.lookup_code for case in page],  # the log searched by a code finds it
+        subject=f"cases_{shown}".rstrip("_"),
+        page=page.number,
+    )
     context = {
         "page": page,
         "shown": shown,

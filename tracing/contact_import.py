@@ -781,8 +781,11 @@ def check_contacts(*, case: Case, dataset: tablib.Dataset) -> ImportCheck:
 def contacts_import(*, case: Case, dataset: tablib.Dataset, user) -> ImportCheck:
     """Check the file again and, if every row is right, record every contact: all or none.
 
-    F1 rows are written first, so that the F2 rows of the file can hang from them.
+    F1 rows are written first, so that the F2 rows of the file can hang from them. The case
+    is locked first: an import sent twice at once (a double click) waits for the other, then
+    finds the people it created, instead of creating them again.
     """
+    Case.objects.select_for_update().filter(pk=case.pk).exists()
     check = check_contacts(case=case, dataset=dataset)
     if not check.is_valid:
         return check

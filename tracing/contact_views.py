@@ -33,12 +33,14 @@ from tracing.forms_contacts import (
     ImportUploadForm,
     entry_initial,
 )
+from tracing.models import ContactLevel, ContactStatus
 from tracing.services import contact_report
 from truyvet.exports import XLSX
 
 add_contact_required = permission_required("tracing.add_contact", raise_exception=True)
 ENTRY_SESSION_KEY = "contact_entry"
 IMPORT_SESSION_KEY = "contact_import"
+IMPORTED_SESSION_KEY = "contact_imported"  # the last file imported: a resend says so
 IMPORT_KEEP_SECONDS = 30 * 60
 TEMPLATE_NAME = "mau-danh-sach-tiep-xuc"
 
@@ -53,9 +55,16 @@ def contact_add(request, case_id):
     elif request.method == "POST":
         form = ContactEntryForm(request.POST, case=case)
         if form.is_valid():
+            proposed_f1 = _proposed_f1(form)
             contact = _record_entry(request, case, form)
             request.session[ENTRY_SESSION_KEY] = form.remembered()
             messages.success(request, _entry_message(contact, is_new=form.person is None))
+            if proposed_f1 is not None:
+                messages.info(
+                    request,
+                    _("Their F1 %(name)s, proposed until now, is confirmed too.")
+                    % {"name": proposed_f1.person.full_name},
+                )
             return redirect("tracing:contact_add", case_id=case.pk)
     else:
         initial = entry_initial(request.session.get(ENTRY_SESSION_KEY))
@@ -80,6 +89,14 @@ def _latest_contacts(user, case) -> tuple[list, int]:
     shown = mark_reachable(user, contacts.order_by("-created_at", "-pk")[:CONTACTS_SHOWN])
     total = case.contacts.count() if len(shown) == CONTACTS_SHOWN else len(shown)
     return shown, total
+
+
+def _proposed_f1(form):
+    """The F1 of the F2 entered, if only proposed until now: the entry confirms them."""
+    via = form.cleaned_data["via"]
+    if form.cleaned_data["level"] != ContactLevel.F2 or via is None:
+        return None
+    return via if via.status == ContactStatus.PROPOSED else None
 
 
 def _record_entry(request, case, form):
@@ -148,7 +165,11 @@ def contact_import_confirm(request, case_id):
     """Import the file checked a moment ago, all rows or none (it is checked again)."""
     case = case_for_staff(request, case_id)
     form = ImportConfirmForm(request.POST)
-    kept = _kept_file(request, case, form.cleaned_data["sha256"] if form.is_valid() else "")
+    digest = form.cleaned_data["sha256"] if form.is_valid() else ""
+    kept = _kept_file(request, case, digest)
+    if kept is None and digest and request.session.get(IMPORTED_SESSION_KEY) == [case.pk, digest]:
+        messages.info(request, _("This file has been imported."))  # sent twice
+        return redirect("tracing:contact_add", case_id=case.pk)
     if kept is None:
         messages.error(request, _("The checked file is no longer available: choose it again."))
         return redirect("tracing:contact_import", case_id=case.pk)
@@ -160,6 +181,7 @@ def contact_import_confirm(request, case_id):
         context = {"case": case, "check": check, "table": table, "sha256": ""}
         return render(request, "tracing/import_preview.html", context)
     del request.session[IMPORT_SESSION_KEY]
+    request.session[IMPORTED_SESSION_KEY] = [case.pk, digest]
     count = len(check.contacts)
     audit(request, AuditAction.SEARCH, subject="contacts_imported", count=count, case=case.pk)
     counts = check.counts()

@@ -213,8 +213,12 @@ def f1_contacts(case: Case):
 
 
 def _f1_label(contact: Contact) -> str:
+    """An F1 to choose; one only proposed says so (entering an F2 through them confirms them)."""
     person = contact.person
-    return f"{person.full_name} ({person.birth_year}) · {person.display_code}"
+    label = f"{person.full_name} ({person.birth_year}) · {person.display_code}"
+    if contact.status == ContactStatus.PROPOSED:
+        label += f" · {ContactStatus.PROPOSED.label}"
+    return label
 
 
 def entry_initial(remembered: dict | None) -> dict:

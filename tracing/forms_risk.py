@@ -318,7 +318,27 @@ class ZoneForm(ZonePlaceFields):
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The end date is before the start date."))
+        if starts_on and not self.errors:
+            self._check_not_a_zone_already(starts_on, ends_on)
         return cleaned
+
+    def _check_not_a_zone_already(self, starts_on, ends_on) -> None:
+        """One zone per place at a time: a zone sent twice (a double click) or declared again
+        would stay in force when the other is ended."""
+        overlapping = EpidemicZone.objects.filter(place_code=self.place_code).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)
+        )
+        if ends_on is not None:
+            overlapping = overlapping.filter(starts_on__lte=ends_on)
+        zone = overlapping.order_by("starts_on").first()
+        if zone is not None:
+            raise forms.ValidationError(
+                _(
+                    "%(place)s is already an epidemic zone over these days (from %(day)s): "
+                    "end that zone, or add this one after it ends."
+                )
+                % {"place": zone, "day": f"{zone.starts_on:%d/%m/%Y}"}
+            )
 
 
 class ZoneEndForm(forms.Form):

@@ -87,7 +87,8 @@ def duplicates(request):
     # One more than a page tells whether there is a next one, without counting every group.
     keys = list(duplicate_keys(people, rule)[start : start + GROUPS_PER_PAGE + 1])
     groups = duplicate_groups(people, rule, keys[:GROUPS_PER_PAGE])
-    audit(request, AuditAction.SEARCH, subject=f"duplicates_{rule}", page=number)
+    shown = [person.lookup_code for group in groups for person in group.people]
+    audit(request, AuditAction.SEARCH, shown=shown, subject=f"duplicates_{rule}", page=number)
     context = {
         "rule": rule,
         "rules": DuplicateRule.choices,

@@ -164,11 +164,13 @@ def risk_list(request):
         rows = _export_rows(people.select_related("residence_district"))
         name = f"nguy-co-{timezone.localdate():%Y-%m-%d}.xlsx"
         return xlsx_response(name, EXPORT_HEADERS, rows)
-    # The list opened as it comes is no search: the log's "Searched" keeps to filtered lists.
-    action = AuditAction.SEARCH if filters else AuditAction.VIEW_LIST
-    audit(request, action, subject="risk_list", filters=filters)
     context |= {"filters": filters, "counts": scope_counts(request.user)}
     context |= _page(request, people, form)
+    # The list opened as it comes is no search: the log's "Searched" keeps to filtered lists.
+    # The entry names everyone the page listed, so that the log searched by a code finds it.
+    action = AuditAction.SEARCH if filters else AuditAction.VIEW_LIST
+    shown = [row.person.lookup_code for row in context["rows"]]
+    audit(request, action, subject="risk_list", filters=filters, shown=shown)
     return render(request, "tracing/risk_list.html", context)
 
 

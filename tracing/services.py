@@ -1,7 +1,7 @@
 """Writes of the health staff: follow-ups, cases and contacts."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -16,6 +16,7 @@ from declarations.services import (
     person_risk_clear,
     person_risk_clear_undo,
 )
+from tracing.duplicates import Identity, PersonMatcher
 from tracing.models import (
     Case,
     Contact,
@@ -29,6 +30,8 @@ from tracing.models import (
     system_text,
 )
 from tracing.proposals import case_window, contacts_found, onward_windows
+
+SAME_NOTE_WINDOW = timedelta(minutes=2)
 
 
 def follow_up_open(*, person: Person, reason: str = "") -> FollowUp:
@@ -65,7 +68,10 @@ def follow_up_update(
 
     Cleared ends the follow-up and clears the person (``_person_cleared``). A cleared follow-up
     moved back to an open status by the staff (``undo_clearing``) undoes that clearing: the
-    person's risk is again what the rule gives without it (``_clearing_undone``)."""
+    person's risk is again what the rule gives without it (``_clearing_undone``).
+
+    A change sent again (a double click, a retry on a slow line) finds itself done: the latest
+    event, the same note by the same user within ``SAME_NOTE_WINDOW``, is not written again."""
     now = timezone.now()
     was = follow_up.status
     changed = []
@@ -75,6 +81,11 @@ def follow_up_update(
     if assignee is not None and assignee != follow_up.assignee:
         follow_up.assignee = assignee
         changed.append("assignee")
+    if not changed and note and user is not None:
+        latest = follow_up.events.first()  # newest first
+        sent = latest is not None and (latest.user_id, latest.note) == (user.pk, note)
+        if sent and latest.at >= now - SAME_NOTE_WINDOW:
+            return latest
     follow_up.updated_at = now
     follow_up.save(update_fields=[*changed, "updated_at"])
     event = FollowUpEvent(
@@ -138,7 +149,12 @@ def case_confirm(
     onset_on: date | None = None,
 ) -> Case:
     """Mark a person as a confirmed case (F0); their follow-up says tested positive.
-    ``onset_on``: the day symptoms began, if any (it opens the days its contacts are sought)."""
+    ``onset_on``: the day symptoms began, if any (it opens the days its contacts are sought).
+    A case confirmed again on another day (closed, then positive again) leaves the report's
+    figures of its former day, counted again (``counted_days_changed``)."""
+    was_confirmed_on = (
+        Case.objects.filter(person=person).values_list("confirmed_on", flat=True).first()
+    )
     case, _created = Case.objects.update_or_create(
         person=person,
         defaults={
@@ -150,6 +166,8 @@ def case_confirm(
             "closed_at": None,  # a closed case confirmed again is open again
         },
     )
+    if was_confirmed_on not in (None, confirmed_on):
+        counted_days_changed.send(Case, days={was_confirmed_on, confirmed_on})
     person.risk_level = RiskLevel.HIGH
     person.save(update_fields=["risk_level"])
     follow_up = follow_up_open(person=person, reason=how_confirmed)
@@ -392,29 +410,55 @@ def contact_report(
     ``person`` is the existing person the entry was matched to; without one, a person is
     created from ``person_values`` (with a lookup code). Someone already a contact of the case
     (proposed from the data, say) keeps that one contact, now confirmed: an F2 reported as F1
-    becomes an F1; an F1 never goes down to F2. An F2 hangs from ``via``, an F1 of the case.
+    becomes an F1; an F1 never goes down to F2. One confirmed before keeps the day it was
+    confirmed on (the report's), reported again in a later list of the team. An F2 hangs
+    from ``via``, an F1 of the case; a proposed F1 is confirmed with it (the team reports
+    that someone met them), so that the chain, which holds confirmed contacts only, holds
+    every confirmed F2.
     """
     if level == ContactLevel.F2 and (
         via is None or via.case_id != case.pk or via.level != ContactLevel.F1
     ):
         raise ValueError("An F2 needs an F1 of the same case.")
+    if level == ContactLevel.F2 and via.status == ContactStatus.PROPOSED:
+        contact_decide(contact=via, status=ContactStatus.CONFIRMED, user=user)
+    # Two sendings of one entry at once (a double click) both matched nobody: one at a time,
+    # the second finds the person the first created.
+    Case.objects.select_for_update().filter(pk=case.pk).exists()
     if person is None:
-        person = person_create(person_values)
+        person = _person_matched(person_values) or person_create(person_values)
     if person.pk == case.person_id or (via is not None and via.person_id == person.pk):
         raise ValueError("A case is not their own contact, nor an F1 their own F2.")
     reasons = [{"rule": "investigation", "text": note}] if note else []
     contact = Contact.objects.select_for_update().filter(case=case, person=person).first()
+    was_level = None  # a contact confirmed before keeps the day the report counts it on
     if contact is None:
         via = via if level == ContactLevel.F2 else None
         contact = Contact(case=case, person=person, level=level, via=via, reasons=[])
-    elif contact.level == ContactLevel.F2 and level == ContactLevel.F1:
+    elif contact.status == ContactStatus.CONFIRMED:
+        was_level = contact.level
+    if contact.level == ContactLevel.F2 and level == ContactLevel.F1:
         contact.level, contact.via = ContactLevel.F1, None
     contact.reasons = contact.reasons + [r for r in reasons if r not in contact.reasons]
-    contact.status = ContactStatus.CONFIRMED
     contact.source = ContactSource.INVESTIGATION
-    contact.decided_by = user
-    contact.decided_at = timezone.now()
+    if was_level is None:
+        contact.status = ContactStatus.CONFIRMED
+        contact.decided_by = user
+        contact.decided_at = timezone.now()
     contact.save()
+    if was_level is not None and was_level != contact.level:  # that day: an F1, not an F2
+        counted_days_changed.send(Contact, days={_counted_day(contact)})
     follow_up_open(person=person, reason=f"{contact.level} {case.person}")
     people_risk_recompute([person.pk])
     return contact
+
+
+def _person_matched(person_values: dict) -> Person | None:
+    """The existing person of a new contact's values, as the entry form matches them."""
+    identity = Identity.of(
+        id_number=person_values.get("id_number", ""),
+        phone=person_values.get("phone", ""),
+        full_name=person_values.get("full_name", ""),
+        birth_year=person_values.get("birth_year"),
+    )
+    return PersonMatcher([identity]).match(identity)

@@ -9,7 +9,7 @@ from accounts.models import AuditEntry
 from declarations.models import Person
 from tests.conftest import LAI_CHAU, LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG, TAM_DUONG_TOWN
 from tracing.models import Case, Contact, FollowUp
-from tracing.services import case_confirm, contact_decide
+from tracing.services import case_confirm, contact_decide, contact_report
 
 BUS = "25B-012.34"
 
@@ -108,6 +108,13 @@ def test_the_list_shows_open_or_closed_cases_when_asked(staff, case, make_declar
 
     assert list(staff.get("/y-te/ca-benh/?trang-thai=mo").context["page"]) == [case]
     assert list(staff.get("/y-te/ca-benh/?trang-thai=dong").context["page"]) == [closed]
+
+
+def test_the_lists_audit_entry_names_the_cases_it_showed(staff, case):
+    """So that the audit log searched by a code finds every page that showed that person."""
+    staff.get("/y-te/ca-benh/")
+    entry = AuditEntry.objects.get()
+    assert entry.people_shown.split() == [case.person.lookup_code]
 
 
 def test_the_list_reads_a_fixed_number_of_queries(
@@ -657,6 +664,49 @@ def test_dismissing_a_contact_confirmed_days_ago_recounts_that_day_of_the_report
     assert not DailyCount.objects.filter(day=day, measure="new_f1").exists()
 
 
+def test_a_contact_confirmed_days_ago_reported_again_by_the_team_stays_counted_on_its_day(
+    case, contacts, health_worker
+):
+    """A team's list often names contacts entered before: the report counted them once more,
+    on the day of the new report, while the day they were confirmed kept them."""
+    from reports.counts import counts_rebuild
+    from reports.models import DailyCount
+
+    [contact] = contacts(1, status="confirmed")
+    days_ago = timezone.now() - timedelta(days=5)
+    Contact.objects.filter(pk=contact.pk).update(decided_at=days_ago, decided_by=health_worker)
+    day, today = timezone.localdate(days_ago), timezone.localdate()
+    counts_rebuild(start=day, end=today)
+
+    contact_report(
+        case=case, person=contact.person, person_values={}, level="F1", user=health_worker
+    )
+    counts_rebuild(start=today, end=today)
+
+    contact.refresh_from_db()
+    assert contact.decided_at == days_ago
+    assert DailyCount.objects.filter(day=day, measure="new_f1").exists()
+    assert not DailyCount.objects.filter(day=today, measure="new_f1").exists()
+
+
+def test_an_f2_reported_again_as_f1_is_recounted_as_an_f1_on_its_day(case, contacts, health_worker):
+    from reports.counts import counts_rebuild
+    from reports.models import DailyCount
+
+    [f1] = contacts(1, status="confirmed")
+    [f2] = contacts(1, status="confirmed", level="F2", via=f1)
+    days_ago = timezone.now() - timedelta(days=5)
+    Contact.objects.filter(pk=f2.pk).update(decided_at=days_ago)
+    day = timezone.localdate(days_ago)
+    counts_rebuild(start=day, end=day)
+    assert DailyCount.objects.filter(day=day, measure="new_f2").exists()
+
+    contact_report(case=case, person=f2.person, person_values={}, level="F1", user=health_worker)
+
+    assert not DailyCount.objects.filter(day=day, measure="new_f2").exists()
+    assert DailyCount.objects.filter(day=day, measure="new_f1").exists()
+
+
 def test_a_contact_of_another_case_is_not_found_through_this_one(
     staff, case, contacts, make_declaration
 ):
@@ -762,6 +812,31 @@ def test_a_new_case_form_sent_twice_creates_one_person(client, provincial_health
     assert first["Location"] == second["Location"]
     assert Case.objects.count() == 1
     assert Person.objects.filter(full_name="Chưa Khai Báo").count() == 1
+
+
+def test_a_case_confirmed_again_on_another_day_leaves_the_report_of_its_first_day(
+    case, health_worker
+):
+    """The report's stored figures must be what counting the day again gives: the case was
+    counted on its first day, as stored, and again on its new one."""
+    from reports.counts import counts_rebuild
+    from reports.models import DailyCount
+
+    first_day = timezone.localdate() - timedelta(days=6)
+    Case.objects.filter(pk=case.pk).update(confirmed_on=first_day)
+    counts_rebuild(start=first_day, end=first_day)
+    assert DailyCount.objects.filter(day=first_day, measure="new_cases").exists()
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.now())
+
+    case_confirm(
+        person=case.person,
+        confirmed_on=timezone.localdate(),
+        how_confirmed="RT-PCR again",
+        isolated_at="",
+        user=health_worker,
+    )
+
+    assert not DailyCount.objects.filter(day=first_day, measure="new_cases").exists()
 
 
 # -- closing a case ---------------------------------------------------------------------------

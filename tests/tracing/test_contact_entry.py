@@ -5,7 +5,7 @@ import pytest
 from declarations.models import Person
 from tests.conftest import LAI_CHAU, LAI_CHAU_CITY, QUYET_THANG
 from tracing.models import Contact, ContactLevel, ContactSource, ContactStatus, FollowUpStatus
-from tracing.services import case_confirm
+from tracing.services import case_confirm, contact_report
 
 
 @pytest.fixture(autouse=True)
@@ -236,3 +236,49 @@ def test_a_case_with_few_contacts_lists_them_all_without_a_note(client, health_w
     response = client.get(f"/y-te/ca-benh/{case.pk}/tiep-xuc/them/")
     assert "1 contact of this case" in response.content.decode()
     assert 'id="contacts-shown"' not in response.content.decode()
+
+
+def test_an_f2_reported_through_a_proposed_f1_confirms_that_f1_and_is_in_the_chain(
+    client, health_worker, case, make_declaration
+):
+    """The team's report that someone met a proposed F1 makes that F1 a contact: otherwise the
+    F2 would be counted as confirmed (case list, zoning, report) but missing from the chain."""
+    f1_person = make_declaration(
+        full_name="Trần Thị Bình", birth_year=1985, phone="0911111111"
+    ).person
+    f1 = Contact.objects.create(case=case, person=f1_person, level=ContactLevel.F1)
+    client.force_login(health_worker)
+    form = client.get(f"/y-te/ca-benh/{case.pk}/tiep-xuc/them/").context["form"]
+    assert f"Trần Thị Bình (1985) · {f1_person.display_code} · Proposed" in [
+        label for _value, label in form.fields["via"].choices
+    ]
+    response = add(
+        client, case, full_name="Giàng A Sử", phone="0977000222", level="F2", via=str(f1.pk)
+    )
+    f1.refresh_from_db()
+    assert f1.status == ContactStatus.CONFIRMED
+    page = client.get(response.url).content.decode()
+    assert "Their F1 Trần Thị Bình, proposed until now, is confirmed too." in page
+    assert f1_person.follow_up.status == FollowUpStatus.NEW
+    chain = client.get(f"/y-te/ca-benh/{case.pk}/chuoi/").content.decode()
+    assert "Giàng A Sử" in chain
+    assert "Trần Thị Bình" in chain
+
+
+def test_a_new_contact_sent_twice_at_once_is_created_once(health_worker, case):
+    """Two sendings at the same moment (a double click) both matched nobody in their form:
+    the second, run after the first under the case's lock, finds the person it created."""
+    values = {
+        "full_name": "Giàng Thị Mỷ",
+        "birth_year": 1995,
+        "sex": "female",
+        "phone": "0977000111",
+        "residence_address": "",
+        "residence_province_id": LAI_CHAU,
+        "residence_district_id": LAI_CHAU_CITY,
+        "residence_commune_id": QUYET_THANG,
+    }
+    for _sending in range(2):
+        contact_report(case=case, person=None, person_values=values, level="F1", user=health_worker)
+    assert Person.objects.filter(phone="0977000111").count() == 1
+    assert Contact.objects.count() == 1

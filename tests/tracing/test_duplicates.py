@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.models import AuditEntry
 from checkpoints.services import passage_record
 from declarations.models import Declaration, MergedCode, Person, RiskFlag
 from declarations.risk import RiskLevel
@@ -61,6 +62,14 @@ def test_people_with_the_same_phone_name_and_year_are_listed_together(
     client.force_login(health_worker)
     groups = client.get("/y-te/trung-lap/?theo=sdt").context["groups"]
     assert [{p.pk for p in g.people} for g in groups] == [{first.person.pk, second.person.pk}]
+
+
+def test_the_lists_audit_entry_names_everyone_it_showed(client, health_worker, twins):
+    """So that the audit log searched by a code finds every page that showed that person."""
+    client.force_login(health_worker)
+    client.get("/y-te/trung-lap/")
+    entry = AuditEntry.objects.get()
+    assert set(entry.people_shown.split()) == {p.lookup_code for p in twins}
 
 
 def test_health_staff_see_only_the_duplicates_of_their_district(client, other_health_worker, twins):

@@ -146,6 +146,24 @@ def test_a_note_alone_is_enough(staff, at_risk):
     assert (event.status, event.note) == ("", "Không nghe máy")
 
 
+def test_a_change_sent_twice_goes_into_the_history_once(staff, at_risk):
+    """A double click, or a retry on a slow line: the second sending finds it done."""
+    change = {"status": "contacted", "note": "Đã gọi, hẹn lấy mẫu"}
+    first = staff.post(f"{page_of(at_risk)}cap-nhat/", change)
+    second = staff.post(f"{page_of(at_risk)}cap-nhat/", change)
+    assert second.status_code == first.status_code == 302
+    event = FollowUpEvent.objects.get()
+    assert (event.status, event.note) == ("contacted", "Đã gọi, hẹn lấy mẫu")
+
+
+def test_the_same_note_written_again_later_is_kept_twice(staff, at_risk, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    staff.post(f"{page_of(at_risk)}cap-nhat/", {"status": "new", "note": "Không nghe máy"})
+    time_machine.move_to(timezone.now() + timedelta(minutes=30), tick=False)
+    staff.post(f"{page_of(at_risk)}cap-nhat/", {"status": "new", "note": "Không nghe máy"})
+    assert FollowUpEvent.objects.count() == 2
+
+
 def test_a_form_that_changes_nothing_is_refused(staff, at_risk):
     response = staff.post(
         f"{page_of(at_risk)}cap-nhat/", {"status": "new", "note": " "}, follow=True

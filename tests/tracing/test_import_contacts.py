@@ -5,13 +5,15 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from accounts.models import AuditAction, AuditEntry
 from declarations.models import Person
 from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG_TOWN, audit_detail
-from tracing.contact_import import COLUMNS, check_contacts, read_table
+from tracing.contact_import import COLUMNS, check_contacts, contacts_import, read_table
 from tracing.models import Contact, ContactLevel, ContactSource, ContactStatus, FollowUp
 from tracing.services import case_confirm
 
@@ -306,6 +308,20 @@ def test_an_f2_row_may_name_an_f1_entered_before_by_code(
     assert Contact.objects.get(level=ContactLevel.F2).via.person == f1
 
 
+def test_an_f2_row_naming_a_proposed_f1_confirms_that_f1(
+    client, health_worker, case, make_declaration
+):
+    """Else the F2 is counted as confirmed but left out of the chain (confirmed F1s only)."""
+    f1_person = make_declaration(full_name="Nguyễn Văn An", phone="0911000001").person
+    f1 = Contact.objects.create(case=case, person=f1_person, level=ContactLevel.F1)
+    client.force_login(health_worker)
+    content = xlsx(row(**NEW_IN_LAI_CHAU | {"level": "F2", "via": f1_person.display_code}))
+    confirm(client, case, upload(client, case, content))
+    f1.refresh_from_db()
+    assert f1.status == ContactStatus.CONFIRMED
+    assert Contact.objects.get(level=ContactLevel.F2).via == f1
+
+
 def test_importing_the_same_file_twice_adds_nobody_twice(client, health_worker, case):
     client.force_login(health_worker)
     content = xlsx(row(**NEW_IN_LAI_CHAU))
@@ -313,6 +329,31 @@ def test_importing_the_same_file_twice_adds_nobody_twice(client, health_worker, 
     confirm(client, case, upload(client, case, content))
     assert Contact.objects.count() == 1
     assert Person.objects.filter(phone="0977000111").count() == 1
+
+
+def test_an_import_confirmed_twice_says_the_file_is_imported(client, health_worker, case):
+    """A double click on Import: the second sending said the file was no longer available
+    and to choose it again, though every contact had been imported."""
+    client.force_login(health_worker)
+    preview = upload(client, case, xlsx(row(**NEW_IN_LAI_CHAU)))
+    confirm(client, case, preview)
+    again = confirm(client, case, preview)
+    assert again["Location"] == f"/y-te/ca-benh/{case.pk}/tiep-xuc/them/"
+    page = client.get(again["Location"]).content.decode()
+    assert "This file has been imported." in page
+    assert "no longer available" not in page
+    assert Contact.objects.count() == 1
+
+
+def test_the_import_locks_the_case_before_checking_the_file(health_worker, case):
+    """Run at the same moment (a double click), two imports of one file both found nobody
+    and created every new person twice: the second now waits for the first, then finds them."""
+    table = read_table(xlsx(row(**NEW_IN_LAI_CHAU)), "danh-sach.xlsx")
+    with CaptureQueriesContext(connection) as queries:
+        contacts_import(case=case, dataset=table.dataset, user=health_worker)
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert 'FROM "tracing_case"' in reads[0]
+    assert connection.features.has_select_for_update is False or "FOR UPDATE" in reads[0]
 
 
 def test_a_csv_file_with_semicolons_is_read(client, health_worker, case):

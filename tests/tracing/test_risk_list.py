@@ -324,6 +324,13 @@ def test_the_list_opened_without_filters_is_audited_as_a_list_not_a_search(
     assert (entry.user, entry.action) == (provincial_health_worker, AuditAction.VIEW_LIST)
 
 
+def test_the_lists_audit_entry_names_everyone_it_showed(staff, crowd):
+    """So that the audit log searched by a code finds every page that showed that person."""
+    staff.get("/y-te/")
+    entry = AuditEntry.objects.get()
+    assert set(entry.people_shown.split()) == {p.lookup_code for p in crowd.values()}
+
+
 def test_the_list_costs_the_same_queries_however_many_rows(
     staff, crowd, make_declaration, health_worker, django_assert_max_num_queries
 ):

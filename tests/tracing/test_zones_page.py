@@ -154,3 +154,28 @@ def test_a_zone_is_shown_by_its_place_and_the_places_above_it_not_its_code(manag
     html = manager.get("/y-te/vung-dich/").content.decode()
     assert "<td>Quận Ba Đình, Thành phố Hà Nội</td>" in html
     assert ">001<" not in html
+
+
+def test_a_zone_sent_twice_is_added_once(manager, places, today):
+    """Two zones of one place: ending one would leave the other raising people's risk."""
+    manager.post("/y-te/vung-dich/", zone_post(starts_on=today))
+    response = manager.post("/y-te/vung-dich/", zone_post(starts_on=today))
+    assert EpidemicZone.objects.count() == 1
+    assert response.context["form"].errors == {
+        "__all__": [
+            f"Quận Ba Đình is already an epidemic zone over these days (from {today:%d/%m/%Y}): "
+            "end that zone, or add this one after it ends."
+        ]
+    }
+    assert "Quận Ba Đình is already an epidemic zone" in response.content.decode()
+
+
+def test_a_place_may_be_a_zone_again_after_its_zone_ended(manager, places, today):
+    EpidemicZone.objects.create(
+        place_code=BA_DINH,
+        place_name="Quận Ba Đình",
+        starts_on=today - timedelta(days=20),
+        ends_on=today - timedelta(days=1),
+    )
+    manager.post("/y-te/vung-dich/", zone_post(starts_on=today))
+    assert EpidemicZone.objects.count() == 2
