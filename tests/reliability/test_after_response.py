@@ -25,3 +25,12 @@ def test_the_answer_arrives_while_the_work_left_after_it_still_waits(start_site)
         site.wait_until(lambda: (folder / "done").exists(), 10, "the work after the answer")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_test_sites_addresses_keep_the_sites_error_pages():
+    """Its URLconf adds one address to the site's: without the site's handlers, a database
+    error outside a view answered Django's 500 instead of the friendly 503."""
+    from tests.reliability import urls_site
+    from truyvet import urls
+
+    assert (urls_site.handler404, urls_site.handler500) == (urls.handler404, urls.handler500)

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.urls import path
 
 from truyvet.after_response import after_response
+from truyvet.urls import handler404, handler500  # noqa: F401 - the site's own error pages
 from truyvet.urls import urlpatterns as site_urlpatterns
 
 WAIT_AT_MOST = 20  # seconds the work waits for the test to let it finish
