@@ -114,4 +114,7 @@ def test_the_visitors_list_prints_whole_on_a4(
     )
     assert main >= page_width - 40
     assert table <= main
+    assert not page.locator("[data-refresh-toggle]").is_visible()  # a button has no use on paper
+    page.emulate_media(media="screen")
+    assert page.locator("[data-refresh-toggle]").is_visible()
     context.close()
