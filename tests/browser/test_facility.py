@@ -88,7 +88,7 @@ def test_the_visitors_page_waits_to_refresh_while_a_filter_is_being_chosen(
 
 
 def test_the_visitors_list_prints_whole_on_a4(
-    live_server, chromium, facility, facility_worker, make_declaration
+    live_server, log_in, facility, facility_worker, make_declaration
 ):
     """Printed, the list is as wide as an A4 page (about 718 CSS pixels between 12 mm margins):
     no column (the risk, who declared) is cut off at the right edge."""
@@ -99,13 +99,8 @@ def test_the_visitors_list_prints_whole_on_a4(
             visit_role="relative",
             department="Khoa Truyền nhiễm",
         )
-    context = chromium.new_context(viewport={"width": 718, "height": 1000})
-    page = context.new_page()
-    page.goto(f"{live_server.url}/co-so-y-te/")
-    page.fill("#id_username", "hospital")
-    page.fill("#id_password", "correct-horse-battery")
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/co-so-y-te/")
+    page = log_in("hospital", viewport={"width": 718, "height": 1000})
+    assert page.url == f"{live_server.url}/co-so-y-te/"
     page.emulate_media(media="print")
 
     table, main, page_width = page.evaluate(
@@ -117,4 +112,3 @@ def test_the_visitors_list_prints_whole_on_a4(
     assert not page.locator("[data-refresh-toggle]").is_visible()  # a button has no use on paper
     page.emulate_media(media="screen")
     assert page.locator("[data-refresh-toggle]").is_visible()
-    context.close()
