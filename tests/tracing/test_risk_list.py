@@ -624,3 +624,20 @@ def test_counts_nobody_asked_for_in_a_quarter_of_an_hour_are_counted_on_the_page
     caches["default"].delete("risk-counts:province")  # as the cache's timeout does
 
     assert staff.get("/y-te/").context["counts"]["at_risk"] == 3
+
+
+def test_a_worker_keeps_the_counts_it_read_for_a_minute_then_reads_what_another_counted(
+    staff, crowd, time_machine, provincial_health_worker
+):
+    """Within the minute the counts are taken from the process's memory, not from the shared
+    cache; then from the shared cache, where another worker may have counted since."""
+    first = staff.get("/y-te/").context["counts"]
+    later(staff, provincial_health_worker, time_machine, seconds=30)
+    elsewhere = {**first, "at_risk": 99, "counted_at": timezone.now()}  # another worker counted
+    caches["default"].set("risk-counts:province", elsewhere, 15 * 60)
+
+    assert staff.get("/y-te/").context["counts"] == first
+
+    later(staff, provincial_health_worker, time_machine, seconds=31)
+    assert staff.get("/y-te/").context["counts"] == elsewhere
+    assert caches["default"].get("risk-counts:province") == elsewhere  # half a minute old: kept
