@@ -1,7 +1,10 @@
 """The audit log: one call per view of personal data, search, passage or export.
 
 Entries are written with one prepared statement (``truyvet.inserts.insert_one``): nearly every
-staff page writes one.
+staff page writes one. An entry written on its own (a page, a search, a download) is committed
+without waiting for the disk, which cost a page 1.4–9 ms; a crash of the database server can
+lose the entries of its last 0.6 s at most. An entry written within a change's transaction (a
+passage, a follow-up's change) is committed with the change, and waits for the disk as it does.
 
 What an entry was about is kept so that each reader sees it in their language: a ``subject``
 (a key of ``SUBJECTS``) with its values as JSON in ``detail``. What the user typed (a search, a
@@ -104,7 +107,7 @@ def audit(
         people_shown=" ".join(dict.fromkeys(shown)),
         client_ip=_valid_ip(client_ip(request)),
     )
-    inserts.insert_one(entry)
+    inserts.insert_one(entry, wait_for_disk=False)
     return entry
 
 

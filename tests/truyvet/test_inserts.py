@@ -33,3 +33,57 @@ def test_where_the_database_cannot_return_the_key_it_saves_as_usual(monkeypatch)
     written = entry()
     inserts.insert_one(written)
     assert AuditEntry.objects.get().pk == written.pk
+
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="synchronous_commit is PostgreSQL's; CI runs this on PostgreSQL",
+)
+
+
+def synchronous_commit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_row_on_its_own_may_be_committed_without_waiting_for_the_disk():
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as sent:
+        inserts.insert_one(entry(), wait_for_disk=False)
+        inserts.insert_one(entry())
+
+    assert AuditEntry.objects.count() == 2
+    not_waiting, waiting = (query["sql"] for query in sent.captured_queries[-2:])
+    assert "set_config('synchronous_commit', 'off', true)" in not_waiting
+    assert "synchronous_commit" not in waiting
+    assert synchronous_commit() == "on"  # for that transaction alone, not the session
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_within_a_transaction_the_row_waits_for_the_disk_with_the_other_writes():
+    from django.db import transaction
+
+    with transaction.atomic():
+        inserts.insert_one(entry(), wait_for_disk=False)
+        assert synchronous_commit() == "on"
+    assert AuditEntry.objects.count() == 1
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_page_s_audit_entry_does_not_wait_for_the_disk(rf, officer):
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.audit import audit
+
+    request = rf.get("/")
+    request.user = officer
+    with CaptureQueriesContext(connection) as sent:
+        audit(request, AuditAction.SEARCH, detail="lo van")
+    assert "'synchronous_commit', 'off'" in sent.captured_queries[-1]["sql"]
+    assert AuditEntry.objects.get().detail == "lo van"
