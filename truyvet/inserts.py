@@ -85,7 +85,8 @@ def insert_one(instance: Model, *, wait_for_disk: bool = True) -> None:
         return
     statement = _single_statement(model, using)
     params = _values(instance, statement.fields, connection)
-    prefix = "" if wait_for_disk or connection.in_atomic_block else _NO_WAIT
+    waits = wait_for_disk or connection.in_atomic_block or connection.vendor != "postgresql"
+    prefix = "" if waits else _NO_WAIT
     (instance.pk,) = prepared.first_row(
         connection, statement.name, statement.sql, params, prefix=prefix
     )

@@ -87,3 +87,10 @@ def test_a_page_s_audit_entry_does_not_wait_for_the_disk(rf, officer):
         audit(request, AuditAction.SEARCH, detail="lo van")
     assert "'synchronous_commit', 'off'" in sent.captured_queries[-1]["sql"]
     assert AuditEntry.objects.get().detail == "lo van"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_on_its_own_is_written_on_either_database():
+    """Only PostgreSQL is told not to wait: SQLite has no such setting, and is not asked."""
+    inserts.insert_one(entry(), wait_for_disk=False)
+    assert AuditEntry.objects.get().detail == "lo van"
