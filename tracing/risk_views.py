@@ -1,7 +1,7 @@
 """The health staff's risk pages: the list of people at risk, one person's follow-up, and the
 epidemic zones."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -21,8 +21,9 @@ from django.views.decorators.http import require_POST
 from accounts.audit import audit
 from accounts.directory import directory_version
 from accounts.models import AuditAction
-from accounts.names import staff_name, with_staff_names
-from declarations.models import Declaration, EpidemicZone, Person
+from accounts.names import staff_accounts, staff_name, with_staff_names
+from declarations import codes
+from declarations.models import Declaration, District, EpidemicZone, Person
 from declarations.places import place_tree, places_version, served_province_code, with_places
 from declarations.risk import RiskLevel
 from declarations.services import risk_sources_of
@@ -35,7 +36,7 @@ from tracing.access import (
     zone_manager_required,
 )
 from tracing.forms_risk import FollowUpForm, RiskListForm, ZoneEndForm, ZoneForm, overdue
-from tracing.models import OVERDUE_AFTER_HOURS, Case, FollowUp, FollowUpStatus
+from tracing.models import OVERDUE_AFTER_HOURS, Case, FollowUpStatus
 from tracing.risk_counts import scope_counts
 from tracing.services import follow_up_of, follow_up_update
 from tracing.zones import Reevaluation, zone_add, zone_end
@@ -56,32 +57,85 @@ follow_up_viewers = permission_required("tracing.view_followup", raise_exception
 follow_up_editors = permission_required("tracing.change_followup", raise_exception=True)
 
 
-# What a row of the list (and of its download) shows, and all that is read of each person: the
-# whole rows (a person has 18 columns, an assignee 11) cost more to read than the rows to draw.
-ROW_FIELDS = (
+# What a row of the list (and of its download) shows, and all that is read of each person: read
+# as tuples, not as model instances (a person and a follow-up made for each of 51 rows cost a
+# risk list more than its query), into ``ListedPerson`` and ``ListedFollowUp``.
+ROW_VALUES = (
+    "id",
     "lookup_code",
     "full_name",
     "birth_year",
     "phone",
-    "residence_district",
+    "residence_district_id",  # the names come from memory (place_tree)
     "risk_level",
     "updated_at",
+    "follow_up__id",
     "follow_up__status",
     "follow_up__updated_at",
-    "follow_up__assignee",  # the key only: the names come from memory (with_staff_names)
+    "follow_up__assignee_id",  # the names come from memory (staff_accounts)
+    "overdue",
 )
+
+
+@dataclass(slots=True)
+class ListedFollowUp:
+    """What the list shows of a person's follow-up."""
+
+    id: int
+    status: str
+    updated_at: datetime
+    assignee_id: int | None
+    assignee: object = None  # the account, with its names (``accounts.names.staff_accounts``)
+
+
+@dataclass(slots=True)
+class ListedPerson:
+    """What the list shows of a person at risk (``ROW_VALUES``), with what ``Person`` gives
+    pages of the same: the code as shown, the staff page's address, the district's place."""
+
+    id: int
+    lookup_code: str
+    full_name: str
+    birth_year: int
+    phone: str
+    residence_district_id: str
+    risk_level: str
+    updated_at: datetime
+    follow_up: ListedFollowUp | None
+    overdue: bool
+    residence_district: object = None  # the place, from memory (``_rows``)
+
+    @classmethod
+    def from_values(cls, values: tuple) -> "ListedPerson":
+        *person, follow_up_id, status, followed_up_at, assignee_id, overdue = values
+        follow_up = None
+        if follow_up_id is not None:
+            follow_up = ListedFollowUp(follow_up_id, status, followed_up_at, assignee_id)
+        return cls(*person, follow_up, overdue)
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def display_code(self) -> str:
+        return codes.format_code(self.lookup_code)
+
+    @property
+    def staff_path(self) -> str:
+        return codes.staff_path(self.lookup_code)
 
 
 @dataclass(frozen=True)
 class RiskRow:
     """One person on the risk list; without a follow-up yet, they count as new."""
 
-    person: Person
+    person: ListedPerson
     overdue: bool
 
     @property
-    def follow_up(self) -> FollowUp | None:
-        return getattr(self.person, "follow_up", None)  # read with the person, never queried
+    def follow_up(self) -> ListedFollowUp | None:
+        return self.person.follow_up
 
     @property
     def status(self) -> str:
@@ -161,7 +215,7 @@ def risk_list(request):
     filters = urlencode(form.filters())
     if export:
         audit(request, AuditAction.EXPORT, subject="risk_list", filters=filters)
-        rows = _export_rows(people.select_related("residence_district"))
+        rows = _export_rows(people)
         name = f"nguy-co-{timezone.localdate():%Y-%m-%d}.xlsx"
         return xlsx_response(name, EXPORT_HEADERS, rows)
     context |= {"filters": filters, "counts": scope_counts(request.user)}
@@ -185,8 +239,6 @@ def _at_risk(user, form: RiskListForm, *, a_page: bool):
     people = people_in_scope(user, a_page=a_page).exclude(risk_level=RiskLevel.NONE)
     return (
         form.narrow(people, now=now)
-        .select_related("follow_up")  # the page adds the places and the assignees
-        .only(*ROW_FIELDS)
         .annotate(overdue=ExpressionWrapper(overdue(now), output_field=BooleanField()))
         .order_by(*_order(form).order_by())
     )
@@ -202,12 +254,12 @@ def _page(request, people, form: RiskListForm) -> dict:
         RESULTS_PER_PAGE,
         read=lambda query, limit: _window(query, form, limit),
     )
-    rows = _with_assignees(page.rows)
-    return {"rows": [RiskRow(p, p.overdue) for p in rows], "newer": page.newer, "older": page.older}
+    rows = [RiskRow(person, person.overdue) for person in page.rows]
+    return {"rows": rows, "newer": page.newer, "older": page.older}
 
 
-def _window(people, form: RiskListForm, limit: int) -> list[Person]:
-    """The first ``limit`` of ``people``, with their places.
+def _window(people, form: RiskListForm, limit: int) -> list[ListedPerson]:
+    """The first ``limit`` of ``people``, as the list shows them (``_rows``).
 
     For the overdue list of a district or a commune, PostgreSQL cannot tell that the follow-ups
     belong to the people at risk: it expects a handful where there are hundreds, and reads every
@@ -216,31 +268,39 @@ def _window(people, form: RiskListForm, limit: int) -> list[Person]:
     5 ms. So their keys are found first, then the rows read by key. The other lists walk an
     index in order and need no second query.
     """
-    window = people[:limit]
-    if form.overdue_of_a_place():
-        window = _in_order(people, list(window.values_list("pk", flat=True)))
-    return with_places(window, "residence_district")
+    if not form.overdue_of_a_place():
+        return _rows(people[:limit].values_list(*ROW_VALUES))
+    keys = list(people[:limit].values_list("pk", flat=True))
+    found = people.order_by().filter(pk__in=keys).values_list(*ROW_VALUES)
+    by_key = {row.id: row for row in _rows(found)}
+    return [by_key[key] for key in keys if key in by_key]
 
 
 def _export_rows(people) -> Iterator[list]:
     """The download's rows, read ``EXPORT_BATCH`` people at a time."""
-    people = people.iterator(chunk_size=EXPORT_BATCH)
-    while batch := list(islice(people, EXPORT_BATCH)):
-        for person in _with_assignees(batch):
+    values = people.values_list(*ROW_VALUES).iterator(chunk_size=EXPORT_BATCH)
+    while batch := list(islice(values, EXPORT_BATCH)):
+        for person in _rows(batch):
             yield RiskRow(person, person.overdue).cells()
 
 
-def _with_assignees(people: list[Person]) -> list[Person]:
-    """The people, their follow-ups' assignees taken from memory (``with_staff_names``)."""
-    follow_ups = [p.follow_up for p in people if getattr(p, "follow_up", None) is not None]
-    with_staff_names(follow_ups, "assignee")
+def _rows(values: Iterable[tuple]) -> list[ListedPerson]:
+    """The people of these ``ROW_VALUES`` tuples, with their districts and their follow-ups'
+    assignees taken from memory."""
+    people = [ListedPerson.from_values(row) for row in values]
+    tree = place_tree()
+    assignees = staff_accounts(p.follow_up.assignee_id for p in people if p.follow_up)
+    for person in people:
+        person.residence_district = _district(tree, person.residence_district_id)
+        if person.follow_up is not None:
+            person.follow_up.assignee = assignees.get(person.follow_up.assignee_id)
     return people
 
 
-def _in_order(people, keys: list[int]) -> list:
-    """The people of ``people`` with these keys, in the keys' order."""
-    by_key = people.order_by().in_bulk(keys)
-    return [by_key[key] for key in keys if key in by_key]
+def _district(tree, code: str):
+    """The district with this code, from memory; one the tree does not know, from the
+    database."""
+    return tree.instance(code) or District.objects.filter(pk=code).first()
 
 
 @login_required

@@ -68,3 +68,21 @@ def test_any_other_field_is_read_when_used(citizen, checkpoint, officer):
 def test_no_account_and_no_row_need_nothing(db, django_assert_num_queries):
     with django_assert_num_queries(1):  # the passages only
         assert with_staff_names(Passage.objects.all(), "officer") == []
+
+
+def test_accounts_by_key_come_from_memory_or_else_from_the_database(
+    officer, other_officer, monkeypatch, django_assert_num_queries
+):
+    from accounts import names
+
+    names.staff_accounts([officer.pk])  # the directory read once
+    with django_assert_num_queries(0):
+        accounts = names.staff_accounts([officer.pk, None, officer.pk])
+    assert list(accounts) == [officer.pk]
+    assert accounts[officer.pk].get_username() == officer.get_username()
+
+    monkeypatch.setattr(names, "_staff_names", dict)  # an account memory does not know yet
+    with django_assert_num_queries(1):
+        accounts = names.staff_accounts([officer.pk, other_officer.pk, 10**9])
+    assert sorted(accounts) == sorted([officer.pk, other_officer.pk])
+    assert accounts[other_officer.pk].get_username() == other_officer.get_username()

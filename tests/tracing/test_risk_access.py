@@ -193,11 +193,11 @@ def test_district_staff_do_not_find_another_districts_people_on_the_list(
     client, health_worker, other_health_worker, at_risk, elsewhere
 ):
     client.force_login(health_worker)
-    listed = [row.person for row in client.get("/y-te/").context["rows"]]
-    assert listed == [at_risk]
+    listed = [row.person.lookup_code for row in client.get("/y-te/").context["rows"]]
+    assert listed == [at_risk.lookup_code]
     client.force_login(other_health_worker)
-    listed = [row.person for row in client.get("/y-te/").context["rows"]]
-    assert listed == [elsewhere]
+    listed = [row.person.lookup_code for row in client.get("/y-te/").context["rows"]]
+    assert listed == [elsewhere.lookup_code]
 
 
 def test_district_staff_get_404_for_another_districts_follow_up(client, health_worker, elsewhere):

@@ -92,7 +92,7 @@ def test_people_raised_appear_on_the_risk_list(client, health_worker, from_ba_di
     zone_add(place_code=BA_DINH, starts_on=today)
     client.force_login(health_worker)
     rows = client.get("/y-te/", {"ly_do": "zone"}).context["rows"]
-    assert [row.person for row in rows] == [from_ba_dinh.person]
+    assert [row.person.lookup_code for row in rows] == [from_ba_dinh.person.lookup_code]
 
 
 def test_ending_the_zone_lowers_them_back(from_ba_dinh, today):
