@@ -427,17 +427,22 @@ def contact_report(
     confirmed on (the report's), reported again in a later list of the team. An F2 hangs
     from ``via``, an F1 of the case; a proposed F1 is confirmed with it (the team reports
     that someone met them), so that the chain, which holds confirmed contacts only, holds
-    every confirmed F2.
+    every confirmed F2. That F1, confirmed by this entry, is the returned contact's
+    ``via_confirmed`` (else None): their decision is audited as a confirmation of their own.
     """
     if level == ContactLevel.F2 and (
         via is None or via.case_id != case.pk or via.level != ContactLevel.F1
     ):
         raise ValueError("An F2 needs an F1 of the same case.")
-    if level == ContactLevel.F2 and via.status == ContactStatus.PROPOSED:
-        contact_decide(contact=via, status=ContactStatus.CONFIRMED, user=user)
-    # Two sendings of one entry at once (a double click) both matched nobody: one at a time,
-    # the second finds the person the first created.
+    # Two sendings of one entry at once (a double click) both matched nobody, and both found
+    # the F1 proposed: one at a time, the second finds the person the first created and the F1
+    # it confirmed.
     Case.objects.select_for_update().filter(pk=case.pk).exists()
+    via_confirmed = None
+    if level == ContactLevel.F2:
+        via.refresh_from_db(fields=["status", "decided_by", "decided_at"])
+        if via.status == ContactStatus.PROPOSED:
+            via_confirmed = contact_decide(contact=via, status=ContactStatus.CONFIRMED, user=user)
     if person is None:
         person = _person_matched(person_values) or person_create(person_values)
     if person.pk == case.person_id or (via is not None and via.person_id == person.pk):
@@ -463,6 +468,7 @@ def contact_report(
         counted_days_changed.send(Contact, days={_counted_day(contact)})
     follow_up_open(person=person, reason=f"{contact.level} {case.person}")
     people_risk_recompute([person.pk])
+    contact.via_confirmed = via_confirmed
     return contact
 
 

@@ -320,6 +320,12 @@ def test_an_f2_row_naming_a_proposed_f1_confirms_that_f1(
     f1.refresh_from_db()
     assert f1.status == ContactStatus.CONFIRMED
     assert Contact.objects.get(level=ContactLevel.F2).via == f1
+    [decision] = AuditEntry.objects.filter(action=AuditAction.DECIDE_CONTACT)
+    assert (decision.user, decision.person, audit_detail(decision)) == (
+        health_worker,
+        f1_person,
+        f"confirmed as F1 of case {case.pk}",
+    )
 
 
 def test_importing_the_same_file_twice_adds_nobody_twice(client, health_worker, case):
