@@ -104,8 +104,10 @@ def _record_entry(request, case, form):
         note=cleaned["note"],
         user=request.user,
     )
-    # Matching the entry to a known person is a search of personal data.
-    audit(request, AuditAction.SEARCH, person=contact.person, subject="contact", case=case.pk)
+    # Matching the entry to a known person reads personal data: audited as a match.
+    audit(
+        request, AuditAction.MATCH_CONTACTS, person=contact.person, subject="contact", case=case.pk
+    )
     if contact.via_confirmed is not None:
         audit_f1_confirmed(request, contact.via_confirmed, case=case)
     return contact
@@ -155,7 +157,7 @@ def contact_import(request, case_id):
             known = [row.person.lookup_code for row in check.rows if row.person is not None]
             audit(
                 request,
-                AuditAction.SEARCH,
+                AuditAction.MATCH_CONTACTS,
                 shown=known,
                 subject="contacts_checked",
                 case=case.pk,
@@ -189,7 +191,11 @@ def contact_import_confirm(request, case_id):
         if check.is_valid:
             count = len(check.contacts)
             audit(
-                request, AuditAction.SEARCH, subject="contacts_imported", count=count, case=case.pk
+                request,
+                AuditAction.IMPORT_CONTACTS,
+                subject="contacts_imported",
+                count=count,
+                case=case.pk,
             )
             for f1 in check.f1s_confirmed:
                 audit_f1_confirmed(request, f1, case=case)

@@ -289,6 +289,19 @@ def test_the_f1_confirmed_through_an_f2_has_its_own_decision_in_the_audit_log(
     assert Contact.objects.filter(level=ContactLevel.F2).count() == 1
 
 
+def test_matching_an_entered_contact_is_audited_as_a_match(client, health_worker, case):
+    client.force_login(health_worker)
+    add(client, case)
+    contact = Contact.objects.get()
+    entry = AuditEntry.objects.get(action=AuditAction.MATCH_CONTACTS)
+    assert (entry.user, entry.person, audit_detail(entry)) == (
+        health_worker,
+        contact.person,
+        f"contact of case {case.pk}",
+    )
+    assert not AuditEntry.objects.filter(action=AuditAction.SEARCH).exists()
+
+
 def test_an_f2_through_an_f1_confirmed_before_writes_no_decision(
     client, health_worker, case, make_declaration
 ):
