@@ -74,6 +74,9 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Exported")
     PASSENGER_LIST = "passenger_list", _("Changed a passenger list")
     DECIDE_CONTACT = "decide_contact", _("Confirmed or dismissed a contact")
+    MERGE_PEOPLE = "merge_people", _("Merged duplicate people")
+    MATCH_CONTACTS = "match_contacts", _("Matched contacts to people")
+    IMPORT_CONTACTS = "import_contacts", _("Imported contacts")
 
 
 class AuditEntry(models.Model):

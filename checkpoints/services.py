@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from checkpoints.models import Checkpoint, Direction, Outcome, Passage
@@ -37,31 +37,34 @@ def passage_record(
     direction already recorded within ``SAME_CROSSING_WINDOW`` (the form sent again after Back,
     which draws it anew; a passenger whose bus check or on-the-spot declaration recorded it) is
     that crossing: it is returned with ``recorded_before`` true, its outcome raised to a measure
-    taken since (``_crossing_again``)."""
-    if form_token is not None:
-        sent_before = Passage.objects.filter(form_token=form_token).first()
-        if sent_before is not None:
-            return sent_before
-        crossed = same_crossing(person=person, checkpoint=checkpoint, direction=direction)
-        if crossed is not None:
-            return _crossing_again(crossed, outcome=outcome, vehicle_plate=vehicle_plate, note=note)
-    try:
-        with transaction.atomic():
-            return Passage.objects.create(
-                person=person,
-                checkpoint=checkpoint,
-                officer=officer,
-                direction=direction,
-                outcome=outcome,
-                vehicle_plate=vehicle_plate,
-                note=note,
-                declaration=declaration,
-                form_token=form_token,
-            )
-    except IntegrityError:  # the same form, sent twice at once: the other one recorded it
-        if form_token is None:
-            raise
-        return Passage.objects.get(form_token=form_token)
+    taken since (``_crossing_again``).
+
+    The checkpoint's row is locked first, as ``bus_check_record`` locks it: two forms sent at
+    the same moment (two officers, two tabs) would each find no crossing recorded and both
+    record one; locked, the second waits for the first and finds its crossing. The same lock
+    keeps a bus check and a desk passage of the same traveller from both recording it."""
+    with transaction.atomic():
+        Checkpoint.objects.select_for_update().filter(pk=checkpoint.pk).first()
+        if form_token is not None:
+            sent_before = Passage.objects.filter(form_token=form_token).first()
+            if sent_before is not None:
+                return sent_before
+            crossed = same_crossing(person=person, checkpoint=checkpoint, direction=direction)
+            if crossed is not None:
+                return _crossing_again(
+                    crossed, outcome=outcome, vehicle_plate=vehicle_plate, note=note
+                )
+        return Passage.objects.create(
+            person=person,
+            checkpoint=checkpoint,
+            officer=officer,
+            direction=direction,
+            outcome=outcome,
+            vehicle_plate=vehicle_plate,
+            note=note,
+            declaration=declaration,
+            form_token=form_token,
+        )
 
 
 # A later outcome of the same crossing stands when it says more: holding a traveller for health

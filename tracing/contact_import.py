@@ -733,6 +733,7 @@ class ImportCheck:
     errors: list[RowError] = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)  # row number -> full name, for errors
     contacts: list[Contact] = field(default_factory=list)  # once imported
+    f1s_confirmed: list[Contact] = field(default_factory=list)  # proposed F1s an F2 confirmed
 
     @property
     def is_valid(self) -> bool:
@@ -802,4 +803,6 @@ def contacts_import(*, case: Case, dataset: tablib.Dataset, user) -> ImportCheck
             user=user,
         )
     check.contacts = [written[row.line] for row in check.rows]
+    # Proposed F1s that an F2 row of the file confirmed: each a decision of its own.
+    check.f1s_confirmed = [c.via_confirmed for c in check.contacts if c.via_confirmed is not None]
     return check

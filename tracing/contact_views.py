@@ -7,6 +7,7 @@ import time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -33,7 +34,7 @@ from tracing.forms_contacts import (
     ImportUploadForm,
     entry_initial,
 )
-from tracing.models import ContactLevel, ContactStatus
+from tracing.models import ContactStatus
 from tracing.services import contact_report
 from truyvet.exports import XLSX
 
@@ -55,15 +56,14 @@ def contact_add(request, case_id):
     elif request.method == "POST":
         form = ContactEntryForm(request.POST, case=case)
         if form.is_valid():
-            proposed_f1 = _proposed_f1(form)
             contact = _record_entry(request, case, form)
             request.session[ENTRY_SESSION_KEY] = form.remembered()
             messages.success(request, _entry_message(contact, is_new=form.person is None))
-            if proposed_f1 is not None:
+            if contact.via_confirmed is not None:
                 messages.info(
                     request,
                     _("Their F1 %(name)s, proposed until now, is confirmed too.")
-                    % {"name": proposed_f1.person.full_name},
+                    % {"name": contact.via_confirmed.person.full_name},
                 )
             return redirect("tracing:contact_add", case_id=case.pk)
     else:
@@ -91,15 +91,9 @@ def _latest_contacts(user, case) -> tuple[list, int]:
     return shown, total
 
 
-def _proposed_f1(form):
-    """The F1 of the F2 entered, if only proposed until now: the entry confirms them."""
-    via = form.cleaned_data["via"]
-    if form.cleaned_data["level"] != ContactLevel.F2 or via is None:
-        return None
-    return via if via.status == ContactStatus.PROPOSED else None
-
-
+@transaction.atomic
 def _record_entry(request, case, form):
+    """The contact entered, with its audit entries: both written, or neither."""
     cleaned = form.cleaned_data
     contact = contact_report(
         case=case,
@@ -110,9 +104,26 @@ def _record_entry(request, case, form):
         note=cleaned["note"],
         user=request.user,
     )
-    # Matching the entry to a known person is a search of personal data.
-    audit(request, AuditAction.SEARCH, person=contact.person, subject="contact", case=case.pk)
+    # Matching the entry to a known person reads personal data: audited as a match.
+    audit(
+        request, AuditAction.MATCH_CONTACTS, person=contact.person, subject="contact", case=case.pk
+    )
+    if contact.via_confirmed is not None:
+        audit_f1_confirmed(request, contact.via_confirmed, case=case)
     return contact
+
+
+def audit_f1_confirmed(request, f1, *, case) -> None:
+    """An F1 confirmed by entering an F2 through them: a decision of its own, audited as the
+    case page's Confirm writes it (``case_views.contact_decision``)."""
+    audit(
+        request,
+        AuditAction.DECIDE_CONTACT,
+        person=f1.person,
+        subject=f"contact_{ContactStatus.CONFIRMED}",
+        level=f1.level,
+        case=case.pk,
+    )
 
 
 def _entry_message(contact, *, is_new: bool) -> str:
@@ -146,7 +157,7 @@ def contact_import(request, case_id):
             known = [row.person.lookup_code for row in check.rows if row.person is not None]
             audit(
                 request,
-                AuditAction.SEARCH,
+                AuditAction.MATCH_CONTACTS,
                 shown=known,
                 subject="contacts_checked",
                 case=case.pk,
@@ -175,15 +186,25 @@ def contact_import_confirm(request, case_id):
         return redirect("tracing:contact_import", case_id=case.pk)
     name, data = kept
     table = read_table(data, name)
-    check = contacts_import(case=case, dataset=table.dataset, user=request.user)
+    with transaction.atomic():  # the contacts and their audit entries, or none of them
+        check = contacts_import(case=case, dataset=table.dataset, user=request.user)
+        if check.is_valid:
+            count = len(check.contacts)
+            audit(
+                request,
+                AuditAction.IMPORT_CONTACTS,
+                subject="contacts_imported",
+                count=count,
+                case=case.pk,
+            )
+            for f1 in check.f1s_confirmed:
+                audit_f1_confirmed(request, f1, case=case)
     if not check.is_valid:  # the data changed since the preview: show what is wrong now
         mark_reachable(request.user, check.rows)
         context = {"case": case, "check": check, "table": table, "sha256": ""}
         return render(request, "tracing/import_preview.html", context)
     del request.session[IMPORT_SESSION_KEY]
     request.session[IMPORTED_SESSION_KEY] = [case.pk, digest]
-    count = len(check.contacts)
-    audit(request, AuditAction.SEARCH, subject="contacts_imported", count=count, case=case.pk)
     counts = check.counts()
     message = ngettext(
         "%(rows)s contact imported: %(matched)s already known, %(new)s new.",

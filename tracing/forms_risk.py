@@ -6,6 +6,7 @@ from functools import partial
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -194,6 +195,37 @@ class StaffChoiceField(forms.ModelChoiceField):
         return staff_name(obj)
 
 
+# The assignee chosen to take a follow-up back from whoever has it: nobody is in charge again.
+NOBODY = "nobody"
+
+
+class AssigneeChoices(ModelChoiceIterator):
+    """The health workers, after "(unchanged)" and "Nobody": the list a follow-up is assigned
+    from, and un-assigned from."""
+
+    def __iter__(self):
+        choices = super().__iter__()
+        if self.field.empty_label is not None:
+            yield next(choices)
+        yield (NOBODY, _("Nobody (not assigned)"))
+        yield from choices
+
+    def __len__(self):
+        return super().__len__() + 1
+
+    def __bool__(self):
+        return True
+
+
+class AssigneeField(StaffChoiceField):
+    """A health worker, or ``NOBODY`` to take the follow-up back from its assignee."""
+
+    iterator = AssigneeChoices
+
+    def to_python(self, value):
+        return NOBODY if value == NOBODY else super().to_python(value)
+
+
 def health_staff_users() -> QuerySet:
     """Whom a follow-up may be assigned to: active health staff."""
     users = get_user_model().objects.filter(is_active=True, groups__name=Role.HEALTH_STAFF)
@@ -201,14 +233,15 @@ def health_staff_users() -> QuerySet:
 
 
 class FollowUpForm(forms.Form):
-    """A change of status or assignee, a note, or all three: each goes into the history."""
+    """A change of status or assignee (or taking the follow-up back from its assignee: nobody),
+    a note, or all three: each goes into the history."""
 
     status = forms.ChoiceField(
         label=_("Status"),
         choices=FollowUpStatus.choices,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    assignee = StaffChoiceField(
+    assignee = AssigneeField(
         label=_("Assigned to"),
         queryset=health_staff_users(),
         required=False,
@@ -256,14 +289,24 @@ class FollowUpForm(forms.Form):
                 "confirm_clear", _("Tick the box to confirm that the follow-up ends (Cleared).")
             )
         assignee = cleaned.get("assignee")
-        assignee_changed = assignee is not None and assignee.pk != self.follow_up.assignee_id
+        if assignee == NOBODY:
+            assignee_changed = self.follow_up.assignee_id is not None
+        else:
+            assignee_changed = assignee is not None and assignee.pk != self.follow_up.assignee_id
         if not (status_changed or assignee_changed or cleaned["note"]) and not self.errors:
             raise forms.ValidationError(_("Change the status or the assignee, or write a note."))
         return cleaned
 
     def changes(self) -> dict:
         """What ``follow_up_update`` is given (the form must be valid)."""
-        return {name: self.cleaned_data[name] for name in ("status", "assignee", "note")}
+        chosen = self.cleaned_data
+        nobody = chosen["assignee"] == NOBODY
+        return {
+            "status": chosen["status"],
+            "assignee": None if nobody else chosen["assignee"],
+            "unassign": nobody,
+            "note": chosen["note"],
+        }
 
 
 class ZonePlaceFields(ChainedPlaces, forms.Form):

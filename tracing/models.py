@@ -124,6 +124,8 @@ class FollowUpEvent(models.Model):
         related_name="+",
         verbose_name=_("assigned to"),
     )
+    # The follow-up taken back from its assignee: nobody is in charge of it any more.
+    unassigned = models.BooleanField(_("assignment removed"), default=False)
     note = models.TextField(_("note"), blank=True)
     # On a clearing (status cleared): when the person had last been cleared before it, so that
     # staff who reopen the follow-up undo exactly this clearing (``tracing.services``).

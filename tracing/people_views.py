@@ -4,6 +4,7 @@ the communes involved by the open cases or by one case (zoning)."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -130,8 +131,15 @@ def duplicates_merge(request):
         messages.error(request, refusal)
     else:
         merged = [other.lookup_code for other in others]
-        people_merge_group(keep=keep, others=others, user=request.user)
-        audit(request, AuditAction.SEARCH, person=keep, subject="merge", codes=" ".join(merged))
+        with transaction.atomic():  # the merge and its audit entry, or neither
+            people_merge_group(keep=keep, others=others, user=request.user)
+            audit(
+                request,
+                AuditAction.MERGE_PEOPLE,
+                person=keep,
+                subject="merge",
+                codes=" ".join(merged),
+            )
         messages.success(
             request,
             _("Merged into %(code)s: %(codes)s. The old codes lead to this person.")

@@ -61,26 +61,38 @@ def follow_up_update(
     user,
     status: str = "",
     assignee=None,
+    unassign: bool = False,
     note: str = "",
     undo_clearing: bool = True,
-) -> FollowUpEvent:
+) -> FollowUpEvent | None:
     """Change the status or assignee and/or add a note; every change goes into the history.
+    ``unassign`` takes the follow-up back from its assignee: nobody is in charge of it again.
 
     Cleared ends the follow-up and clears the person (``_person_cleared``). A cleared follow-up
     moved back to an open status by the staff (``undo_clearing``) undoes that clearing: the
     person's risk is again what the rule gives without it (``_clearing_undone``).
 
     A change sent again (a double click, a retry on a slow line) finds itself done: the latest
-    event, the same note by the same user within ``SAME_NOTE_WINDOW``, is not written again."""
+    event, the same note by the same user within ``SAME_NOTE_WINDOW``, is not written again.
+    The follow-up's row is locked and read again first: a change sent twice at once is made by
+    the first; the second finds nothing left to change, writes nothing and returns the latest
+    event."""
     now = timezone.now()
+    locked = FollowUp.objects.select_for_update().only("status", "assignee").get(pk=follow_up.pk)
+    follow_up.status, follow_up.assignee_id = locked.status, locked.assignee_id
     was = follow_up.status
     changed = []
     if status and status != follow_up.status:
         follow_up.status = status
         changed.append("status")
-    if assignee is not None and assignee != follow_up.assignee:
+    if assignee is not None and assignee.pk != follow_up.assignee_id:
         follow_up.assignee = assignee
         changed.append("assignee")
+    elif unassign and assignee is None and follow_up.assignee_id is not None:
+        follow_up.assignee = None
+        changed.append("assignee")
+    if not changed and not note:
+        return follow_up.events.first()  # newest first
     if not changed and note and user is not None:
         latest = follow_up.events.first()  # newest first
         sent = latest is not None and (latest.user_id, latest.note) == (user.pk, note)
@@ -94,6 +106,7 @@ def follow_up_update(
         user=user,
         status=status if "status" in changed else "",
         assignee=assignee if "assignee" in changed else None,
+        unassigned="assignee" in changed and assignee is None,
         note=note,
     )
     if "status" in changed and status == FollowUpStatus.CLEARED:
@@ -414,17 +427,22 @@ def contact_report(
     confirmed on (the report's), reported again in a later list of the team. An F2 hangs
     from ``via``, an F1 of the case; a proposed F1 is confirmed with it (the team reports
     that someone met them), so that the chain, which holds confirmed contacts only, holds
-    every confirmed F2.
+    every confirmed F2. That F1, confirmed by this entry, is the returned contact's
+    ``via_confirmed`` (else None): their decision is audited as a confirmation of their own.
     """
     if level == ContactLevel.F2 and (
         via is None or via.case_id != case.pk or via.level != ContactLevel.F1
     ):
         raise ValueError("An F2 needs an F1 of the same case.")
-    if level == ContactLevel.F2 and via.status == ContactStatus.PROPOSED:
-        contact_decide(contact=via, status=ContactStatus.CONFIRMED, user=user)
-    # Two sendings of one entry at once (a double click) both matched nobody: one at a time,
-    # the second finds the person the first created.
+    # Two sendings of one entry at once (a double click) both matched nobody, and both found
+    # the F1 proposed: one at a time, the second finds the person the first created and the F1
+    # it confirmed.
     Case.objects.select_for_update().filter(pk=case.pk).exists()
+    via_confirmed = None
+    if level == ContactLevel.F2:
+        via.refresh_from_db(fields=["status", "decided_by", "decided_at"])
+        if via.status == ContactStatus.PROPOSED:
+            via_confirmed = contact_decide(contact=via, status=ContactStatus.CONFIRMED, user=user)
     if person is None:
         person = _person_matched(person_values) or person_create(person_values)
     if person.pk == case.person_id or (via is not None and via.person_id == person.pk):
@@ -450,6 +468,7 @@ def contact_report(
         counted_days_changed.send(Contact, days={_counted_day(contact)})
     follow_up_open(person=person, reason=f"{contact.level} {case.person}")
     people_risk_recompute([person.pk])
+    contact.via_confirmed = via_confirmed
     return contact
 
 

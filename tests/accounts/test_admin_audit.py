@@ -127,3 +127,22 @@ def test_the_english_admin_lists_times_as_the_vietnamese_one_does(admin_client):
 
     assert "09:51 06/12/2026" in page
     assert "Dec. 6, 2026" not in page
+
+
+@pytest.mark.parametrize(
+    ("action", "label"),
+    [
+        ("merge_people", "Gộp người khai báo trùng"),
+        ("match_contacts", "Đối chiếu người tiếp xúc"),
+        ("import_contacts", "Nhập danh sách người tiếp xúc"),
+    ],
+)
+def test_the_audit_logs_filter_offers_merges_matches_and_imports(
+    admin_client, administrator, action, label
+):
+    AuditEntry.objects.create(user=administrator, username="admin", action=action)
+    AuditEntry.objects.create(user=administrator, username="admin", action="search")
+    page = admin_client.get("/admin/accounts/auditentry/")
+    assert label in page.content.decode()
+    filtered = admin_client.get("/admin/accounts/auditentry/", {"action__exact": action})
+    assert [entry.action for entry in filtered.context["cl"].result_list] == [action]

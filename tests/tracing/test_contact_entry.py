@@ -2,8 +2,9 @@
 
 import pytest
 
+from accounts.models import AuditAction, AuditEntry
 from declarations.models import Person
-from tests.conftest import LAI_CHAU, LAI_CHAU_CITY, QUYET_THANG
+from tests.conftest import LAI_CHAU, LAI_CHAU_CITY, QUYET_THANG, audit_detail
 from tracing.models import Contact, ContactLevel, ContactSource, ContactStatus, FollowUpStatus
 from tracing.services import case_confirm, contact_report
 
@@ -263,6 +264,55 @@ def test_an_f2_reported_through_a_proposed_f1_confirms_that_f1_and_is_in_the_cha
     chain = client.get(f"/y-te/ca-benh/{case.pk}/chuoi/").content.decode()
     assert "Giàng A Sử" in chain
     assert "Trần Thị Bình" in chain
+
+
+def test_the_f1_confirmed_through_an_f2_has_its_own_decision_in_the_audit_log(
+    client, health_worker, case, make_declaration
+):
+    """As the case page's Confirm writes it: who confirmed that F1, and when, is in the log;
+    the F2 sent again (a double click) confirms nobody twice."""
+    f1_person = make_declaration(full_name="Trần Thị Bình", phone="0911111111").person
+    f1 = Contact.objects.create(case=case, person=f1_person, level=ContactLevel.F1)
+    client.force_login(health_worker)
+    entry = {"full_name": "Giàng A Sử", "phone": "0977000222", "level": "F2", "via": str(f1.pk)}
+    for _ in range(2):
+        add(client, case, **entry)
+
+    [decision] = AuditEntry.objects.filter(action=AuditAction.DECIDE_CONTACT)
+    assert (decision.user, decision.person, audit_detail(decision)) == (
+        health_worker,
+        f1_person,
+        f"confirmed as F1 of case {case.pk}",
+    )
+    f1.refresh_from_db()
+    assert (f1.status, f1.decided_by) == (ContactStatus.CONFIRMED, health_worker)
+    assert Contact.objects.filter(level=ContactLevel.F2).count() == 1
+
+
+def test_matching_an_entered_contact_is_audited_as_a_match(client, health_worker, case):
+    client.force_login(health_worker)
+    add(client, case)
+    contact = Contact.objects.get()
+    entry = AuditEntry.objects.get(action=AuditAction.MATCH_CONTACTS)
+    assert (entry.user, entry.person, audit_detail(entry)) == (
+        health_worker,
+        contact.person,
+        f"contact of case {case.pk}",
+    )
+    assert not AuditEntry.objects.filter(action=AuditAction.SEARCH).exists()
+
+
+def test_an_f2_through_an_f1_confirmed_before_writes_no_decision(
+    client, health_worker, case, make_declaration
+):
+    f1_person = make_declaration(full_name="Trần Thị Bình", phone="0911111111").person
+    f1 = Contact.objects.create(
+        case=case, person=f1_person, level=ContactLevel.F1, status=ContactStatus.CONFIRMED
+    )
+    client.force_login(health_worker)
+    add(client, case, full_name="Giàng A Sử", phone="0977000222", level="F2", via=str(f1.pk))
+    assert Contact.objects.filter(level=ContactLevel.F2).count() == 1
+    assert not AuditEntry.objects.filter(action=AuditAction.DECIDE_CONTACT).exists()
 
 
 def test_a_new_contact_sent_twice_at_once_is_created_once(health_worker, case):

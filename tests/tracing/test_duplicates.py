@@ -2,12 +2,12 @@
 
 import pytest
 
-from accounts.models import AuditEntry
+from accounts.models import AuditAction, AuditEntry
 from checkpoints.services import passage_record
 from declarations.models import Declaration, MergedCode, Person, RiskFlag
 from declarations.risk import RiskLevel
 from declarations.services import risk_flag_add
-from tests.conftest import LAI_CHAU_CITY, QUYET_THANG
+from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, audit_detail
 from tracing.duplicates import people_merge
 from tracing.models import (
     Case,
@@ -130,6 +130,19 @@ def test_a_merge_keeps_every_record_of_both_people(
     assert MergedCode.objects.get(code=other.lookup_code).person == keep
     keep.refresh_from_db()
     assert keep.risk_level == RiskLevel.HIGH
+
+
+def test_a_merge_is_audited_as_a_merge_naming_the_codes_merged(client, health_worker, twins):
+    keep, other = twins
+    client.force_login(health_worker)
+    merge(client, keep, other)
+    merge(client, keep, other)  # sent twice: the other code now leads to the kept person
+    [entry] = AuditEntry.objects.filter(action=AuditAction.MERGE_PEOPLE)
+    assert (entry.user, entry.person, audit_detail(entry)) == (
+        health_worker,
+        keep,
+        f"merged into this person: {other.lookup_code}",
+    )
 
 
 def test_both_codes_work_after_a_merge(client, officer, health_worker, twins):

@@ -112,7 +112,7 @@ def test_the_history_is_newest_first_with_who_when_and_what(staff, at_risk, heal
 # The history's rows as the page's template drew them before they were drawn in Python.
 TEMPLATE_HISTORY = """{% load i18n %}{% for event in events %}
   <tr><td>{{ event.at|date:"H:i d/m/Y" }}</td><td>{% if event.user %}{{ event.user.get_full_name|default:event.user.username }}{% else %}{% translate "System" %}{% endif %}</td>
-  <td>{{ event.get_status_display }}</td><td>{% if event.assignee %}{{ event.assignee.get_full_name|default:event.assignee.username }}{% endif %}</td><td class="note-cell">{{ event.note|linebreaksbr }}</td></tr>
+  <td>{{ event.get_status_display }}</td><td>{% if event.assignee %}{{ event.assignee.get_full_name|default:event.assignee.username }}{% elif event.unassigned %}{% translate "Nobody (assignment removed)" %}{% endif %}</td><td class="note-cell">{{ event.note|linebreaksbr }}</td></tr>
 {% endfor %}"""  # noqa: E501
 
 
@@ -128,6 +128,7 @@ def test_the_history_reads_as_the_template_drew_it(
     follow_up_update(follow_up=follow_up, user=health_worker, status="contacted", assignee=other)
     follow_up_update(follow_up=follow_up, user=other, note="Gọi <i>lần</i> 1\r\nKhông & nghe")
     FollowUpEvent.objects.create(follow_up=follow_up, user=None, status="home", note="")
+    follow_up_update(follow_up=follow_up, user=health_worker, unassign=True)
     response = staff.get(page_of(at_risk))
 
     [body] = re.findall(r"<tbody>(.*?)</tbody>", response.content.decode(), re.S)
@@ -135,7 +136,7 @@ def test_the_history_reads_as_the_template_drew_it(
     with translation.override(language):
         drawn_before = Template(TEMPLATE_HISTORY).render(Context({"events": events}))
     assert parse_html(body) == parse_html(drawn_before)
-    assert len(events) >= 3
+    assert len(events) >= 4
     assert "&lt;b&gt;Mai&lt;/b&gt; Lò Thị" in body
     assert "Gọi &lt;i&gt;lần&lt;/i&gt; 1<br>Không &amp; nghe" in body
 
@@ -175,6 +176,50 @@ def test_a_form_that_changes_nothing_is_refused(staff, at_risk):
 def test_only_health_staff_can_be_assigned(staff, at_risk, officer):
     staff.post(f"{page_of(at_risk)}cap-nhat/", {"status": "new", "assignee": officer.pk})
     assert FollowUp.objects.get(person=at_risk).assignee is None
+    assert not FollowUpEvent.objects.exists()
+
+
+def test_a_follow_up_is_taken_back_from_its_assignee(
+    staff, at_risk, health_worker, provincial_health_worker
+):
+    follow_up = at_risk.follow_up
+    follow_up_update(follow_up=follow_up, user=health_worker, assignee=provincial_health_worker)
+    form = staff.get(page_of(at_risk)).content.decode()
+    assert '<option value="nobody">Nobody (not assigned)</option>' in form
+
+    response = staff.post(
+        f"{page_of(at_risk)}cap-nhat/", {"status": "new", "assignee": "nobody"}, follow=True
+    )
+
+    follow_up.refresh_from_db()
+    assert (follow_up.status, follow_up.assignee) == ("new", None)
+    event = follow_up.events.first()
+    assert (event.user, event.status, event.assignee, event.unassigned) == (
+        health_worker,
+        "",
+        None,
+        True,
+    )
+    assert "Nobody (assignment removed)" in response.content.decode()
+    listed = staff.get("/y-te/", {"phu_trach": "none"}).content.decode()
+    assert at_risk.display_code in listed  # "Nobody yet" on the risk list finds them again
+
+
+def test_taking_back_a_follow_up_sent_twice_goes_into_the_history_once(
+    staff, at_risk, health_worker
+):
+    follow_up = at_risk.follow_up
+    follow_up_update(follow_up=follow_up, user=health_worker, assignee=health_worker)
+    for _ in range(2):
+        staff.post(f"{page_of(at_risk)}cap-nhat/", {"status": "new", "assignee": "nobody"})
+    assert follow_up.events.filter(unassigned=True).count() == 1
+    follow_up_update(follow_up=follow_up, user=health_worker, unassign=True)  # a late retry
+    assert follow_up.events.count() == 2  # the assignment, and taking it back
+
+
+def test_nobody_is_refused_for_a_follow_up_assigned_to_nobody(staff, at_risk):
+    response = staff.post(f"{page_of(at_risk)}cap-nhat/", {"status": "new", "assignee": "nobody"})
+    assert response.status_code == 400
     assert not FollowUpEvent.objects.exists()
 
 

@@ -234,8 +234,15 @@ def test_a_good_file_matches_known_people_and_creates_the_others_with_codes(
     assert {c.status for c in contacts.values()} == {ContactStatus.CONFIRMED}
     assert {c.source for c in contacts.values()} == {ContactSource.INVESTIGATION}
     assert FollowUp.objects.filter(person__contacts__case=case).count() == 4
-    entry = AuditEntry.objects.filter(action=AuditAction.SEARCH).first()
-    assert audit_detail(entry) == f"4 contacts imported, case {case.pk}"
+    entry = AuditEntry.objects.get(action=AuditAction.IMPORT_CONTACTS)
+    assert (entry.user, audit_detail(entry)) == (
+        health_worker,
+        f"4 contacts imported, case {case.pk}",
+    )
+    checked = AuditEntry.objects.get(action=AuditAction.MATCH_CONTACTS)
+    assert audit_detail(checked) == f"file of contacts checked, case {case.pk}"
+    assert set(checked.people_shown.split()) == {by_id.lookup_code, by_phone.lookup_code}
+    assert not AuditEntry.objects.filter(action=AuditAction.SEARCH).exists()
 
 
 def test_the_preview_says_what_each_row_will_match_or_create(
@@ -320,6 +327,12 @@ def test_an_f2_row_naming_a_proposed_f1_confirms_that_f1(
     f1.refresh_from_db()
     assert f1.status == ContactStatus.CONFIRMED
     assert Contact.objects.get(level=ContactLevel.F2).via == f1
+    [decision] = AuditEntry.objects.filter(action=AuditAction.DECIDE_CONTACT)
+    assert (decision.user, decision.person, audit_detail(decision)) == (
+        health_worker,
+        f1_person,
+        f"confirmed as F1 of case {case.pk}",
+    )
 
 
 def test_importing_the_same_file_twice_adds_nobody_twice(client, health_worker, case):

@@ -178,7 +178,9 @@ def test_runs_without_if_empty_add_cases_and_never_a_contact_twice(generated):
 
 
 def test_loading_takes_a_bounded_number_of_queries(population, django_assert_max_num_queries):
-    with django_assert_max_num_queries(40):
+    # SQLite takes at most 999 values a statement: each column of an event (the follow-up's
+    # unassigned flag is one) makes its batches smaller, not one query per row.
+    with django_assert_max_num_queries(42):
         run("generate_cases", cases=5, seed=3)
 
 

@@ -18,15 +18,18 @@ ROW = '<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="note-cell">{}<
 def event_rows(events) -> str:
     """The table rows of a follow-up's events."""
     shared = SharedCells()
-    system = _("System")
-    return table_rows(ROW, (_cells(event, shared, system) for event in events))
+    system, nobody = _("System"), _("Nobody (assignment removed)")
+    return table_rows(ROW, (_cells(event, shared, system, nobody) for event in events))
 
 
-def _cells(event, shared: SharedCells, system: str) -> tuple:
+def _cells(event, shared: SharedCells, system: str, nobody: str) -> tuple:
+    assignee = staff_name(event.assignee) if event.assignee else ""
+    if event.unassigned:
+        assignee = nobody
     return (
         shared.time(event.at),
         staff_name(event.user) if event.user else system,
         shared.choice(event, "status"),
-        staff_name(event.assignee) if event.assignee else "",
+        assignee,
         linebreaksbr(shown_text(event.note), autoescape=True),
     )
