@@ -315,7 +315,11 @@ class DeclarationForm(ChainedPlaces, forms.Form):
         max_length=15,
         required=False,
         help_text=_("Needed for a coach or bus; give it for a car, motorbike or truck too."),
-        widget=forms.TextInput(attrs={"placeholder": "25B-012.34", "autocapitalize": "characters"}),
+        # An example, not a value (as the year of birth's): a bare plate looked already filled
+        # in, as though the form knew the vehicle.
+        widget=forms.TextInput(
+            attrs={"placeholder": _("e.g. 25B-012.34"), "autocapitalize": "characters"}
+        ),
     )
     seat = forms.CharField(label=_("Seat"), max_length=10, required=False)
     places_visited = forms.CharField(
@@ -614,7 +618,8 @@ class LookupForm(forms.Form):
             attrs={
                 "autocapitalize": "characters",
                 "autocomplete": "off",
-                "placeholder": "K7QX-3M9P",
+                # An example: a bare code looked like the citizen's own, already filled in.
+                "placeholder": _("e.g. K7QX-3M9P"),
             }
         ),
     )

@@ -202,6 +202,16 @@ def test_the_name_field_asks_a_phone_for_capitals_and_the_owners_name(client, pl
     assert 'placeholder="VD: 1985"' in year
 
 
+def test_every_example_in_the_citizens_forms_reads_as_an_example(client, vehicle, places):
+    """A placeholder written bare (a plate, a lookup code) looked like an answer already given:
+    the citizen went on without typing their own."""
+    for path in ("/khai-bao/", "/tra-cuu/"):
+        html = client.get(path).content.decode()
+        placeholders = re.findall(r'placeholder="([^"]*)"', html)
+        assert placeholders, path
+        assert all(text.startswith("VD: ") for text in placeholders), (path, placeholders)
+
+
 @pytest.mark.parametrize(
     ("means", "plate", "shown"),
     [
