@@ -219,7 +219,7 @@ class IdNumberField(forms.CharField):
 ON_BEHALF_LABELS = {
     "places_visited": _("Places the person has been to in the last 14 days"),
     "symptoms": _("In the last 14 days, has the person had any of these symptoms?"),
-    "exposures": _("In the last 14 days, has the person had any of these contacts?"),
+    "exposures": _("In the last 14 days, has any of these applied to the person?"),
     "visit_role": _("The visitor is"),
     "commitment": _(
         "The person confirmed that the information above is true, and it is written as they "
@@ -336,7 +336,7 @@ class DeclarationForm(ChainedPlaces, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     exposures = forms.MultipleChoiceField(
-        label=_("In the last 14 days, have you had any of these contacts?"),
+        label=_("In the last 14 days, has any of these applied to you?"),
         choices=Exposure.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -212,6 +212,16 @@ def test_every_example_in_the_citizens_forms_reads_as_an_example(client, vehicle
         assert all(text.startswith("VD: ") for text in placeholders), (path, placeholders)
 
 
+def test_the_english_form_asks_about_more_than_contacts(client, places, settings):
+    """Its last answer is no contact but having been in an epidemic area, as the Vietnamese
+    question says ("có tiếp xúc hoặc thuộc trường hợp nào")."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/khai-bao/").content.decode()
+
+    assert "In the last 14 days, has any of these applied to you?" in html
+    assert "Been in an epidemic area" in html and "Has been" not in html
+
+
 @pytest.mark.parametrize(
     ("means", "plate", "shown"),
     [
