@@ -58,9 +58,15 @@ def place_select(parent_field: str = ""):
     return forms.Select(attrs=attrs)
 
 
-def place_choices(places) -> list[tuple[str, str]]:
-    """A place select's choices: none chosen, then ``places``."""
-    return [("", "---------"), *((p.code, p.name) for p in places)]
+# What a citizen's select shows while nothing is chosen: Django's "---------" told someone not
+# used to forms nothing (staff filters keep it, where it reads as "any").
+CHOOSE = _("— Choose —")
+NOTHING_CHOSEN = "---------"
+
+
+def place_choices(places, blank=NOTHING_CHOSEN) -> list[tuple[str, str]]:
+    """A place select's choices: none chosen (``blank``), then ``places``."""
+    return [("", blank), *((p.code, p.name) for p in places)]
 
 
 class ChainedPlaces:
@@ -73,6 +79,7 @@ class ChainedPlaces:
     """
 
     PLACE_PARENTS: dict[str, str] = {}
+    blank_choice = NOTHING_CHOSEN  # what each place select shows while none is chosen
 
     def place_roots(self) -> dict:
         """The fields at the top of a chain, each with what gives the places it lists."""
@@ -82,7 +89,7 @@ class ChainedPlaces:
         """Give every place field its choices. They are callables: built only if the form is
         drawn, not when a post is validated (``PlaceField`` checks codes against the tree)."""
         for name, places in self.place_roots().items():
-            self.fields[name].choices = partial(_root_choices, places)
+            self.fields[name].choices = partial(_root_choices, places, self.blank_choice)
         for child, parent in self.PLACE_PARENTS.items():
             self.fields[child].choices = partial(self._children_choices, parent)
             self.fields[child].widget.attrs["data-url"] = PLACES_URL
@@ -105,11 +112,12 @@ class ChainedPlaces:
                 self.add_error(child, _("This place is not inside the one chosen above."))
 
     def _children_choices(self, parent: str) -> list[tuple[str, str]]:
-        return place_choices(place_tree().children_of(self.place_chosen(parent)))
+        children = place_tree().children_of(self.place_chosen(parent))
+        return place_choices(children, self.blank_choice)
 
 
-def _root_choices(places) -> list[tuple[str, str]]:
-    return place_choices(places())
+def _root_choices(places, blank) -> list[tuple[str, str]]:
+    return place_choices(places(), blank)
 
 
 PHONE_MESSAGE = _(
@@ -238,6 +246,7 @@ class DeclarationForm(ChainedPlaces, forms.Form):
     with ``fields_copied_when_drawn`` too.
     """
 
+    blank_choice = CHOOSE
     # Child place field -> its parent field; the order is the order of refreshing.
     PLACE_PARENTS = {
         "residence_district": "residence_province",
@@ -306,7 +315,7 @@ class DeclarationForm(ChainedPlaces, forms.Form):
     # data-plated: which means keep a plate (static/js/site.js hides the plate for the others).
     transport = forms.ChoiceField(
         label=_("Means of transport"),
-        choices=[("", "---------"), *Transport.choices],
+        choices=[("", CHOOSE), *Transport.choices],
         error_messages={"required": _("Choose the means of transport.")},
         widget=forms.Select(attrs={"data-plated": " ".join(sorted(PLATED_TRANSPORT))}),
     )
@@ -417,7 +426,7 @@ class DeclarationForm(ChainedPlaces, forms.Form):
             departments = [(name, name) for name in names if name]
             self.fields["department"] = (
                 forms.ChoiceField(
-                    label=_("Department visited"), choices=[("", "---------"), *departments]
+                    label=_("Department visited"), choices=[("", CHOOSE), *departments]
                 )
                 if departments
                 else forms.CharField(label=_("Department visited"), max_length=100)

@@ -222,6 +222,14 @@ def test_the_english_form_asks_about_more_than_contacts(client, places, settings
     assert "Been in an epidemic area" in html and "Has been" not in html
 
 
+def test_the_citizens_selects_say_choose_while_nothing_is_chosen(client, facility, places):
+    """Not Django's "---------", which told someone not used to forms nothing."""
+    for path in ("/khai-bao/", facility.point.public_path):
+        html = client.get(path).content.decode()
+        assert "---------" not in html, path
+        assert html.count('<option value="" selected>— Chọn —</option>') >= 5, path
+
+
 @pytest.mark.parametrize(
     ("means", "plate", "shown"),
     [
