@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import Resolver404, resolve, reverse_lazy
 
 from accounts.forms import LoginForm
 from accounts.menu import menu_for, start_url
@@ -18,8 +18,20 @@ class LoginView(auth_views.LoginView):
         return start_url(self.request.user)
 
     def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
         minutes = settings.SESSION_COOKIE_AGE // 60
-        return super().get_context_data(**kwargs) | {"session_minutes": minutes}
+        return context | {"session_minutes": minutes, "from_code_qr": _is_person_page(context)}
+
+
+def _is_person_page(context) -> bool:
+    """Whether the login asked for is that of a person's page (``/c/<code>/``): the link in the
+    QR of every success page. A citizen who scans their own QR lands here, and is told that the
+    page is for staff and where their own declaration is, not that a form was not saved."""
+    try:
+        match = resolve(context.get("next") or "")
+    except Resolver404:
+        return False
+    return match.view_name == "checkpoints:person"
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

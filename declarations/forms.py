@@ -58,9 +58,15 @@ def place_select(parent_field: str = ""):
     return forms.Select(attrs=attrs)
 
 
-def place_choices(places) -> list[tuple[str, str]]:
-    """A place select's choices: none chosen, then ``places``."""
-    return [("", "---------"), *((p.code, p.name) for p in places)]
+# What a citizen's select shows while nothing is chosen: Django's "---------" told someone not
+# used to forms nothing (staff filters keep it, where it reads as "any").
+CHOOSE = _("— Choose —")
+NOTHING_CHOSEN = "---------"
+
+
+def place_choices(places, blank=NOTHING_CHOSEN) -> list[tuple[str, str]]:
+    """A place select's choices: none chosen (``blank``), then ``places``."""
+    return [("", blank), *((p.code, p.name) for p in places)]
 
 
 class ChainedPlaces:
@@ -73,6 +79,7 @@ class ChainedPlaces:
     """
 
     PLACE_PARENTS: dict[str, str] = {}
+    blank_choice = NOTHING_CHOSEN  # what each place select shows while none is chosen
 
     def place_roots(self) -> dict:
         """The fields at the top of a chain, each with what gives the places it lists."""
@@ -82,7 +89,7 @@ class ChainedPlaces:
         """Give every place field its choices. They are callables: built only if the form is
         drawn, not when a post is validated (``PlaceField`` checks codes against the tree)."""
         for name, places in self.place_roots().items():
-            self.fields[name].choices = partial(_root_choices, places)
+            self.fields[name].choices = partial(_root_choices, places, self.blank_choice)
         for child, parent in self.PLACE_PARENTS.items():
             self.fields[child].choices = partial(self._children_choices, parent)
             self.fields[child].widget.attrs["data-url"] = PLACES_URL
@@ -105,11 +112,12 @@ class ChainedPlaces:
                 self.add_error(child, _("This place is not inside the one chosen above."))
 
     def _children_choices(self, parent: str) -> list[tuple[str, str]]:
-        return place_choices(place_tree().children_of(self.place_chosen(parent)))
+        children = place_tree().children_of(self.place_chosen(parent))
+        return place_choices(children, self.blank_choice)
 
 
-def _root_choices(places) -> list[tuple[str, str]]:
-    return place_choices(places())
+def _root_choices(places, blank) -> list[tuple[str, str]]:
+    return place_choices(places(), blank)
 
 
 PHONE_MESSAGE = _(
@@ -219,7 +227,7 @@ class IdNumberField(forms.CharField):
 ON_BEHALF_LABELS = {
     "places_visited": _("Places the person has been to in the last 14 days"),
     "symptoms": _("In the last 14 days, has the person had any of these symptoms?"),
-    "exposures": _("In the last 14 days, has the person had any of these contacts?"),
+    "exposures": _("In the last 14 days, has any of these applied to the person?"),
     "visit_role": _("The visitor is"),
     "commitment": _(
         "The person confirmed that the information above is true, and it is written as they "
@@ -238,6 +246,7 @@ class DeclarationForm(ChainedPlaces, forms.Form):
     with ``fields_copied_when_drawn`` too.
     """
 
+    blank_choice = CHOOSE
     # Child place field -> its parent field; the order is the order of refreshing.
     PLACE_PARENTS = {
         "residence_district": "residence_province",
@@ -306,7 +315,7 @@ class DeclarationForm(ChainedPlaces, forms.Form):
     # data-plated: which means keep a plate (static/js/site.js hides the plate for the others).
     transport = forms.ChoiceField(
         label=_("Means of transport"),
-        choices=[("", "---------"), *Transport.choices],
+        choices=[("", CHOOSE), *Transport.choices],
         error_messages={"required": _("Choose the means of transport.")},
         widget=forms.Select(attrs={"data-plated": " ".join(sorted(PLATED_TRANSPORT))}),
     )
@@ -315,7 +324,11 @@ class DeclarationForm(ChainedPlaces, forms.Form):
         max_length=15,
         required=False,
         help_text=_("Needed for a coach or bus; give it for a car, motorbike or truck too."),
-        widget=forms.TextInput(attrs={"placeholder": "25B-012.34", "autocapitalize": "characters"}),
+        # An example, not a value (as the year of birth's): a bare plate looked already filled
+        # in, as though the form knew the vehicle.
+        widget=forms.TextInput(
+            attrs={"placeholder": _("e.g. 25B-012.34"), "autocapitalize": "characters"}
+        ),
     )
     seat = forms.CharField(label=_("Seat"), max_length=10, required=False)
     places_visited = forms.CharField(
@@ -332,7 +345,7 @@ class DeclarationForm(ChainedPlaces, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     exposures = forms.MultipleChoiceField(
-        label=_("In the last 14 days, have you had any of these contacts?"),
+        label=_("In the last 14 days, has any of these applied to you?"),
         choices=Exposure.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -413,7 +426,7 @@ class DeclarationForm(ChainedPlaces, forms.Form):
             departments = [(name, name) for name in names if name]
             self.fields["department"] = (
                 forms.ChoiceField(
-                    label=_("Department visited"), choices=[("", "---------"), *departments]
+                    label=_("Department visited"), choices=[("", CHOOSE), *departments]
                 )
                 if departments
                 else forms.CharField(label=_("Department visited"), max_length=100)
@@ -614,7 +627,8 @@ class LookupForm(forms.Form):
             attrs={
                 "autocapitalize": "characters",
                 "autocomplete": "off",
-                "placeholder": "K7QX-3M9P",
+                # An example: a bare code looked like the citizen's own, already filled in.
+                "placeholder": _("e.g. K7QX-3M9P"),
             }
         ),
     )

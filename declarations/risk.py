@@ -42,7 +42,7 @@ class Exposure(models.TextChoices):
     SUSPECTED_CASE = "suspected_case", _("Contact with a suspected COVID-19 case")
     FROM_EPIDEMIC_AREA = "from_epidemic_area", _("Contact with someone back from an epidemic area")
     SYMPTOMATIC = "symptomatic", _("Contact with someone with fever, cough or shortness of breath")
-    BEEN_IN_EPIDEMIC_AREA = "been_in_epidemic_area", _("Has been in an epidemic area")
+    BEEN_IN_EPIDEMIC_AREA = "been_in_epidemic_area", _("Been in an epidemic area")
 
 
 HIGH_EXPOSURES = {Exposure.CONFIRMED_CASE}

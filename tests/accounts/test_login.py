@@ -18,6 +18,24 @@ def test_the_login_page_is_in_vietnamese(client, places):
     assert "Đăng nhập" in client.get("/dang-nhap/").content.decode()
 
 
+def test_a_citizen_who_scans_their_own_qr_is_sent_to_their_declaration(client, citizen):
+    """The success page's QR opens the staff's person page, behind the login: a citizen who
+    scans it learns that their declaration is saved and where to see it, not that a form sent
+    after a session's end was not saved."""
+    login_page = client.get(f"/c/{citizen.lookup_code}/", follow=True)
+    html = login_page.content.decode()
+    assert 'id="citizen-note"' in html
+    assert 'href="/tra-cuu/"' in html
+    assert "Tờ khai của Anh/Chị đã được lưu" in html
+    assert "không được lưu" not in html and "chưa được lưu" not in html
+
+
+def test_a_staff_page_asked_for_without_a_session_says_the_session_ended(client, places):
+    html = client.get("/y-te/", follow=True).content.decode()
+    assert 'id="citizen-note"' not in html
+    assert "chưa được lưu" in html
+
+
 def test_an_officer_lands_on_the_desk(client, officer):
     assert log_in(client, "officer")["Location"] == "/chot/"
 

@@ -51,4 +51,15 @@ def test_the_poster_prints_on_one_a5_page(live_server, chromium, officer, checkp
     (ARTIFACTS / "poster-a5.pdf").write_bytes(pdf)
     assert pdf_pages(pdf) == 1
     expect(page.locator(".poster svg.qr")).to_have_count(1)
+    # Nothing is cut off at the foot of the A5 frame (it hides what overflows): the English
+    # lines under the Vietnamese fit too.
+    room = page.evaluate(
+        """() => {
+          const poster = document.querySelector('.poster');
+          const padding = parseFloat(getComputedStyle(poster).paddingBottom);
+          const bottom = poster.getBoundingClientRect().bottom - padding;
+          return bottom - poster.lastElementChild.getBoundingClientRect().bottom;
+        }"""
+    )
+    assert room >= 0
     context.close()

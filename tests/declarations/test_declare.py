@@ -202,6 +202,34 @@ def test_the_name_field_asks_a_phone_for_capitals_and_the_owners_name(client, pl
     assert 'placeholder="VD: 1985"' in year
 
 
+def test_every_example_in_the_citizens_forms_reads_as_an_example(client, vehicle, places):
+    """A placeholder written bare (a plate, a lookup code) looked like an answer already given:
+    the citizen went on without typing their own."""
+    for path in ("/khai-bao/", "/tra-cuu/"):
+        html = client.get(path).content.decode()
+        placeholders = re.findall(r'placeholder="([^"]*)"', html)
+        assert placeholders, path
+        assert all(text.startswith("VD: ") for text in placeholders), (path, placeholders)
+
+
+def test_the_english_form_asks_about_more_than_contacts(client, places, settings):
+    """Its last answer is no contact but having been in an epidemic area, as the Vietnamese
+    question says ("có tiếp xúc hoặc thuộc trường hợp nào")."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/khai-bao/").content.decode()
+
+    assert "In the last 14 days, has any of these applied to you?" in html
+    assert "Been in an epidemic area" in html and "Has been" not in html
+
+
+def test_the_citizens_selects_say_choose_while_nothing_is_chosen(client, facility, places):
+    """Not Django's "---------", which told someone not used to forms nothing."""
+    for path in ("/khai-bao/", facility.point.public_path):
+        html = client.get(path).content.decode()
+        assert "---------" not in html, path
+        assert html.count('<option value="" selected>— Chọn —</option>') >= 5, path
+
+
 @pytest.mark.parametrize(
     ("means", "plate", "shown"),
     [

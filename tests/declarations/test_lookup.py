@@ -141,6 +141,13 @@ def update_data(citizen, **changes) -> dict:
     )
 
 
+def test_the_update_form_is_named_an_update_in_its_title_too(client, citizen):
+    """The tab and the history read "Update your declaration", as the heading does."""
+    look_up(client, citizen.display_code, "4321")
+    html = client.get("/khai-bao/cap-nhat/").content.decode()
+    assert "<title>Cập nhật tờ khai ·" in html
+
+
 def test_an_update_by_motorbike_drops_the_coach_plate_of_the_last_journey(client, make_declaration):
     """The update form starts from the last declaration, plate included."""
     citizen = make_declaration(transport="coach", vehicle_plate="25B-012.34", seat="12").person

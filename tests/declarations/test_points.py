@@ -110,6 +110,24 @@ def test_the_poster_holds_the_absolute_link(client, officer, checkpoint):
     assert '<svg class="qr"' in html
 
 
+def test_a_poster_printed_from_the_english_site_is_in_vietnamese_with_english_under_it(
+    client, officer, checkpoint, settings
+):
+    """Posters are stuck up for the province's travellers, whatever the language of the staff
+    who print them: the English site printed them in English only."""
+    client.force_login(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(f"/chot/{checkpoint.pk}/poster/").content.decode()
+    poster = html[html.index('<main class="poster"') :]
+
+    assert '<main class="poster" lang="vi">' in poster
+    assert "<h1>KHAI BÁO Y TẾ</h1>" in poster
+    assert "Khai báo miễn phí." in poster
+    assert '<p class="in-english" lang="en"><strong>HEALTH DECLARATION</strong>' in poster
+    assert "Declaring is free." in poster
+    assert "Print on A5 paper, portrait." in html  # the page around it is the user's
+
+
 def test_an_officer_cannot_print_another_checkpoints_poster(client, officer, other_checkpoint):
     client.force_login(officer)
     assert client.get(f"/chot/{other_checkpoint.pk}/poster/").status_code == 404

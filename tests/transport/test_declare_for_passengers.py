@@ -258,7 +258,7 @@ def test_the_crew_is_asked_about_the_passenger_not_about_themselves(crew, page, 
     html = response.content.decode()
 
     assert "In the last 14 days, has the person had any of these symptoms?" in html
-    assert "In the last 14 days, has the person had any of these contacts?" in html
+    assert "In the last 14 days, has any of these applied to the person?" in html
     with translation.override("en"):
         form = render_crispy_form(response.context["form"])
     assert re.findall(r"\byour?\b", form, re.IGNORECASE) == []
