@@ -94,3 +94,17 @@ def test_a_row_on_its_own_is_written_on_either_database():
     """Only PostgreSQL is told not to wait: SQLite has no such setting, and is not asked."""
     inserts.insert_one(entry(), wait_for_disk=False)
     assert AuditEntry.objects.get().detail == "lo van"
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_entry_of_a_change_waits_for_the_disk_as_the_change_does(rf, officer):
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.audit import audit
+
+    request = rf.get("/")
+    request.user = officer
+    with CaptureQueriesContext(connection) as sent:
+        audit(request, AuditAction.FLAG_RISK, detail="sốt 39")
+    assert "synchronous_commit" not in sent.captured_queries[-1]["sql"]
