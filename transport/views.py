@@ -72,11 +72,13 @@ def vehicles(request):
 @code_guessing_limited
 def passenger_check(request, code):
     """Whether the person with this code is on today's list of one of the user's vehicles."""
+    # Refused before the code is looked up: a 403 for a known code and a 404 for an unknown one
+    # would tell the transport department who has a code.
+    if not has_role(request.user, Role.OPERATOR, Role.ADMINISTRATOR):
+        raise PermissionDenied  # the transport department sees vehicles, not passengers
     person = _person_by_code(code)
     if person is None:
         raise Http404
-    if not has_role(request.user, Role.OPERATOR, Role.ADMINISTRATOR):
-        raise PermissionDenied  # the transport department sees vehicles, not passengers
     vehicles = [v for v in vehicles_for_staff(request.user) if sees_passengers(request.user, v)]
     audit(request, AuditAction.VIEW_PERSON, person=person)
     today = timezone.localdate()
