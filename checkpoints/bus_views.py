@@ -90,7 +90,16 @@ def _record(request, checkpoint, plate, vehicle, passengers, form) -> BusCheck:
             % {"time": f"{when:%H:%M}"},
         )
     counts = {"on_board": check.on_board, "undeclared": check.undeclared}
-    audit(request, AuditAction.RECORD_PASSAGE, subject="bus_check", plate=plate, **counts)
+    # Every passage is audited: the entry names those recorded on board by their codes.
+    on_board = [person.lookup_code for person in form.on_board_people()]
+    audit(
+        request,
+        AuditAction.RECORD_PASSAGE,
+        shown=on_board,
+        subject="bus_check",
+        plate=plate,
+        **counts,
+    )
     return check
 
 

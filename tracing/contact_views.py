@@ -183,7 +183,14 @@ def contact_import_confirm(request, case_id):
     del request.session[IMPORT_SESSION_KEY]
     request.session[IMPORTED_SESSION_KEY] = [case.pk, digest]
     count = len(check.contacts)
-    audit(request, AuditAction.SEARCH, subject="contacts_imported", count=count, case=case.pk)
+    audit(
+        request,
+        AuditAction.SEARCH,
+        shown=[contact.person.lookup_code for contact in check.contacts],
+        subject="contacts_imported",
+        count=count,
+        case=case.pk,
+    )
     counts = check.counts()
     message = ngettext(
         "%(rows)s contact imported: %(matched)s already known, %(new)s new.",

@@ -236,6 +236,8 @@ def test_a_good_file_matches_known_people_and_creates_the_others_with_codes(
     assert FollowUp.objects.filter(person__contacts__case=case).count() == 4
     entry = AuditEntry.objects.filter(action=AuditAction.SEARCH).first()
     assert audit_detail(entry) == f"4 contacts imported, case {case.pk}"
+    # The entry names everyone made a contact, so that the log searched by a code finds it.
+    assert set(entry.people_shown.split()) == {c.person.lookup_code for c in contacts.values()}
 
 
 def test_the_preview_says_what_each_row_will_match_or_create(
