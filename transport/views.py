@@ -184,6 +184,7 @@ def passenger_remove(request, pk, code):
             % {"name": person.full_name, "code": person.display_code},
         )
         return redirect(_manifest_url(vehicle, day))
+    audit(request, AuditAction.VIEW_PERSON, person=person)  # the page names them, by a code
     context = {"vehicle": vehicle, "day": day, "person": person, "form": form}
     return render(request, "transport/passenger_remove.html", context)
 
