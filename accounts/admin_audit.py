@@ -18,8 +18,21 @@ class AuditedAdmin:
         response = super().changelist_view(request, extra_context)
         if request.method == "GET" and response.status_code == 200:
             action = AuditAction.SEARCH if request.GET.get("q") else AuditAction.VIEW_LIST
-            audit(request, action, **self._subject(request.GET.urlencode()))
+            audit(
+                request,
+                action,
+                shown=self._people_listed(response),
+                **self._subject(request.GET.urlencode()),
+            )
         return response
+
+    def _people_listed(self, response) -> list[str]:
+        """The lookup codes of the people the list's page names (its rows, read once: the page
+        draws the same rows)."""
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is None:
+            return []
+        return [self.person_of(obj).lookup_code for obj in changelist.result_list]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)

@@ -35,6 +35,7 @@ SUBJECTS = {
     "admin_person": _("administration, people: %(what)s"),
     "admin_declaration": _("administration, declarations: %(what)s"),
     "admin_passage": _("administration, passages: %(what)s"),
+    "admin_passengerremoval": _("administration, passengers taken off lists: %(what)s"),
     "board": _("board of %(checkpoint)s"),
     "bus_check": _("bus check %(plate)s: %(on_board)s on board, %(undeclared)s undeclared"),
     "bus_list": _("passenger list of %(plate)s at a bus check"),

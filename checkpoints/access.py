@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.access import profile_of
 from accounts.roles import Role, has_role
-from checkpoints.models import Checkpoint
+from checkpoints.models import BusCheck, Checkpoint
 
 
 def own_checkpoint(user) -> Checkpoint | None:
@@ -36,4 +36,14 @@ def checkpoint_for_staff(request, pk: int) -> Checkpoint:
     checkpoint = get_object_or_404(Checkpoint.objects.select_related("point"), pk=pk)
     if has_role(request.user, Role.ADMINISTRATOR) or checkpoint == own_checkpoint(request.user):
         return checkpoint
+    raise Http404
+
+
+def bus_check_for_staff(request, pk: int) -> BusCheck:
+    """A bus check recorded at the user's checkpoint; any for administrators (by role, as the
+    board and the posters read it, not only those whose account is a superuser)."""
+    check = get_object_or_404(BusCheck.objects.select_related("checkpoint"), pk=pk)
+    own = own_checkpoint(request.user)
+    if has_role(request.user, Role.ADMINISTRATOR) or (own is not None and check.checkpoint == own):
+        return check
     raise Http404

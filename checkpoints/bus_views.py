@@ -5,13 +5,13 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit
 from accounts.models import AuditAction
-from checkpoints.access import own_checkpoint
+from checkpoints.access import bus_check_for_staff, own_checkpoint
 from checkpoints.bus_checks import (
     bus_check_record,
     plate_checks,
@@ -90,16 +90,23 @@ def _record(request, checkpoint, plate, vehicle, passengers, form) -> BusCheck:
             % {"time": f"{when:%H:%M}"},
         )
     counts = {"on_board": check.on_board, "undeclared": check.undeclared}
-    audit(request, AuditAction.RECORD_PASSAGE, subject="bus_check", plate=plate, **counts)
+    # Every passage is audited: the entry names those recorded on board by their codes.
+    on_board = [person.lookup_code for person in form.on_board_people()]
+    audit(
+        request,
+        AuditAction.RECORD_PASSAGE,
+        shown=on_board,
+        subject="bus_check",
+        plate=plate,
+        **counts,
+    )
     return check
 
 
 @login_required
 @bus_check_required
 def bus_check_done(request, pk):
-    check = get_object_or_404(BusCheck.objects.select_related("checkpoint"), pk=pk)
-    if check.checkpoint != own_checkpoint(request.user) and not request.user.is_superuser:
-        raise Http404
+    check = bus_check_for_staff(request, pk)
     recorded = check.passages.count()
     context = {"check": check, "recorded": recorded, "already": check.on_board - recorded}
     return render(request, "checkpoints/bus_check_done.html", context)

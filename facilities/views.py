@@ -40,8 +40,14 @@ def visitors(request):
     form, day = _visitors_day(request)
     department = _department(request, facility)
     listed = _visits(facility, day, department)
-    newest = listed.select_related("person").newest_first()[:VISITORS_SHOWN]
-    audit(request, AuditAction.VIEW_LIST, **_visitors_subject(facility, day, department))
+    newest = list(listed.select_related("person").newest_first()[:VISITORS_SHOWN])
+    # The table names its visitors: the entry holds their codes, so a search by a code finds it.
+    audit(
+        request,
+        AuditAction.VIEW_LIST,
+        shown=[d.person.lookup_code for d in newest],
+        **_visitors_subject(facility, day, department),
+    )
     context = {
         "facility": facility,
         "form": form,
@@ -67,7 +73,12 @@ def visitors_xlsx(request):
         _visits(facility, day, department).select_related("person").newest_first(),
         "made_by_user",
     )
-    audit(request, AuditAction.EXPORT, **_visitors_subject(facility, day, department))
+    audit(
+        request,
+        AuditAction.EXPORT,
+        shown=[d.person.lookup_code for d in listed],
+        **_visitors_subject(facility, day, department),
+    )
     headers = [
         _("Time"),
         _("Code"),

@@ -284,6 +284,8 @@ def _case_for_person(request, person: Person):
         case = case_confirm(person=person, user=request.user, **details)
         messages.success(request, _("%(name)s is now a confirmed case.") % {"name": person})
         return redirect("tracing:case", pk=case.pk)
+    # The form shows who they are and where they live: a view of the person, as their page is.
+    audit(request, AuditAction.VIEW_PERSON, person=person)
     context = {"person": person, "form": form, "closed_case": existing}
     return render(request, "tracing/case_new.html", context)
 

@@ -193,6 +193,7 @@ def contact_import_confirm(request, case_id):
             audit(
                 request,
                 AuditAction.IMPORT_CONTACTS,
+                shown=[contact.person.lookup_code for contact in check.contacts],
                 subject="contacts_imported",
                 count=count,
                 case=case.pk,

@@ -214,10 +214,13 @@ def risk_list(request):
     people = _at_risk(request.user, form, a_page=not export)
     filters = urlencode(form.filters())
     if export:
-        audit(request, AuditAction.EXPORT, subject="risk_list", filters=filters)
-        rows = _export_rows(people)
+        shown = []
+        rows = _export_rows(people, shown)
         name = f"nguy-co-{timezone.localdate():%Y-%m-%d}.xlsx"
-        return xlsx_response(name, EXPORT_HEADERS, rows)
+        response = xlsx_response(name, EXPORT_HEADERS, rows)
+        # The file is written whole before it is sent: its entry names everyone it holds.
+        audit(request, AuditAction.EXPORT, subject="risk_list", filters=filters, shown=shown)
+        return response
     context |= {"filters": filters, "counts": scope_counts(request.user)}
     context |= _page(request, people, form)
     # The list opened as it comes is no search: the log's "Searched" keeps to filtered lists.
@@ -276,11 +279,13 @@ def _window(people, form: RiskListForm, limit: int) -> list[ListedPerson]:
     return [by_key[key] for key in keys if key in by_key]
 
 
-def _export_rows(people) -> Iterator[list]:
-    """The download's rows, read ``EXPORT_BATCH`` people at a time."""
+def _export_rows(people, shown: list[str]) -> Iterator[list]:
+    """The download's rows, read ``EXPORT_BATCH`` people at a time; each person's lookup code
+    is added to ``shown`` as their row is made."""
     values = people.values_list(*ROW_VALUES).iterator(chunk_size=EXPORT_BATCH)
     while batch := list(islice(values, EXPORT_BATCH)):
         for person in _rows(batch):
+            shown.append(person.lookup_code)
             yield RiskRow(person, person.overdue).cells()
 
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_audit import AuditedAdmin
 from accounts.admin_delete import WarnsOnDelete
 from declarations.normalize import normalize_plate
 from transport.forms import VehicleAdminForm
@@ -72,8 +73,9 @@ class VehicleAdmin(WarnsOnDelete, admin.ModelAdmin):
 
 
 @admin.register(PassengerRemoval)
-class PassengerRemovalAdmin(admin.ModelAdmin):
-    """Who a crew took off a day's passenger list, and why: kept as the crews left them."""
+class PassengerRemovalAdmin(AuditedAdmin, admin.ModelAdmin):
+    """Who a crew took off a day's passenger list, and why: kept as the crews left them. It
+    names who travelled (or meant to): audited as the admin's pages of people are."""
 
     list_display = ["day", "vehicle", "person", "reason", "removed_by", "removed_at", "restored_at"]
     list_filter = ["reason", "day"]

@@ -72,11 +72,13 @@ def vehicles(request):
 @code_guessing_limited
 def passenger_check(request, code):
     """Whether the person with this code is on today's list of one of the user's vehicles."""
+    # Refused before the code is looked up: a 403 for a known code and a 404 for an unknown one
+    # would tell the transport department who has a code.
+    if not has_role(request.user, Role.OPERATOR, Role.ADMINISTRATOR):
+        raise PermissionDenied  # the transport department sees vehicles, not passengers
     person = _person_by_code(code)
     if person is None:
         raise Http404
-    if not has_role(request.user, Role.OPERATOR, Role.ADMINISTRATOR):
-        raise PermissionDenied  # the transport department sees vehicles, not passengers
     vehicles = [v for v in vehicles_for_staff(request.user) if sees_passengers(request.user, v)]
     audit(request, AuditAction.VIEW_PERSON, person=person)
     today = timezone.localdate()
@@ -109,15 +111,18 @@ def vehicle(request, pk):
 def manifest(request, pk):
     vehicle = passengers_for_staff(request, pk)
     form, day = _manifest_day(request, vehicle)
-    audit(request, AuditAction.VIEW_LIST, **_manifest_subject(vehicle, day))
     listed = manifest_declarations(vehicle, day)
+    removed = removals(vehicle, day, listed)
+    # The list names its passengers, and those taken off it: the entry holds their codes.
+    shown = [*_codes(listed), *(removal.person.lookup_code for removal in removed)]
+    audit(request, AuditAction.VIEW_LIST, shown=shown, **_manifest_subject(vehicle, day))
     context = {
         "vehicle": vehicle,
         "form": form,
         "day": day,
         "headers": MANIFEST_HEADERS,
         "rows": manifest_rows(listed),
-        "removed": removals(vehicle, day, listed),
+        "removed": removed,
         "removable": True,
     }
     return render(request, "transport/manifest.html", context)
@@ -128,8 +133,9 @@ def manifest(request, pk):
 def manifest_xlsx(request, pk):
     vehicle = passengers_for_staff(request, pk)
     _form, day = _manifest_day(request, vehicle, warn=False)  # a file has no page to warn on
-    rows = manifest_rows(manifest_declarations(vehicle, day))
-    audit(request, AuditAction.EXPORT, **_manifest_subject(vehicle, day))
+    listed = manifest_declarations(vehicle, day)
+    audit(request, AuditAction.EXPORT, shown=_codes(listed), **_manifest_subject(vehicle, day))
+    rows = manifest_rows(listed)
     return xlsx_response(
         f"hanh-khach-{vehicle.plate}-{day:%Y-%m-%d}.xlsx",
         MANIFEST_HEADERS,
@@ -178,6 +184,7 @@ def passenger_remove(request, pk, code):
             % {"name": person.full_name, "code": person.display_code},
         )
         return redirect(_manifest_url(vehicle, day))
+    audit(request, AuditAction.VIEW_PERSON, person=person)  # the page names them, by a code
     context = {"vehicle": vehicle, "day": day, "person": person, "form": form}
     return render(request, "transport/passenger_remove.html", context)
 
@@ -279,7 +286,8 @@ def declare(request, pk):
         form = PassengerForm(initial=passenger_initial(request.session.get(PLACES_SESSION_KEY)))
     today = timezone.localdate()
     passengers = manifest_declarations(vehicle, today)
-    audit(request, AuditAction.VIEW_LIST, **_manifest_subject(vehicle, today))
+    shown = _codes(passengers)  # the page lists today's passengers by name
+    audit(request, AuditAction.VIEW_LIST, shown=shown, **_manifest_subject(vehicle, today))
     context = {
         "vehicle": vehicle,
         "form": form,
@@ -318,6 +326,11 @@ def replace_qr(request, pk):
     vehicle = vehicle_for_staff(request, pk)
     qr_replaced(request, vehicle.point)
     return redirect("transport:vehicle", pk=vehicle.pk)
+
+
+def _codes(declarations) -> list[str]:
+    """The lookup codes of the passengers of a list, as its audit entry names them."""
+    return [declaration.person.lookup_code for declaration in declarations]
 
 
 def _manifest_subject(vehicle, day, subject="manifest") -> dict:

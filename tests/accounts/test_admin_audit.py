@@ -146,3 +146,47 @@ def test_the_audit_logs_filter_offers_merges_matches_and_imports(
     assert label in page.content.decode()
     filtered = admin_client.get("/admin/accounts/auditentry/", {"action__exact": action})
     assert [entry.action for entry in filtered.context["cl"].result_list] == [action]
+
+
+def test_an_admin_list_of_people_names_those_it_showed(admin_client, make_declaration):
+    """As a staff page's entry does: the log searched by a code finds the list that showed it."""
+    minh = make_declaration(full_name="Lò Văn Minh").person
+    hoa = make_declaration(full_name="Lò Thị Hoa", phone="0912000002").person
+
+    admin_client.get("/admin/declarations/person/", {"q": "Minh"})
+    admin_client.get("/admin/declarations/declaration/")
+
+    search, listing = AuditEntry.objects.order_by("at", "pk")
+    assert search.people_shown.split() == [minh.lookup_code]
+    assert set(listing.people_shown.split()) == {minh.lookup_code, hoa.lookup_code}
+
+
+def test_passengers_taken_off_a_list_are_audited_in_the_admin_and_never_deleted(
+    admin_client, operator, vehicle, make_declaration
+):
+    """The admin's list of passengers taken off coaches' lists names who travelled: audited as
+    the admin's pages of people are, and it deletes none of them."""
+    from transport.models import PassengerRemoval
+
+    declaration = make_declaration(
+        full_name="Lò Văn Nhầm", point=vehicle.point, transport="coach", vehicle_plate=vehicle.plate
+    )
+    removal = PassengerRemoval.objects.create(
+        vehicle=vehicle,
+        day=declaration.travel_date,
+        person=declaration.person,
+        reason="not_on_board",
+        removed_by=operator,
+    )
+
+    admin_client.get("/admin/transport/passengerremoval/", {"q": declaration.person.lookup_code})
+    admin_client.get(f"/admin/transport/passengerremoval/{removal.pk}/change/")
+    deleting = admin_client.get(f"/admin/transport/passengerremoval/{removal.pk}/delete/")
+
+    search, opened = AuditEntry.objects.order_by("at", "pk")
+    assert (search.action, search.people_shown) == ("search", declaration.person.lookup_code)
+    assert audit_detail(search) == (
+        f"administration, passengers taken off lists: q={declaration.person.lookup_code}"
+    )
+    assert (opened.action, opened.person) == ("view_person", declaration.person)
+    assert deleting.status_code == 403

@@ -201,3 +201,67 @@ def test_an_audit_entry_shows_the_codes_of_the_people_its_page_listed(
     page = client.get(f"/admin/accounts/auditentry/{entry.pk}/change/").content.decode()
 
     assert f1.person.display_code in page
+
+
+# -- the lists of a coach's passengers and of a facility's visitors name them too ---------------
+
+
+@pytest.fixture
+def passengers(vehicle, make_declaration):
+    """Two of today's passengers of ``vehicle``, declared with its QR."""
+    coach = {"point": vehicle.point, "transport": "coach", "vehicle_plate": vehicle.plate}
+    return [
+        make_declaration(full_name=name, phone=phone, **coach).person
+        for name, phone in (("Lò Văn Một", "0912000001"), ("Lò Thị Hai", "0912000002"))
+    ]
+
+
+@pytest.mark.parametrize("page", ["hanh-khach/", "hanh-khach.xlsx", "khai-ho/"])
+def test_a_coachs_passengers_entry_names_every_passenger_listed(
+    client, operator, vehicle, passengers, page
+):
+    entry = opened(client, operator, f"/nha-xe/xe/{vehicle.pk}/{page}")
+    assert set(entry.people_shown.split()) == {person.lookup_code for person in passengers}
+
+
+def test_a_coachs_list_entry_names_those_taken_off_it_too(client, operator, vehicle, passengers):
+    client.force_login(operator)
+    day = f"{timezone.localdate():%Y-%m-%d}"
+    taken_off = passengers[0]
+    remove = f"/nha-xe/xe/{vehicle.pk}/hanh-khach/{taken_off.lookup_code}/bo/?ngay={day}"
+    client.post(remove, {"reason": "not_on_board"})
+    AuditEntry.objects.all().delete()
+
+    entry = opened(client, operator, f"/nha-xe/xe/{vehicle.pk}/hanh-khach/")
+
+    assert set(entry.people_shown.split()) == {person.lookup_code for person in passengers}
+
+
+@pytest.mark.parametrize("page", ["", "excel/"])
+def test_a_facilitys_visitors_entry_names_every_visitor_listed(
+    client, facility_worker, facility, make_declaration, page
+):
+    visitors = [
+        make_declaration(
+            full_name=name, point=facility.point, visit_role="patient", department="Khoa Nhi"
+        ).person
+        for name in ("Lò Văn Khám", "Lò Thị Thăm")
+    ]
+    make_declaration(full_name="Người Khác")  # not a visitor: not named
+
+    entry = opened(client, facility_worker, f"/co-so-y-te/{page}")
+
+    assert set(entry.people_shown.split()) == {person.lookup_code for person in visitors}
+
+
+def test_the_risk_list_download_names_everyone_in_the_file(
+    client, provincial_health_worker, make_declaration
+):
+    names = ("Sốt Một", "Sốt Hai")
+    at_risk = [make_declaration(full_name=name, symptoms=["fever"]).person for name in names]
+    make_declaration(full_name="Khỏe Mạnh")  # not at risk: not in the file
+
+    entry = opened(client, provincial_health_worker, "/y-te/?format=xlsx")
+
+    assert entry.action == AuditAction.EXPORT
+    assert set(entry.people_shown.split()) == {person.lookup_code for person in at_risk}

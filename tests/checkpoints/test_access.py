@@ -170,3 +170,35 @@ def test_facility_staff_see_the_people_who_visited_their_facility(
     client.force_login(facility_worker)
     assert client.get(f"/c/{visitor.lookup_code}/").status_code == 200
     assert client.get(f"/c/{elsewhere.lookup_code}/").status_code == 404
+
+
+@pytest.fixture
+def bus_check(checkpoint, officer, vehicle):
+    """A bus checked at ``checkpoint`` by ``officer``."""
+    from checkpoints.bus_checks import bus_check_record
+
+    return bus_check_record(
+        checkpoint=checkpoint,
+        officer=officer,
+        plate=vehicle.plate,
+        vehicle=vehicle,
+        on_board=[],
+        on_list=0,
+        undeclared=2,
+    )
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("officer", 200), ("other_officer", 404), ("administrator", 200), ("health_worker", 403)],
+)
+def test_a_bus_check_is_read_at_its_checkpoint_and_by_administrators(
+    request, client, bus_check, persona, status
+):
+    """An administrator reads any checkpoint's checks as they read any board: by their role,
+    whether or not their account is also a superuser."""
+    user = request.getfixturevalue(persona)
+    user.is_superuser = False  # an administrator by the group alone
+    user.save()
+    client.force_login(user)
+    assert client.get(f"/chot/kiem-tra-xe/{bus_check.pk}/").status_code == status

@@ -114,6 +114,16 @@ def test_ticked_passengers_get_their_passages_in_one_action(
     assert "/chot/khai-bao/?bien-so=25B-012.34" in done
 
 
+def test_a_bus_checks_entry_names_the_passengers_recorded_on_board(desk, board_passenger):
+    """Every passage is audited: the check's one entry holds the codes of those ticked on board,
+    so that the log searched by a passenger's code finds the crossing."""
+    mai, lan, _absent = (board_passenger(n) for n in ("Mai", "Lan", "Vắng Mặt"))
+    check_bus(desk, mai, lan, undeclared="1")
+
+    entry = AuditEntry.objects.get(action="record_passage")
+    assert set(entry.people_shown.split()) == {mai.lookup_code, lan.lookup_code}
+
+
 def test_people_not_on_the_list_cannot_be_ticked(desk, vehicle, board_passenger, citizen):
     board_passenger("Mai")
     desk.post(

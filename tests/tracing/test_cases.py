@@ -162,6 +162,16 @@ def test_a_person_who_declared_is_marked_as_a_confirmed_case(staff, citizen, hea
     assert FollowUp.objects.get(person=citizen).status == "positive"
 
 
+def test_the_form_marking_a_person_as_a_case_is_audited_as_their_page(
+    staff, citizen, health_worker
+):
+    """The form opened by a code shows who they are and where they live: a view of the person."""
+    staff.get(f"/y-te/ca-benh/moi/?ma={citizen.display_code}")
+
+    entry = AuditEntry.objects.get()
+    assert (entry.user, entry.action, entry.person) == (health_worker, "view_person", citizen)
+
+
 def test_a_confirmation_date_in_the_future_is_refused(staff, citizen):
     tomorrow = timezone.localdate() + timedelta(days=1)
 

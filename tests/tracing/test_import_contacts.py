@@ -239,6 +239,8 @@ def test_a_good_file_matches_known_people_and_creates_the_others_with_codes(
         health_worker,
         f"4 contacts imported, case {case.pk}",
     )
+    # The entry names everyone made a contact, so that the log searched by a code finds it.
+    assert set(entry.people_shown.split()) == {c.person.lookup_code for c in contacts.values()}
     checked = AuditEntry.objects.get(action=AuditAction.MATCH_CONTACTS)
     assert audit_detail(checked) == f"file of contacts checked, case {case.pk}"
     assert set(checked.people_shown.split()) == {by_id.lookup_code, by_phone.lookup_code}

@@ -56,6 +56,18 @@ def test_only_a_crew_checks_its_passengers(request, client, persona, citizen):
     assert client.get(f"/nha-xe/hanh-khach/{citizen.lookup_code}/").status_code == 403
 
 
+def test_the_transport_department_learns_nothing_of_whether_a_code_exists(
+    client, transport_officer, citizen
+):
+    """Refused alike for a known code and an unknown one: a 403 against a 404 would say that
+    someone has the code."""
+    client.force_login(transport_officer)
+    known = client.get(f"/nha-xe/hanh-khach/{citizen.lookup_code}/")
+    unknown = client.get("/nha-xe/hanh-khach/ZZZZZZZZ/")
+    assert (known.status_code, unknown.status_code) == (403, 403)
+    assert not AuditEntry.objects.exists()
+
+
 def test_officers_still_open_the_person_page(client, officer, citizen):
     client.force_login(officer)
     assert client.get(f"/c/{citizen.lookup_code}/").status_code == 200

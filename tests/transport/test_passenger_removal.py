@@ -52,6 +52,15 @@ def test_a_passenger_taken_off_leaves_the_list_the_count_and_the_bus_check(
     assert 'id="removed"' in page and "Không đi xe này" in page
 
 
+def test_the_page_asking_to_take_a_passenger_off_is_audited_as_a_view_of_them(
+    crew, operator, vehicle, passenger
+):
+    crew.get(remove_url(vehicle, passenger.person))
+
+    entry = AuditEntry.objects.get()
+    assert (entry.user, entry.action, entry.person) == (operator, "view_person", passenger.person)
+
+
 def test_a_passenger_taken_off_by_mistake_is_put_back(crew, vehicle, passenger):
     today = timezone.localdate()
     crew.post(remove_url(vehicle, passenger.person), {"reason": "duplicate"})
