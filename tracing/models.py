@@ -36,6 +36,13 @@ def overdue_limit(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) - timedelta(hours=OVERDUE_AFTER_HOURS)
 
 
+def is_overdue(status: str, updated_at: datetime, now: datetime | None = None) -> bool:
+    """Whether a follow-up in this status, last updated then, is overdue: open, and not
+    updated since ``overdue_limit``. ``tracing.forms_risk.overdue`` is the same rule as a
+    query."""
+    return status in OPEN_STATUSES and updated_at < overdue_limit(now)
+
+
 def system_text(text) -> str:
     """``text`` (lazy: ``gettext_lazy``, a choice's ``label``) as the system writes it into a
     follow-up's reason or history: in the source language, whatever language the page that
@@ -96,7 +103,7 @@ class FollowUp(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status in OPEN_STATUSES and self.updated_at < overdue_limit()
+        return is_overdue(self.status, self.updated_at)
 
 
 class FollowUpEvent(models.Model):

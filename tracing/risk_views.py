@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import BooleanField, ExpressionWrapper
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,8 +34,8 @@ from tracing.access import (
     person_scope,
     zone_manager_required,
 )
-from tracing.forms_risk import FollowUpForm, RiskListForm, ZoneEndForm, ZoneForm, overdue
-from tracing.models import OVERDUE_AFTER_HOURS, Case, FollowUpStatus
+from tracing.forms_risk import FollowUpForm, RiskListForm, ZoneEndForm, ZoneForm
+from tracing.models import OVERDUE_AFTER_HOURS, Case, FollowUpStatus, is_overdue
 from tracing.risk_counts import scope_counts
 from tracing.services import follow_up_of, follow_up_update
 from tracing.zones import Reevaluation, zone_add, zone_end
@@ -73,7 +72,6 @@ ROW_VALUES = (
     "follow_up__status",
     "follow_up__updated_at",
     "follow_up__assignee_id",  # the names come from memory (staff_accounts)
-    "overdue",
 )
 
 
@@ -102,16 +100,20 @@ class ListedPerson:
     risk_level: str
     updated_at: datetime
     follow_up: ListedFollowUp | None
-    overdue: bool
     residence_district: object = None  # the place, from memory (``_rows``)
 
     @classmethod
     def from_values(cls, values: tuple) -> "ListedPerson":
-        *person, follow_up_id, status, followed_up_at, assignee_id, overdue = values
+        *person, follow_up_id, status, followed_up_at, assignee_id = values
         follow_up = None
         if follow_up_id is not None:
             follow_up = ListedFollowUp(follow_up_id, status, followed_up_at, assignee_id)
-        return cls(*person, follow_up, overdue)
+        return cls(*person, follow_up)
+
+    def is_overdue(self, now: datetime) -> bool:
+        """As the list's "overdue" filter (``tracing.forms_risk.overdue``) would find them."""
+        follow_up = self.follow_up
+        return follow_up is not None and is_overdue(follow_up.status, follow_up.updated_at, now)
 
     @property
     def pk(self) -> int:
@@ -211,18 +213,19 @@ def risk_list(request):
     if not form.is_valid():
         return render(request, "tracing/risk_list.html", context)
     export = request.GET.get("format") == "xlsx"
-    people = _at_risk(request.user, form, a_page=not export)
+    now = timezone.now()  # what "overdue" is measured from, in the query and the rows alike
+    people = _at_risk(request.user, form, a_page=not export, now=now)
     filters = urlencode(form.filters())
     if export:
         shown = []
-        rows = _export_rows(people, shown)
+        rows = _export_rows(people, shown, now)
         name = f"nguy-co-{timezone.localdate():%Y-%m-%d}.xlsx"
         response = xlsx_response(name, EXPORT_HEADERS, rows)
         # The file is written whole before it is sent: its entry names everyone it holds.
         audit(request, AuditAction.EXPORT, subject="risk_list", filters=filters, shown=shown)
         return response
     context |= {"filters": filters, "counts": scope_counts(request.user)}
-    context |= _page(request, people, form)
+    context |= _page(request, people, form, now)
     # The list opened as it comes is no search: the log's "Searched" keeps to filtered lists.
     # The entry names everyone the page listed, so that the log searched by a code finds it.
     action = AuditAction.SEARCH if filters else AuditAction.VIEW_LIST
@@ -235,19 +238,14 @@ def _order(form: RiskListForm) -> KeyOrder:
     return LONGEST_WAITING_FIRST if form.cleaned_data["qua_han"] else NEWEST_FIRST
 
 
-def _at_risk(user, form: RiskListForm, *, a_page: bool):
+def _at_risk(user, form: RiskListForm, *, a_page: bool, now: datetime):
     """People at risk in the user's scope, filtered, in the list's order (``_order``).
     ``a_page``: only a page of them will be read (``people_in_scope``)."""
-    now = timezone.now()
     people = people_in_scope(user, a_page=a_page).exclude(risk_level=RiskLevel.NONE)
-    return (
-        form.narrow(people, now=now)
-        .annotate(overdue=ExpressionWrapper(overdue(now), output_field=BooleanField()))
-        .order_by(*_order(form).order_by())
-    )
+    return form.narrow(people, now=now).order_by(*_order(form).order_by())
 
 
-def _page(request, people, form: RiskListForm) -> dict:
+def _page(request, people, form: RiskListForm, now: datetime) -> dict:
     """One page of the list, without counting it all (a province can have many at risk): the
     first, or one before or after a position (``truyvet.paging.keyed_page``)."""
     page = keyed_page(
@@ -257,7 +255,7 @@ def _page(request, people, form: RiskListForm) -> dict:
         RESULTS_PER_PAGE,
         read=lambda query, limit: _window(query, form, limit),
     )
-    rows = [RiskRow(person, person.overdue) for person in page.rows]
+    rows = [RiskRow(person, person.is_overdue(now)) for person in page.rows]
     return {"rows": rows, "newer": page.newer, "older": page.older}
 
 
@@ -279,14 +277,14 @@ def _window(people, form: RiskListForm, limit: int) -> list[ListedPerson]:
     return [by_key[key] for key in keys if key in by_key]
 
 
-def _export_rows(people, shown: list[str]) -> Iterator[list]:
+def _export_rows(people, shown: list[str], now: datetime) -> Iterator[list]:
     """The download's rows, read ``EXPORT_BATCH`` people at a time; each person's lookup code
     is added to ``shown`` as their row is made."""
     values = people.values_list(*ROW_VALUES).iterator(chunk_size=EXPORT_BATCH)
     while batch := list(islice(values, EXPORT_BATCH)):
         for person in _rows(batch):
             shown.append(person.lookup_code)
-            yield RiskRow(person, person.overdue).cells()
+            yield RiskRow(person, person.is_overdue(now)).cells()
 
 
 def _rows(values: Iterable[tuple]) -> list[ListedPerson]:
