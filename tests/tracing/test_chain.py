@@ -83,6 +83,7 @@ def test_staff_of_another_district_get_404_on_the_chain(client, other_health_wor
 def test_the_chain_reads_a_fixed_number_of_queries(
     staff, case, contact, django_assert_max_num_queries
 ):
+    staff.get(f"/y-te/ca-benh/{case.pk}/chuoi/")  # the audit's statement prepared, once a session
     for number in range(10):
         f1 = contact(f"F1 số {number}")
         contact(f"F2 số {number}", level="F2", via=f1)
