@@ -47,6 +47,22 @@ def staff_path(code: str) -> str:
     return f"/c/{code}/"
 
 
+class ShownByCode:
+    """What pages show of a person by their ``lookup_code``: the code as printed and the staff
+    page's address (``Person``, and the risk list's rows, ``tracing.risk_views.ListedPerson``)."""
+
+    __slots__ = ()
+    lookup_code: str
+
+    @property
+    def display_code(self) -> str:
+        return format_code(self.lookup_code)
+
+    @property
+    def staff_path(self) -> str:
+        return staff_path(self.lookup_code)
+
+
 def parse_code(text: str) -> str | None:
     """Read a code as a person or a scanner typed it; return it in stored form, or None.
 

@@ -95,7 +95,7 @@ class PersonQuerySet(models.QuerySet):
         return self.annotate(last_declared_at=Subquery(latest.values("submitted_at")[:1]))
 
 
-class Person(models.Model):
+class Person(codes.ShownByCode, models.Model):
     """One human being, identified by a lookup code (mã tra cứu)."""
 
     lookup_code = models.CharField(_("lookup code"), max_length=codes.LENGTH)
@@ -203,14 +203,6 @@ class Person(models.Model):
         """The risks staff flagged and nobody cleared yet, as the person's pages show them."""
         flags = self.risk_flags.filter(cleared_at__isnull=True)
         return compiled_once(flags, "person_open_flags", self.pk)
-
-    @property
-    def display_code(self) -> str:
-        return codes.format_code(self.lookup_code)
-
-    @property
-    def staff_path(self) -> str:
-        return codes.staff_path(self.lookup_code)
 
 
 class MergedCode(models.Model):

@@ -87,7 +87,7 @@ class ListedFollowUp:
 
 
 @dataclass(slots=True)
-class ListedPerson:
+class ListedPerson(codes.ShownByCode):
     """What the list shows of a person at risk (``ROW_VALUES``), with what ``Person`` gives
     pages of the same: the code as shown, the staff page's address, the district's place."""
 
@@ -118,14 +118,6 @@ class ListedPerson:
     @property
     def pk(self) -> int:
         return self.id
-
-    @property
-    def display_code(self) -> str:
-        return codes.format_code(self.lookup_code)
-
-    @property
-    def staff_path(self) -> str:
-        return codes.staff_path(self.lookup_code)
 
 
 @dataclass(frozen=True)
