@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from checkpoints.models import BusCheck, Checkpoint, Direction, Outcome, Passage
-from checkpoints.services import SAME_CROSSING_WINDOW, crossings_already_recorded
+from checkpoints.services import SAME_CROSSING_WINDOW, crossings_already_recorded, recording_at
 from transport.manifest import manifest_declarations
 from transport.models import Vehicle
 
@@ -52,8 +52,7 @@ def bus_check_record(
     all; the check's passages are those recorded by it. A form sent again (``form_token``)
     finds the check it recorded and records nothing more; a check of the same crossing
     (``same_crossing_checked``) joins it, and is returned with ``checked_again`` true."""
-    # One check at a time per checkpoint: two sent together would each find nothing recorded.
-    Checkpoint.objects.select_for_update().filter(pk=checkpoint.pk).first()
+    recording_at(checkpoint)
     if form_token is not None:
         sent_before = BusCheck.objects.filter(form_token=form_token).first()
         if sent_before is not None:

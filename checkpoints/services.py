@@ -20,6 +20,14 @@ from declarations.services import DeclarationData, declaration_submit
 SAME_CROSSING_WINDOW = timedelta(hours=2)
 
 
+def recording_at(checkpoint: Checkpoint) -> None:
+    """Lock the checkpoint's row until the transaction ends: one recording at a time at a
+    checkpoint (a passage, a bus check). Two sent at the same moment would each find nothing
+    recorded and both record; locked, the second waits for the first and finds what it
+    recorded."""
+    Checkpoint.objects.select_for_update().filter(pk=checkpoint.pk).first()
+
+
 def passage_record(
     *,
     person: Person,
@@ -39,12 +47,11 @@ def passage_record(
     that crossing: it is returned with ``recorded_before`` true, its outcome raised to a measure
     taken since (``_crossing_again``).
 
-    The checkpoint's row is locked first, as ``bus_check_record`` locks it: two forms sent at
-    the same moment (two officers, two tabs) would each find no crossing recorded and both
-    record one; locked, the second waits for the first and finds its crossing. The same lock
-    keeps a bus check and a desk passage of the same traveller from both recording it."""
+    One recording at a time at the checkpoint (``recording_at``), as for a bus check: two forms
+    sent at the same moment (two officers, two tabs) record the crossing once, and a bus check
+    and a desk passage of the same traveller do not both record it."""
     with transaction.atomic():
-        Checkpoint.objects.select_for_update().filter(pk=checkpoint.pk).first()
+        recording_at(checkpoint)
         if form_token is not None:
             sent_before = Passage.objects.filter(form_token=form_token).first()
             if sent_before is not None:
