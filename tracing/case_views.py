@@ -233,15 +233,7 @@ def contact_decision(request, pk, contact_pk):
         return redirect("tracing:case", pk=case.pk)
     status = form.cleaned_data["status"]
     contact_decide(contact=contact, status=status, user=request.user)
-    # The contact keeps only its last decision: who took an earlier one is kept here.
-    audit(
-        request,
-        AuditAction.DECIDE_CONTACT,
-        person=contact.person,
-        subject=f"contact_{status}",
-        level=contact.level,
-        case=case.pk,
-    )
+    audit_decision(request, contact, status)
     messages.success(request, _decided_message(status, 1))
     return redirect("tracing:case", pk=case.pk)
 
@@ -482,3 +474,16 @@ def _decided_message(status: str, count: int) -> str:
     return ngettext("%(count)s contact dismissed.", "%(count)s contacts dismissed.", count) % {
         "count": count
     }
+
+
+def audit_decision(request, contact: Contact, status: str) -> None:
+    """The audit entry of a decision on a contact (confirmed or dismissed): the contact keeps
+    only its last decision, so who took an earlier one is kept here."""
+    audit(
+        request,
+        AuditAction.DECIDE_CONTACT,
+        person=contact.person,
+        subject=f"contact_{status}",
+        level=contact.level,
+        case=contact.case_id,
+    )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import audit
 from accounts.models import AuditAction
 from tracing.access import case_for_staff, mark_reachable
-from tracing.case_views import CONTACTS_SHOWN, people_named
+from tracing.case_views import CONTACTS_SHOWN, audit_decision, people_named
 from tracing.contact_import import (
     COLUMNS,
     MAX_BYTES,
@@ -109,21 +109,8 @@ def _record_entry(request, case, form):
         request, AuditAction.MATCH_CONTACTS, person=contact.person, subject="contact", case=case.pk
     )
     if contact.via_confirmed is not None:
-        audit_f1_confirmed(request, contact.via_confirmed, case=case)
+        audit_decision(request, contact.via_confirmed, ContactStatus.CONFIRMED)
     return contact
-
-
-def audit_f1_confirmed(request, f1, *, case) -> None:
-    """An F1 confirmed by entering an F2 through them: a decision of its own, audited as the
-    case page's Confirm writes it (``case_views.contact_decision``)."""
-    audit(
-        request,
-        AuditAction.DECIDE_CONTACT,
-        person=f1.person,
-        subject=f"contact_{ContactStatus.CONFIRMED}",
-        level=f1.level,
-        case=case.pk,
-    )
 
 
 def _entry_message(contact, *, is_new: bool) -> str:
@@ -199,7 +186,7 @@ def contact_import_confirm(request, case_id):
                 case=case.pk,
             )
             for f1 in check.f1s_confirmed:
-                audit_f1_confirmed(request, f1, case=case)
+                audit_decision(request, f1, ContactStatus.CONFIRMED)
     if not check.is_valid:  # the data changed since the preview: show what is wrong now
         mark_reachable(request.user, check.rows)
         context = {"case": case, "check": check, "table": table, "sha256": ""}
