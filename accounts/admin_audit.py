@@ -1,5 +1,6 @@
 """The admin's pages of personal data (people, declarations, passages) are audited as the staff
-pages are: a list or a search, a record opened. What the records are is kept by the retention
+pages are: a list or a search, a record opened, a record's history (its title names the person,
+its entries what was changed). What the records are is kept by the retention
 purge and by merging duplicates, so the admin never deletes them."""
 
 from django.contrib.admin.utils import unquote
@@ -38,13 +39,18 @@ class AuditedAdmin:
         response = super().change_view(request, object_id, form_url, extra_context)
         obj = self.get_object(request, unquote(object_id)) if response.status_code == 200 else None
         if obj is not None:
-            audit(
-                request,
-                AuditAction.VIEW_PERSON,
-                person=self.person_of(obj),
-                **self._subject(object_id),
-            )
+            self._audit_opened(request, obj, object_id)
         return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        obj = (getattr(response, "context_data", None) or {}).get("object")
+        if response.status_code == 200 and obj is not None:
+            self._audit_opened(request, obj, f"{object_id}/history/")
+        return response
+
+    def _audit_opened(self, request, obj, what: str) -> None:
+        audit(request, AuditAction.VIEW_PERSON, person=self.person_of(obj), **self._subject(what))
 
     def has_delete_permission(self, request, obj=None):
         return False

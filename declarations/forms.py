@@ -610,6 +610,33 @@ REFRESH_BUTTON = (
 )
 
 
+# What a family travelling together shares, carried from one member's declaration to the next
+# one's form (the success page's "Declare for someone else", ``declarations.views.success``).
+# Never the seat, the destination address or the places visited (each person's own, and an
+# address is not put in a link), nor anything of a person's identity or health.
+SHARED_JOURNEY = (
+    "travel_date",
+    "from_province",
+    "from_district",
+    "to_district",
+    "to_commune",
+    "transport",
+    "vehicle_plate",
+)
+
+
+def shared_journey(query, *, point=None) -> dict:
+    """The shared journey given in an address's query, as initial values of the form: each
+    value only as the form accepts it (a place inside the one above it, a date the form takes,
+    a plate only with a means that has one). Anything else in the query is ignored; what a
+    point's QR fixes (a coach's plate) is the point's, whatever the query says."""
+    if not any(query.get(name) for name in SHARED_JOURNEY):
+        return {}  # the blank form, as nearly everyone opens it: nothing to check
+    form = DeclarationForm({name: query.get(name, "") for name in SHARED_JOURNEY}, point=point)
+    form.is_valid()
+    return {name: value for name in SHARED_JOURNEY if (value := form.cleaned_data.get(name))}
+
+
 def initial_from_data(data, *, point=None) -> dict:
     """The values posted to the form, read as initial values (to re-show it without errors)."""
     form = DeclarationForm(point=point)

@@ -1,5 +1,6 @@
 from datetime import timedelta
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,7 +17,13 @@ from django.views.decorators.http import require_GET
 from django_ratelimit.core import get_usage
 
 from declarations import codes
-from declarations.forms import DeclarationForm, LookupForm, initial_from_data
+from declarations.forms import (
+    SHARED_JOURNEY,
+    DeclarationForm,
+    LookupForm,
+    initial_from_data,
+    shared_journey,
+)
 from declarations.models import Declaration, MergedCode, Person
 from declarations.places import place_tree, places_version, served_province_code, with_places
 from declarations.qr import qr_svg
@@ -41,7 +48,7 @@ def privacy(request):
 
 @never_cache
 def declare(request):
-    return _declaration_form(request, person=None, initial={})
+    return _declaration_form(request, person=None, initial=shared_journey(request.GET))
 
 
 @never_cache
@@ -52,7 +59,8 @@ def point_declare(request, token):
         if not retired:
             raise Http404
         return render(request, "declarations/poster_retired.html", status=410)
-    return _declaration_form(request, person=None, initial={}, point=point)
+    initial = shared_journey(request.GET, point=point)
+    return _declaration_form(request, person=None, initial=initial, point=point)
 
 
 @never_cache
@@ -86,7 +94,7 @@ def _declaration_form(request, *, person, initial, point=None, updates=None):
         blank = {"residence_province": served_province_code(), "travel_date": timezone.localdate()}
         form = DeclarationForm(initial={**blank, **initial}, point=point)
     context = {"form": form, "person": person, "point": point}
-    if request.method == "GET" and person is None:
+    if request.method == "GET" and person is None and not initial:
         context["form_cache_key"] = _blank_form_key(point)
     return render(request, "declarations/declare.html", context)
 
@@ -122,19 +130,28 @@ def success(request, token):
         "person": person,
         "qr": qr_svg(staff_link, label=_(SUCCESS_QR_LABEL)),
         "place_names": _place_names(declaration),
-        "declare_another_url": _declare_again_url(declaration.point),
+        "declare_another_url": _declare_again_url(declaration),
         "hotline": HOTLINE_LINK,
         "risk_days": RISK_DAYS,
     }
     return render(request, "declarations/success.html", context)
 
 
-def _declare_again_url(point) -> str:
+def _declare_again_url(declaration: Declaration) -> str:
     """Where a family declares the next of its members: the same QR point (its vehicle,
-    checkpoint or facility filled in again) while it is in service, else the plain form."""
+    checkpoint or facility filled in again) while it is in service, else the plain form; with
+    the journey they share filled in (``SHARED_JOURNEY``), their identity and health blank."""
+    point = declaration.point
     if point is not None and point.is_active:
-        return point.public_path
-    return reverse("declarations:declare")
+        path = point.public_path
+    else:
+        path = reverse("declarations:declare")
+    journey = {
+        name: getattr(declaration, f"{name}_id" if name in JOURNEY_PLACES else name)
+        for name in SHARED_JOURNEY
+    }
+    journey["travel_date"] = journey["travel_date"].isoformat()
+    return f"{path}?{urlencode({name: value for name, value in journey.items() if value})}"
 
 
 @never_cache

@@ -190,3 +190,72 @@ def test_passengers_taken_off_a_list_are_audited_in_the_admin_and_never_deleted(
     )
     assert (opened.action, opened.person) == ("view_person", declaration.person)
     assert deleting.status_code == 403
+
+
+def test_a_persons_history_in_the_admin_is_audited_as_their_page_is(admin_client, citizen):
+    """The history's title names the person, and its entries say what was changed."""
+    page = admin_client.get(f"/admin/declarations/person/{citizen.pk}/history/")
+
+    assert citizen.full_name in page.content.decode()
+    (entry,) = AuditEntry.objects.all()
+    assert (entry.action, entry.person, entry.person_code) == (
+        "view_person",
+        citizen,
+        citizen.lookup_code,
+    )
+    assert audit_detail(entry) == f"administration, people: {citizen.pk}/history/"
+
+
+def test_the_history_of_a_declaration_a_passage_or_a_removal_is_audited_with_its_person(
+    admin_client, citizen, checkpoint, officer, vehicle
+):
+    from transport.models import PassengerRemoval
+
+    declaration = citizen.declarations.get()
+    passage = passage_record(
+        person=citizen, officer=officer, checkpoint=checkpoint, direction="in", outcome="allowed"
+    )
+    removal = PassengerRemoval.objects.create(
+        vehicle=vehicle, day=declaration.travel_date, person=citizen, reason="not_on_board"
+    )
+    AuditEntry.objects.all().delete()  # the passage's own entry
+
+    for path in (
+        f"/admin/declarations/declaration/{declaration.pk}/",
+        f"/admin/checkpoints/passage/{passage.pk}/",
+        f"/admin/transport/passengerremoval/{removal.pk}/",
+    ):
+        assert admin_client.get(f"{path}history/").status_code == 200
+
+    entries = AuditEntry.objects.order_by("at", "pk")
+    assert [(entry.action, entry.person) for entry in entries] == [("view_person", citizen)] * 3
+    assert [audit_detail(entry) for entry in entries] == [
+        f"administration, declarations: {declaration.pk}/history/",
+        f"administration, passages: {passage.pk}/history/",
+        f"administration, passengers taken off lists: {removal.pk}/history/",
+    ]
+
+
+def test_the_history_of_no_such_person_shows_nobody_and_writes_no_entry(admin_client, places):
+    response = admin_client.get("/admin/declarations/person/999999/history/")
+
+    assert response.status_code == 302
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_checkpoints_delete_page_names_none_of_the_travellers_it_saw(
+    admin_client, citizen, checkpoint, officer
+):
+    """Its passages stop the delete: the page says what kind of rows they are, never whose
+    (the admin deletes no passage), so it shows no one's data and writes no entry."""
+    passage_record(
+        person=citizen, officer=officer, checkpoint=checkpoint, direction="in", outcome="allowed"
+    )
+    AuditEntry.objects.all().delete()
+
+    page = admin_client.get(f"/admin/checkpoints/checkpoint/{checkpoint.pk}/delete/")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert citizen.full_name not in html and citizen.display_code not in html
+    assert not AuditEntry.objects.exists()

@@ -6,19 +6,12 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEntry
-from tests.conftest import audit_detail
-from tracing.services import case_confirm
+from tests.conftest import audit_detail, confirm_case
 
 
 @pytest.fixture
 def case(citizen, provincial_health_worker):
-    return case_confirm(
-        person=citizen,
-        confirmed_on=timezone.localdate(),
-        how_confirmed="RT-PCR",
-        isolated_at="",
-        user=provincial_health_worker,
-    )
+    return confirm_case(citizen, user=provincial_health_worker)
 
 
 def opened(client, user, path: str) -> AuditEntry:

@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry
 from declarations.models import Person
-from tests.conftest import LAI_CHAU, LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG, TAM_DUONG_TOWN
+from tests.conftest import (
+    LAI_CHAU,
+    LAI_CHAU_CITY,
+    QUYET_THANG,
+    TAM_DUONG,
+    TAM_DUONG_TOWN,
+    confirm_case,
+)
 from tracing.models import Case, Contact, FollowUp
 from tracing.services import case_confirm, contact_decide, contact_report
 
@@ -66,13 +73,7 @@ def test_the_list_shows_the_cases_of_the_district_newest_first_with_their_contac
     first, _second = contacts(2)
     Contact.objects.filter(pk=first.pk).update(status="confirmed")
     neighbour = make_declaration(full_name="Lò Thị Mới").person
-    newer = case_confirm(
-        person=neighbour,
-        confirmed_on=timezone.localdate(),
-        how_confirmed="RT-PCR",
-        isolated_at="",
-        user=health_worker,
-    )
+    newer = confirm_case(neighbour, user=health_worker)
 
     response = staff.get("/y-te/ca-benh/")
 
@@ -720,13 +721,7 @@ def test_an_f2_reported_again_as_f1_is_recounted_as_an_f1_on_its_day(case, conta
 def test_a_contact_of_another_case_is_not_found_through_this_one(
     staff, case, contacts, make_declaration
 ):
-    other = case_confirm(
-        person=make_declaration(full_name="Ca Khác").person,
-        confirmed_on=timezone.localdate(),
-        how_confirmed="RT-PCR",
-        isolated_at="",
-        user=None,
-    )
+    other = confirm_case(make_declaration(full_name="Ca Khác").person)
     [contact] = contacts(1)
 
     response = staff.post(
@@ -838,13 +833,7 @@ def test_a_case_confirmed_again_on_another_day_leaves_the_report_of_its_first_da
     assert DailyCount.objects.filter(day=first_day, measure="new_cases").exists()
     Case.objects.filter(pk=case.pk).update(closed_at=timezone.now())
 
-    case_confirm(
-        person=case.person,
-        confirmed_on=timezone.localdate(),
-        how_confirmed="RT-PCR again",
-        isolated_at="",
-        user=health_worker,
-    )
+    confirm_case(case.person, user=health_worker)  # again, today
 
     assert not DailyCount.objects.filter(day=first_day, measure="new_cases").exists()
 

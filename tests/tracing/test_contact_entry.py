@@ -4,9 +4,9 @@ import pytest
 
 from accounts.models import AuditAction, AuditEntry
 from declarations.models import Person
-from tests.conftest import LAI_CHAU, LAI_CHAU_CITY, QUYET_THANG, audit_detail
+from tests.conftest import LAI_CHAU, LAI_CHAU_CITY, QUYET_THANG, audit_detail, confirm_case
 from tracing.models import Contact, ContactLevel, ContactSource, ContactStatus, FollowUpStatus
-from tracing.services import case_confirm, contact_report
+from tracing.services import contact_report
 
 
 @pytest.fixture(autouse=True)
@@ -15,11 +15,9 @@ def english(settings):
 
 
 @pytest.fixture
-def case(citizen, today):
+def case(citizen):
     """Lò Văn Minh of Tam Đường, confirmed today."""
-    return case_confirm(
-        person=citizen, confirmed_on=today, how_confirmed="RT-PCR", isolated_at="", user=None
-    )
+    return confirm_case(citizen)
 
 
 def entry(**changes) -> dict:

@@ -8,10 +8,9 @@ import pytest
 from openpyxl import Workbook
 
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
-from tests.conftest import LAI_CHAU_CITY, QUYET_THANG
+from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, confirm_case
 from tracing.contact_import import COLUMNS
 from tracing.models import Contact, ContactLevel
-from tracing.services import case_confirm
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,11 +67,9 @@ def contacts_file(path, f1_code: str) -> None:
 
 
 def test_a_health_worker_enters_contacts_one_by_one_then_imports_a_list(
-    live_server, health_worker, citizen, today, tmp_path
+    live_server, health_worker, citizen, tmp_path
 ):
-    case = case_confirm(
-        person=citizen, confirmed_on=today, how_confirmed="RT-PCR", isolated_at="", user=None
-    )
+    case = confirm_case(citizen)
     ARTIFACTS.mkdir(exist_ok=True)
 
     def steps(browser):

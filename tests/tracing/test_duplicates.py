@@ -7,7 +7,7 @@ from checkpoints.services import passage_record
 from declarations.models import Declaration, MergedCode, Person, RiskFlag
 from declarations.risk import RiskLevel
 from declarations.services import risk_flag_add
-from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, audit_detail
+from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, audit_detail, confirm_case
 from tracing.duplicates import people_merge
 from tracing.models import (
     Case,
@@ -93,7 +93,7 @@ def test_the_list_takes_a_fixed_number_of_queries(
 
 
 def test_a_merge_keeps_every_record_of_both_people(
-    client, health_worker, officer, checkpoint, twins, make_declaration, today
+    client, health_worker, officer, checkpoint, twins, make_declaration
 ):
     keep, other = twins
     make_declaration(person=other, symptoms=("fever",))
@@ -103,13 +103,7 @@ def test_a_merge_keeps_every_record_of_both_people(
     risk_flag_add(person=other, level="high", reason="Sốt 39 độ", place="Chốt", user=officer)
     follow_up_update(follow_up=other.follow_up, user=health_worker, status="home", note="Cách ly")
     follow_up_update(follow_up=follow_up_open(person=keep), user=health_worker, note="Đã gọi")
-    case = case_confirm(
-        person=make_declaration(full_name="Vàng A Páo", phone="0911000555").person,
-        confirmed_on=today,
-        how_confirmed="RT-PCR",
-        isolated_at="",
-        user=None,
-    )
+    case = confirm_case(make_declaration(full_name="Vàng A Páo", phone="0911000555").person)
     Contact.objects.create(case=case, person=other, level=ContactLevel.F1)
     events = FollowUpEvent.objects.filter(follow_up__person__in=twins).count()
     declarations = Declaration.objects.filter(person__in=twins).count()
@@ -245,12 +239,10 @@ def test_two_cases_of_one_human_become_one_case_with_every_contact(make_declarat
 
 
 def test_a_contact_who_was_the_case_under_another_code_is_removed_and_their_f2s_become_f1s(
-    make_declaration, twins, today
+    make_declaration, twins
 ):
     keep, other = twins
-    case = case_confirm(
-        person=keep, confirmed_on=today, how_confirmed="A", isolated_at="", user=None
-    )
+    case = confirm_case(keep)
     via_self = Contact.objects.create(case=case, person=other, level=ContactLevel.F1)
     friend = make_declaration(full_name="Vàng A Páo", phone="0911000555").person
     Contact.objects.create(case=case, person=friend, level=ContactLevel.F2, via=via_self)

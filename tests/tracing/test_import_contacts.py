@@ -12,10 +12,9 @@ from openpyxl import Workbook, load_workbook
 
 from accounts.models import AuditAction, AuditEntry
 from declarations.models import Person
-from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG_TOWN, audit_detail
+from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG_TOWN, audit_detail, confirm_case
 from tracing.contact_import import COLUMNS, check_contacts, contacts_import, read_table
 from tracing.models import Contact, ContactLevel, ContactSource, ContactStatus, FollowUp
-from tracing.services import case_confirm
 
 HEADERS = [column.header for column in COLUMNS]
 CODE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{8}$")
@@ -27,11 +26,9 @@ def english(settings):
 
 
 @pytest.fixture
-def case(citizen, health_worker, today):
+def case(citizen, health_worker):
     """Lò Văn Minh of Tam Đường, confirmed today."""
-    return case_confirm(
-        person=citizen, confirmed_on=today, how_confirmed="RT-PCR", isolated_at="", user=None
-    )
+    return confirm_case(citizen)
 
 
 def row(**cells) -> list:

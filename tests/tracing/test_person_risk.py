@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from declarations.models import Declaration, Person
 from declarations.services import risk_flag_add
+from tests.conftest import confirm_case
 from tracing.models import Case, Contact, FollowUp
 from tracing.services import (
     case_close,
-    case_confirm,
     contact_decide,
     contact_report,
     contacts_decide_all,
@@ -68,10 +68,8 @@ def test_a_medium_declaration_after_a_high_one_keeps_the_person_high(make_declar
     assert risk_of(feverish) == "high"
 
 
-def test_an_open_case_stays_high_after_a_declaration_without_risk(make_declaration, citizen, today):
-    case_confirm(
-        person=citizen, confirmed_on=today, how_confirmed="RT-PCR", isolated_at="", user=None
-    )
+def test_an_open_case_stays_high_after_a_declaration_without_risk(make_declaration, citizen):
+    confirm_case(citizen)
     make_declaration(person=citizen)
     assert risk_of(citizen) == "high"
 
@@ -103,10 +101,8 @@ def test_a_new_risk_after_clearing_counts_and_reopens_the_follow_up(
     assert follow_up.status == "new"
 
 
-def test_clearing_the_follow_up_of_an_open_case_closes_the_case(citizen, health_worker, today):
-    case = case_confirm(
-        person=citizen, confirmed_on=today, how_confirmed="RT-PCR", isolated_at="", user=None
-    )
+def test_clearing_the_follow_up_of_an_open_case_closes_the_case(citizen, health_worker):
+    case = confirm_case(citizen)
     follow_up = FollowUp.objects.get(person=citizen)
     follow_up_update(follow_up=follow_up, user=health_worker, status="cleared")
     case.refresh_from_db()
@@ -115,11 +111,8 @@ def test_clearing_the_follow_up_of_an_open_case_closes_the_case(citizen, health_
 
 
 @pytest.fixture
-def case(make_declaration, today):
-    person = make_declaration(full_name="Ca Bệnh Một").person
-    return case_confirm(
-        person=person, confirmed_on=today, how_confirmed="RT-PCR", isolated_at="", user=None
-    )
+def case(make_declaration):
+    return confirm_case(make_declaration(full_name="Ca Bệnh Một").person)
 
 
 def proposed(case, person, level="F1", via=None) -> Contact:
@@ -163,20 +156,14 @@ def test_a_dismissed_contact_is_not_at_risk(case, citizen, health_worker):
 
 
 def test_a_contact_confirmed_again_after_clearing_is_at_risk_again(
-    case, citizen, health_worker, make_declaration, today
+    case, citizen, health_worker, make_declaration
 ):
     contact_decide(contact=proposed(case, citizen), status="confirmed", user=health_worker)
     follow_up = FollowUp.objects.get(person=citizen)
     follow_up_update(follow_up=follow_up, user=health_worker, status="cleared")
     assert risk_of(citizen) == "none"
 
-    other = case_confirm(
-        person=make_declaration(full_name="Ca Bệnh Hai").person,
-        confirmed_on=today,
-        how_confirmed="RT-PCR",
-        isolated_at="",
-        user=None,
-    )
+    other = confirm_case(make_declaration(full_name="Ca Bệnh Hai").person)
     contact_decide(contact=proposed(other, citizen), status="confirmed", user=health_worker)
     assert risk_of(citizen) == "high"
     follow_up.refresh_from_db()
@@ -196,11 +183,9 @@ def test_closing_a_case_clears_its_follow_up_but_not_its_contacts(case, citizen,
     assert risk_of(citizen) == "high"  # the F1's quarantine runs on
 
 
-def test_a_closed_case_confirmed_again_is_open_and_high(case, health_worker, today):
+def test_a_closed_case_confirmed_again_is_open_and_high(case, health_worker):
     case_close(case=case, user=health_worker)
-    case_confirm(
-        person=case.person, confirmed_on=today, how_confirmed="RT-PCR", isolated_at="", user=None
-    )
+    confirm_case(case.person)
     assert Case.objects.get(pk=case.pk).closed_at is None
     assert risk_of(case.person) == "high"
 

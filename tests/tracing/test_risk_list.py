@@ -14,7 +14,7 @@ from django.utils.html import escape
 from accounts.models import AuditAction, AuditEntry
 from declarations.models import EpidemicZone, Person
 from declarations.services import risk_flag_add, zones_changed
-from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG, audit_detail
+from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG, audit_detail, confirm_case
 from tracing.models import FollowUp, FollowUpStatus
 from tracing.services import follow_up_update
 
@@ -174,18 +174,12 @@ def test_a_reason_counts_from_any_declaration_the_risk_rule_counts(
 
 
 def test_cases_and_confirmed_contacts_are_found_by_their_reason(
-    staff, crowd, make_declaration, health_worker, today
+    staff, crowd, make_declaration, health_worker
 ):
     from tracing.models import Contact
-    from tracing.services import case_confirm, contact_decide
+    from tracing.services import contact_decide
 
-    case = case_confirm(
-        person=crowd["flagged"],
-        confirmed_on=today,
-        how_confirmed="RT-PCR",
-        isolated_at="",
-        user=None,
-    )
+    case = confirm_case(crowd["flagged"])
     f1 = Contact.objects.create(
         case=case, person=make_declaration(full_name="Gần Ca").person, level="F1"
     )

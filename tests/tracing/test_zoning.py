@@ -17,9 +17,9 @@ from tests.conftest import (
     TAM_DUONG,
     TAM_DUONG_TOWN,
     audit_detail,
+    confirm_case,
 )
 from tracing.models import Case, Contact, ContactLevel, ContactStatus
-from tracing.services import case_confirm
 from tracing.zoning import people_involved
 
 THEN_SIN, TA_LENG, DOAN_KET = "03394", "03400", "03389"
@@ -28,12 +28,6 @@ THEN_SIN, TA_LENG, DOAN_KET = "03394", "03400", "03389"
 @pytest.fixture(autouse=True)
 def english(settings):
     settings.LANGUAGE_CODE = "en"
-
-
-def confirm(person, today):
-    return case_confirm(
-        person=person, confirmed_on=today, how_confirmed="RT-PCR", isolated_at="", user=None
-    )
 
 
 @pytest.fixture
@@ -60,7 +54,7 @@ def seeded_case(citizen, make_declaration, today):
         to_commune=QUYET_THANG,
         travel_date=today - timedelta(days=5),
     )
-    case = confirm(citizen, today)
+    case = confirm_case(citizen)
     f1_here = person(
         "Giàng Thị Mỷ", "0911000001", LAI_CHAU_CITY, QUYET_THANG, LAI_CHAU_CITY, QUYET_THANG
     )
@@ -137,7 +131,7 @@ def test_the_zoning_downloads_as_excel_and_is_audited(client, health_worker, see
 
 
 def test_all_open_cases_of_the_users_scope_are_zoned_together(
-    client, health_worker, provincial_health_worker, seeded_case, make_declaration, today
+    client, health_worker, provincial_health_worker, seeded_case, make_declaration
 ):
     elsewhere = make_declaration(
         full_name="Lò Thị Hoa",
@@ -147,8 +141,8 @@ def test_all_open_cases_of_the_users_scope_are_zoned_together(
         to_district=LAI_CHAU_CITY,
         to_commune=DOAN_KET,
     ).person
-    confirm(elsewhere, today)
-    closed = confirm(make_declaration(full_name="Lò Văn Cũ", phone="0911000010").person, today)
+    confirm_case(elsewhere)
+    closed = confirm_case(make_declaration(full_name="Lò Văn Cũ", phone="0911000010").person)
     closed.closed_at = closed.created_at
     closed.save(update_fields=["closed_at"])
 
@@ -169,9 +163,9 @@ def test_the_open_cases_zoning_downloads_as_excel(client, provincial_health_work
 
 
 def test_health_staff_of_another_district_get_404_for_a_case_zoning(
-    client, other_health_worker, citizen, today
+    client, other_health_worker, citizen
 ):
-    case = confirm(citizen, today)
+    case = confirm_case(citizen)
     client.force_login(other_health_worker)
     assert client.get(f"/y-te/ca-benh/{case.pk}/khoanh-vung/").status_code == 404
     assert client.get(f"/y-te/ca-benh/{case.pk}/khoanh-vung/xuat/").status_code == 404
