@@ -638,11 +638,13 @@ def shared_journey(query, *, point=None) -> dict:
 
 
 def initial_from_data(data, *, point=None) -> dict:
-    """The values posted to the form, read as initial values (to re-show it without errors)."""
+    """The values posted to the form, read as initial values (to re-show it without errors).
+    A field the point fixes (a coach's plate) keeps the point's value: the browser sends none."""
     form = DeclarationForm(point=point)
     return {
         name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
         for name, field in form.fields.items()
+        if not field.disabled
     }
 
 

@@ -35,6 +35,19 @@ def test_a_vehicle_qr_fills_and_fixes_the_plate(client, vehicle):
     assert declaration.point == vehicle.point
 
 
+def test_without_javascript_a_vehicle_qr_keeps_its_plate_shown_when_places_are_listed(
+    client, vehicle
+):
+    """The refresh button (no JavaScript) sends the form back to list the districts: the
+    vehicle's fixed plate and means are still shown, not blanks."""
+    data = form_data(residence_district="", residence_commune="", refresh_places="1")
+    form = client.post(vehicle.point.public_path, data).context["form"]
+
+    assert form["vehicle_plate"].value() == "25B-012.34"
+    assert form["transport"].value() == "coach"
+    assert Declaration.objects.count() == 0
+
+
 def test_a_checkpoint_qr_links_the_declaration_to_the_checkpoint(client, checkpoint):
     page = client.get(checkpoint.point.public_path)
     assert checkpoint.name in page.content.decode()
