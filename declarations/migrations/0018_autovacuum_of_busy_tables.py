@@ -11,7 +11,9 @@ declarations most of what the lists read is fetched twice. Measured among a mill
 the keys of the busiest district's overdue list took 9.8 ms with 1,888 rows fetched from the table
 and 2.4 ms once vacuumed (docs/performance.md, twenty-sixth round). Autovacuum must be on, as it
 is by default (docs/deploy.md). The settings are the tables', so they reach a replica and survive
-a restart; SQLite has no such thing.
+a restart; SQLite has no such thing. Declarations split into monthly partitions
+(deploy/postgresql/partition_declarations.sql, which gives each partition it creates the same
+settings) take them on each partition: a partitioned table holds no rows, and no such settings.
 """
 
 from django.db import migrations
@@ -26,11 +28,26 @@ SETTINGS = {
 
 def _each_table(statement: str):
     def apply(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for table in TABLES:
-                schema_editor.execute(statement.format(table=schema_editor.quote_name(table)))
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for table in TABLES:
+            for holder in _holding_rows(schema_editor.connection, table):
+                schema_editor.execute(statement.format(table=holder))
 
     return apply
+
+
+def _holding_rows(connection, table: str) -> list[str]:
+    """The table itself, or the partitions of a partitioned one (each as a quoted name)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT CASE WHEN c.relkind = 'p' THEN p.inhrelid::regclass::text"
+            " ELSE c.oid::regclass::text END"
+            " FROM pg_class AS c LEFT JOIN pg_inherits AS p ON p.inhparent = c.oid"
+            " WHERE c.oid = to_regclass(%s)",
+            [table],
+        )
+        return [name for (name,) in cursor.fetchall() if name]
 
 
 SET = "ALTER TABLE {table} SET (" + ", ".join(f"{k} = {v}" for k, v in SETTINGS.items()) + ")"

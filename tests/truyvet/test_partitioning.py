@@ -136,6 +136,15 @@ def test_the_partitioning_script_keeps_every_declaration_and_the_app_working(scr
             in_default = cursor.fetchone()[0]
             cursor.execute("SELECT count(*) FROM declarations_submission_token")
             tokens = cursor.fetchone()[0]
+            vacuumed_soon = _partitions_vacuumed_soon(cursor)
+        # declarations.0018 taken back and applied again on the partitioned table: each
+        # partition's settings, since the table itself takes none.
+        manage(url, "migrate", "--no-input", "declarations", "0017")
+        with db.cursor() as cursor:
+            vacuumed_soon_without = _partitions_vacuumed_soon(cursor)
+        manage(url, "migrate", "--no-input")
+        with db.cursor() as cursor:
+            vacuumed_soon_again = _partitions_vacuumed_soon(cursor)
     finally:
         db.close()
 
@@ -145,3 +154,17 @@ def test_the_partitioning_script_keeps_every_declaration_and_the_app_working(scr
     assert tokens == 4  # the deleted person's token went with their declaration
     assert in_default == 0
     assert months_used == 3  # each declaration in its own month's partition
+    assert vacuumed_soon == vacuumed_soon_again == (partitions, partitions)
+    assert vacuumed_soon_without == (0, partitions)
+
+
+def _partitions_vacuumed_soon(cursor) -> tuple[int, int]:
+    """How many of the declarations' partitions autovacuum looks after once 2% of their rows
+    have changed (declarations.0018), of how many."""
+    cursor.execute(
+        "SELECT count(*) FILTER (WHERE 'autovacuum_vacuum_insert_scale_factor=0.02'"
+        " = ANY(c.reloptions)), count(*)"
+        " FROM pg_inherits AS p JOIN pg_class AS c ON c.oid = p.inhrelid"
+        " WHERE p.inhparent = 'declarations_declaration'::regclass"
+    )
+    return tuple(cursor.fetchone())
