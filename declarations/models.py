@@ -70,8 +70,8 @@ class PersonQuerySet(models.QuerySet):
         """The person with this (parsed) code, or with it as a merged-away code; or None. With
         ``compiled_as``, the look-up of the code itself is compiled once under that name
         (``truyvet.compiled``): for a queryset that always has the same shape."""
-        first = self.filter(lookup_code=code)[:1]
-        found = compiled_once(first, compiled_as, code) if compiled_as else list(first)
+        first = lambda: self.filter(lookup_code=code)[:1]  # noqa: E731 - made once if compiled
+        found = compiled_once(first, compiled_as, code) if compiled_as else list(first())
         if found:
             return found[0]
         return self.filter(merged_codes__code=code).first()

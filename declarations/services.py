@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from django.core.cache import cache, caches
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -324,38 +324,56 @@ def people_risk_sources(
     person_ids: Iterable[int], *, now: datetime | None = None, read=None
 ) -> dict[int, list[RiskSource]]:
     """What each person's current risk comes from (``people_risk_levels``): the highest first,
-    newest first within a level. Four queries, each run by ``read(queryset, name, *values)``
-    if given (``risk_sources_of`` runs them compiled once)."""
+    newest first within a level. Four queries, each run by ``read(make, name, *values)`` if
+    given, ``make`` a function that makes its queryset (``risk_sources_of`` runs them compiled
+    once, and so makes them once per process)."""
     person_ids = set(person_ids)
     now = now or timezone.now()
-    found = _risk_found(person_ids, now=now)
-    read = read or (lambda queryset, name, *values: list(queryset))
+    made = []
+
+    def found() -> _RiskFound:  # the four querysets, made when the first is needed
+        if not made:
+            made.append(_risk_found(person_ids, now=now))
+        return made[0]
+
+    read = read or (lambda make, name, *values: list(make()))
     sources = defaultdict(list)
-    declared = found.declared.values_list("person_id", "risk_level", "submitted_at", "risk_reasons")
     since = Declaration._meta.get_field("submitted_at").get_db_prep_value(
-        now - timedelta(days=RISK_DAYS), connections[declared.db]
+        now - timedelta(days=RISK_DAYS), connections[router.db_for_read(Declaration)]
     )
     one = next(iter(person_ids), None)
     for person_id, level, at, reasons in read(
-        declared, "risk_sources_declared", one, since, RiskLevel.NONE.value
+        lambda: found().declared.values_list(
+            "person_id", "risk_level", "submitted_at", "risk_reasons"
+        ),
+        "risk_sources_declared",
+        one,
+        since,
+        RiskLevel.NONE.value,
     ):
         stored = tuple(Reason.from_stored(text) for text in reasons)
         sources[person_id].append(RiskSource("declaration", level, at, stored))
-    flagged = found.flagged.values_list("person_id", "level", "flagged_at", "reason")
-    for person_id, level, at, text in read(flagged, "risk_sources_flagged", one):
+    for person_id, level, at, text in read(
+        lambda: found().flagged.values_list("person_id", "level", "flagged_at", "reason"),
+        "risk_sources_flagged",
+        one,
+    ):
         sources[person_id].append(RiskSource("flag", level, at, text=text))
-    cases = found.cases.values_list("pk", "case")
-    for person_id, case_id in read(cases, "risk_sources_case", one):
+    for person_id, case_id in read(
+        lambda: found().cases.values_list("pk", "case"), "risk_sources_case", one
+    ):
         sources[person_id].append(RiskSource("case", RiskLevel.HIGH, case_id=case_id))
-    contacts = found.contacts.values_list(
-        "pk",
-        "contacts__level",
-        "contacts__decided_at",
-        "contacts__case",
-        "contacts__case__person__full_name",
-    )
     for person_id, contact_level, at, case_id, name in read(
-        contacts, "risk_sources_contacts", "confirmed", one
+        lambda: found().contacts.values_list(
+            "pk",
+            "contacts__level",
+            "contacts__decided_at",
+            "contacts__case",
+            "contacts__case__person__full_name",
+        ),
+        "risk_sources_contacts",
+        "confirmed",
+        one,
     ):
         sources[person_id].append(
             RiskSource(

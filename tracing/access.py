@@ -176,8 +176,11 @@ class PersonScope:
 
 def person_scope(person: Person) -> PersonScope:
     """The person's ``PersonScope``: one query, compiled once per process."""
-    declared = person.declarations.order_by().values_list("to_district_id", "point_id").distinct()
-    declared = compiled_once(declared, "person_scope_declared", person.pk)
+    declared = compiled_once(
+        lambda: person.declarations.order_by().values_list("to_district_id", "point_id").distinct(),
+        "person_scope_declared",
+        person.pk,
+    )
     districts, points = {person.residence_district_id}, set()
     for district, point in declared:
         districts.add(district)

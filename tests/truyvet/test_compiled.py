@@ -18,6 +18,7 @@ from truyvet.compiled import compiled_once
 def fresh(compilations, monkeypatch):
     """No query kept yet in this process."""
     monkeypatch.setattr(compiled, "_kept", {})
+    monkeypatch.setattr(compiled, "_made", {})
     return compilations
 
 
@@ -105,3 +106,36 @@ def test_the_queryset_given_is_left_as_it_was(fresh, two_people):
     assert len(compiled_once(queryset, "test_passages", second.pk)) == 1
     assert "get_compiler" not in vars(queryset.query)  # still compiles itself when run
     assert [p.person_id for p in queryset] == [second.pk]
+
+
+def test_a_queryset_given_as_a_function_is_made_the_first_time_only(fresh, two_people):
+    first, second = two_people
+    made = []
+
+    def codes_of(person):
+        def make():
+            made.append(person)
+            return Person.objects.filter(pk=person.pk).values_list("lookup_code", flat=True)
+
+        return compiled_once(make, "test_made_codes", person.pk)
+
+    assert codes_of(first) == [first.lookup_code]
+    assert codes_of(second) == [second.lookup_code]  # the kept query, with the new value
+    assert made == [first]
+
+
+def test_with_the_check_on_a_queryset_given_as_a_function_is_made_each_time(
+    settings, fresh, two_people
+):
+    first, second = two_people
+    settings.COMPILED_QUERIES_VERIFY = True
+    made = []
+
+    def make(person, limit):
+        made.append(person)
+        return person.passages.all()[:limit]
+
+    compiled_once(lambda: make(first, 20), "test_made_shape", first.pk)
+    with pytest.raises(ValueError, match="changed shape"):
+        compiled_once(lambda: make(second, 40), "test_made_shape", second.pk)
+    assert made == [first, second]
