@@ -36,6 +36,7 @@ Every request goes to the plan's host on 127.0.0.1; the phases end by themselves
 """
 
 import contextlib
+import html
 import json
 import random
 import re
@@ -65,8 +66,10 @@ ERROR_KINDS = 5  # distinct error messages kept per request name
 
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 PERSON_LINK = re.compile(rb'href="(/c/[0-9A-Za-z]+/)"')
-FOLLOW_UP_LINK = re.compile(rb'href="(/y-te/theo-doi/[0-9A-Za-z]+/)"')
+# A row's follow-up link, with the list's address it carries back (``?next=``), as clicked.
+FOLLOW_UP_LINK = re.compile(rb'href="(/y-te/theo-doi/[0-9A-Za-z]+/(?:\?[^"]*)?)"')
 SUCCESS_MARK = b'id="lookup-code"'  # the success page shows the lookup code
+FOLLOW_UP_MARK = b'id="follow-up-status"'  # the follow-up page shows its status
 # One citizen in ten first sends the form with a phone number cut short: it comes back (200) with
 # the field marked, and writes nothing.
 MISTAKE_SHARE = 0.1
@@ -482,7 +485,8 @@ class HealthStaff(StaffUser):
             return
         found = FOLLOW_UP_LINK.findall(page.content or b"")
         if found:
-            self.fetch("GET", self.random.choice(found).decode(), self.follow_up)
+            link = html.unescape(self.random.choice(found).decode())
+            self.fetch("GET", link, self.follow_up, contains=FOLLOW_UP_MARK)
 
 
 class DistrictHealthStaff(HealthStaff):
