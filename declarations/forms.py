@@ -410,12 +410,18 @@ class DeclarationForm(ChainedPlaces, forms.Form):
         return super().__iter__()
 
     def _fix_point_context(self, point: DeclarationPoint) -> None:
-        """A vehicle's QR fixes its plate; a facility's QR asks about the visit."""
+        """A vehicle's QR fixes its plate; a facility's QR asks about the visit.
+
+        The fixed values are the form's initial ones too, whatever it was given: an update
+        opened from the poster starts from the latest journey, whose plate is another
+        vehicle's, and a disabled field is cleaned from its initial value."""
         if point.kind == PointKind.VEHICLE:
-            for name, value in (("vehicle_plate", point.vehicle_plate), ("transport", "coach")):
+            fixed = {"vehicle_plate": point.vehicle_plate, "transport": Transport.COACH}
+            for name, value in fixed.items():
                 field = self.fields.own(name)
                 field.initial = value
                 field.disabled = True
+            self.initial = {**self.initial, **fixed}
         if point.kind == PointKind.FACILITY:
             self.fields["visit_role"] = forms.ChoiceField(
                 label=_("You are visiting as"), choices=VisitRole.choices, widget=forms.RadioSelect

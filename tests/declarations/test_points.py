@@ -35,6 +35,14 @@ def test_a_vehicle_qr_fills_and_fixes_the_plate(client, vehicle):
     assert declaration.point == vehicle.point
 
 
+def test_a_vehicle_qr_keeps_its_plate_shown_when_the_places_are_refreshed(client, vehicle):
+    """Without JavaScript the form is sent back to list the districts; a browser does not send
+    the disabled plate, which the form shows again from the poster."""
+    posted = form_data(refresh_places="1", vehicle_plate=None, transport=None)
+    form = client.post(vehicle.point.public_path, posted).context["form"]
+    assert (form["vehicle_plate"].value(), form["transport"].value()) == ("25B-012.34", "coach")
+
+
 def test_a_checkpoint_qr_links_the_declaration_to_the_checkpoint(client, checkpoint):
     page = client.get(checkpoint.point.public_path)
     assert checkpoint.name in page.content.decode()
