@@ -50,6 +50,7 @@ def test_a_passenger_with_a_code_updates_from_the_bus_qr(
     plate = page.locator("#id_vehicle_plate")
     assert (plate.input_value(), plate.is_disabled()) == ("25B-012.34", True)
     assert page.input_value("#id_full_name") == citizen.full_name
+    screenshot(page, "vehicle-qr-update-form-360")  # once its stylesheets are in
     assert_no_horizontal_scroll(page)
     page.check("#id_commitment")
     page.click("input[type=submit][name=submit]")
