@@ -410,12 +410,18 @@ class DeclarationForm(ChainedPlaces, forms.Form):
         return super().__iter__()
 
     def _fix_point_context(self, point: DeclarationPoint) -> None:
-        """A vehicle's QR fixes its plate; a facility's QR asks about the visit."""
+        """A vehicle's QR fixes its plate; a facility's QR asks about the visit.
+
+        The fixed values are the form's initial ones too, whatever it was given: an update
+        opened from the poster starts from the latest journey, whose plate is another
+        vehicle's, and a disabled field is cleaned from its initial value."""
         if point.kind == PointKind.VEHICLE:
-            for name, value in (("vehicle_plate", point.vehicle_plate), ("transport", "coach")):
+            fixed = {"vehicle_plate": point.vehicle_plate, "transport": Transport.COACH}
+            for name, value in fixed.items():
                 field = self.fields.own(name)
                 field.initial = value
                 field.disabled = True
+            self.initial = {**self.initial, **fixed}
         if point.kind == PointKind.FACILITY:
             self.fields["visit_role"] = forms.ChoiceField(
                 label=_("You are visiting as"), choices=VisitRole.choices, widget=forms.RadioSelect
@@ -638,13 +644,11 @@ def shared_journey(query, *, point=None) -> dict:
 
 
 def initial_from_data(data, *, point=None) -> dict:
-    """The values posted to the form, read as initial values (to re-show it without errors).
-    A field the point fixes (a coach's plate) keeps the point's value: the browser sends none."""
+    """The values posted to the form, read as initial values (to re-show it without errors)."""
     form = DeclarationForm(point=point)
     return {
         name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
         for name, field in form.fields.items()
-        if not field.disabled
     }
 
 

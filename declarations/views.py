@@ -1,6 +1,5 @@
 from datetime import timedelta
 from functools import wraps
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.cache import cache_control, never_cache
@@ -24,7 +24,7 @@ from declarations.forms import (
     initial_from_data,
     shared_journey,
 )
-from declarations.models import Declaration, MergedCode, Person
+from declarations.models import Declaration, DeclarationPoint, MergedCode, Person
 from declarations.places import place_tree, places_version, served_province_code, with_places
 from declarations.qr import qr_svg
 from declarations.risk import RISK_DAYS
@@ -36,6 +36,13 @@ SUCCESS_QR_LABEL = gettext_noop("QR code of your lookup code, for checkpoint sta
 HOTLINE_LINK = format_html('<a href="tel:{}">{}</a>', "19009095", "1900 9095")
 LOOKUP_SESSION_KEY = "lookup_person"
 LOOKUP_SESSION_MINUTES = 30
+# The QR poster a citizen with a code came from: its token rides in the address from the
+# poster's form through the look-up to the update form (``?qr=<token>``), and is read again at
+# each step; nothing else about the point is taken from the browser.
+POSTER_PARAM = "qr"
+POSTER_GONE = gettext_lazy(
+    "The QR poster you scanned is no longer in use: your update will not be recorded at it."
+)
 
 
 def home(request):
@@ -65,13 +72,18 @@ def point_declare(request, token):
 
 @never_cache
 def update(request):
+    """The update form of the person looked up; opened from a QR poster (``?qr=<token>``), the
+    new declaration is recorded at its point, with what its poster fixes."""
+    point, poster_gone = _poster_point(request)
     person = _looked_up_person(request)
     if person is None:
         messages.info(request, _("Enter your lookup code again to update your declaration."))
-        return redirect("declarations:lookup")
+        return redirect(_with_poster(reverse("declarations:lookup"), point))
+    if poster_gone:
+        messages.warning(request, POSTER_GONE)
     latest = latest_declaration(person)
-    initial = initial_for_update(person, latest)
-    return _declaration_form(request, person=person, initial=initial, updates=latest)
+    initial = initial_for_update(person, latest, point=point)
+    return _declaration_form(request, person=person, initial=initial, point=point, updates=latest)
 
 
 def _declaration_form(request, *, person, initial, point=None, updates=None):
@@ -94,6 +106,9 @@ def _declaration_form(request, *, person, initial, point=None, updates=None):
         blank = {"residence_province": served_province_code(), "travel_date": timezone.localdate()}
         form = DeclarationForm(initial={**blank, **initial}, point=point)
     context = {"form": form, "person": person, "point": point}
+    if person is None:
+        # Someone who declared before updates instead: one person, one code (no duplicate).
+        context["lookup_url"] = _with_poster(reverse("declarations:lookup"), point)
     if request.method == "GET" and person is None and not initial:
         context["form_cache_key"] = _blank_form_key(point)
     return render(request, "declarations/declare.html", context)
@@ -156,20 +171,28 @@ def _declare_again_url(declaration: Declaration) -> str:
 
 @never_cache
 def lookup(request):
+    """A citizen's own declarations, by code and the last digits of the phone. Come from a QR
+    poster (``?qr=<token>``), they go on to the update form for that poster's point."""
+    point, poster_gone = _poster_point(request)
+    if poster_gone:
+        messages.warning(request, POSTER_GONE)
     form = LookupForm(request.POST or None)
+    context = {"form": form, "point": point}
     if request.method == "POST":
         refusal = _lookup_limited(request, form)
         if refusal:
             form.add_error(None, refusal)
-            return render(request, "declarations/lookup.html", {"form": form}, status=429)
+            return render(request, "declarations/lookup.html", context, status=429)
         if form.is_valid():
             person = _find_person(form.cleaned_data["code"], form.cleaned_data["phone_last4"])
             if person is not None:
                 _remember_lookup(request, person)
-                return redirect("declarations:my_declarations")
+                if point is None and not poster_gone:
+                    return redirect("declarations:my_declarations")
+                return redirect(_with_poster(reverse("declarations:update"), point))
             form.add_error(None, _("The lookup code and phone digits do not match a declaration."))
         _lookup_missed(request, form)  # a code or digits not understood count too
-    return render(request, "declarations/lookup.html", {"form": form})
+    return render(request, "declarations/lookup.html", context)
 
 
 @never_cache
@@ -316,6 +339,23 @@ def _find_person(code: str, phone_last4: str) -> Person | None:
     return person
 
 
+def _poster_point(request) -> tuple[DeclarationPoint | None, bool]:
+    """The point of the QR poster named by ``?qr=<token>`` while it is in service, and whether
+    a poster was named that is not (an unknown token, a retired poster, a point out of
+    service): then the citizen goes on without it, as without a poster."""
+    token = request.GET.get(POSTER_PARAM, "")
+    if not token:
+        return None, False
+    point, _retired = point_for_token(token)
+    return point, point is None
+
+
+def _with_poster(path: str, point: DeclarationPoint | None) -> str:
+    """``path``, naming the poster's point by its token (read from the database, not the
+    browser) to the page it leads to."""
+    return f"{path}?{urlencode({POSTER_PARAM: point.token})}" if point is not None else path
+
+
 def _remember_lookup(request, person) -> None:
     request.session.cycle_key()
     request.session[LOOKUP_SESSION_KEY] = person.pk
@@ -344,13 +384,19 @@ def latest_declaration(person: Person) -> Declaration | None:
     return person.declarations.newest_first().select_related("point").first()
 
 
-def initial_for_update(person: Person, latest: Declaration | None) -> dict:
-    """The update form starts from the latest declaration; health answers start blank."""
+def initial_for_update(
+    person: Person, latest: Declaration | None, *, point: DeclarationPoint | None = None
+) -> dict:
+    """The update form starts from the latest declaration; health answers start blank. Opened
+    from a QR ``point``'s poster, it is a trip of today's, as on the poster's blank form (whose
+    fixed fields the form sets itself), with no seat of an earlier vehicle."""
     initial = {name: getattr(person, name) for name in DeclarationData.PERSON_FIELDS}
     initial |= {name: getattr(person, f"{name}_id") for name in DeclarationData.PERSON_PLACES}
     if latest is not None:
         initial |= {name: getattr(latest, name) for name in JOURNEY_FIELDS}
         initial |= {name: getattr(latest, f"{name}_id") for name in JOURNEY_PLACES}
+    if point is not None:
+        initial |= {"travel_date": timezone.localdate(), "seat": ""}
     return initial
 
 

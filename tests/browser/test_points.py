@@ -35,6 +35,32 @@ def test_a_passenger_declares_from_the_bus_qr_with_the_plate_filled(
     assert "25B-012.34" in page.inner_text("main")
 
 
+def test_a_passenger_with_a_code_updates_from_the_bus_qr(
+    live_server, vehicle, citizen, phone_page, screenshot
+):
+    """Lò Văn Minh declared yesterday; on today's bus he scans its QR and updates instead."""
+    page = phone_page
+    page.goto(f"{live_server.url}{vehicle.point.public_path}")
+    screenshot(page, "vehicle-qr-update-offer-360", full_page=False)
+    page.click("#update-instead")
+    page.fill("#id_code", citizen.display_code)
+    page.fill("#id_phone_last4", "4321")
+    page.click("main button[type=submit]")
+
+    plate = page.locator("#id_vehicle_plate")
+    assert (plate.input_value(), plate.is_disabled()) == ("25B-012.34", True)
+    assert page.input_value("#id_full_name") == citizen.full_name
+    screenshot(page, "vehicle-qr-update-form-360")  # once its stylesheets are in
+    assert_no_horizontal_scroll(page)
+    page.check("#id_commitment")
+    page.click("input[type=submit][name=submit]")
+    page.wait_for_selector("#lookup-code")
+
+    assert page.inner_text("#lookup-code").strip() == citizen.display_code
+    latest = citizen.declarations.newest_first().first()
+    assert (citizen.declarations.count(), latest.point_id) == (2, vehicle.point_id)
+
+
 def test_the_poster_prints_on_one_a5_page(live_server, chromium, officer, checkpoint):
     from tests.browser.conftest import ARTIFACTS
 

@@ -1,8 +1,10 @@
 """Declaration points: a QR token opens the form with its vehicle, checkpoint or facility."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from declarations.models import Declaration, Person, PointKind
@@ -35,17 +37,12 @@ def test_a_vehicle_qr_fills_and_fixes_the_plate(client, vehicle):
     assert declaration.point == vehicle.point
 
 
-def test_without_javascript_a_vehicle_qr_keeps_its_plate_shown_when_places_are_listed(
-    client, vehicle
-):
-    """The refresh button (no JavaScript) sends the form back to list the districts: the
-    vehicle's fixed plate and means are still shown, not blanks."""
-    data = form_data(residence_district="", residence_commune="", refresh_places="1")
-    form = client.post(vehicle.point.public_path, data).context["form"]
-
-    assert form["vehicle_plate"].value() == "25B-012.34"
-    assert form["transport"].value() == "coach"
-    assert Declaration.objects.count() == 0
+def test_a_vehicle_qr_keeps_its_plate_shown_when_the_places_are_refreshed(client, vehicle):
+    """Without JavaScript the form is sent back to list the districts; a browser does not send
+    the disabled plate, which the form shows again from the poster."""
+    posted = form_data(refresh_places="1", vehicle_plate=None, transport=None)
+    form = client.post(vehicle.point.public_path, posted).context["form"]
+    assert (form["vehicle_plate"].value(), form["transport"].value()) == ("25B-012.34", "coach")
 
 
 def test_a_checkpoint_qr_links_the_declaration_to_the_checkpoint(client, checkpoint):
@@ -243,3 +240,213 @@ def test_an_update_of_a_crossing_stays_declared_through_the_checkpoint(client, c
     updated = update(client, transport="on_foot", vehicle_plate="", seat="")
 
     assert updated.point == checkpoint.point
+
+
+# -- a citizen with a code scans a new poster: an update recorded at its point ------------------
+
+
+def look_up_from(client, point, code, last4="4321", **headers):
+    return client.post(
+        f"/tra-cuu/?qr={point.token}", {"code": code, "phone_last4": last4}, **headers
+    )
+
+
+def identity(person: Person, **changes) -> dict:
+    """The update form's post of ``person``: what the browser sends (the fixed fields of a
+    vehicle's poster are disabled inputs, which it does not send)."""
+    return form_data(
+        full_name=person.full_name,
+        birth_year=str(person.birth_year),
+        sex=person.sex,
+        phone=person.phone,
+        id_number="",
+        residence_province=person.residence_province_id,
+        residence_district=person.residence_district_id,
+        residence_commune=person.residence_commune_id,
+        **changes,
+    )
+
+
+@pytest.fixture
+def yesterdays_passenger(make_declaration) -> Person:
+    """Lò Văn Minh, who declared yesterday's coach 29B-111.22, seat 7."""
+    yesterday = timezone.localdate() - timedelta(days=1)
+    return make_declaration(
+        transport="coach", vehicle_plate="29B-111.22", seat="7", travel_date=yesterday
+    ).person
+
+
+def test_a_poster_offers_to_update_with_its_trip_instead_of_declaring_again(client, vehicle):
+    html = client.get(vehicle.point.public_path).content.decode()
+    offer = f'href="/tra-cuu/?qr={vehicle.point.token}"'
+    assert offer in html
+    assert "Đã có mã tra cứu? Cập nhật tờ khai với chuyến đi này" in html
+    assert html.index(offer) < html.index('name="full_name"')  # near the top, before the form
+
+
+def test_the_plain_form_offers_the_look_up_too(client, places):
+    html = client.get("/khai-bao/").content.decode()
+    assert 'id="update-instead" href="/tra-cuu/"' in html
+
+
+def test_a_passenger_with_a_code_updates_with_the_coach_scanned_keeping_one_person_and_code(
+    client, vehicle, yesterdays_passenger
+):
+    passenger = yesterdays_passenger
+    code = passenger.lookup_code
+    lookup = client.get(f"/tra-cuu/?qr={vehicle.point.token}").content.decode()
+    assert vehicle.point.name in lookup
+
+    looked_up = look_up_from(client, vehicle.point, passenger.display_code)
+    assert looked_up["Location"] == f"/khai-bao/cap-nhat/?qr={vehicle.point.token}"
+    page = client.get(looked_up["Location"])
+    form = page.context["form"]
+    assert page.context["person"] == passenger and form.point == vehicle.point
+    assert form.fields["vehicle_plate"].disabled and form.fields["transport"].disabled
+    assert (form["vehicle_plate"].value(), form["transport"].value()) == ("25B-012.34", "coach")
+    assert (form["travel_date"].value(), form["seat"].value()) == (timezone.localdate(), "")
+    assert form["full_name"].value() == passenger.full_name
+    assert not form["symptoms"].value()
+    html = page.content.decode()
+    assert vehicle.point.name in html and passenger.display_code in html
+    assert 'id="update-instead"' not in html
+
+    post = identity(passenger, seat="21", symptoms=["cough"])
+    del post["transport"], post["vehicle_plate"]
+    response = client.post(looked_up["Location"], post)
+    again = client.post(looked_up["Location"], post)  # a double tap
+
+    assert response.status_code == again.status_code == 302
+    assert again["Location"] == response["Location"]
+    assert Person.objects.count() == 1
+    declaration = passenger.declarations.newest_first().first()
+    assert passenger.declarations.count() == 2
+    assert declaration.point == vehicle.point
+    assert (declaration.vehicle_plate, declaration.transport, declaration.seat) == (
+        "25B-012.34",
+        "coach",
+        "21",
+    )
+    assert manifest_declarations(vehicle, timezone.localdate()) == [declaration]
+    success = client.get(response["Location"]).content.decode()
+    assert passenger.display_code in success
+    passenger.refresh_from_db()
+    assert passenger.lookup_code == code
+
+
+def test_a_plate_posted_to_a_coachs_update_is_not_the_one_recorded(client, vehicle, citizen):
+    look_up_from(client, vehicle.point, citizen.display_code)
+    client.post(
+        f"/khai-bao/cap-nhat/?qr={vehicle.point.token}",
+        identity(citizen, transport="car", vehicle_plate="99A-999.99"),
+    )
+    declaration = citizen.declarations.newest_first().first()
+    assert (declaration.vehicle_plate, declaration.transport) == ("25B-012.34", "coach")
+    assert declaration.point == vehicle.point
+
+
+def test_an_update_from_a_checkpoints_poster_is_recorded_at_the_checkpoint(
+    client, checkpoint, citizen
+):
+    look_up_from(client, checkpoint.point, citizen.display_code)
+    client.post(
+        f"/khai-bao/cap-nhat/?qr={checkpoint.point.token}",
+        identity(citizen, transport="on_foot", vehicle_plate="", seat=""),
+    )
+    assert citizen.declarations.newest_first().first().point == checkpoint.point
+    assert Person.objects.count() == 1
+
+
+def test_an_update_from_a_facilitys_poster_asks_about_the_visit(client, facility, citizen):
+    look_up_from(client, facility.point, citizen.display_code)
+    path = f"/khai-bao/cap-nhat/?qr={facility.point.token}"
+    form = client.get(path).context["form"]
+    assert {"visit_role", "department"} <= set(form.fields)
+
+    missing = client.post(path, identity(citizen, transport="car"))
+    assert {"visit_role", "department"} <= set(missing.context["form"].errors)
+    client.post(
+        path, identity(citizen, transport="car", visit_role="relative", department="Khoa Nhi")
+    )
+    declaration = citizen.declarations.newest_first().first()
+    assert declaration.point == facility.point
+    assert (declaration.visit_role, declaration.department) == ("relative", "Khoa Nhi")
+
+
+def test_a_poster_survives_a_look_up_to_do_again(client, vehicle, citizen):
+    """The look-up lasts half an hour: the update form sends the citizen back to it, still
+    with the poster they scanned."""
+    update_path = f"/khai-bao/cap-nhat/?qr={vehicle.point.token}"
+    assert client.get(update_path)["Location"] == f"/tra-cuu/?qr={vehicle.point.token}"
+
+
+def _retire(kind: str, point, owner) -> None:
+    if kind == "replaced":
+        point_replace_token(point=point)
+    else:
+        owner.is_active = False
+        owner.save()
+
+
+@pytest.mark.parametrize("kind", ["replaced", "out of service"])
+def test_a_poster_no_longer_in_use_falls_back_to_the_plain_update(client, vehicle, citizen, kind):
+    token = vehicle.point.token
+    _retire(kind, vehicle.point, vehicle)
+
+    lookup = client.get(f"/tra-cuu/?qr={token}")
+    assert lookup.status_code == 200
+    assert "không còn được sử dụng" in lookup.content.decode()
+    looked_up = client.post(
+        f"/tra-cuu/?qr={token}", {"code": citizen.display_code, "phone_last4": "4321"}
+    )
+    assert looked_up["Location"] == "/khai-bao/cap-nhat/"
+
+    page = client.get(f"/khai-bao/cap-nhat/?qr={token}")
+    assert page.status_code == 200 and page.context["form"].point is None
+    assert not page.context["form"].fields["vehicle_plate"].disabled
+    response = client.post(f"/khai-bao/cap-nhat/?qr={token}", identity(citizen, transport="car"))
+    assert response.status_code == 302
+    assert citizen.declarations.newest_first().first().point is None
+
+
+@pytest.mark.parametrize(
+    "token", ["not-a-real-token", "<script>", "a" * 500, "x\x00y", "../../admin/"]
+)
+def test_an_unknown_poster_token_falls_back_to_the_plain_update(client, citizen, token):
+    query = {"qr": token}
+    assert client.get("/tra-cuu/", query).status_code == 200
+    looked_up = client.post(
+        f"/tra-cuu/?{urlencode(query)}", {"code": citizen.display_code, "phone_last4": "4321"}
+    )
+    assert looked_up["Location"] == "/khai-bao/cap-nhat/"
+    page = client.get("/khai-bao/cap-nhat/", query)
+    assert page.status_code == 200 and page.context["form"].point is None
+
+
+def test_the_look_up_from_a_poster_is_limited_per_address_as_any(client, vehicle, make_declaration):
+    people = [make_declaration(full_name=f"Người {n}").person for n in range(11)]
+    for person in people[:9]:
+        assert look_up_from(client, vehicle.point, person.display_code, "0000").status_code == 200
+    found = look_up_from(Client(), vehicle.point, people[9].display_code)  # the same address
+    assert found["Location"] == f"/khai-bao/cap-nhat/?qr={vehicle.point.token}"
+    assert look_up_from(client, vehicle.point, people[9].display_code, "0000").status_code == 200
+    refused = look_up_from(client, vehicle.point, people[10].display_code)
+    assert refused.status_code == 429
+    assert "lookup_person" not in client.session
+
+
+def test_the_look_up_from_a_poster_is_limited_per_code_whatever_the_address(
+    client, vehicle, citizen
+):
+    for n in range(10):
+        address = {"REMOTE_ADDR": f"10.0.0.{n}"}
+        wrong = look_up_from(client, vehicle.point, citizen.display_code, f"{n:04d}", **address)
+        assert wrong.status_code == 200
+        assert "không khớp" in wrong.content.decode()
+        if n == 8:  # the owner, in between, is let through to the poster's update
+            found = look_up_from(Client(), vehicle.point, citizen.display_code)
+            assert found["Location"] == f"/khai-bao/cap-nhat/?qr={vehicle.point.token}"
+    refused = look_up_from(client, vehicle.point, citizen.display_code, REMOTE_ADDR="10.0.1.1")
+    assert refused.status_code == 429
+    assert "lookup_person" not in client.session
+    assert client.get(f"/khai-bao/cap-nhat/?qr={vehicle.point.token}").status_code == 302

@@ -205,6 +205,10 @@ def _token(point) -> Callable[[World], dict]:
     return lambda w: {"token": getattr(w, point).point.token}
 
 
+def _poster(point) -> Callable[[World], str]:
+    return lambda w: f"?qr={getattr(w, point).point.token}"
+
+
 PUBLIC = [
     Endpoint(
         "declare",
@@ -251,6 +255,42 @@ PUBLIC = [
         valid=lambda w: form_data(),
     ),
     Endpoint("look-up", "declarations:lookup", None, forms=(LookupForm,), valid=_lookup),
+    # A citizen with a code come from a QR poster: its token rides in the address.
+    Endpoint(
+        "look-up from a vehicle's poster",
+        "declarations:lookup",
+        None,
+        forms=(LookupForm,),
+        query=_poster("vehicle"),
+        valid=_lookup,
+    ),
+    Endpoint(
+        "update from a vehicle's poster",
+        "declarations:update",
+        None,
+        forms=(DeclarationForm,),
+        extra=("refresh_places",),
+        query=_poster("vehicle"),
+        prepare=_look_up,
+        valid=lambda w: form_data(),
+    ),
+    Endpoint(
+        "the poster named to the look-up",
+        "declarations:lookup",
+        None,
+        method="GET",
+        extra=("qr",),
+        valid=lambda w: {"qr": w.facility.point.token},
+    ),
+    Endpoint(
+        "the poster named to the update",
+        "declarations:update",
+        None,
+        method="GET",
+        extra=("qr",),
+        prepare=_look_up,
+        valid=lambda w: {"qr": w.facility.point.token},
+    ),
     Endpoint(
         "language switch",
         "set_language",
