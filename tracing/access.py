@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404
 from accounts.access import profile_of
 from accounts.roles import Role, has_role
 from declarations import codes
-from declarations.models import Declaration, Person
+from declarations.models import Declaration, Person, PointKind
 from declarations.places import with_places
 from truyvet.compiled import compiled_once
 
@@ -152,8 +152,9 @@ def case_for_staff(request, pk: int):
 @dataclass(frozen=True)
 class PersonScope:
     """Where a person lies for the health staff's scopes (``people_in_scope``): the districts
-    of their residence and of their declared journeys, and the declaration points they declared
-    through (a facility's among them)."""
+    of their residence and of their declared journeys, and the health facilities' declaration
+    points they declared through (a vehicle's or a checkpoint's has no staff of its own: kept
+    out, the people whom the same staff see share a ``key`` far more often)."""
 
     districts: frozenset
     points: frozenset
@@ -177,12 +178,17 @@ class PersonScope:
 def person_scope(person: Person) -> PersonScope:
     """The person's ``PersonScope``: one query, compiled once per process."""
     declared = compiled_once(
-        lambda: person.declarations.order_by().values_list("to_district_id", "point_id").distinct(),
-        "person_scope_declared",
+        lambda: (
+            person.declarations.order_by()
+            .values_list("to_district_id", "point_id", "point__kind")
+            .distinct()
+        ),
+        "person_scope_declared_points",
         person.pk,
     )
     districts, points = {person.residence_district_id}, set()
-    for district, point in declared:
+    for district, point, kind in declared:
         districts.add(district)
-        points.add(point)
-    return PersonScope(frozenset(districts - {None}), frozenset(points - {None}))
+        if kind == PointKind.FACILITY:
+            points.add(point)
+    return PersonScope(frozenset(districts - {None}), frozenset(points))

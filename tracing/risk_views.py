@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -323,8 +324,9 @@ def _follow_up_page(request, person, form=None, status=200):
         "latest": latest,
         "flags": with_staff_names(person.open_risk_flags(), "flagged_by"),
         "events": with_staff_names(events, "user", "assignee"),
-        # Built only when the kept form is drawn again (the template calls it).
-        "form": form or (lambda: FollowUpForm(follow_up=follow_up, assignable=scope.staff())),
+        # Built only when a kept field of the form is drawn again, once for all of them.
+        "form": form
+        or SimpleLazyObject(lambda: FollowUpForm(follow_up=follow_up, assignable=scope.staff())),
         "sent_back": form is not None,
         "scope_key": scope.key,
         "directory_version": directory_version(),

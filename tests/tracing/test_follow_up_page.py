@@ -16,7 +16,7 @@ from django.utils.html import escape
 from accounts.models import AuditAction, AuditEntry
 from declarations.models import Declaration, Person, RiskFlag
 from declarations.services import risk_flag_add
-from tests.conftest import TAM_DUONG, make_staff
+from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG, make_staff
 from tracing.models import FollowUp, FollowUpEvent, FollowUpStatus
 from tracing.services import follow_up_update
 
@@ -374,6 +374,36 @@ def test_the_form_is_built_only_when_it_is_drawn(staff, at_risk, monkeypatch):
     staff.get(page_of(at_risk))
     staff.get(page_of(at_risk))
     assert len(built) == 1  # the second page found the form kept
+
+
+def test_another_persons_form_draws_only_the_assignee_again(
+    staff, at_risk, make_declaration, monkeypatch
+):
+    """The form's fields are kept one by one: for someone whom other staff may see (another
+    assignee list), the status, the note and the confirmation are found kept, and only the
+    assignee is drawn again."""
+    from tracing import risk_views
+
+    drawn = []
+
+    class CountedForm(risk_views.FollowUpForm):
+        def __getitem__(self, name):
+            drawn.append(name)
+            return super().__getitem__(name)
+
+    monkeypatch.setattr(risk_views, "FollowUpForm", CountedForm)
+    elsewhere = make_declaration(
+        full_name="Vàng A Dơ",
+        phone="0911222333",
+        symptoms=("fever",),
+        to_district=LAI_CHAU_CITY,
+        to_commune=QUYET_THANG,
+    ).person
+    staff.get(page_of(at_risk))
+    drawn.clear()
+    html = staff.get(page_of(elsewhere)).content.decode()
+    assert set(drawn) == {"assignee"}
+    assert 'name="status"' in html and 'name="note"' in html and 'name="confirm_clear"' in html
 
 
 def test_the_staff_in_the_history_are_read_by_name_only(staff, at_risk, health_worker):

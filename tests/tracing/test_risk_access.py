@@ -250,3 +250,20 @@ def test_only_province_wide_staff_and_administrators_manage_zones(
     assert not can_manage_zones(health_worker)
     assert not can_manage_zones(facility_worker)
     assert not can_manage_zones(officer)
+
+
+def test_people_seen_by_the_same_staff_share_a_scope_key_whatever_coach_they_took(
+    make_declaration, vehicle, facility
+):
+    """A person's scope (whom the follow-up may be given to, and its kept form's key) counts
+    the health facilities they declared at, not the coaches or checkpoints, which have no
+    health staff of their own."""
+    from tracing.access import person_scope
+
+    at_home = make_declaration(full_name="Lò Văn Minh").person
+    on_a_coach = make_declaration(full_name="Lò Thị Hoa", phone="0911222333", point=vehicle.point)
+    at_hospital = make_declaration(full_name="Vàng A Dơ", phone="0911222444", point=facility.point)
+
+    assert person_scope(on_a_coach.person).key == person_scope(at_home).key
+    assert person_scope(at_hospital.person).points == {facility.point.pk}
+    assert person_scope(at_hospital.person).key != person_scope(at_home).key
