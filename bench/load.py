@@ -10,7 +10,7 @@ declarations by default), one phase after the other with locust:
 3. the bare insert again: the declarations are compared with the mean of its two runs, so that a
    drift of the machine's speed between the phases moves both sides (as in bench/declarations.py);
 4. the realistic mix, measured for ``--mix-seconds`` (its staff pages are a few requests in a
-   hundred: three minutes give each list's p95 20 to 100 answers to rest on): ``--users`` users
+   hundred: three minutes give each list's p95 20 to 110 answers to rest on): ``--users`` users
    thinking ``--think`` seconds between tasks, by share: citizens declaring 40 (form, POST, success
    page; one in ten first sends the form with a mistyped phone and gets it back with the field
    marked), looking up 15 (lookup form, POST, their declarations), updating 5 (lookup, update form,
