@@ -26,7 +26,7 @@ from declarations.normalize import (
     normalize_phone,
     normalize_plate,
 )
-from declarations.places import place_tree, served_province_code
+from declarations.places import place_tree, places_version, served_province_code
 from declarations.risk import Exposure, Symptom
 from declarations.services import DeclarationData
 from truyvet.forms import fields_copied_when_drawn
@@ -92,7 +92,9 @@ class ChainedPlaces:
             self.fields[name].choices = partial(_root_choices, places, self.blank_choice)
         for child, parent in self.PLACE_PARENTS.items():
             self.fields[child].choices = partial(self._children_choices, parent)
-            self.fields[child].widget.attrs["data-url"] = PLACES_URL
+            # With the places' version: a phone keeps a list a day (``views.places``), and a
+            # commune added or renamed must reach it at once, under a new address.
+            self.fields[child].widget.attrs["data-url"] = f"{PLACES_URL}?v={places_version()}"
 
     def place_chosen(self, name: str) -> str:
         """The code in the place field ``name``: posted, or the form's initial value."""

@@ -59,3 +59,23 @@ def test_another_process_sees_a_change_within_seconds(places, django_capture_on_
     assert kept_places.place_tree().get("99990") is None  # within its seconds: as it was
     kept.checked_at = float("-inf")
     assert kept_places.place_tree().name("99990") == "Xã Sơn Thủy"
+
+
+def test_phones_fetch_the_children_of_a_place_again_once_the_places_changed(
+    admin_client, django_capture_on_commit_callbacks
+):
+    """A phone keeps a place's children a day: the form asks for them at an address that holds
+    the places' version, so that a commune added reaches it at once."""
+    citizen = Client()
+    before = citizen.get("/khai-bao/").context["form"].fields["residence_commune"]
+    old = before.widget.attrs["data-url"]
+    assert old.startswith("/dia-gioi/CODE/?v=")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            "/admin/declarations/commune/add/",
+            {"code": "99990", "name": "Xã Sơn Thủy", "district": TAM_DUONG},
+        )
+
+    after = citizen.get("/khai-bao/").content.decode()
+    assert f'data-url="{old}"' not in after
+    assert 'data-url="/dia-gioi/CODE/?v=' in after
