@@ -70,7 +70,10 @@ class PersonQuerySet(models.QuerySet):
         """The person with this (parsed) code, or with it as a merged-away code; or None. With
         ``compiled_as``, the look-up of the code itself is compiled once under that name
         (``truyvet.compiled``): for a queryset that always has the same shape."""
-        first = lambda: self.filter(lookup_code=code)[:1]  # noqa: E731 - made once if compiled
+
+        def first():  # made once per process when compiled
+            return self.filter(lookup_code=code)[:1]
+
         found = compiled_once(first, compiled_as, code) if compiled_as else list(first())
         if found:
             return found[0]

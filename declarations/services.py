@@ -1,5 +1,6 @@
 """Writes that span people and declarations. Views, admin actions, importers and tests use these."""
 
+import functools
 import re
 import uuid
 from collections import defaultdict
@@ -329,12 +330,9 @@ def people_risk_sources(
     once, and so makes them once per process)."""
     person_ids = set(person_ids)
     now = now or timezone.now()
-    made = []
-
-    def found() -> _RiskFound:  # the four querysets, made when the first is needed
-        if not made:
-            made.append(_risk_found(person_ids, now=now))
-        return made[0]
+    found = functools.cache(
+        functools.partial(_risk_found, person_ids, now=now)
+    )  # made when first needed
 
     read = read or (lambda make, name, *values: list(make()))
     sources = defaultdict(list)

@@ -161,10 +161,7 @@ def _declare_again_url(declaration: Declaration) -> str:
         path = point.public_path
     else:
         path = reverse("declarations:declare")
-    journey = {
-        name: getattr(declaration, f"{name}_id" if name in JOURNEY_PLACES else name)
-        for name in SHARED_JOURNEY
-    }
+    journey = journey_of(declaration, SHARED_JOURNEY)
     journey["travel_date"] = journey["travel_date"].isoformat()
     return f"{path}?{urlencode({name: value for name, value in journey.items() if value})}"
 
@@ -379,6 +376,14 @@ JOURNEY_FIELDS = (
 JOURNEY_PLACES = ("from_province", "from_district", "to_district", "to_commune")
 
 
+def journey_of(declaration: Declaration, names=(*JOURNEY_FIELDS, *JOURNEY_PLACES)) -> dict:
+    """The declaration's journey fields ``names`` as the form takes them (a place by its code)."""
+    return {
+        name: getattr(declaration, f"{name}_id" if name in JOURNEY_PLACES else name)
+        for name in names
+    }
+
+
 def latest_declaration(person: Person) -> Declaration | None:
     """The declaration an update starts from, with its point (``DeclarationForm.carry_over``)."""
     return person.declarations.newest_first().select_related("point").first()
@@ -393,8 +398,7 @@ def initial_for_update(
     initial = {name: getattr(person, name) for name in DeclarationData.PERSON_FIELDS}
     initial |= {name: getattr(person, f"{name}_id") for name in DeclarationData.PERSON_PLACES}
     if latest is not None:
-        initial |= {name: getattr(latest, name) for name in JOURNEY_FIELDS}
-        initial |= {name: getattr(latest, f"{name}_id") for name in JOURNEY_PLACES}
+        initial |= journey_of(latest)
     if point is not None:
         initial |= {"travel_date": timezone.localdate(), "seat": ""}
     return initial
