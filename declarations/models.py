@@ -12,6 +12,15 @@ from declarations.risk import Reason, RiskLevel
 from truyvet.compiled import compiled_once
 
 MERGED_PHONE_PEOPLE = 50  # at most, found by a phone they had before a merge
+# What the risk list shows of a person at risk, kept in its indexes (Person.Meta.indexes).
+AT_RISK_SHOWN = [
+    "lookup_code",
+    "full_name",
+    "birth_year",
+    "phone",
+    "residence_district",
+    "risk_level",
+]
 
 
 class Province(models.Model):
@@ -165,11 +174,21 @@ class Person(codes.ShownByCode, models.Model):
             models.Index(fields=["risk_level", "-updated_at"], name="person_risk_newest"),
             # The people of a district, or of one commune of it: a scope, a case's neighbours.
             models.Index(fields=["residence_district", "residence_commune"], name="person_home"),
-            # The risk list: everyone at risk, newest first (a small part of all people).
+            # The risk list: everyone at risk, newest first (a small part of all people), with
+            # what its rows show (tracing.risk_views.ROW_VALUES), so that a page is read from
+            # this index alone, not from rows all over the table (declarations.0020).
             models.Index(
                 fields=["-updated_at", "-id"],
+                include=AT_RISK_SHOWN,
                 condition=~Q(risk_level="none"),
-                name="person_at_risk_newest",
+                name="person_at_risk_listed",
+            ),
+            # The same, by person: the overdue lists, which find people through their follow-ups.
+            models.Index(
+                fields=["id"],
+                include=[*AT_RISK_SHOWN, "updated_at"],
+                condition=~Q(risk_level="none"),
+                name="person_at_risk_by_id",
             ),
             # The risk list of one district, and its overdue people (joined to their follow-ups).
             models.Index(

@@ -46,8 +46,9 @@ from truyvet.exports import xlsx_response
 from truyvet.paging import KeyOrder, keyed_page, without_position
 
 RESULTS_PER_PAGE = 50
-# The list's two orders, each served by an index: newest first (``person_at_risk_newest``), and
-# overdue only, those who have waited longest first (``followup_open_waiting``).
+# The list's two orders, each served by an index: newest first (``person_at_risk_listed``), and
+# overdue only, those who have waited longest first (``followup_open_waiting``, then each person
+# from ``person_at_risk_by_id``).
 NEWEST_FIRST = KeyOrder("updated_at", "id", descending=True)
 LONGEST_WAITING_FIRST = KeyOrder("follow_up__updated_at", "follow_up__id", descending=False)
 EXPORT_BATCH = 2000  # people read at a time for the download
@@ -57,7 +58,8 @@ follow_up_viewers = permission_required("tracing.view_followup", raise_exception
 follow_up_editors = permission_required("tracing.change_followup", raise_exception=True)
 
 
-# What a row of the list (and of its download) shows, and all that is read of each person: read
+# What a row of the list (and of its download) shows, and all that is read of each person (the
+# person's part is held in the people's indexes, ``declarations.models.AT_RISK_SHOWN``): read
 # as tuples, not as model instances (a person and a follow-up made for each of 51 rows cost a
 # risk list more than its query), into ``ListedPerson`` and ``ListedFollowUp``.
 ROW_VALUES = (

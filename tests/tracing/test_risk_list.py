@@ -16,6 +16,7 @@ from declarations.models import EpidemicZone, Person
 from declarations.services import risk_flag_add, zones_changed
 from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG, audit_detail, confirm_case
 from tracing.models import FollowUp, FollowUpStatus
+from tracing.risk_views import ROW_VALUES
 from tracing.services import follow_up_update
 
 
@@ -489,10 +490,29 @@ def test_a_later_page_starts_its_index_scan_at_its_position(staff, crowd, monkey
     index, bound = (
         ("followup_open_waiting", "updated_at >=")
         if query
-        else ("person_at_risk_newest", "updated_at <=")
+        else ("person_at_risk_listed", "updated_at <=")
     )
     assert f"using {index}" in plan
     assert f"Index Cond: ({bound}" in plan or f"AND ({bound}" in plan, plan
+    if query:  # the overdue people, from the index that holds what the list shows of them
+        assert "Index Only Scan using person_at_risk_by_id" in plan, plan
+    else:
+        assert "Index Only Scan using person_at_risk_listed" in plan, plan
+
+
+def test_what_the_list_shows_of_a_person_is_held_in_both_of_its_indexes():
+    """A column added to the rows (``ROW_VALUES``) but not to the indexes would send every
+    row of every page back to the people's table (declarations.0020)."""
+    shown = {
+        Person._meta.get_field(name).column
+        for name in ROW_VALUES
+        if not name.startswith("follow_up__")
+    }
+    indexes = {index.name: index for index in Person._meta.indexes}
+    for name in ("person_at_risk_listed", "person_at_risk_by_id"):
+        held = [*indexes[name].fields, *indexes[name].include]
+        columns = {Person._meta.get_field(field.lstrip("-")).column for field in held}
+        assert shown <= columns, (name, shown - columns)
 
 
 @pytest.mark.skipif(
