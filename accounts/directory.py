@@ -1,4 +1,5 @@
-"""The staff directory's version: it changes whenever a user, or someone's groups, change.
+"""The staff directory's version: it changes whenever a user, someone's groups, a staff profile
+or a health facility changes.
 
 Page fragments that list staff (the follow-up form's assignees) are kept rendered with the version
 in their cache key, so that they can be kept for an hour and still show a health worker added,

@@ -78,6 +78,7 @@ def _directory_changed() -> None:
 @receiver(post_delete, sender=StaffProfile, dispatch_uid="access-profile-deleted")
 def profile_changed(sender, instance, **kwargs):
     forget_access([instance.user_id])
+    _directory_changed()  # whom a follow-up may be given to (tracing.access.PersonScope)
 
 
 WORKPLACES = {Checkpoint: "checkpoint", HealthFacility: "facility", BusCompany: "company"}
@@ -95,3 +96,5 @@ def workplace_changed(sender, instance, created=False, **kwargs):
     if not created:
         staff = StaffProfile.objects.filter(**{WORKPLACES[sender]: instance})
         forget_access(staff.values_list("user_id", flat=True))
+        if sender is HealthFacility:  # its point: whose follow-ups its staff may be given
+            _directory_changed()

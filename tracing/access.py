@@ -7,6 +7,7 @@ the people who declared through their facility's point. Other roles see nobody h
 """
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import reduce, wraps
 from operator import or_
@@ -17,6 +18,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.access import profile_of
+from accounts.directory import directory_version
+from accounts.models import StaffProfile
 from accounts.roles import Role, has_role
 from declarations import codes
 from declarations.models import Declaration, Person, PointKind
@@ -160,10 +163,18 @@ class PersonScope:
     points: frozenset
 
     @property
-    def key(self) -> str:
-        """A short key, the same for people whom the same staff see (for kept fragments)."""
-        text = repr((sorted(self.districts), sorted(self.points)))
-        return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    def staff_key(self) -> str:
+        """A short key of the health staff who may be given the person's follow-up (those of
+        ``staff``), read from the staff directory in memory: the same for people whom the same
+        staff may see, whatever districts without staff of their own set them apart. It keys
+        the follow-up's kept list of assignees."""
+        staff = _health_staff()
+        ids = set(staff.everywhere)
+        for district in self.districts:
+            ids.update(staff.by_district.get(district, ()))
+        for point in self.points:
+            ids.update(staff.by_point.get(point, ()))
+        return hashlib.blake2b(repr(sorted(ids)).encode(), digest_size=8).hexdigest()
 
     def staff(self) -> Q:
         """A condition on users: whose scope includes such a person (province-wide staff, the
@@ -192,3 +203,42 @@ def person_scope(person: Person) -> PersonScope:
         if kind == PointKind.FACILITY:
             points.add(point)
     return PersonScope(frozenset(districts - {None}), frozenset(points))
+
+
+@dataclass(frozen=True)
+class _HealthStaff:
+    """The active health staff by what scopes them (``PersonScope.staff``), as user keys."""
+
+    version: str  # of the staff directory (accounts.directory) they were read at
+    everywhere: frozenset
+    by_district: dict
+    by_point: dict
+
+
+_health_staff_read: _HealthStaff | None = None
+
+
+def _health_staff() -> _HealthStaff:
+    """The active health staff, read once per version of the staff directory in each process
+    (a user, a group's members or a staff profile changed makes a new one)."""
+    global _health_staff_read
+    version = directory_version()
+    read = _health_staff_read
+    if read is None or read.version != version:
+        read = _health_staff_read = _read_health_staff(version)
+    return read
+
+
+def _read_health_staff(version: str) -> _HealthStaff:
+    profiles = StaffProfile.objects.filter(
+        user__is_active=True, user__groups__name=Role.HEALTH_STAFF
+    ).values_list("user_id", "province_wide", "district_id", "facility__point_id")
+    everywhere, by_district, by_point = set(), defaultdict(set), defaultdict(set)
+    for user_id, province_wide, district, point in profiles:
+        if province_wide:
+            everywhere.add(user_id)
+        if district is not None:
+            by_district[district].add(user_id)
+        if point is not None:
+            by_point[point].add(user_id)
+    return _HealthStaff(version, frozenset(everywhere), dict(by_district), dict(by_point))

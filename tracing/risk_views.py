@@ -330,7 +330,7 @@ def _follow_up_page(request, person, form=None, status=200):
         "form": form
         or SimpleLazyObject(lambda: FollowUpForm(follow_up=follow_up, assignable=scope.staff())),
         "sent_back": form is not None,
-        "scope_key": scope.key,
+        "staff_key": scope.staff_key,
         "directory_version": directory_version(),
         "overdue_hours": OVERDUE_AFTER_HOURS,
         "case": _case_of(person),

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from accounts.models import AuditAction, AuditEntry
+from accounts.models import AuditAction, AuditEntry, StaffProfile
 from declarations.models import Declaration, Person, RiskFlag
 from declarations.services import risk_flag_add
 from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG, make_staff
@@ -335,6 +335,15 @@ def test_a_health_worker_added_or_renamed_is_in_the_kept_form_at_once(
         colleague.last_name = "(Trạm y tế)"
         colleague.save()
     assert "Quàng Văn Thắng (Trạm y tế)" in assignees_in(staff, at_risk)
+    with django_capture_on_commit_callbacks(execute=True):  # moved to another district
+        profile = StaffProfile.objects.get(user=colleague)
+        profile.district_id = LAI_CHAU_CITY
+        profile.save()
+    assert "Quàng Văn Thắng" not in assignees_in(staff, at_risk)
+    with django_capture_on_commit_callbacks(execute=True):
+        StaffProfile.objects.get(user=colleague).delete()
+        StaffProfile.objects.create(user=colleague, district_id=TAM_DUONG)
+    assert "Quàng Văn Thắng" in assignees_in(staff, at_risk)
     with django_capture_on_commit_callbacks(execute=True):
         colleague.is_active = False
         colleague.save()
@@ -392,6 +401,7 @@ def test_another_persons_form_draws_only_the_assignee_again(
             return super().__getitem__(name)
 
     monkeypatch.setattr(risk_views, "FollowUpForm", CountedForm)
+    make_staff("health-city", "health_staff", district_id=LAI_CHAU_CITY)  # whom only one may have
     elsewhere = make_declaration(
         full_name="Vàng A Dơ",
         phone="0911222333",
@@ -423,7 +433,9 @@ def test_the_staff_in_the_history_are_read_by_name_only(staff, at_risk, health_w
     assert html.count("<td>Mai Lò Thị</td>") == 2  # the history's author and assignee
     assert '<dd class="col-6">Mai Lò Thị</dd>' in html  # the follow-up's assignee
     assert ", Mai Lò Thị)</span>" in html  # the flag's author, by name
-    assert not [q for q in queries if 'JOIN "auth_user"' in q["sql"]]
+    joined = [q["sql"] for q in queries if 'JOIN "auth_user"' in q["sql"]]
+    # Only the staff directory's read, by what scopes each worker (tracing.access._health_staff).
+    assert [sql for sql in joined if not sql.startswith('SELECT "accounts_staffprofile"')] == []
     [names] = [sql for sql in map(names_only, queries) if sql]
     assert "JOIN" not in names and '"auth_user"."first_name"' in names
     assert not [sql for sql in map(names_only, again) if sql]  # kept by the process

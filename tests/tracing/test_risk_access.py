@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import LAI_CHAU_CITY, QUYET_THANG
+from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, make_staff
 from tracing.access import can_manage_zones, people_in_scope
 
 LOGIN = "login"
@@ -271,8 +271,8 @@ def test_only_province_wide_staff_and_administrators_manage_zones(
     assert not can_manage_zones(officer)
 
 
-def test_people_seen_by_the_same_staff_share_a_scope_key_whatever_coach_they_took(
-    make_declaration, vehicle, facility
+def test_people_seen_by_the_same_staff_share_a_staff_key_whatever_coach_they_took(
+    make_declaration, vehicle, facility, facility_worker
 ):
     """A person's scope (whom the follow-up may be given to, and its kept form's key) counts
     the health facilities they declared at, not the coaches or checkpoints, which have no
@@ -283,6 +283,36 @@ def test_people_seen_by_the_same_staff_share_a_scope_key_whatever_coach_they_too
     on_a_coach = make_declaration(full_name="Lò Thị Hoa", phone="0911222333", point=vehicle.point)
     at_hospital = make_declaration(full_name="Vàng A Dơ", phone="0911222444", point=facility.point)
 
-    assert person_scope(on_a_coach.person).key == person_scope(at_home).key
+    assert person_scope(on_a_coach.person).staff_key == person_scope(at_home).staff_key
     assert person_scope(at_hospital.person).points == {facility.point.pk}
-    assert person_scope(at_hospital.person).key != person_scope(at_home).key
+    assert person_scope(at_hospital.person).staff_key != person_scope(at_home).staff_key
+
+
+def test_the_staff_key_follows_whom_the_follow_up_may_be_given_to(
+    make_declaration, health_worker, django_capture_on_commit_callbacks
+):
+    """People whose journeys differ only by a district with no health staff of its own share
+    the key of the kept list of assignees; a worker given that district (or moved, or made
+    province-wide) changes it at once."""
+    from accounts.models import StaffProfile
+    from tracing.access import person_scope
+
+    at_home = make_declaration(full_name="Lò Văn Minh").person
+    travelled = make_declaration(
+        full_name="Lò Thị Hoa",
+        phone="0911222333",
+        to_district=LAI_CHAU_CITY,
+        to_commune=QUYET_THANG,
+    ).person
+    assert person_scope(travelled).districts != person_scope(at_home).districts
+    assert person_scope(travelled).staff_key == person_scope(at_home).staff_key
+
+    with django_capture_on_commit_callbacks(execute=True):
+        city_worker = make_staff("health-city", "health_staff", district_id=LAI_CHAU_CITY)
+    assert person_scope(travelled).staff_key != person_scope(at_home).staff_key
+
+    with django_capture_on_commit_callbacks(execute=True):
+        profile = StaffProfile.objects.get(user=city_worker)
+        profile.district_id = health_worker.staff_profile.district_id
+        profile.save()
+    assert person_scope(travelled).staff_key == person_scope(at_home).staff_key
