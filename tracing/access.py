@@ -164,17 +164,22 @@ class PersonScope:
 
     @property
     def staff_key(self) -> str:
-        """A short key of the health staff who may be given the person's follow-up (those of
-        ``staff``), read from the staff directory in memory: the same for people whom the same
-        staff may see, whatever districts without staff of their own set them apart. It keys
-        the follow-up's kept list of assignees."""
+        """A short key of the health staff who may be given the person's follow-up: the same
+        for people whom the same staff may see, whatever districts without staff of their own
+        set them apart. It keys the follow-up's kept list of assignees."""
+        text = repr(sorted(self.staff_ids()))
+        return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+    def staff_ids(self) -> frozenset:
+        """The keys of the active health staff whom ``staff`` finds, from the staff directory
+        kept in memory (no query once read)."""
         staff = _health_staff()
         ids = set(staff.everywhere)
         for district in self.districts:
             ids.update(staff.by_district.get(district, ()))
         for point in self.points:
             ids.update(staff.by_point.get(point, ()))
-        return hashlib.blake2b(repr(sorted(ids)).encode(), digest_size=8).hexdigest()
+        return frozenset(ids)
 
     def staff(self) -> Q:
         """A condition on users: whose scope includes such a person (province-wide staff, the
@@ -220,7 +225,7 @@ _health_staff_read: _HealthStaff | None = None
 
 def _health_staff() -> _HealthStaff:
     """The active health staff, read once per version of the staff directory in each process
-    (a user, a group's members or a staff profile changed makes a new one)."""
+    (a user, a group's members, a staff profile or a facility changed makes a new one)."""
     global _health_staff_read
     version = directory_version()
     read = _health_staff_read

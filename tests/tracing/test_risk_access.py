@@ -288,6 +288,37 @@ def test_people_seen_by_the_same_staff_share_a_staff_key_whatever_coach_they_too
     assert person_scope(at_hospital.person).staff_key != person_scope(at_home).staff_key
 
 
+def test_the_staff_kept_in_memory_are_those_the_follow_up_form_offers(
+    make_declaration, vehicle, facility, facility_worker, health_worker, provincial_health_worker
+):
+    """The staff directory in memory (whose keys key the kept list of assignees) and the form's
+    query (which draws the list and checks what is sent) are two writings of one rule: for
+    people of each kind of scope, they find the same staff."""
+    from tracing.access import person_scope
+    from tracing.forms_risk import health_staff_users
+
+    make_staff("health-city", "health_staff", district_id=LAI_CHAU_CITY)
+    make_staff("health-left", None, district_id=LAI_CHAU_CITY)  # no health role: never offered
+    people = [
+        make_declaration(full_name="Lò Văn Minh").person,
+        make_declaration(full_name="Lò Thị Hoa", phone="0911222333", point=vehicle.point).person,
+        make_declaration(full_name="Vàng A Dơ", phone="0911222444", point=facility.point).person,
+        make_declaration(
+            full_name="Lò Thị Xuân",
+            phone="0911222555",
+            to_district=LAI_CHAU_CITY,
+            to_commune=QUYET_THANG,
+        ).person,
+    ]
+    offered_sets = set()
+    for person in people:
+        scope = person_scope(person)
+        offered = health_staff_users().filter(scope.staff()).distinct()
+        assert scope.staff_ids() == set(offered.values_list("pk", flat=True))
+        offered_sets.add(scope.staff_ids())
+    assert len(offered_sets) == 3  # at home and on a coach alike; at the hospital; in the city
+
+
 def test_the_staff_key_follows_whom_the_follow_up_may_be_given_to(
     make_declaration, health_worker, django_capture_on_commit_callbacks
 ):
