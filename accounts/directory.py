@@ -3,7 +3,8 @@ or a health facility changes.
 
 Page fragments that list staff (the follow-up form's assignees) are kept rendered with the version
 in their cache key, so that they can be kept for an hour and still show a health worker added,
-renamed or removed within seconds. The version lives in the shared cache (Redis when
+renamed, moved or removed within seconds; ``tracing.access`` reads the health staff again for
+each version. The version lives in the shared cache (Redis when
 several app servers share it) and, for ``PROCESS_SECONDS``, in each process's memory: one read of
 the shared cache every few seconds, not one per page. ``accounts.signals`` calls
 ``directory_changed`` on every such change.

@@ -330,9 +330,8 @@ def people_risk_sources(
     once, and so makes them once per process)."""
     person_ids = set(person_ids)
     now = now or timezone.now()
-    found = functools.cache(
-        functools.partial(_risk_found, person_ids, now=now)
-    )  # made when first needed
+    # The four querysets, made when the first is needed.
+    found = functools.cache(functools.partial(_risk_found, person_ids, now=now))
 
     read = read or (lambda make, name, *values: list(make()))
     sources = defaultdict(list)

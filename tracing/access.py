@@ -9,7 +9,7 @@ the people who declared through their facility's point. Other roles see nobody h
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import reduce, wraps
+from functools import lru_cache, reduce, wraps
 from operator import or_
 
 from django.core.exceptions import PermissionDenied
@@ -157,7 +157,7 @@ class PersonScope:
     """Where a person lies for the health staff's scopes (``people_in_scope``): the districts
     of their residence and of their declared journeys, and the health facilities' declaration
     points they declared through (a vehicle's or a checkpoint's has no staff of its own: kept
-    out, the people whom the same staff see share a ``key`` far more often)."""
+    out, the people whom the same staff see share a ``staff_key`` far more often)."""
 
     districts: frozenset
     points: frozenset
@@ -173,7 +173,7 @@ class PersonScope:
     def staff_ids(self) -> frozenset:
         """The keys of the active health staff whom ``staff`` finds, from the staff directory
         kept in memory (no query once read)."""
-        staff = _health_staff()
+        staff = _health_staff(directory_version())
         ids = set(staff.everywhere)
         for district in self.districts:
             ids.update(staff.by_district.get(district, ()))
@@ -214,27 +214,15 @@ def person_scope(person: Person) -> PersonScope:
 class _HealthStaff:
     """The active health staff by what scopes them (``PersonScope.staff``), as user keys."""
 
-    version: str  # of the staff directory (accounts.directory) they were read at
     everywhere: frozenset
     by_district: dict
     by_point: dict
 
 
-_health_staff_read: _HealthStaff | None = None
-
-
-def _health_staff() -> _HealthStaff:
-    """The active health staff, read once per version of the staff directory in each process
-    (a user, a group's members, a staff profile or a facility changed makes a new one)."""
-    global _health_staff_read
-    version = directory_version()
-    read = _health_staff_read
-    if read is None or read.version != version:
-        read = _health_staff_read = _read_health_staff(version)
-    return read
-
-
-def _read_health_staff(version: str) -> _HealthStaff:
+@lru_cache(maxsize=1)
+def _health_staff(version: str) -> _HealthStaff:
+    """The active health staff, read once per ``version`` of the staff directory in each
+    process (a user, a group's members, a staff profile or a facility changed makes a new one)."""
     profiles = StaffProfile.objects.filter(
         user__is_active=True, user__groups__name=Role.HEALTH_STAFF
     ).values_list("user_id", "province_wide", "district_id", "facility__point_id")
@@ -246,4 +234,4 @@ def _read_health_staff(version: str) -> _HealthStaff:
             by_district[district].add(user_id)
         if point is not None:
             by_point[point].add(user_id)
-    return _HealthStaff(version, frozenset(everywhere), dict(by_district), dict(by_point))
+    return _HealthStaff(frozenset(everywhere), dict(by_district), dict(by_point))
