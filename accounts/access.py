@@ -57,27 +57,34 @@ def person_for_staff(request, code: str) -> Person:
 
 def may_see_person(user, person: Person) -> bool:
     """Checkpoint officers and administrators see anyone who crosses the province; health
-    staff see the people of their district (who live there or travelled there), the visitors
-    of their facility, or everyone when they work province-wide."""
+    staff the people of their scope (``in_health_scope``)."""
     if has_role(user, Role.ADMINISTRATOR, Role.CHECKPOINT_OFFICER):
         return True
-    if not has_role(user, Role.HEALTH_STAFF):
-        return False
-    profile = profile_of(user)
+    return in_health_scope(user, person)
+
+
+def in_health_scope(user, person: Person) -> bool:
+    """Whether the health pages show the person to the user: administrators and province-wide
+    health staff see everyone; district health staff the people who live in their district or
+    declared a journey to it; facility health staff the people who declared through their
+    facility's point. ``tracing.access.people_in_scope`` writes the same rule as a query, for
+    lists (a test holds the two together)."""
+    if has_role(user, Role.ADMINISTRATOR):
+        return True
+    profile = profile_of(user) if has_role(user, Role.HEALTH_STAFF) else None
     if profile is None:
         return False
     if profile.province_wide:
         return True
-    if profile.facility_id is not None and _visited(person, profile.facility):
-        return True
     district = profile.district_id
-    if district is None:
-        return False
-    return (
-        person.residence_district_id == district
-        or person.declarations.filter(to_district_id=district).exists()
-    )
+    if district is not None and (
+        person.residence_district_id == district or _declared(person, to_district_id=district)
+    ):
+        return True
+    point = profile.facility.point_id if profile.facility_id is not None else None
+    return point is not None and _declared(person, point_id=point)
 
 
-def _visited(person: Person, facility) -> bool:
-    return person.declarations.filter(point=facility.point_id).exists()
+def _declared(person: Person, **where) -> bool:
+    """Whether the person made a declaration ``where``."""
+    return person.declarations.filter(**where).exists()

@@ -1,6 +1,6 @@
 """Whom health staff may see and what they may manage. Outside their scope: 404, never a hint.
 
-The scope is the one ``accounts.access.may_see_person`` decides for one person, written as a
+The scope is the one ``accounts.access.in_health_scope`` decides for one person, written as a
 query for lists: province-wide health staff and administrators see everyone; district health
 staff the people who live in their district or declared a journey to it; facility health staff
 the people who declared through their facility's point. Other roles see nobody here.
@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.access import profile_of
+from accounts.access import in_health_scope, profile_of
 from accounts.directory import directory_version
 from accounts.models import StaffProfile
 from accounts.roles import Role, has_role
@@ -78,12 +78,12 @@ def person_for_health_staff(request, code: str, *related: str) -> Person:
     parsed = codes.parse_code(code)
     if parsed is None:
         raise Http404
-    people = people_in_scope(request.user)
-    people = people.select_related(*related) if related else people
-    # Seeing everyone, the look-up has one shape: compiled once per set of related objects.
-    shape = "_".join(("person_by_code", *related)) if sees_the_whole_province(request.user) else ""
-    person = people.by_code(parsed, compiled_as=shape)
-    if person is None:
+    people = Person.objects.select_related(*related) if related else Person.objects.all()
+    # Found by code whoever asks, the look-up has one shape: compiled once per set of related
+    # objects. The scope is then checked for this one person (a district worker's question
+    # "did they travel here?" only for someone who lives elsewhere).
+    person = people.by_code(parsed, compiled_as="_".join(("person_by_code", *related)))
+    if person is None or not in_health_scope(request.user, person):
         raise Http404
     return with_places([person], *Person.PLACES)[0]
 

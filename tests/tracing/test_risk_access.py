@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, make_staff
+from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG, make_staff
 from tracing.access import can_manage_zones, people_in_scope
 
 LOGIN = "login"
@@ -347,3 +347,72 @@ def test_the_staff_key_follows_whom_the_follow_up_may_be_given_to(
         profile.district_id = health_worker.staff_profile.district_id
         profile.save()
     assert person_scope(travelled).staff_key == person_scope(at_home).staff_key
+
+
+def test_the_scope_for_one_person_is_the_scope_of_the_lists(
+    request, at_risk, elsewhere, facility, make_declaration, checkpoint
+):
+    """The health pages check one person's scope by ``in_health_scope`` (a person's page, a
+    follow-up) and the lists by ``people_in_scope``: two writings of one rule. For staff of each
+    kind of scope and people of each kind, they answer alike."""
+    from django.contrib.auth.models import Group
+
+    from accounts.access import in_health_scope
+
+    people = [
+        at_risk,  # lives in Tam Đường
+        elsewhere,  # lives in Thành phố Lai Châu and stayed there
+        make_declaration(  # lives in the city, travelled to Tam Đường
+            full_name="Khách Đến Tam Đường",
+            phone="0911222333",
+            residence_district=LAI_CHAU_CITY,
+            residence_commune=QUYET_THANG,
+        ).person,
+        make_declaration(  # lives in the city, declared at the provincial hospital
+            full_name="Bệnh Nhân",
+            phone="0911222444",
+            residence_district=LAI_CHAU_CITY,
+            residence_commune=QUYET_THANG,
+            to_district=LAI_CHAU_CITY,
+            to_commune=QUYET_THANG,
+            point=facility.point,
+        ).person,
+    ]
+    officer_and_health = make_staff(
+        "officer-health", "checkpoint_officer", checkpoint=checkpoint, district_id=LAI_CHAU_CITY
+    )
+    officer_and_health.groups.add(Group.objects.get(name="health_staff"))
+    users = [
+        *(
+            request.getfixturevalue(name)
+            for name in (
+                "health_worker",
+                "other_health_worker",
+                "provincial_health_worker",
+                "facility_worker",
+                "administrator",
+                "officer",
+                "outsider",
+            )
+        ),
+        make_staff("unscoped", "health_staff"),
+        make_staff("both", "health_staff", district_id=TAM_DUONG, facility=facility),
+        officer_and_health,
+    ]
+    seen = {}
+    for user in users:
+        listed = set(people_in_scope(user).filter(pk__in=[person.pk for person in people]))
+        assert {person for person in people if in_health_scope(user, person)} == listed, user
+        seen[user.username] = len(listed)
+    assert seen == {
+        "health": 2,
+        "health2": 3,
+        "cdc": 4,
+        "hospital": 1,
+        "root": 4,
+        "officer": 0,
+        "outsider": 0,
+        "unscoped": 0,
+        "both": 3,
+        "officer-health": 3,
+    }
