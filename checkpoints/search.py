@@ -132,4 +132,4 @@ def search_people(
     if exact[:MANY_EXACT_NAMES].count() >= MANY_EXACT_NAMES:
         # A full name typed exactly and shared by many: its own index answers at once.
         return SearchResult(BY_NAME, exact)
-    return SearchResult(BY_NAME, people.filter(name_folded__contains=name))
+    return SearchResult(BY_NAME, people.with_name_containing(name))

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from checkpoints.models import Passage
-from declarations.models import Declaration, Person, RiskFlag
+from declarations.models import Declaration, KnownName, Person, RiskFlag
 from tracing.models import Case, Contact, FollowUp, FollowUpEvent, FollowUpStatus
 from truyvet import prepared
 
@@ -36,6 +36,7 @@ class PurgeResult:
     declarations: int = 0
     passages: int = 0
     follow_ups: int = 0
+    names: int = 0  # the known names nobody has any more (declarations.KnownName)
     counted_days: tuple[dt.date, dt.date] | None = None  # the days whose counts were stored
 
 
@@ -208,7 +209,8 @@ def purge_expired(
     *, now: dt.datetime | None = None, retention_days: int | None = None
 ) -> PurgeResult:
     """Delete the people whose personal data has expired, with everything that cascades from
-    them (declarations, passages, risk flags, follow-ups, contacts, merged codes).
+    them (declarations, passages, risk flags, follow-ups, contacts, merged codes), then the
+    names that nobody has any more (``KnownName``).
 
     Stores the daily counts of the purged days first. Deletes in batches, each in its own
     transaction, re-checking each person inside it so that someone who declared in the meantime
@@ -241,7 +243,8 @@ def purge_expired(
     from reports.models import Purge
 
     Purge.objects.create(first_kept_day=timezone.localdate(cutoff), people=totals["people"])
-    return PurgeResult(cutoff=cutoff, counted_days=counted_days, **totals)
+    names = KnownName.objects.forget_unused()
+    return PurgeResult(cutoff=cutoff, counted_days=counted_days, names=names, **totals)
 
 
 def first_unpurged_day() -> dt.date | None:

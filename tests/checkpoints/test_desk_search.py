@@ -267,8 +267,9 @@ def test_last_declared_is_the_latest_declarations_time_not_the_persons_last_chan
     Person.objects.filter(pk__in=[p.pk for p in people]).update(updated_at=changed)
 
     search(desk, "nguyen thi xuan")  # the session and the places, read once
-    # The audit entry, the count of exact namesakes, and the page of people with their times.
-    with django_assert_num_queries(3):
+    # The audit entry, the count of exact namesakes, the known names holding the name, and the
+    # page of people with their times.
+    with django_assert_num_queries(4):
         html = search(desk, "nguyen thi xuan").content.decode()
 
     assert html.count("09:50 06/12/2026") == 3

@@ -142,9 +142,11 @@ def test_the_command_prints_what_it_removed_and_a_second_run_removes_nothing(
 
     assert (
         "Removed 2 people, 2 declarations, 1 passages and 1 follow-ups "
-        "with no activity since 2021-06-16." in first.getvalue()
+        "with no activity since 2021-06-16; forgot 2 names that nobody has any more."
+        in first.getvalue()
     )
     assert "Removed 0 people, 0 declarations, 0 passages and 0 follow-ups" in second.getvalue()
+    assert "forgot 0 names" in second.getvalue()
     assert not Person.objects.exists()
     assert not Declaration.objects.exists()
 

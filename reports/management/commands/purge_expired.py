@@ -25,5 +25,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Removed {result.people} people, {result.declarations} declarations, "
             f"{result.passages} passages and {result.follow_ups} follow-ups "
-            f"with no activity since {result.cutoff:%Y-%m-%d}."
+            f"with no activity since {result.cutoff:%Y-%m-%d}; "
+            f"forgot {result.names} names that nobody has any more."
         )
