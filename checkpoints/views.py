@@ -105,14 +105,15 @@ def _person_page(
     passages = person.passages.select_related("checkpoint")[:HISTORY_LENGTH]
     passages = compiled_once(passages, "person_passages", person.pk)
     passage_form = passage_form or _passage_form(request, declarations)
+    flags = with_staff_names(person.open_risk_flags(), "flagged_by")
     context = {
         "person": person,
         "merged": merged,
         "latest": declarations[0] if declarations else None,
         "declarations": declarations,
         "passages": with_staff_names(passages, "officer"),
-        "flags": with_staff_names(person.open_risk_flags(), "flagged_by"),
-        "risk_sources": risk_sources_of(person),
+        "flags": flags,
+        "risk_sources": risk_sources_of(person, open_flags=flags),
         "passage_form": passage_form,
         # The blank forms are rendered once and kept: the passage form's checkpoint list for a
         # minute (a checkpoint opened meanwhile joins it after that), per checkpoint it starts with.

@@ -322,12 +322,14 @@ class RiskSource:
 
 
 def people_risk_sources(
-    person_ids: Iterable[int], *, now: datetime | None = None, read=None
+    person_ids: Iterable[int], *, now: datetime | None = None, read=None, open_flags=None
 ) -> dict[int, list[RiskSource]]:
     """What each person's current risk comes from (``people_risk_levels``): the highest first,
     newest first within a level. Four queries, each run by ``read(make, name, *values)`` if
     given, ``make`` a function that makes its queryset (``risk_sources_of`` runs them compiled
-    once, and so makes them once per process)."""
+    once, and so makes them once per process). ``open_flags``: these people's flags not
+    cleared (``Person.open_risk_flags``), when the caller has read them already: the rule's
+    flags are those, and are not read again."""
     person_ids = set(person_ids)
     now = now or timezone.now()
     # The four querysets, made when the first is needed.
@@ -350,11 +352,16 @@ def people_risk_sources(
     ):
         stored = tuple(Reason.from_stored(text) for text in reasons)
         sources[person_id].append(RiskSource("declaration", level, at, stored))
-    for person_id, level, at, text in read(
-        lambda: found().flagged.values_list("person_id", "level", "flagged_at", "reason"),
-        "risk_sources_flagged",
-        one,
-    ):
+    flagged = (
+        read(
+            lambda: found().flagged.values_list("person_id", "level", "flagged_at", "reason"),
+            "risk_sources_flagged",
+            one,
+        )
+        if open_flags is None
+        else [(f.person_id, f.level, f.flagged_at, f.reason) for f in open_flags]
+    )
+    for person_id, level, at, text in flagged:
         sources[person_id].append(RiskSource("flag", level, at, text=text))
     for person_id, case_id in read(
         lambda: found().cases.values_list("pk", "case"), "risk_sources_case", one
@@ -389,12 +396,14 @@ def people_risk_sources(
     return {pk: sources[pk] for pk in person_ids}
 
 
-def risk_sources_of(person: Person) -> list[RiskSource]:
+def risk_sources_of(person: Person, open_flags=None) -> list[RiskSource]:
     """What the person's current risk comes from, for their pages, by queries compiled once
-    per process (``truyvet.compiled``); nothing (and no query) for someone not at risk."""
+    per process (``truyvet.compiled``); nothing (and no query) for someone not at risk.
+    ``open_flags``: the person's flags not cleared, which their pages have read already."""
     if person.risk_level == RiskLevel.NONE:
         return []
-    return people_risk_sources([person.pk], read=compiled_once)[person.pk]
+    sources = people_risk_sources([person.pk], read=compiled_once, open_flags=open_flags)
+    return sources[person.pk]
 
 
 def people_risk_recompute(person_ids: Iterable[int]) -> tuple[list[int], int]:

@@ -320,11 +320,12 @@ def _follow_up_page(request, person, form=None, status=200):
     latest = next(iter(with_places(latest, *Declaration.PLACES)), None)
     events = follow_up.events.all()[:HISTORY_LENGTH]
     events = compiled_once(events, "follow_up_events", follow_up.pk)
+    flags = with_staff_names(person.open_risk_flags(), "flagged_by")
     context = {
         "person": person,
         "follow_up": follow_up,
         "latest": latest,
-        "flags": with_staff_names(person.open_risk_flags(), "flagged_by"),
+        "flags": flags,
         "events": with_staff_names(events, "user", "assignee"),
         # Built only when a kept field of the form is drawn again, once for all of them.
         "form": form
@@ -334,7 +335,7 @@ def _follow_up_page(request, person, form=None, status=200):
         "directory_version": directory_version(),
         "overdue_hours": OVERDUE_AFTER_HOURS,
         "case": _case_of(person),
-        "risk_sources": risk_sources_of(person),
+        "risk_sources": risk_sources_of(person, open_flags=flags),
         "back": list_address(request, request.GET.get("next") or request.POST.get("next")),
     }
     return render(request, "tracing/follow_up.html", context, status=status)

@@ -319,3 +319,29 @@ def test_the_sources_of_a_person_not_at_risk_cost_no_query(citizen, django_asser
 
     with django_assert_num_queries(0):
         assert risk_sources_of(citizen) == []
+
+
+def test_the_pages_read_the_open_flags_once_for_the_list_and_the_reasons(
+    client, health_worker, officer, citizen
+):
+    """A person's pages list the flags not cleared, and say why the person is at risk, which
+    counts the same flags: read once, for both."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    risk_flag_add(person=citizen, level="high", reason="Sốt 39 độ", place="Chốt Km 15", user=None)
+    for user, page in ((health_worker, "/y-te/theo-doi/{}/"), (officer, "/c/{}/")):
+        client.force_login(user)
+        url = page.format(citizen.lookup_code)
+        client.get(url)  # the statements prepared, once a session (PostgreSQL)
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        # Sent whole (SQLite), or by the names of the statements prepared (truyvet.compiled).
+        flags = [
+            q
+            for q in queries
+            if q["sql"].startswith('SELECT "declarations_riskflag"') or "_flag" in q["sql"]
+        ]
+        assert len(flags) == 1, [q["sql"] for q in flags]
+        reasons = html.split('id="risk-reasons"')[1].split("</div>")[0]
+        assert "Sốt 39 độ" in reasons
