@@ -266,7 +266,7 @@ class KnownName(models.Model):
     Kept in step by the database itself: a trigger on the people's table adds the name of each
     person written, whatever writes them (a declaration's prepared insert, a bulk insert, a
     rename); migration 0021. The daily purge forgets the names nobody has any more
-    (``forget_unused_names``)."""
+    (``KnownName.objects.forget_unused``)."""
 
     FEW = 50  # more names than this holding what was typed: the people are searched directly
 
