@@ -77,6 +77,18 @@ class FollowUp(models.Model):
     reason = models.CharField(_("why followed up"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("opened"), default=timezone.now)
     updated_at = models.DateTimeField(_("last update"), default=timezone.now)
+    # A copy of the person's district of residence, for the overdue list of a district (its
+    # index below). The database keeps it (migration tracing.0010): a trigger sets it on every
+    # follow-up written, and another on every person whose district changes. Never set here.
+    residence_district = models.ForeignKey(
+        "declarations.District",
+        models.DO_NOTHING,
+        null=True,
+        editable=False,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("follow-up")
@@ -91,6 +103,13 @@ class FollowUp(models.Model):
                 include=["person"],
                 condition=Q(status__in=OPEN_STATUSES),
                 name="followup_open_waiting",
+            ),
+            # The overdue list of a district: its open follow-ups, longest waiting first.
+            models.Index(
+                fields=["residence_district", "updated_at", "id"],
+                include=["person"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="followup_open_district",
             ),
         ]
 

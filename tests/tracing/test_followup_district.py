@@ -1,0 +1,124 @@
+"""A follow-up's copy of its person's district of residence, kept by the database (tracing.0010):
+right whatever writes the follow-up or the person, and what the overdue list of a district reads."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from declarations.models import Person
+from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG, TAM_DUONG_TOWN
+from tracing.models import FollowUp
+
+pytestmark = pytest.mark.django_db
+
+
+def district_of(follow_up: FollowUp) -> str | None:
+    return FollowUp.objects.values_list("residence_district_id", flat=True).get(pk=follow_up.pk)
+
+
+@pytest.fixture
+def feverish(make_declaration) -> Person:
+    """Lives in Tam Đường; at risk, so followed up (tracing's signals open the follow-up)."""
+    return make_declaration(symptoms=("fever",)).person
+
+
+def move(person: Person, district: str, commune: str) -> None:
+    Person.objects.filter(pk=person.pk).update(
+        residence_district_id=district, residence_commune_id=commune
+    )
+
+
+def test_a_follow_up_opened_carries_its_persons_district(feverish, citizen):
+    assert district_of(feverish.follow_up) == TAM_DUONG
+    [bulk] = FollowUp.objects.bulk_create([FollowUp(person=citizen)])  # no save(): the trigger
+    assert district_of(bulk) == TAM_DUONG
+
+
+def test_a_person_who_moves_takes_their_follow_up_along(feverish):
+    move(feverish, LAI_CHAU_CITY, QUYET_THANG)
+    assert district_of(feverish.follow_up) == LAI_CHAU_CITY
+
+    person = Person.objects.get(pk=feverish.pk)
+    person.residence_district_id, person.residence_commune_id = TAM_DUONG, TAM_DUONG_TOWN
+    person.save()
+    assert district_of(feverish.follow_up) == TAM_DUONG
+
+
+def test_a_follow_up_written_from_an_old_copy_keeps_the_persons_district(feverish):
+    follow_up = FollowUp.objects.get(person=feverish)  # read before the move
+    move(feverish, LAI_CHAU_CITY, QUYET_THANG)
+    follow_up.status = "contacted"
+    follow_up.save()  # writes every column, the district it read among them
+    assert district_of(follow_up) == LAI_CHAU_CITY
+
+
+def test_a_follow_up_given_to_another_person_takes_theirs(feverish, make_declaration):
+    other = make_declaration(
+        full_name="Lò Thị Hoa",
+        phone="0911222333",
+        residence_district=LAI_CHAU_CITY,
+        residence_commune=QUYET_THANG,
+    ).person  # without risk: no follow-up of their own
+    FollowUp.objects.filter(person=feverish).update(person=other)
+    assert district_of(FollowUp.objects.get(person=other)) == LAI_CHAU_CITY
+
+
+@pytest.fixture
+def overdue_in_two_districts(make_declaration):
+    """Three people at risk, overdue: two of Tam Đường, one of Thành phố Lai Châu."""
+    people = [
+        make_declaration(full_name=name, phone=phone, symptoms=("fever",), **home).person
+        for name, phone, home in (
+            ("Sốt Một", "0911000001", {}),
+            ("Sốt Hai", "0911000002", {}),
+            (
+                "Sốt Ba",
+                "0911000003",
+                {"residence_district": LAI_CHAU_CITY, "residence_commune": QUYET_THANG},
+            ),
+        )
+    ]
+    FollowUp.objects.update(updated_at=timezone.now() - timedelta(days=2))
+    return people
+
+
+def test_the_overdue_list_of_a_district_follows_people_who_move(
+    client, provincial_health_worker, overdue_in_two_districts
+):
+    second = overdue_in_two_districts[1]
+    client.force_login(provincial_health_worker)
+
+    def listed(district: str) -> set[str]:
+        rows = client.get("/y-te/", {"huyen": district, "qua_han": "on"}).context["rows"]
+        return {row.person.full_name for row in rows}
+
+    assert listed(TAM_DUONG) == {"Sốt Một", "Sốt Hai"}
+    assert listed(LAI_CHAU_CITY) == {"Sốt Ba"}
+    move(second, LAI_CHAU_CITY, QUYET_THANG)
+    assert listed(TAM_DUONG) == {"Sốt Một"}
+    assert listed(LAI_CHAU_CITY) == {"Sốt Hai", "Sốt Ba"}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a PostgreSQL plan; CI runs this on PostgreSQL"
+)
+def test_the_overdue_list_of_a_district_reads_the_districts_open_follow_ups_in_order(
+    client, provincial_health_worker, overdue_in_two_districts
+):
+    client.force_login(provincial_health_worker)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/y-te/", {"huyen": TAM_DUONG, "qua_han": "on"})
+    [keys] = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('SELECT "declarations_person"."id" AS "pk" FROM')
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as if the tables were large
+        cursor.execute(f"EXPLAIN {keys}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "using followup_open_district" in plan, plan
+    assert "Sort" not in plan, plan  # in the index's order
