@@ -490,15 +490,17 @@ def test_a_later_page_starts_its_index_scan_at_its_position(staff, crowd, monkey
         # index, and which one a handful of rows gets depends on the tests run before.
         for table in ("declarations_person", "tracing_followup"):
             cursor.execute(f"VACUUM ANALYZE {table}")
-        # As if the tables were large: no reading them whole, nor sorting them.
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("SET enable_sort = off")
+        # As if the tables were large: no reading them whole, nor sorting them, nor gathering
+        # a bitmap of a whole index to find one person.
+        settings = ("enable_seqscan", "enable_sort", "enable_bitmapscan")
+        for setting in settings:
+            cursor.execute(f"SET {setting} = off")
         try:
             cursor.execute(f"EXPLAIN {sql}")
             plan = "\n".join(row[0] for row in cursor.fetchall())
         finally:
-            cursor.execute("RESET enable_seqscan")
-            cursor.execute("RESET enable_sort")
+            for setting in settings:
+                cursor.execute(f"RESET {setting}")
     index, bound = (
         ("followup_open_waiting", "updated_at >=")
         if query
