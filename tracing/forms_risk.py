@@ -145,7 +145,14 @@ class RiskListForm(ChainedPlaces, forms.Form):
     def narrow(self, people: QuerySet, *, now: datetime) -> QuerySet:
         """``people`` narrowed by every filter chosen (the form must be valid)."""
         chosen = self.cleaned_data
-        if chosen["huyen"] and not self._overdue_of_a_district():  # that: below
+        if self._overdue_of_a_district():
+            # On the follow-up's copy of the district (tracing.0010), whose index gives the
+            # district's overdue people in order. Not on the person as well: with both,
+            # PostgreSQL expects a dozen rows, not hundreds, and reads every person at risk of
+            # the district to join them. A commune's few people are found by their home (the
+            # person's district and commune).
+            people = people.filter(follow_up__residence_district_id=chosen["huyen"])
+        elif chosen["huyen"]:
             people = people.filter(residence_district_id=chosen["huyen"])
         if chosen["xa"]:  # inside the district (check_places_nested): its index, both columns
             people = people.filter(residence_commune_id=chosen["xa"])
@@ -171,13 +178,6 @@ class RiskListForm(ChainedPlaces, forms.Form):
             people = people.alias(latest_point_kind=kind).filter(latest_point_kind=chosen["diem"])
         if chosen["qua_han"]:
             people = people.filter(overdue(now))
-            if self._overdue_of_a_district():
-                # The district on the follow-up's copy of it (tracing.0010), whose index gives
-                # the district's overdue people in order. Not on the person as well: with both,
-                # PostgreSQL expects a dozen rows, not hundreds, and reads every person at risk
-                # of the district to join them. A commune's few people are found by their home
-                # (the person's district and commune, above).
-                people = people.filter(follow_up__residence_district_id=chosen["huyen"])
         return people
 
     def _overdue_of_a_district(self) -> bool:
