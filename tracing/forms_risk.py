@@ -145,17 +145,7 @@ class RiskListForm(ChainedPlaces, forms.Form):
     def narrow(self, people: QuerySet, *, now: datetime) -> QuerySet:
         """``people`` narrowed by every filter chosen (the form must be valid)."""
         chosen = self.cleaned_data
-        if self._overdue_of_a_district():
-            # On the follow-up's copy of the district (tracing.0010), whose index gives the
-            # district's overdue people in order. Not on the person as well: with both,
-            # PostgreSQL expects a dozen rows, not hundreds, and reads every person at risk of
-            # the district to join them. A commune's few people are found by their home (the
-            # person's district and commune).
-            people = people.filter(follow_up__residence_district_id=chosen["huyen"])
-        elif chosen["huyen"]:
-            people = people.filter(residence_district_id=chosen["huyen"])
-        if chosen["xa"]:  # inside the district (check_places_nested): its index, both columns
-            people = people.filter(residence_commune_id=chosen["xa"])
+        people = self._in_place(people)
         if chosen["tu_ngay"]:
             people = people.filter(updated_at__gte=_start_of(chosen["tu_ngay"]))
         if chosen["den_ngay"]:
@@ -180,9 +170,22 @@ class RiskListForm(ChainedPlaces, forms.Form):
             people = people.filter(overdue(now))
         return people
 
-    def _overdue_of_a_district(self) -> bool:
-        chosen = self.cleaned_data
-        return bool(chosen["qua_han"] and chosen["huyen"] and not chosen["xa"])
+    def _in_place(self, people: QuerySet) -> QuerySet:
+        """``people`` of the district and commune chosen (a commune is inside its district:
+        ``clean``). The overdue people of a place are found by their follow-ups' copies of
+        their home (tracing.0010, 0011), whose indexes give the place's overdue follow-ups in
+        order; the others by the person's home. Not by both: PostgreSQL would then expect a
+        dozen rows, not hundreds, and read every person at risk of the place to join them."""
+        district, commune = self.cleaned_data["huyen"], self.cleaned_data["xa"]
+        if self.cleaned_data["qua_han"] and commune:
+            return people.filter(follow_up__residence_commune_id=commune)
+        if self.cleaned_data["qua_han"] and district:
+            return people.filter(follow_up__residence_district_id=district)
+        if district:
+            people = people.filter(residence_district_id=district)
+        if commune:  # with the district: the index of people's homes, both columns
+            people = people.filter(residence_commune_id=commune)
+        return people
 
 
 def _start_of(day) -> datetime:

@@ -77,11 +77,21 @@ class FollowUp(models.Model):
     reason = models.CharField(_("why followed up"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("opened"), default=timezone.now)
     updated_at = models.DateTimeField(_("last update"), default=timezone.now)
-    # A copy of the person's district of residence, for the overdue list of a district (its
-    # index below). The database keeps it (migration tracing.0010): a trigger sets it on every
-    # follow-up written, and another on every person whose district changes. Never set here.
+    # Copies of the person's district and commune of residence, for the overdue list of a
+    # district or a commune (their indexes below). The database keeps them (migrations
+    # tracing.0010 and 0011): a trigger sets them on every follow-up written, and another on
+    # every person whose home changes. Never set here.
     residence_district = models.ForeignKey(
         "declarations.District",
+        models.DO_NOTHING,
+        null=True,
+        editable=False,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    residence_commune = models.ForeignKey(
+        "declarations.Commune",
         models.DO_NOTHING,
         null=True,
         editable=False,
@@ -110,6 +120,13 @@ class FollowUp(models.Model):
                 include=["person"],
                 condition=Q(status__in=OPEN_STATUSES),
                 name="followup_open_district",
+            ),
+            # ... and of a commune.
+            models.Index(
+                fields=["residence_commune", "updated_at", "id"],
+                include=["person"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="followup_open_commune",
             ),
         ]
 

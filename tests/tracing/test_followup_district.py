@@ -1,5 +1,6 @@
-"""A follow-up's copy of its person's district of residence, kept by the database (tracing.0010):
-right whatever writes the follow-up or the person, and what the overdue list of a district reads."""
+"""A follow-up's copies of its person's district and commune of residence, kept by the database
+(tracing.0010, 0011): right whatever writes the follow-up or the person, and what the overdue
+list of a district or a commune reads."""
 
 from datetime import timedelta
 
@@ -15,8 +16,14 @@ from tracing.models import FollowUp
 pytestmark = pytest.mark.django_db
 
 
-def district_of(follow_up: FollowUp) -> str | None:
-    return FollowUp.objects.values_list("residence_district_id", flat=True).get(pk=follow_up.pk)
+# Xã Thèn Sin, another commune of Tam Đường.
+THEN_SIN = "03394"
+
+
+def home_of(follow_up: FollowUp) -> tuple[str | None, str | None]:
+    """The follow-up's copies of its person's district and commune."""
+    homes = FollowUp.objects.values_list("residence_district_id", "residence_commune_id")
+    return homes.get(pk=follow_up.pk)
 
 
 @pytest.fixture
@@ -31,28 +38,33 @@ def move(person: Person, district: str, commune: str) -> None:
     )
 
 
-def test_a_follow_up_opened_carries_its_persons_district(feverish, citizen):
-    assert district_of(feverish.follow_up) == TAM_DUONG
+def test_a_follow_up_opened_carries_its_persons_home(feverish, citizen):
+    assert home_of(feverish.follow_up) == (TAM_DUONG, TAM_DUONG_TOWN)
     [bulk] = FollowUp.objects.bulk_create([FollowUp(person=citizen)])  # no save(): the trigger
-    assert district_of(bulk) == TAM_DUONG
+    assert home_of(bulk) == (TAM_DUONG, TAM_DUONG_TOWN)
 
 
 def test_a_person_who_moves_takes_their_follow_up_along(feverish):
     move(feverish, LAI_CHAU_CITY, QUYET_THANG)
-    assert district_of(feverish.follow_up) == LAI_CHAU_CITY
+    assert home_of(feverish.follow_up) == (LAI_CHAU_CITY, QUYET_THANG)
 
     person = Person.objects.get(pk=feverish.pk)
     person.residence_district_id, person.residence_commune_id = TAM_DUONG, TAM_DUONG_TOWN
     person.save()
-    assert district_of(feverish.follow_up) == TAM_DUONG
+    assert home_of(feverish.follow_up) == (TAM_DUONG, TAM_DUONG_TOWN)
+
+
+def test_a_person_who_moves_within_their_district_takes_their_follow_up_along(feverish):
+    Person.objects.filter(pk=feverish.pk).update(residence_commune_id=THEN_SIN)
+    assert home_of(feverish.follow_up) == (TAM_DUONG, THEN_SIN)
 
 
 def test_a_follow_up_written_from_an_old_copy_keeps_the_persons_district(feverish):
     follow_up = FollowUp.objects.get(person=feverish)  # read before the move
     move(feverish, LAI_CHAU_CITY, QUYET_THANG)
     follow_up.status = "contacted"
-    follow_up.save()  # writes every column, the district it read among them
-    assert district_of(follow_up) == LAI_CHAU_CITY
+    follow_up.save()  # writes every column, the home it read among them
+    assert home_of(follow_up) == (LAI_CHAU_CITY, QUYET_THANG)
 
 
 def test_a_follow_up_given_to_another_person_takes_theirs(feverish, make_declaration):
@@ -63,7 +75,7 @@ def test_a_follow_up_given_to_another_person_takes_theirs(feverish, make_declara
         residence_commune=QUYET_THANG,
     ).person  # without risk: no follow-up of their own
     FollowUp.objects.filter(person=feverish).update(person=other)
-    assert district_of(FollowUp.objects.get(person=other)) == LAI_CHAU_CITY
+    assert home_of(FollowUp.objects.get(person=other)) == (LAI_CHAU_CITY, QUYET_THANG)
 
 
 @pytest.fixture
@@ -85,32 +97,54 @@ def overdue_in_two_districts(make_declaration):
     return people
 
 
+def overdue_listed(client, **place) -> set[str]:
+    """The names on the overdue list of a place (``huyen``, ``xa``)."""
+    rows = client.get("/y-te/", {**place, "qua_han": "on"}).context["rows"]
+    return {row.person.full_name for row in rows}
+
+
 def test_the_overdue_list_of_a_district_follows_people_who_move(
     client, provincial_health_worker, overdue_in_two_districts
 ):
     second = overdue_in_two_districts[1]
     client.force_login(provincial_health_worker)
-
-    def listed(district: str) -> set[str]:
-        rows = client.get("/y-te/", {"huyen": district, "qua_han": "on"}).context["rows"]
-        return {row.person.full_name for row in rows}
-
-    assert listed(TAM_DUONG) == {"Sốt Một", "Sốt Hai"}
-    assert listed(LAI_CHAU_CITY) == {"Sốt Ba"}
+    assert overdue_listed(client, huyen=TAM_DUONG) == {"Sốt Một", "Sốt Hai"}
+    assert overdue_listed(client, huyen=LAI_CHAU_CITY) == {"Sốt Ba"}
     move(second, LAI_CHAU_CITY, QUYET_THANG)
-    assert listed(TAM_DUONG) == {"Sốt Một"}
-    assert listed(LAI_CHAU_CITY) == {"Sốt Hai", "Sốt Ba"}
+    assert overdue_listed(client, huyen=TAM_DUONG) == {"Sốt Một"}
+    assert overdue_listed(client, huyen=LAI_CHAU_CITY) == {"Sốt Hai", "Sốt Ba"}
+
+
+def test_the_overdue_list_of_a_commune_follows_people_who_move(
+    client, provincial_health_worker, overdue_in_two_districts
+):
+    second = overdue_in_two_districts[1]
+    client.force_login(provincial_health_worker)
+    town = {"huyen": TAM_DUONG, "xa": TAM_DUONG_TOWN}
+    assert overdue_listed(client, **town) == {"Sốt Một", "Sốt Hai"}
+    assert overdue_listed(client, huyen=TAM_DUONG, xa=THEN_SIN) == set()
+    move(second, TAM_DUONG, THEN_SIN)
+    assert overdue_listed(client, **town) == {"Sốt Một"}
+    assert overdue_listed(client, huyen=TAM_DUONG, xa=THEN_SIN) == {"Sốt Hai"}
+    assert overdue_listed(client, xa=THEN_SIN) == {"Sốt Hai"}  # the commune without its district
 
 
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="a PostgreSQL plan; CI runs this on PostgreSQL"
 )
-def test_the_overdue_list_of_a_district_reads_the_districts_open_follow_ups_in_order(
-    client, provincial_health_worker, overdue_in_two_districts
+@pytest.mark.parametrize(
+    ("place", "index"),
+    [
+        ({"huyen": TAM_DUONG}, "followup_open_district"),
+        ({"huyen": TAM_DUONG, "xa": TAM_DUONG_TOWN}, "followup_open_commune"),
+    ],
+)
+def test_the_overdue_list_of_a_place_reads_its_open_follow_ups_in_order(
+    client, provincial_health_worker, overdue_in_two_districts, place, index
 ):
     client.force_login(provincial_health_worker)
     with CaptureQueriesContext(connection) as queries:
-        client.get("/y-te/", {"huyen": TAM_DUONG, "qua_han": "on"})
+        client.get("/y-te/", {**place, "qua_han": "on"})
     [keys] = [
         q["sql"]
         for q in queries
@@ -120,5 +154,5 @@ def test_the_overdue_list_of_a_district_reads_the_districts_open_follow_ups_in_o
         cursor.execute("SET LOCAL enable_seqscan = off")  # as if the tables were large
         cursor.execute(f"EXPLAIN {keys}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "using followup_open_district" in plan, plan
+    assert f"using {index}" in plan, plan
     assert "Sort" not in plan, plan  # in the index's order
