@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Staff and audit")
 
     def ready(self):
-        from accounts import signals  # noqa: F401 - connects the receivers
+        from accounts import login_limits, signals  # noqa: F401 - connect the receivers
         from accounts.change_messages import changed_fields_named
 
         _name_user_links()

@@ -27,11 +27,14 @@ def page(request, slug):
 def _figures() -> dict[str, int]:
     """The deployment's own limits, which the guides quote."""
     code_misses, code_miss_seconds = _split_rate(settings.CODE_MISS_RATE)
+    address_failures, address_failure_seconds = _split_rate(settings.LOGIN_ADDRESS_FAILURE_RATE)
     return {
         "code_miss_limit": code_misses,
         "code_miss_minutes": code_miss_seconds // 60,
         "session_minutes": settings.SESSION_COOKIE_AGE // 60,
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "address_failure_limit": address_failures,
+        "address_failure_minutes": address_failure_seconds // 60,
         "success_hours": settings.SUCCESS_PAGE_HOURS,
     }

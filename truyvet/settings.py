@@ -194,6 +194,7 @@ CACHES["process"] = {
 RATELIMIT_VIEW = "declarations.views.rate_limited"
 
 AUTHENTICATION_BACKENDS = [
+    "accounts.login_limits.LoginAddressLimitBackend",
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.CachedPermissionsBackend",
 ]
@@ -216,6 +217,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# ... and failed logins per client address, whatever the user names: past this rate nobody logs
+# in from that address until the window ends (accounts.login_limits).
+LOGIN_ADDRESS_FAILURE_RATE = env_str("LOGIN_ADDRESS_FAILURE_RATE", default="30/15m")
 
 # Where the client's address is read from: REMOTE_ADDR, or the header a trusted proxy sets
 # (for example HTTP_X_REAL_IP behind nginx). Rate limits, lockouts and the audit log use it.

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -102,6 +103,72 @@ def test_the_lockout_page_says_how_long_as_configured(client, officer, settings)
 def test_a_locked_out_user_name_does_not_lock_others(client, officer, leader):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         log_in(client, "officer", "wrong")
+    assert log_in(client, "leader").status_code == 302
+
+
+@pytest.fixture
+def six_failures_an_address(settings):
+    """Failed logins per address limited to six in 15 minutes; a user name's own limit (five)
+    unchanged."""
+    settings.LOGIN_ADDRESS_FAILURE_RATE = "6/15m"
+    assert settings.AXES_FAILURE_LIMIT == 5
+
+
+def spray(client, names, tries=2):
+    """Wrong passwords on each of these user names, fewer than a user name's own limit."""
+    for name in names:
+        for _ in range(tries):
+            assert log_in(client, name, "wrong").status_code == 200
+
+
+def test_failed_logins_on_many_user_names_pause_logins_from_their_address(
+    client, leader, six_failures_an_address
+):
+    spray(client, ["admin", "nhaxe", "yte"])  # six failures, none locked by its user name
+    response = log_in(client, "leader")  # the right password, from the same address
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    page = response.content.decode()
+    assert 'id="address-paused"' in page
+    assert "đăng nhập từ mạng này đang tạm dừng" in page
+
+
+def test_fewer_failures_than_the_limit_pause_nobody(client, leader, six_failures_an_address):
+    spray(client, ["admin", "nhaxe", "yte"], tries=1)
+    spray(client, ["giaothong"])
+    assert log_in(client, "leader").status_code == 302
+
+
+def test_a_paused_address_does_not_pause_another(client, leader, six_failures_an_address):
+    spray(client, ["admin", "nhaxe", "yte"])
+    response = client.post(
+        "/dang-nhap/",
+        {"username": "leader", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.7",
+    )
+    assert response.status_code == 302
+
+
+def test_a_paused_address_cannot_log_in_to_the_admin_either(
+    client, administrator, six_failures_an_address
+):
+    spray(client, ["nhaxe", "yte", "giaothong"])
+    response = client.post(
+        "/admin/login/", {"username": administrator.username, "password": PASSWORD}
+    )
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_paused_address_logs_in_again_once_the_window_ends(
+    client, leader, six_failures_an_address, time_machine
+):
+    time_machine.move_to(timezone.now(), tick=False)
+    spray(client, ["admin", "nhaxe", "yte"])
+    page = log_in(client, "leader").content.decode()
+    minutes = int(re.search(r"chờ (\d+) phút", page).group(1))
+    assert 1 <= minutes <= 15
+    time_machine.shift(timedelta(minutes=minutes))
     assert log_in(client, "leader").status_code == 302
 
 

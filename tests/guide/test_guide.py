@@ -120,6 +120,16 @@ def test_the_officers_guide_quotes_the_deployments_limit_on_codes(client, places
     assert "past 40 in 15 minutes" in page
 
 
+def test_the_guides_quote_the_deployments_limit_on_failed_logins_per_network(
+    client, places, settings
+):
+    settings.LOGIN_ADDRESS_FAILURE_RATE = "12/20m"
+    page = client.get("/huong-dan/chot-kiem-soat/").content.decode()  # its login section
+    assert "trong 20 phút có 12 lần đăng nhập sai từ cùng một mạng" in page
+    page = english(client).get("/huong-dan/quan-tri/").content.decode()
+    assert "When 12 logins fail from one network within 20 minutes" in page
+
+
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_the_administrators_guide_names_the_lockouts_as_the_admin_does(
     client, places, settings, language
