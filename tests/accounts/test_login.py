@@ -131,6 +131,7 @@ def test_failed_logins_on_many_user_names_pause_logins_from_their_address(
     page = response.content.decode()
     assert 'id="address-paused"' in page
     assert "đăng nhập từ mạng này đang tạm dừng" in page
+    assert '<a href="/dang-nhap/" id="back-to-login">' in page  # not a dead end
 
 
 def test_fewer_failures_than_the_limit_pause_nobody(client, leader, six_failures_an_address):
