@@ -4,6 +4,7 @@ A bad value stops the start with a message naming the variable, instead of a sur
 """
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -39,6 +40,21 @@ def env_int(name: str, *, default: int, minimum: int | None = None) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}.") from None
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {value}.")
+    return value
+
+
+# A rate as django-ratelimit reads it: a count, then a window of seconds, minutes, hours or days,
+# optionally several of them ("10/10m": 10 in 10 minutes, "30/d": 30 a day).
+RATE = re.compile(r"[1-9]\d*/(?:[1-9]\d*)?[smhd]")
+
+
+def env_rate(name: str, *, default: str) -> str:
+    value = env_str(name, default=default)
+    if not RATE.fullmatch(value):
+        raise ImproperlyConfigured(
+            f"{name} must be a count and a window, such as 30/15m or 30/d "
+            f"(s, m, h or d, optionally several: 15m); got {value!r}."
+        )
     return value
 
 

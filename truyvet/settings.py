@@ -13,7 +13,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from truyvet.env import env_bool, env_int, env_list, env_str
+from truyvet.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -36,13 +36,13 @@ RETENTION_DAYS = env_int("RETENTION_DAYS", default=30, minimum=1)
 SUCCESS_PAGE_HOURS = 24
 # Citizen look-up: failed attempts allowed per client address and per code in the window, and
 # per code over a day (declarations.views.LOOKUP_LIMITS).
-LOOKUP_RATE = env_str("LOOKUP_RATE", default="10/10m")
-LOOKUP_CODE_DAY_RATE = env_str("LOOKUP_CODE_DAY_RATE", default="30/d")
+LOOKUP_RATE = env_rate("LOOKUP_RATE", default="10/10m")
+LOOKUP_CODE_DAY_RATE = env_rate("LOOKUP_CODE_DAY_RATE", default="30/d")
 # Staff pages opened by a lookup code (``/c/<code>/`` and the like): codes that open nobody are
 # counted per user and per client address, and past this rate those pages answer 429 until the
 # window ends, so that codes cannot be tried one after another. A code that opens someone is
 # never counted: an officer scanning travellers all day is not stopped.
-CODE_MISS_RATE = env_str("CODE_MISS_RATE", default="30/10m")
+CODE_MISS_RATE = env_rate("CODE_MISS_RATE", default="30/10m")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -219,7 +219,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # ... and failed logins per client address, whatever the user names: past this rate nobody logs
 # in from that address until the window ends (accounts.login_limits).
-LOGIN_ADDRESS_FAILURE_RATE = env_str("LOGIN_ADDRESS_FAILURE_RATE", default="30/15m")
+LOGIN_ADDRESS_FAILURE_RATE = env_rate("LOGIN_ADDRESS_FAILURE_RATE", default="30/15m")
 
 # Where the client's address is read from: REMOTE_ADDR, or the header a trusted proxy sets
 # (for example HTTP_X_REAL_IP behind nginx). Rate limits, lockouts and the audit log use it.

@@ -71,6 +71,19 @@ def test_env_int_refuses_nonsense_and_values_below_minimum(monkeypatch):
         env.env_int("X_DAYS", default=30, minimum=1)
 
 
+@pytest.mark.parametrize("raw", ["30/15m", "10/10m", "30/d", "5/h", "100/s"])
+def test_env_rate_reads_django_ratelimits_rates(monkeypatch, raw):
+    monkeypatch.setenv("X_RATE", raw)
+    assert env.env_rate("X_RATE", default="1/m") == raw
+
+
+@pytest.mark.parametrize("raw", ["thirty", "30", "30/15", "30/15 minutes", "0/m", "30/0m", "/m"])
+def test_env_rate_refuses_what_django_ratelimit_cannot_read(monkeypatch, raw):
+    monkeypatch.setenv("X_RATE", raw)
+    with pytest.raises(ImproperlyConfigured, match="X_RATE must be a count and a window"):
+        env.env_rate("X_RATE", default="1/m")
+
+
 def test_settings_refuse_to_start_without_a_secret_when_debug_is_off():
     import subprocess
     import sys
