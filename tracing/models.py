@@ -57,6 +57,21 @@ def shown_text(text: str) -> str:
     return gettext(text) if text else text
 
 
+def copy_of_persons(place: str) -> models.ForeignKey:
+    """A follow-up's copy of its person's district or commune of residence (``place``). The
+    database keeps it (migrations tracing.0010 and 0011): a trigger sets it on every follow-up
+    written, and another on every person whose home changes. Never set here."""
+    return models.ForeignKey(
+        place,
+        models.DO_NOTHING,
+        null=True,
+        editable=False,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+
+
 class FollowUp(models.Model):
     """The health staff's handling of one person at risk (theo dõi)."""
 
@@ -78,27 +93,9 @@ class FollowUp(models.Model):
     created_at = models.DateTimeField(_("opened"), default=timezone.now)
     updated_at = models.DateTimeField(_("last update"), default=timezone.now)
     # Copies of the person's district and commune of residence, for the overdue list of a
-    # district or a commune (their indexes below). The database keeps them (migrations
-    # tracing.0010 and 0011): a trigger sets them on every follow-up written, and another on
-    # every person whose home changes. Never set here.
-    residence_district = models.ForeignKey(
-        "declarations.District",
-        models.DO_NOTHING,
-        null=True,
-        editable=False,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    residence_commune = models.ForeignKey(
-        "declarations.Commune",
-        models.DO_NOTHING,
-        null=True,
-        editable=False,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    # district or a commune (their indexes below).
+    residence_district = copy_of_persons("declarations.District")
+    residence_commune = copy_of_persons("declarations.Commune")
 
     class Meta:
         verbose_name = _("follow-up")
