@@ -492,7 +492,7 @@ def test_a_later_page_starts_its_index_scan_at_its_position(staff, crowd, monkey
             cursor.execute(f"VACUUM ANALYZE {table}")
         # As if the tables were large: no reading them whole, nor sorting them, nor gathering
         # a bitmap of a whole index to find one person.
-        settings = ("enable_seqscan", "enable_sort", "enable_bitmapscan")
+        settings = ("enable_seqscan", "enable_sort", "enable_incremental_sort", "enable_bitmapscan")
         for setting in settings:
             cursor.execute(f"SET {setting} = off")
         try:
