@@ -31,7 +31,7 @@ from declarations.normalize import (
 from declarations.places import place_tree, places_version, served_province_code
 from declarations.risk import Exposure, Symptom
 from declarations.services import DeclarationData
-from truyvet.forms import fields_copied_when_drawn
+from truyvet.forms import CopiesFieldsToDraw, fields_copied_when_drawn
 
 DAYS_BACK = 14
 DAYS_AHEAD = 3
@@ -277,7 +277,7 @@ ON_BEHALF_LABELS = {
 
 
 @fields_copied_when_drawn
-class DeclarationForm(ChainedPlaces, forms.Form):
+class DeclarationForm(CopiesFieldsToDraw, ChainedPlaces, forms.Form):
     """The declaration form (tờ khai y tế), one page, usable without JavaScript.
 
     A posted form validates with the class's fields, shared (``truyvet.forms``); a form to be
@@ -422,7 +422,6 @@ class DeclarationForm(ChainedPlaces, forms.Form):
         super().__init__(*args, **kwargs)
         self.point = point
         self.updates = updates
-        self._drawable = False
         if on_behalf is not None:
             self.on_behalf = on_behalf
         if point is not None:
@@ -434,20 +433,11 @@ class DeclarationForm(ChainedPlaces, forms.Form):
         if not self.is_bound:
             self.prepare_to_draw()
 
-    def prepare_to_draw(self) -> None:
-        """Fields of the form's own (crispy sets the widgets' classes as it draws them), a new
-        form token and the choices of the place lists."""
-        if self._drawable:
-            return
-        self._drawable = True
-        self.fields.own_all()
-        self._bound_fields_cache.clear()  # bound fields made so far hold the shared fields
+    def get_ready_to_draw(self) -> None:
+        """A new form token and the choices of the place lists, on the form's own fields
+        (crispy sets the widgets' classes as it draws them)."""
         self.fields["form_token"].initial = uuid.uuid4()
         self.set_place_choices()
-
-    def __iter__(self):
-        self.prepare_to_draw()
-        return super().__iter__()
 
     def _fix_point_context(self, point: DeclarationPoint) -> None:
         """A vehicle's QR fixes its plate; a facility's QR asks about the visit.

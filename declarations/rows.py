@@ -52,10 +52,13 @@ class SharedCells:
         return self.labels[key]
 
     def time(self, moment) -> str:
-        """As the templates write times: ``{{ moment|date:"H:i d/m/Y" }}``."""
-        return f"{moment.astimezone(self.zone):%H:%M %d/%m/%Y}"
+        """As the templates write times: ``{{ moment|date:"H:i d/m/Y" }}`` (formatted with
+        ``%``: half of what ``strftime`` or an f-string costs, twice on each row of a list)."""
+        local = moment.astimezone(self.zone)
+        values = (local.hour, local.minute, local.day, local.month, local.year)
+        return "%02d:%02d %02d/%02d/%04d" % values  # noqa: UP031 - half an f-string's cost
 
     @staticmethod
     def day(day) -> str:
         """As the templates write days: ``{{ day|date:"d/m/Y" }}``."""
-        return f"{day:%d/%m/%Y}"
+        return "%02d/%02d/%04d" % (day.day, day.month, day.year)  # noqa: UP031 - as ``time``

@@ -19,7 +19,7 @@ from declarations.places import place_tree, served_province_code
 from declarations.risk import RiskLevel
 from declarations.services import people_at_risk_for
 from tracing.models import OPEN_STATUSES, FollowUp, FollowUpStatus, overdue_limit
-from truyvet.forms import DatePicker
+from truyvet.forms import CopiesFieldsToDraw, DatePicker, fields_copied_when_drawn
 
 EMPTY = [("", "---------")]
 DATE_INPUT = DatePicker(attrs={"class": "form-control"})
@@ -46,10 +46,13 @@ def overdue(now: datetime) -> Q:
     return Q(follow_up__status__in=OPEN_STATUSES, follow_up__updated_at__lt=overdue_limit(now))
 
 
-class RiskListForm(ChainedPlaces, forms.Form):
+@fields_copied_when_drawn
+class RiskListForm(CopiesFieldsToDraw, ChainedPlaces, forms.Form):
     """The filters of the risk list, from the query string; every one is optional.
 
-    District and commune are those of residence (where the person is followed up).
+    District and commune are those of residence (where the person is followed up). Every page
+    of every list validates them; the page draws them from a kept fragment, so the form shares
+    the class's fields and lists the places only when it is drawn (``truyvet.forms``).
     """
 
     PLACE_PARENTS = {"xa": "huyen"}
@@ -108,6 +111,8 @@ class RiskListForm(ChainedPlaces, forms.Form):
         """``user``: the reader, whom "assigned to me" means."""
         super().__init__(*args, **kwargs)
         self.user = user
+
+    def get_ready_to_draw(self) -> None:
         self.set_place_choices()
 
     def place_roots(self) -> dict:

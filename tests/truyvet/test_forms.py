@@ -1,15 +1,18 @@
-"""Forms that share their fields until they are drawn (truyvet.forms.fields_copied_when_drawn)."""
+"""Forms that share their fields until they are drawn (truyvet.forms.fields_copied_when_drawn):
+the declaration forms and the risk list's filters."""
 
 import copy
 
 import pytest
 from crispy_forms.utils import render_crispy_form
 from django import forms
+from django.http import QueryDict
 
 from checkpoints.models import Checkpoint
 from declarations.forms import DeclarationForm
-from tests.conftest import form_data
+from tests.conftest import TAM_DUONG, TAM_DUONG_TOWN, form_data
 from tests.transport.test_declare_for_passengers import passenger
+from tracing.forms_risk import RiskListForm
 from transport.forms import PassengerForm
 from truyvet.forms import fields_copied_when_drawn
 
@@ -153,6 +156,29 @@ def test_the_copies_are_what_deepcopy_would_make(places):
         assert field.widget.__dict__.keys() == deep[name].widget.__dict__.keys()
         assert field.widget.attrs == deep[name].widget.attrs
         assert getattr(field, "choices", None) == getattr(deep[name], "choices", None)
+
+
+def test_the_risk_lists_filters_validate_with_the_shared_fields(places):
+    form = RiskListForm(QueryDict(f"huyen={TAM_DUONG}&xa={TAM_DUONG_TOWN}&qua_han=on"))
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["xa"] == TAM_DUONG_TOWN
+    for name, field in RiskListForm.base_fields.items():
+        assert form.fields[name] is field
+
+
+def test_the_risk_lists_filters_are_drawn_with_fields_of_their_own(places):
+    before = snapshot(RiskListForm)
+    form = RiskListForm(QueryDict(f"huyen={TAM_DUONG}&xa={TAM_DUONG_TOWN}"))
+    assert form.is_valid(), form.errors
+
+    html = "".join(str(bound) for bound in form)
+
+    assert f'<option value="{TAM_DUONG}" selected>' in html  # the districts, listed to draw
+    assert f'<option value="{TAM_DUONG_TOWN}" selected>' in html  # and the district's communes
+    for name, field in RiskListForm.base_fields.items():
+        assert form.fields[name] is not field
+    assert snapshot(RiskListForm) == before
 
 
 @fields_copied_when_drawn
