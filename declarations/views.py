@@ -29,6 +29,7 @@ from declarations.places import place_tree, places_version, served_province_code
 from declarations.qr import qr_svg
 from declarations.risk import RISK_DAYS
 from declarations.services import DeclarationData, declaration_submit, point_for_token
+from truyvet.cache import shared_cache_available
 from truyvet.client import client_network
 
 SUCCESS_QR_LABEL = gettext_noop("QR code of your lookup code, for checkpoint staff to scan")
@@ -179,7 +180,7 @@ def lookup(request):
         refusal = _lookup_limited(request, form)
         if refusal:
             form.add_error(None, refusal)
-            return render(request, "declarations/lookup.html", context, status=429)
+            return _lookup_refused(request, context, paused=refusal is LOOKUP_PAUSED)
         if form.is_valid():
             person = _find_person(form.cleaned_data["code"], form.cleaned_data["phone_last4"])
             if person is not None:
@@ -296,14 +297,33 @@ LOOKUP_REFUSALS = {
 }
 
 
+# While the shared cache is away, failed look-ups cannot be counted: look-ups wait for it.
+LOOKUP_PAUSED = gettext_lazy(
+    "Looking up declarations is paused for a few minutes. Your declarations are kept: please try "
+    "again shortly."
+)
+LOOKUP_PAUSED_RETRY_SECONDS = 60
+
+
 def _lookup_limited(request, form) -> str:
-    """The message for the first limit of failed look-ups used up, or "" (a cache that does not
-    answer: used up)."""
-    usages = zip(LOOKUP_LIMITS, _lookup_usages(request, form, increment=False), strict=True)
-    for (group, _key, _rate), usage in usages:
+    """The message for the first limit of failed look-ups used up, ``LOOKUP_PAUSED`` while they
+    cannot be counted (``truyvet.cache``), or ""."""
+    usages = list(_lookup_usages(request, form, increment=False))
+    if not shared_cache_available():
+        return LOOKUP_PAUSED
+    for (group, _key, _rate), usage in zip(LOOKUP_LIMITS, usages, strict=True):
         if usage["count"] >= usage["limit"]:
             return LOOKUP_REFUSALS.get(group, LOOKUP_REFUSALS["lookup-address"])
     return ""
+
+
+def _lookup_refused(request, context: dict, *, paused: bool):
+    """The look-up form with its refusal: 429 for a limit used up, 503 while paused."""
+    if not paused:
+        return render(request, "declarations/lookup.html", context, status=429)
+    response = render(request, "declarations/lookup.html", context, status=503)
+    response["Retry-After"] = str(LOOKUP_PAUSED_RETRY_SECONDS)
+    return response
 
 
 def _lookup_missed(request, form) -> None:

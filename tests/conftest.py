@@ -1,6 +1,8 @@
 """Personas, factories and shared set-up for the whole suite."""
 
 import gc
+import os
+import socket
 import uuid
 from datetime import date
 
@@ -17,6 +19,9 @@ from declarations.services import DeclarationData, declaration_submit
 LAI_CHAU, LAI_CHAU_CITY, QUYET_THANG = "12", "105", "03386"
 TAM_DUONG, TAM_DUONG_TOWN = "106", "03390"
 HA_NOI, BA_DINH, PHUC_XA = "01", "001", "00001"
+# A Redis for the tests that need one (CI has it on 127.0.0.1:6379): its database 15; each test
+# writes under a key prefix of its own.
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture(scope="session")
@@ -388,3 +393,21 @@ def administrator(places):
 def outsider(places):
     """A logged-in account with no role at all."""
     return make_staff("outsider", None)
+
+
+def redis_reachable(url: str) -> bool:
+    host_port = url.split("//", 1)[1].split("/", 1)[0]
+    host, _, port = host_port.rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def needs_redis(url: str = REDIS_TEST_URL):
+    """Skip the test without a Redis at ``url``; in CI (CI=true), which has one, fail it."""
+    if not redis_reachable(url):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is not reachable at {url} (CI must have it)")
+        pytest.skip(f"Redis is not reachable at {url}")

@@ -2,6 +2,7 @@ import logging
 import sys
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -9,17 +10,24 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from truyvet.cache import shared_cache_available
+
 logger = logging.getLogger(__name__)
 
 # The errors of a database that cannot be reached (stopped, restarting, network cut), as opposed
 # to a bad query: the same request can succeed a moment later.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
+HEALTHZ_CACHE_KEY = "healthz"
 
 
 @never_cache
 def healthz(request):
-    """Liveness and database check for load balancers: 200 "ok", or 503 when the database fails."""
+    """Liveness and database check for load balancers: 200 "ok", or 503 when the database fails.
+
+    The shared cache is checked too, for monitoring: the site serves without it (slower, with
+    the look-up paused: ``truyvet.cache``), so a load balancer must keep sending requests, and
+    the answer stays 200, with a second line that says so."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -27,6 +35,9 @@ def healthz(request):
     except DatabaseError:
         logger.exception("healthz: database check failed")
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    cache.get(HEALTHZ_CACHE_KEY)  # a round trip to Redis, if the site uses it
+    if not shared_cache_available():
+        return HttpResponse("ok\ncache unavailable\n", content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
 
 

@@ -8,7 +8,6 @@ the rest of the suite runs as on one database.
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import uuid
@@ -23,11 +22,11 @@ from django.test.utils import CaptureQueriesContext
 from django_ratelimit.core import is_ratelimited
 
 from declarations.models import Declaration, Person
+from tests.conftest import REDIS_TEST_URL, needs_redis
 from truyvet.db_router import REPLICA, ReplicaRouter, replica_reads
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUTER = "truyvet.db_router.ReplicaRouter"
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 
 if REPLICA not in django_settings.DATABASES:  # unless DATABASE_REPLICA_URL made one already
     django_settings.DATABASES[REPLICA] = {
@@ -143,23 +142,6 @@ def test_pages_not_marked_read_from_the_primary(client, officer, citizen, router
 
 
 # -- Redis: several app servers behave as one -------------------------------------------------
-
-
-def redis_reachable(url: str) -> bool:
-    host_port = url.split("//", 1)[1].split("/", 1)[0]
-    host, _, port = host_port.rpartition(":")
-    try:
-        socket.create_connection((host, int(port)), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
-def needs_redis():
-    if not redis_reachable(REDIS_TEST_URL):
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis is not reachable at {REDIS_TEST_URL} (CI must have it)")
-        pytest.skip(f"Redis is not reachable at {REDIS_TEST_URL}")
 
 
 def caches_from_settings(tmp_path, redis_url: str) -> dict:
