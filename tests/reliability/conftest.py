@@ -32,15 +32,17 @@ def static_root(tmp_path_factory):
 
 @pytest.fixture
 def start_site(places, static_root, tmp_path):
-    """Start gunicorn on the test database, directly or through a ``DatabaseProxy``."""
+    """Start gunicorn on the test database, directly or through a ``DatabaseProxy``; with
+    ``redis_url``, Redis as its shared cache."""
     sites = []
 
-    def start(*, workers: int = 4, proxy: DatabaseProxy | None = None) -> Site:
+    def start(*, workers: int = 4, proxy: DatabaseProxy | None = None, redis_url: str = "") -> Site:
         db = connection.settings_dict
         url = database_url(db, host=HOST, port=proxy.port) if proxy else database_url(db)
         env = site_environment(
             database_url=url, static_root=static_root, secret_key=settings.SECRET_KEY
         )
+        env["REDIS_URL"] = redis_url  # none by default: each worker's memory
         site = Site(env, tmp_path / f"gunicorn-{len(sites)}.log", workers=workers)
         sites.append(site)
         return site.start()

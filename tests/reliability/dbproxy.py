@@ -1,4 +1,4 @@
-"""A TCP proxy between the site and PostgreSQL that can play a database outage.
+"""A TCP proxy between the site and PostgreSQL (or Redis) that can play an outage.
 
 The tests cannot stop the real server: pytest itself, and whatever else runs, need it. Cutting
 the site off at the proxy looks the same from the site's side: ``stop()`` closes every open
