@@ -115,6 +115,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that does not answer (its server down, a network cut that drops packets) fails the
+# connection in seconds, and the visitor gets the friendly 503 page (DatabaseUnavailableMiddleware).
+# libpq's default is to wait for the operating system's TCP timeout, about two minutes: gunicorn
+# would kill the worker first, and nginx answer a bare 502.
+DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", default=5, minimum=1)
+
+
+def _with_connect_timeout(database: dict) -> dict:
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {}).setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    return database
+
+
+_with_connect_timeout(DATABASES["default"])
 # Behind PgBouncer in transaction pooling mode, a cursor cannot outlive its transaction: exports
 # then read their rows without server-side cursors (docs/scaling.md, step 5).
 DB_DISABLE_SERVER_SIDE_CURSORS = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)
@@ -125,13 +139,15 @@ DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DB_DISABLE_SERVER_SIDE_CUR
 # test database. Unset: one database, no router.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", default="")
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = {
-        **dj_database_url.parse(
-            DATABASE_REPLICA_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True
-        ),
-        "DISABLE_SERVER_SIDE_CURSORS": DB_DISABLE_SERVER_SIDE_CURSORS,
-        "TEST": {"MIRROR": "default"},
-    }
+    DATABASES["replica"] = _with_connect_timeout(
+        {
+            **dj_database_url.parse(
+                DATABASE_REPLICA_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True
+            ),
+            "DISABLE_SERVER_SIDE_CURSORS": DB_DISABLE_SERVER_SIDE_CURSORS,
+            "TEST": {"MIRROR": "default"},
+        }
+    )
     DATABASE_ROUTERS = ["truyvet.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # reports.DailyCount keeps one row per day, district (or none) and measure. PostgreSQL enforces it

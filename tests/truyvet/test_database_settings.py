@@ -1,7 +1,19 @@
-"""The database settings the migrations give PostgreSQL."""
+"""The database settings: the site's connections, and what the migrations give PostgreSQL."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
+from django.db.utils import ConnectionHandler
+
+ROOT = Path(__file__).resolve().parents[2]
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL settings; CI runs these on PostgreSQL"
@@ -38,3 +50,54 @@ def test_autovacuum_looks_after_the_busiest_tables_sooner(table):
         "autovacuum_vacuum_insert_scale_factor=0.02",
         "autovacuum_analyze_scale_factor=0.02",
     } <= options
+
+
+def databases_from_settings(**environment: str) -> dict:
+    """settings.DATABASES as truyvet/settings.py builds it in this environment."""
+    code = "import json, django; django.setup(); from django.conf import settings as s; "
+    code += "print(json.dumps(s.DATABASES))"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "truyvet.settings", "DEBUG": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, **environment},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def silent_server():
+    """A port that takes connections and never answers, as a database server that has hung or
+    a network that drops its packets; closed after 30 s, so that nothing waits for ever."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    timer = threading.Timer(30, listener.close)
+    timer.start()
+    yield listener.getsockname()[1]
+    timer.cancel()
+    listener.close()
+
+
+def test_a_database_that_does_not_answer_fails_the_connection_in_seconds(
+    silent_server, django_db_blocker
+):
+    url = f"postgres://truyvet@127.0.0.1:{silent_server}/truyvet"
+    databases = databases_from_settings(DATABASE_URL=url, DATABASE_REPLICA_URL=url)
+    assert databases["default"]["OPTIONS"]["connect_timeout"] == 5
+    assert databases["replica"]["OPTIONS"]["connect_timeout"] == 5
+    site = ConnectionHandler({"default": databases["default"]})
+    started = time.monotonic()
+
+    with django_db_blocker.unblock(), pytest.raises(OperationalError, match="timeout expired"):
+        site["default"].ensure_connection()  # the friendly 503 page's error
+
+    assert time.monotonic() - started < 10  # not libpq's wait for the network, minutes long
+
+
+def test_a_connect_timeout_in_the_database_address_wins():
+    url = "postgres://truyvet@127.0.0.1:5432/truyvet?connect_timeout=20"
+    databases = databases_from_settings(DATABASE_URL=url, DB_CONNECT_TIMEOUT="3")
+    assert databases["default"]["OPTIONS"]["connect_timeout"] == 20
