@@ -6,14 +6,21 @@ the report, the risk list, and their downloads) reads from the replica. There, a
 primary by the replication delay, usually under a second; the report reads counts that are
 refreshed every 5 minutes anyway. Every write goes to the primary, and so does every read
 elsewhere, so that a person's page always shows what was just recorded.
+
+A replica that does not answer (stopped, restarting, cut off) is not a reason to fail its pages:
+their reads go to the primary until it answers again (``ReplicaHealth``).
 """
 
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 # Read on the primary even under replica_reads: a session or a lockout must be the latest one.
@@ -46,12 +53,48 @@ def reads_from_replica(view):
     return wrapped
 
 
+class ReplicaHealth:
+    """Whether the replica answers, as this process last found: its connection is checked as
+    Django checks a connection kept between requests (CONN_HEALTH_CHECKS), once a request, then
+    opened if need be (in DB_CONNECT_TIMEOUT at most). One that fails is not tried again for
+    ``RETRY_SECONDS``, so that each of its pages pays the wait once at most."""
+
+    RETRY_SECONDS = 10
+
+    def __init__(self):
+        self.retry_at = 0.0
+        self.away = False
+
+    def answers(self) -> bool:
+        if time.monotonic() < self.retry_at:
+            return False
+        replica = connections[REPLICA]
+        try:
+            replica.close_if_health_check_failed()
+            replica.ensure_connection()
+        except DatabaseError as error:
+            self.retry_at = time.monotonic() + self.RETRY_SECONDS
+            if not self.away:
+                logger.error("read replica unavailable, reading from the primary: %s", error)
+            self.away = True
+            return False
+        if self.away:
+            logger.warning("read replica available again")
+            self.away = False
+        return True
+
+
+replica_health = ReplicaHealth()
+
+
 class ReplicaRouter:
     def db_for_read(self, model, **hints) -> str:
         if not _replica_reads.get() or model._meta.app_label in PRIMARY_ONLY_APPS:
             return DEFAULT_DB_ALIAS
         if connections[DEFAULT_DB_ALIAS].in_atomic_block:
             return DEFAULT_DB_ALIAS  # inside a transaction, read what it wrote
+        if not replica_health.answers():
+            return DEFAULT_DB_ALIAS
         return REPLICA
 
     def db_for_write(self, model, **hints) -> str:

@@ -17,13 +17,13 @@ from unittest import mock
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import CacheHandler
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django_ratelimit.core import is_ratelimited
 
 from declarations.models import Declaration, Person
 from tests.conftest import REDIS_TEST_URL, needs_redis
-from truyvet.db_router import REPLICA, ReplicaRouter, replica_reads
+from truyvet.db_router import REPLICA, ReplicaRouter, replica_health, replica_reads
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUTER = "truyvet.db_router.ReplicaRouter"
@@ -62,6 +62,7 @@ def sql_of(context: CaptureQueriesContext, since: int = 0) -> str:
 # -- the router itself ----------------------------------------------------------------------------
 
 
+@both_databases  # the router checks that the replica answers
 def test_reads_go_to_the_replica_only_inside_replica_reads():
     router = ReplicaRouter()
     assert router.db_for_read(Declaration) == DEFAULT_DB_ALIAS
@@ -130,6 +131,51 @@ def test_the_risk_list_and_its_download_read_from_the_replica(
     assert replica_sql.count('FROM "declarations_person"') >= 2
     assert "INSERT" not in replica_sql and "UPDATE" not in replica_sql
     assert 'INSERT INTO "accounts_auditentry"' in sql_of(queries["default"])
+
+
+@pytest.fixture
+def replica_away(monkeypatch):
+    """The replica's connection cannot be opened, as with the replica stopped."""
+    monkeypatch.setattr(replica_health, "retry_at", 0.0)  # as found, and so restored after
+    monkeypatch.setattr(replica_health, "away", False)
+    refused = OperationalError("connection to server at 10.0.0.13 failed: Connection refused")
+    with monkeypatch.context() as patch:
+        patch.setattr(connections[REPLICA], "ensure_connection", mock.Mock(side_effect=refused))
+        yield
+
+
+@both_databases
+def test_while_the_replica_does_not_answer_its_pages_read_from_the_primary(
+    client, health_worker, leader, make_declaration, router, queries, replica_away, caplog
+):
+    make_declaration(symptoms=["fever"])
+    client.force_login(health_worker)
+
+    page = client.get("/y-te/")
+
+    assert page.status_code == 200
+    assert len(page.context["rows"]) == 1
+    client.force_login(leader)
+    assert client.get("/bao-cao/").status_code == 200
+    assert len(queries[REPLICA]) == 0
+    assert connections[REPLICA].ensure_connection.call_count == 1  # not tried again meanwhile
+    assert "read replica unavailable, reading from the primary" in caplog.text
+
+
+@both_databases
+def test_once_the_replica_answers_again_its_pages_read_from_it(monkeypatch, caplog):
+    monkeypatch.setattr(replica_health, "retry_at", 0.0)
+    monkeypatch.setattr(replica_health, "away", False)
+    refused = OperationalError("connection refused")
+    with monkeypatch.context() as patch, replica_reads():
+        patch.setattr(connections[REPLICA], "ensure_connection", mock.Mock(side_effect=refused))
+        assert ReplicaRouter().db_for_read(Declaration) == DEFAULT_DB_ALIAS
+
+    replica_health.retry_at = 0.0  # the retry time comes
+
+    with replica_reads():
+        assert ReplicaRouter().db_for_read(Declaration) == REPLICA
+    assert "read replica available again" in caplog.text
 
 
 @both_databases
