@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 logger = logging.getLogger(__name__)
@@ -85,6 +86,11 @@ class ReplicaHealth:
 
 
 replica_health = ReplicaHealth()
+
+
+def replica_configured() -> bool:
+    """Whether reads may go to a replica: the router is installed (``DATABASE_REPLICA_URL``)."""
+    return f"{__name__}.ReplicaRouter" in settings.DATABASE_ROUTERS
 
 
 class ReplicaRouter:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from truyvet.cache import shared_cache_available
+from truyvet.db_router import replica_configured, replica_health
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +26,9 @@ HEALTHZ_CACHE_KEY = "healthz"
 def healthz(request):
     """Liveness and database check for load balancers: 200 "ok", or 503 when the database fails.
 
-    The shared cache is checked too, for monitoring: the site serves without it (slower, with
-    the look-up paused: ``truyvet.cache``), so a load balancer must keep sending requests, and
-    the answer stays 200, with a second line that says so."""
+    The shared cache and the read replica are checked too, for monitoring: the site serves
+    without them (``truyvet.cache``, ``truyvet.db_router``), so a load balancer must keep sending
+    requests, and the answer stays 200, with a line for each that does not answer."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -35,10 +36,13 @@ def healthz(request):
     except DatabaseError:
         logger.exception("healthz: database check failed")
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    lines = ["ok"]
     cache.get(HEALTHZ_CACHE_KEY)  # a round trip to Redis, if the site uses it
     if not shared_cache_available():
-        return HttpResponse("ok\ncache unavailable\n", content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+        lines.append("cache unavailable")
+    if replica_configured() and not replica_health.answers():
+        lines.append("read replica unavailable")
+    return HttpResponse("".join(f"{line}\n" for line in lines), content_type="text/plain")
 
 
 def csrf_failure(request, reason=""):

@@ -163,6 +163,19 @@ def test_while_the_replica_does_not_answer_its_pages_read_from_the_primary(
 
 
 @both_databases
+def test_healthz_says_when_the_replica_does_not_answer_and_stays_200(client, router, replica_away):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200  # the site serves: its pages read the primary meanwhile
+    assert response.content.decode() == "ok\nread replica unavailable\n"
+
+
+@both_databases
+def test_healthz_says_ok_alone_while_the_replica_answers(client, router):
+    assert client.get("/healthz").content.decode() == "ok\n"
+
+
+@both_databases
 def test_once_the_replica_answers_again_its_pages_read_from_it(monkeypatch, caplog):
     monkeypatch.setattr(replica_health, "retry_at", 0.0)
     monkeypatch.setattr(replica_health, "away", False)
