@@ -58,7 +58,9 @@ class ReplicaHealth:
     """Whether the replica answers, as this process last found: its connection is checked as
     Django checks a connection kept between requests (CONN_HEALTH_CHECKS), once a request, then
     opened if need be (in DB_CONNECT_TIMEOUT at most). One that fails is not tried again for
-    ``RETRY_SECONDS``, so that each of its pages pays the wait once at most."""
+    ``RETRY_SECONDS``: a worker waits for a replica that does not answer once in that time at
+    most. (The cache's ``truyvet.cache.Outage`` does the same for Redis, and also mends what was
+    written meanwhile; nothing is written to a replica.)"""
 
     RETRY_SECONDS = 10
 
