@@ -59,6 +59,13 @@ def sql_of(context: CaptureQueriesContext, since: int = 0) -> str:
     return "\n".join(query["sql"] for query in context.captured_queries[since:])
 
 
+def writes_an_audit_entry(sql: str) -> bool:
+    """Whether ``sql`` inserts an audit entry: as written, or through the statement that
+    PostgreSQL prepared at the first one on this connection (``truyvet.inserts``), in whichever
+    test came first."""
+    return 'INSERT INTO "accounts_auditentry"' in sql or "truyvet_insert_accounts_auditentry" in sql
+
+
 # -- the router itself ----------------------------------------------------------------------------
 
 
@@ -109,7 +116,7 @@ def test_the_report_reads_from_the_replica_and_writes_its_audit_to_the_primary(
     on_primary, on_replica = sql_of(queries["default"], after_login), sql_of(queries[REPLICA])
     assert "reports_dailycount" in on_replica
     assert "reports_dailycount" not in on_primary
-    assert 'INSERT INTO "accounts_auditentry"' in on_primary
+    assert writes_an_audit_entry(on_primary)
     assert "INSERT" not in on_replica
     # the session, the user and their rights are read on the primary, before the view
     assert "django_session" in on_primary and "auth_user" in on_primary
@@ -130,7 +137,7 @@ def test_the_risk_list_and_its_download_read_from_the_replica(
     replica_sql = sql_of(queries[REPLICA])
     assert replica_sql.count('FROM "declarations_person"') >= 2
     assert "INSERT" not in replica_sql and "UPDATE" not in replica_sql
-    assert 'INSERT INTO "accounts_auditentry"' in sql_of(queries["default"])
+    assert writes_an_audit_entry(sql_of(queries["default"]))
 
 
 @pytest.fixture
