@@ -38,10 +38,16 @@ UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 
 class Outage:
     """Whether Redis answered this process's last command, and the keys written while it did
-    not (at most ``MISSED_LIMIT``: past them, the whole cache is emptied once Redis is back)."""
+    not (at most ``MISSED_LIMIT``: past them, the whole cache is emptied once Redis is back).
+
+    A worker restarted meanwhile (gunicorn recycles each after about 2,000 requests: a minute and
+    a half at a surge's pace) takes the keys it wrote with it. So after an outage longer than
+    ``LONG_SECONDS``, the worker that saw it begin empties the whole cache instead: it was cold
+    or stale anyway, and the site's database number is its own (README, ``REDIS_URL``)."""
 
     RETRY_SECONDS = 5
     MISSED_LIMIT = 10_000
+    LONG_SECONDS = 60
 
     def __init__(self):
         self.since: float | None = None  # when the outage began (time.monotonic)
@@ -70,15 +76,16 @@ class Outage:
 
     def mend(self, client: RedisCacheClient) -> None:
         """Redis answers again: forget what it holds of the keys written meanwhile."""
-        missed, too_many = self.missed, self.too_many
-        if too_many:
+        lasted = time.monotonic() - self.since
+        missed, empty = self.missed, self.too_many or lasted > self.LONG_SECONDS
+        if empty:
             RedisCacheClient.clear(client)
         elif missed:
             RedisCacheClient.delete_many(client, list(missed))
         logger.warning(
             "cache available again after %.0f s; %s",
-            time.monotonic() - self.since,
-            "emptied it" if too_many else f"{len(missed)} keys written meanwhile dropped",
+            lasted,
+            "emptied it" if empty else f"{len(missed)} keys written meanwhile dropped",
         )
         self.since, self.missed, self.too_many = None, set(), False
 

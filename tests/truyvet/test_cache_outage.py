@@ -124,6 +124,22 @@ def test_past_the_keys_it_can_remember_the_cache_is_emptied_once_redis_answers(m
     assert cache.available
 
 
+def test_after_a_long_outage_the_cache_is_emptied_once_redis_answers(monkeypatch):
+    """Workers restarted during it took the keys they wrote with them."""
+    needs_redis(REDIS_EMPTIED_URL)
+    cache = redis_cache(REDIS_EMPTIED_URL)
+    cache.set("written-by-a-worker-restarted-since", "old", 60)
+
+    with redis_away(monkeypatch):
+        cache.set("session", "new", 60)
+    outage = cache._cache.outage
+    outage.since -= Outage.LONG_SECONDS + 1  # the outage began over a minute ago
+
+    retry_time_comes(cache)
+    assert cache.get("written-by-a-worker-restarted-since") is None
+    assert cache.available
+
+
 # -- the site ---------------------------------------------------------------------------------
 
 
