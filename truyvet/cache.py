@@ -41,13 +41,15 @@ class Outage:
     not (at most ``MISSED_LIMIT``: past them, the whole cache is emptied once Redis is back).
 
     A worker restarted meanwhile (gunicorn recycles each after about 2,000 requests: a minute and
-    a half at a surge's pace) takes the keys it wrote with it. So after an outage longer than
-    ``LONG_SECONDS``, the worker that saw it begin empties the whole cache instead: it was cold
-    or stale anyway, and the site's database number is its own (README, ``REDIS_URL``)."""
+    a half at a surge's pace) takes the keys it wrote with it. So a worker that has seen the
+    outage last longer than ``LONG_SECONDS`` (more than a blip: Redis stopped, restarted or cut
+    off) empties the whole cache instead: it was cold or stale anyway, and the site's database
+    number is its own (README, ``REDIS_URL``). Short enough that after a long outage some worker
+    alive at its end has seen that much of it, even at a surge's pace."""
 
     RETRY_SECONDS = 5
     MISSED_LIMIT = 10_000
-    LONG_SECONDS = 60
+    LONG_SECONDS = 15
 
     def __init__(self):
         self.since: float | None = None  # when the outage began (time.monotonic)
