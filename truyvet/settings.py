@@ -122,13 +122,16 @@ DATABASES = {
 DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", default=5, minimum=1)
 
 
-def _with_connect_timeout(database: dict) -> dict:
+def _postgresql_as_the_site_uses_it(database: dict) -> dict:
+    """Django's PostgreSQL backend with a health check that needs no round trip while nothing
+    is wrong (truyvet/postgresql/base.py), and a connection timeout."""
     if database["ENGINE"] == "django.db.backends.postgresql":
+        database["ENGINE"] = "truyvet.postgresql"
         database.setdefault("OPTIONS", {}).setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
     return database
 
 
-_with_connect_timeout(DATABASES["default"])
+_postgresql_as_the_site_uses_it(DATABASES["default"])
 # Behind PgBouncer in transaction pooling mode, a cursor cannot outlive its transaction: exports
 # then read their rows without server-side cursors (docs/scaling.md, step 5).
 DB_DISABLE_SERVER_SIDE_CURSORS = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)
@@ -139,7 +142,7 @@ DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DB_DISABLE_SERVER_SIDE_CUR
 # test database. Unset: one database, no router.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", default="")
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = _with_connect_timeout(
+    DATABASES["replica"] = _postgresql_as_the_site_uses_it(
         {
             **dj_database_url.parse(
                 DATABASE_REPLICA_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True

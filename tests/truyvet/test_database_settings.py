@@ -101,3 +101,14 @@ def test_a_connect_timeout_in_the_database_address_wins():
     url = "postgres://truyvet@127.0.0.1:5432/truyvet?connect_timeout=20"
     databases = databases_from_settings(DATABASE_URL=url, DB_CONNECT_TIMEOUT="3")
     assert databases["default"]["OPTIONS"]["connect_timeout"] == 20
+
+
+def test_the_site_uses_its_own_postgresql_backend_for_both_databases():
+    """Django's, with a health check that needs no round trip (truyvet/postgresql/base.py)."""
+    url = "postgres://truyvet@127.0.0.1:5432/truyvet"
+    databases = databases_from_settings(DATABASE_URL=url, DATABASE_REPLICA_URL=url)
+    assert databases["default"]["ENGINE"] == "truyvet.postgresql"
+    assert databases["replica"]["ENGINE"] == "truyvet.postgresql"
+    assert databases["default"]["CONN_HEALTH_CHECKS"] is True
+    sqlite = databases_from_settings(DATABASE_URL="sqlite:///truyvet-test.sqlite3")
+    assert sqlite["default"]["ENGINE"] == "django.db.backends.sqlite3"
