@@ -106,3 +106,10 @@ def test_a_connection_left_in_a_transaction_is_checked_with_a_query(select_one):
     finally:
         with connection.cursor() as cursor:
             cursor.execute("ROLLBACK")
+
+
+def test_with_psycopg_3_django_checks_as_it_would(select_one, monkeypatch):
+    backend_pid()
+    monkeypatch.setattr(django_postgresql, "is_psycopg3", True)
+    check_as_a_request_starts()
+    assert select_one == ["default"]

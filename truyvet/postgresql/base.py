@@ -20,14 +20,18 @@ connection at the next request.
 import select
 
 from django.db.backends.postgresql import base
-from psycopg2.extensions import TRANSACTION_STATUS_IDLE
+
+# The project installs psycopg2. Should Django find psycopg 3 instead (it prefers it), this
+# backend leaves the check to Django.
+if not base.is_psycopg3:
+    from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def is_usable(self) -> bool:
         connection = self.connection
-        if connection is None or connection.closed:
-            return False
+        if base.is_psycopg3 or connection is None or connection.closed:
+            return super().is_usable()
         idle = connection.get_transaction_status() == TRANSACTION_STATUS_IDLE
         if idle and not has_something_to_read(connection.fileno()):
             return True
