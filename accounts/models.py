@@ -80,7 +80,8 @@ class AuditAction(models.TextChoices):
 
 
 class AuditEntry(models.Model):
-    """Who saw or did what to personal data, when and from where. Never edited or deleted."""
+    """Who saw or did what to personal data, when and from where. Never edited; deleted only by
+    the nightly purge, once older than AUDIT_RETENTION_DAYS (``reports.retention``)."""
 
     DETAIL_LENGTH = 500
 

@@ -39,11 +39,12 @@ class PurgeAdmin(ReadOnlyAdmin):
     """The runs of the retention purge (``manage.py purge_expired``, nightly): the administrator
     sees that it runs, and what it removed, under the retention period in force."""
 
-    list_display = ["ran_at", "first_kept_day", "people"]
+    list_display = ["ran_at", "first_kept_day", "people", "audit_entries"]
     date_hierarchy = "ran_at"
 
     def changelist_view(self, request, extra_context=None):
         title = gettext(
-            "Retention purges: personal data is kept %(days)s days after a person's last activity"
-        ) % {"days": settings.RETENTION_DAYS}
+            "Retention purges: personal data is kept %(days)s days after a person's last "
+            "activity, the audit log %(audit_days)s days"
+        ) % {"days": settings.RETENTION_DAYS, "audit_days": settings.AUDIT_RETENTION_DAYS}
         return super().changelist_view(request, {**(extra_context or {}), "title": title})

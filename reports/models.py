@@ -97,6 +97,7 @@ class Purge(models.Model):
     ran_at = models.DateTimeField(_("ran at"), default=timezone.now)
     first_kept_day = models.DateField(_("first day kept"))
     people = models.PositiveIntegerField(_("people removed"), default=0)
+    audit_entries = models.PositiveIntegerField(_("audit entries removed"), default=0)
 
     class Meta:
         ordering = ["-ran_at"]

@@ -37,6 +37,8 @@ class PurgeResult:
     passages: int = 0
     follow_ups: int = 0
     names: int = 0  # the known names nobody has any more (declarations.KnownName)
+    audit_entries: int = 0  # older than AUDIT_RETENTION_DAYS
+    audit_cutoff: dt.datetime | None = None
     counted_days: tuple[dt.date, dt.date] | None = None  # the days whose counts were stored
 
 
@@ -206,7 +208,10 @@ def counts_store(*, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | N
 
 
 def purge_expired(
-    *, now: dt.datetime | None = None, retention_days: int | None = None
+    *,
+    now: dt.datetime | None = None,
+    retention_days: int | None = None,
+    audit_days: int | None = None,
 ) -> PurgeResult:
     """Delete the people whose personal data has expired, with everything that cascades from
     them (declarations, passages, risk flags, follow-ups, contacts, merged codes), then the
@@ -214,7 +219,8 @@ def purge_expired(
 
     Stores the daily counts of the purged days first. Deletes in batches, each in its own
     transaction, re-checking each person inside it so that someone who declared in the meantime
-    is kept. Running it again removes nothing more. Audit entries stay (their person becomes null).
+    is kept. Running it again removes nothing more. Audit entries stay (their person becomes null)
+    until they are older than AUDIT_RETENTION_DAYS (``audit_days``), then go too.
     """
     cutoff = retention_cutoff(now=now, retention_days=retention_days)
     expired = expired_people(cutoff=cutoff)
@@ -242,9 +248,36 @@ def purge_expired(
             totals[key] += per_model.get(label, 0)
     from reports.models import Purge
 
-    Purge.objects.create(first_kept_day=timezone.localdate(cutoff), people=totals["people"])
+    audit_days = settings.AUDIT_RETENTION_DAYS if audit_days is None else audit_days
+    audit_cutoff = retention_cutoff(now=now, retention_days=audit_days)
+    audit_entries = audit_purge(cutoff=audit_cutoff)
+    Purge.objects.create(
+        first_kept_day=timezone.localdate(cutoff),
+        people=totals["people"],
+        audit_entries=audit_entries,
+    )
     names = KnownName.objects.forget_unused()
-    return PurgeResult(cutoff=cutoff, counted_days=counted_days, names=names, **totals)
+    return PurgeResult(
+        cutoff=cutoff,
+        counted_days=counted_days,
+        names=names,
+        audit_entries=audit_entries,
+        audit_cutoff=audit_cutoff,
+        **totals,
+    )
+
+
+def audit_purge(*, cutoff: dt.datetime) -> int:
+    """Delete the audit entries written before ``cutoff``, ``BATCH_SIZE`` at a time, each batch
+    in its own transaction; how many went."""
+    from accounts.models import AuditEntry
+
+    old = AuditEntry.objects.filter(at__lt=cutoff).order_by("at")
+    removed = 0
+    while ids := list(old.values_list("pk", flat=True)[:BATCH_SIZE]):
+        with transaction.atomic():
+            removed += AuditEntry.objects.filter(pk__in=ids).delete()[0]
+    return removed
 
 
 def first_unpurged_day() -> dt.date | None:

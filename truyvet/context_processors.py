@@ -15,6 +15,7 @@ def site(request):
         "staff_menu": _staff_menu(request),
         "scope_missing": _scope_missing(request),
         "retention_days": settings.RETENTION_DAYS,
+        "audit_retention_days": settings.AUDIT_RETENTION_DAYS,  # the administrator's guide
         "risk_days": RISK_DAYS,  # the staff pages' note on a person's current risk
         # The login lockout's page (django-axes renders it with this context processor).
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),

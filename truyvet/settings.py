@@ -32,6 +32,11 @@ if not (len(PROVINCE_CODE) == 2 and PROVINCE_CODE.isdigit()):
     raise ImproperlyConfigured("PROVINCE_CODE must be a two-digit GSO province code, e.g. 12.")
 # Personal data older than this many days is purged (manage.py purge_expired).
 RETENTION_DAYS = env_int("RETENTION_DAYS", default=30, minimum=1)
+# The audit log is kept longer than the data it accounts for, and not for ever: its entries hold
+# lookup codes and the text staff searched for (names, phone numbers). The nightly purge deletes
+# the entries older than this (reports.retention); never less than RETENTION_DAYS, so that every
+# access to data still kept stays on record.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", default=365, minimum=RETENTION_DAYS)
 # How long the page showing a new lookup code can be reopened from its address.
 SUCCESS_PAGE_HOURS = 24
 # Citizen look-up: failed attempts allowed per client address and per code in the window, and

@@ -130,6 +130,14 @@ def test_the_guides_quote_the_deployments_limit_on_failed_logins_per_network(
     assert "When 12 logins fail from one network within 20 minutes" in page
 
 
+def test_the_administrators_guide_says_how_long_the_audit_log_is_kept(client, places, settings):
+    settings.AUDIT_RETENTION_DAYS = 730
+    page = client.get("/huong-dan/quan-tri/").content.decode()
+    assert "nhật ký được giữ 730 ngày, sau đó lần xóa dữ liệu hằng đêm xóa các dòng cũ hơn" in page
+    page = english(client).get("/huong-dan/quan-tri/").content.decode()
+    assert "it is kept 730 days, then the nightly purge deletes the older entries" in page
+
+
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_the_administrators_guide_names_the_lockouts_as_the_admin_does(
     client, places, settings, language

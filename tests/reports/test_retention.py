@@ -171,6 +171,57 @@ def test_audit_entries_stay_when_their_person_is_purged(declared_long_ago, offic
     assert (entry.person, entry.person_code) == (None, person.lookup_code)
 
 
+def audit_entry(user, days_ago: int):
+    from accounts.models import AuditAction, AuditEntry
+
+    return AuditEntry.objects.create(
+        at=moment(days_ago),
+        user=user,
+        username=user.username,
+        action=AuditAction.SEARCH,
+        detail=f"0912345678, {days_ago} days ago",
+    )
+
+
+def test_audit_entries_older_than_their_retention_go_and_the_others_stay(
+    clock, officer, settings, monkeypatch
+):
+    from accounts.models import AuditEntry
+    from reports import retention
+
+    settings.AUDIT_RETENTION_DAYS = 90  # its first day kept: 17/04/2021
+    monkeypatch.setattr(retention, "BATCH_SIZE", 2)  # three old entries: two batches
+    for days_ago in (400, 120, 90, 89, 1):
+        audit_entry(officer, days_ago)
+
+    result = purge_expired()
+
+    assert result.audit_entries == 3
+    assert timezone.localdate(result.audit_cutoff) == dt.date(2021, 4, 17)
+    kept = AuditEntry.objects.order_by("at").values_list("detail", flat=True)
+    assert list(kept) == ["0912345678, 89 days ago", "0912345678, 1 days ago"]
+    assert purge_expired().audit_entries == 0
+
+
+def test_the_command_prints_the_audit_entries_it_removed_and_the_admin_lists_them(
+    clock, officer, administrator, client
+):
+    from reports.models import Purge
+
+    audit_entry(officer, 400)  # AUDIT_RETENTION_DAYS: 365 by default
+    audit_entry(officer, 300)
+    out = io.StringIO()
+    call_command("purge_expired", stdout=out)
+    assert (
+        "Removed 1 audit entries written before 2020-07-16 (AUDIT_RETENTION_DAYS)."
+        in out.getvalue()
+    )
+    assert Purge.objects.get().audit_entries == 1
+    client.force_login(administrator)
+    page = client.get("/admin/reports/purge/").content.decode()
+    assert "nhật ký truy cập 365 ngày" in page
+
+
 # -- the daily counts survive -------------------------------------------------------------------
 
 

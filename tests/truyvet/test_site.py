@@ -99,6 +99,23 @@ def test_settings_refuse_to_start_without_a_secret_when_debug_is_off():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_the_audit_log_is_never_kept_shorter_than_the_data_it_accounts_for():
+    import subprocess
+    import sys
+
+    environment = {"DJANGO_SETTINGS_MODULE": "truyvet.settings", "DEBUG": "1", "PATH": ""}
+    environment |= {"RETENTION_DAYS": "60", "AUDIT_RETENTION_DAYS": "30"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "AUDIT_RETENTION_DAYS must be at least 60; got 30." in result.stderr
+
+
 def test_an_expired_form_gets_a_friendly_page_not_an_error(places):
     from django.test import Client
 

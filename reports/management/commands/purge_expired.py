@@ -6,7 +6,8 @@ from reports.retention import purge_expired
 class Command(BaseCommand):
     help = (
         "Delete the personal data older than RETENTION_DAYS (people with no activity since, and "
-        "not under an open case or follow-up), after storing the daily counts of those days. "
+        "not under an open case or follow-up), after storing the daily counts of those days, "
+        "and the audit entries older than AUDIT_RETENTION_DAYS. "
         "Run it daily; running it again removes nothing more."
     )
 
@@ -27,4 +28,8 @@ class Command(BaseCommand):
             f"{result.passages} passages and {result.follow_ups} follow-ups "
             f"with no activity since {result.cutoff:%Y-%m-%d}; "
             f"forgot {result.names} names that nobody has any more."
+        )
+        self.stdout.write(
+            f"Removed {result.audit_entries} audit entries written before "
+            f"{result.audit_cutoff:%Y-%m-%d} (AUDIT_RETENTION_DAYS)."
         )
