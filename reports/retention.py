@@ -248,7 +248,9 @@ def purge_expired(
             totals[key] += per_model.get(label, 0)
     from reports.models import Purge
 
+    # Never sooner than the people's data, even when a run keeps that longer (``--days``).
     audit_days = settings.AUDIT_RETENTION_DAYS if audit_days is None else audit_days
+    audit_days = max(audit_days, retention_days or settings.RETENTION_DAYS)
     audit_cutoff = retention_cutoff(now=now, retention_days=audit_days)
     audit_entries = audit_purge(cutoff=audit_cutoff)
     Purge.objects.create(

@@ -203,6 +203,12 @@ def test_audit_entries_older_than_their_retention_go_and_the_others_stay(
     assert purge_expired().audit_entries == 0
 
 
+def test_a_run_that_keeps_the_data_longer_keeps_the_audit_log_as_long(clock, officer):
+    audit_entry(officer, 380)  # AUDIT_RETENTION_DAYS: 365 by default
+    assert purge_expired(retention_days=400).audit_entries == 0
+    assert purge_expired(retention_days=370).audit_entries == 1
+
+
 def test_the_command_prints_the_audit_entries_it_removed_and_the_admin_lists_them(
     clock, officer, administrator, client
 ):
