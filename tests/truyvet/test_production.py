@@ -9,7 +9,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.reliability.site import free_port
 from truyvet.logs import JsonLineFormatter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -281,12 +281,6 @@ def test_gunicorn_access_records_become_json_fields_without_the_query_string():
     assert line["status"] == 200 and line["bytes"] == 5120 and line["duration_ms"] == 12
     assert line["remote_addr"] == "10.0.0.11" and line["request_id"] == "abc123"
     assert "0912345678" not in json.dumps(line)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(url: str, server: subprocess.Popen) -> None:

@@ -18,6 +18,7 @@ import pytest
 from django.core.management import call_command
 
 from declarations.management.commands.write_unavailable_page import DEFAULT_OUTPUT
+from tests.reliability.site import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_CONF = ROOT / "deploy" / "nginx" / "truyvet.conf"
@@ -71,12 +72,6 @@ def nginx_binary() -> str:
             pytest.fail(f"{reason}: CI must have it")
         pytest.skip(reason)
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
