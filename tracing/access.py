@@ -33,22 +33,31 @@ def people_in_scope(user, *, a_page: bool = False) -> QuerySet[Person]:
     ``a_page``: the query reads a page of a list in an index's order (the risk list), not the
     whole scope (an export, the duplicates): a district's journeys are then looked up for each
     person read (``_RowByRowExists``)."""
-    people = Person.objects.all()
     if sees_the_whole_province(user):
-        return people
+        return Person.objects.all()
     profile = profile_of(user) if has_role(user, Role.HEALTH_STAFF) else None
     if profile is None:
-        return people.none()
+        return Person.objects.none()
+    point = profile.facility.point_id if profile.facility_id is not None else None
+    return _people_of(profile.district_id, point, a_page).all()  # a copy: never read in place
+
+
+@lru_cache(maxsize=1024)
+def _people_of(district: str | None, point: int | None, a_page: bool) -> QuerySet[Person]:
+    """The people whom the staff of this district and facility's point see, made once per
+    process for each: building the district's condition (its journeys' EXISTS, resolved against
+    the people) cost a district worker's list 0.45 ms of its 7. The query holds no rows and
+    names no database: the router picks one each time a copy is read."""
     conditions = []
-    if profile.district_id is not None:
-        conditions.append(Q(residence_district_id=profile.district_id))
+    if district is not None:
+        conditions.append(Q(residence_district_id=district))
         exists = _RowByRowExists if a_page else Exists
-        conditions.append(_declared(exists, to_district_id=profile.district_id))
-    if profile.facility_id is not None and profile.facility.point_id is not None:
-        conditions.append(_declared(Exists, point_id=profile.facility.point_id))
+        conditions.append(_declared(exists, to_district_id=district))
+    if point is not None:
+        conditions.append(_declared(Exists, point_id=point))
     if not conditions:
-        return people.none()
-    return people.filter(reduce(or_, conditions))
+        return Person.objects.none()
+    return Person.objects.filter(reduce(or_, conditions))
 
 
 def _declared(exists: type[Exists], **where) -> Exists:

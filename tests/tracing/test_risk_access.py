@@ -274,6 +274,32 @@ def test_the_scope_is_one_query_on_the_people(
         assert list(people_in_scope(health_worker)) == [at_risk]
 
 
+def test_a_districts_scope_is_built_once_per_process_and_read_afresh_each_time(
+    health_worker, at_risk, make_declaration, monkeypatch
+):
+    """The district's condition is built once for all its staff (``_people_of``); each caller
+    gets a copy of that query, so that a list read by one request never answers the next."""
+    from tests.conftest import make_staff
+    from tracing import access
+
+    access._people_of.cache_clear()
+    built, build = [], access._declared
+
+    def counted(exists, **where):
+        built.append(where)
+        return build(exists, **where)
+
+    monkeypatch.setattr(access, "_declared", counted)
+    read_once = people_in_scope(health_worker)
+    assert list(read_once) == [at_risk]
+    district = health_worker.staff_profile.district
+    colleague = make_staff("colleague", "health_staff", district=district)
+    newcomer = make_declaration(full_name="Người Mới Về", symptoms=("fever",)).person
+    assert set(people_in_scope(colleague)) == {at_risk, newcomer}
+    assert set(people_in_scope(health_worker)) == {at_risk, newcomer}
+    assert built == [{"to_district_id": health_worker.staff_profile.district_id}]
+
+
 def test_only_province_wide_staff_and_administrators_manage_zones(
     provincial_health_worker, administrator, health_worker, facility_worker, officer
 ):
