@@ -7,6 +7,7 @@ and by count.
 
 import http.client
 import importlib.util
+import math
 import os
 import secrets
 import socket
@@ -295,8 +296,14 @@ class Tally:
     def percentile_ms(self, fraction: float) -> float:
         if not self.latencies:
             return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000
+        return percentile(sorted(self.latencies), fraction) * 1000
+
+
+def percentile(ordered: list[float], fraction: float) -> float:
+    """The nearest-rank percentile of sorted values: the smallest value with at least that
+    ``fraction`` of them at or below it (the ⌈fraction·n⌉-th). Of 20 answers, the p95 is the
+    19th, not the slowest."""
+    return ordered[max(math.ceil(fraction * len(ordered)), 1) - 1]
 
 
 def drive(client, action, deadline: float, tally: Tally) -> None:

@@ -51,7 +51,13 @@ from zoneinfo import ZoneInfo
 
 import gevent
 import psutil  # a dependency of locust
-from common import JOURNEY_FIELDS, NEW_PERSON_FIELDS, Database, vacuum_busy_tables
+from common import (
+    JOURNEY_FIELDS,
+    NEW_PERSON_FIELDS,
+    Database,
+    percentile,
+    vacuum_busy_tables,
+)
 from locust import FastHttpUser, between, constant, constant_pacing, task
 from locust.env import Environment
 from locust.exception import StopUser
@@ -571,9 +577,9 @@ class Bucket:
                 "name": name,
                 "ok": len(times),
                 "errors": self.failures[name],
-                "p50": percentile(times, 0.50),
-                "p95": percentile(times, 0.95),
-                "p99": percentile(times, 0.99),
+                "p50": percentile_of(times, 0.50),
+                "p95": percentile_of(times, 0.95),
+                "p99": percentile_of(times, 0.99),
                 "mean": sum(times) / len(times) if times else None,
             }
             if elapsed:
@@ -583,11 +589,9 @@ class Bucket:
         return {"rows": rows, "errors": errors}
 
 
-def percentile(ordered: list[float], fraction: float) -> float | None:
-    """The nearest-rank percentile of sorted values (as bench/common.py's Tally)."""
-    if not ordered:
-        return None
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+def percentile_of(ordered: list[float], fraction: float) -> float | None:
+    """The nearest-rank percentile of sorted values (``common.percentile``), None for none."""
+    return percentile(ordered, fraction) if ordered else None
 
 
 class Recorder:

@@ -26,3 +26,16 @@ def test_a_benchmark_script_starts(script):
     )
     assert finished.returncode == 0, finished.stderr
     assert finished.stdout.startswith("usage:")
+
+
+def test_the_benchmarks_percentile_is_the_nearest_rank(monkeypatch):
+    """The p95 of 20 answers is the 19th: one slow answer among 20 is not the page's p95."""
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    from common import percentile
+
+    answers = [float(ms) for ms in range(1, 21)]
+    assert percentile(answers, 0.95) == 19.0
+    assert percentile(answers, 0.50) == 10.0
+    assert percentile(answers, 0.99) == 20.0
+    assert percentile([float(ms) for ms in range(1, 101)], 0.95) == 95.0
+    assert percentile([7.0], 0.95) == 7.0
