@@ -10,7 +10,8 @@ declarations by default), one phase after the other with locust:
 3. the bare insert again: the declarations are compared with the mean of its two runs, so that a
    drift of the machine's speed between the phases moves both sides (as in bench/declarations.py);
 4. the realistic mix, measured for ``--mix-seconds`` (its staff pages are a few requests in a
-   hundred: three minutes give each list's p95 20 to 110 answers to rest on): ``--users`` users
+   hundred: six minutes give the rarest, the provincial overdue list, about 35 answers, where
+   three gave it 15 to 20, whose p95 is their slowest answer): ``--users`` users
    thinking ``--think`` seconds between tasks, by share: citizens declaring 40 (form, POST, success
    page; one in ten first sends the form with a mistyped phone and gets it back with the field
    marked), looking up 15 (lookup form, POST, their declarations), updating 5 (lookup, update form,
@@ -64,7 +65,7 @@ queueing.
 Run from the project root (PostgreSQL on 127.0.0.1:5432, user postgres, trust auth by default;
 Redis on 127.0.0.1:6379):
 
-    .venv/bin/python bench/load.py [--reuse] [--keep] [--seconds 60] [--mix-seconds 180]
+    .venv/bin/python bench/load.py [--reuse] [--keep] [--seconds 60] [--mix-seconds 360]
                                    [--users 50] [--full-users 8] [--think 1 4] [--workers 3]
                                    [--phases trivial,baseline,declarations,baseline-again,mix]
     make load                       # LOAD_ARGS="--reuse --keep" by default
@@ -241,7 +242,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--mix-seconds",
         type=float,
-        default=180,
+        default=360,
         help="measured time of the mix: its staff pages are a few in a hundred of its requests, "
         "and a p95 needs answers to rest on",
     )
