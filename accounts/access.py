@@ -49,7 +49,9 @@ def person_for_staff(request, code: str) -> Person:
     parsed = codes.parse_code(code)
     if parsed is None:
         raise Http404
-    person = Person.objects.by_code(parsed, compiled_as="person_by_code")
+    # With their case, which the page's reasons for their risk would otherwise read.
+    people = Person.objects.select_related("case")
+    person = people.by_code(parsed, compiled_as="person_by_code_case")
     if person is None or not may_see_person(request.user, person):
         raise Http404
     return with_places([person], *Person.PLACES)[0]

@@ -322,14 +322,20 @@ class RiskSource:
 
 
 def people_risk_sources(
-    person_ids: Iterable[int], *, now: datetime | None = None, read=None, open_flags=None
+    person_ids: Iterable[int],
+    *,
+    now: datetime | None = None,
+    read=None,
+    open_flags=None,
+    open_cases=None,
 ) -> dict[int, list[RiskSource]]:
     """What each person's current risk comes from (``people_risk_levels``): the highest first,
     newest first within a level. Four queries, each run by ``read(make, name, *values)`` if
     given, ``make`` a function that makes its queryset (``risk_sources_of`` runs them compiled
     once, and so makes them once per process). ``open_flags``: these people's flags not
     cleared (``Person.open_risk_flags``), when the caller has read them already: the rule's
-    flags are those, and are not read again."""
+    flags are those, and are not read again. ``open_cases``: likewise, these people's open
+    cases, as (person key, case key) pairs."""
     person_ids = set(person_ids)
     now = now or timezone.now()
     # The four querysets, made when the first is needed.
@@ -363,9 +369,9 @@ def people_risk_sources(
     )
     for person_id, level, at, text in flagged:
         sources[person_id].append(RiskSource("flag", level, at, text=text))
-    for person_id, case_id in read(
-        lambda: found().cases.values_list("pk", "case"), "risk_sources_case", one
-    ):
+    if open_cases is None:
+        open_cases = read(lambda: found().cases.values_list("pk", "case"), "risk_sources_case", one)
+    for person_id, case_id in open_cases:
         sources[person_id].append(RiskSource("case", RiskLevel.HIGH, case_id=case_id))
     for person_id, contact_level, at, case_id, name in read(
         lambda: found().contacts.values_list(
@@ -399,11 +405,23 @@ def people_risk_sources(
 def risk_sources_of(person: Person, open_flags=None) -> list[RiskSource]:
     """What the person's current risk comes from, for their pages, by queries compiled once
     per process (``truyvet.compiled``); nothing (and no query) for someone not at risk.
-    ``open_flags``: the person's flags not cleared, which their pages have read already."""
+    ``open_flags``: the person's flags not cleared, which their pages have read already; their
+    case, when it was read with them (``select_related("case")``), is not read again."""
     if person.risk_level == RiskLevel.NONE:
         return []
-    sources = people_risk_sources([person.pk], read=compiled_once, open_flags=open_flags)
+    sources = people_risk_sources(
+        [person.pk], read=compiled_once, open_flags=open_flags, open_cases=_open_case(person)
+    )
     return sources[person.pk]
+
+
+def _open_case(person: Person) -> list[tuple[int, int]] | None:
+    """[(the person's key, their case's key)] if their case was read with them and is open, []
+    if it was read and is closed or there is none; None if it was not read."""
+    if not Person.case.is_cached(person):
+        return None
+    case = getattr(person, "case", None)  # None: read with them, and there is none
+    return [(person.pk, case.pk)] if case is not None and case.closed_at is None else []
 
 
 def people_risk_recompute(person_ids: Iterable[int]) -> tuple[list[int], int]:

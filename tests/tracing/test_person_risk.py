@@ -314,6 +314,33 @@ def test_the_pages_say_why_the_person_is_at_risk(
         assert "Symptom: Fever" in reasons and when in reasons
 
 
+def test_the_pages_read_a_persons_case_with_them_not_again_for_their_risk(
+    client, case, health_worker, officer
+):
+    """Both pages of a case read the case with the person: why they are at risk says so from
+    it, with no query of its own, and no longer once the case is closed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    code = case.person.lookup_code
+    for user, page in ((health_worker, f"/y-te/theo-doi/{code}/"), (officer, f"/c/{code}/")):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as read:
+            html = client.get(page).content.decode()
+        assert "Confirmed case (F0), not closed" in html.split('id="risk-reasons"')[1]
+        cases = [q["sql"] for q in read if '"tracing_case"."closed_at" IS NULL' in q["sql"]]
+        assert cases == []
+
+    from declarations.services import risk_sources_of
+
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.now())
+    closed = Person.objects.select_related("case").get(pk=case.person.pk)
+    assert "case" not in [source.kind for source in risk_sources_of(closed)]
+    unread = Person.objects.get(pk=case.person.pk)  # the case not read with them: read here
+    Case.objects.filter(pk=case.pk).update(closed_at=None)
+    assert "case" in [source.kind for source in risk_sources_of(unread)]
+
+
 def test_the_sources_of_a_person_not_at_risk_cost_no_query(citizen, django_assert_num_queries):
     from declarations.services import risk_sources_of
 
