@@ -18,8 +18,9 @@ from django.core.cache import cache, caches
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.access import profile_of
 from declarations.risk import RiskLevel
-from tracing.access import people_in_scope, scope_name
+from tracing.access import people_in_scope, sees_the_whole_province
 from tracing.forms_risk import overdue
 from tracing.models import FollowUpStatus
 from truyvet.after_response import after_response
@@ -50,7 +51,12 @@ def _age(counts: dict) -> float:
 
 
 def _scope_key(user) -> str:
-    return f"risk-counts:{scope_name(user) or f'user:{user.pk}'}"
+    if sees_the_whole_province(user):
+        return "risk-counts:province"
+    profile = profile_of(user)
+    if profile is None:
+        return f"risk-counts:user:{user.pk}"
+    return f"risk-counts:{profile.district_id}:{profile.facility_id}"
 
 
 def _count_and_keep(key: str, user) -> dict:

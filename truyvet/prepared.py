@@ -15,8 +15,6 @@ from collections.abc import Callable
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-MAX_NAME_LENGTH = 63  # PostgreSQL's NAMEDATALEN - 1
-
 # For each open psycopg2 connection, the names of the statements prepared on it.
 _prepared: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
 
@@ -72,8 +70,6 @@ def _prepare_once(connection, cursor, name: str, text: Callable[[], str]) -> Non
     """PREPARE ``name`` AS ``text()``, unless this session has prepared it already."""
     names = _prepared.setdefault(connection.connection, set())
     if name not in names:
-        if len(name) > MAX_NAME_LENGTH:  # PostgreSQL would cut it, and two names could meet
-            raise ValueError(f"The statement name {name} is longer than {MAX_NAME_LENGTH}.")
         cursor.execute(f"PREPARE {name} AS {text()}")
         names.add(name)
 

@@ -349,24 +349,13 @@ ROWS_QUERY = 'SELECT "declarations_person"."id" AS "id", '  # not the keys read 
     "query", [{}, {"sau": f"{10**16}-1"}, {"huyen": TAM_DUONG, "qua_han": "on"}]
 )
 def test_the_list_reads_only_what_its_rows_show(staff, crowd, health_worker, query, monkeypatch):
-    """Checked in the SQL as compiled (each time in the tests): on PostgreSQL, a list's first
-    page is only executed by name (``tracing.risk_views._first_page``)."""
-    from django.db.models.sql.compiler import SQLCompiler
-
     monkeypatch.setattr("tracing.risk_views.RESULTS_PER_PAGE", 2)
     for person in crowd.values():
         follow_up_update(follow_up=person.follow_up, user=None, assignee=health_worker)
     FollowUp.objects.update(updated_at=timezone.now() - timedelta(days=3))  # all overdue
-    compiled, as_sql = [], SQLCompiler.as_sql
-
-    def kept(self, *args, **kwargs):
-        sql, params = as_sql(self, *args, **kwargs)
-        compiled.append(sql)
-        return sql, params
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", kept)
-    assert staff.get("/y-te/", query).status_code == 200
-    rows = [sql for sql in compiled if sql.startswith(ROWS_QUERY)]
+    with CaptureQueriesContext(connection) as queries:
+        assert staff.get("/y-te/", query).status_code == 200
+    rows = [q["sql"] for q in queries if q["sql"].startswith(ROWS_QUERY)]
     assert rows  # the page's people (read by key for a later page or a district's overdue)
     for sql in rows:
         assert '"declarations_person"."full_name"' in sql
@@ -609,7 +598,7 @@ def test_the_list_says_how_many_are_at_risk_overdue_and_not_contacted_in_the_sco
     district = client.get("/y-te/").context["counts"]
     assert district["at_risk"] == len(listed(client.get("/y-te/")))
     profile = health_worker.staff_profile
-    assert cache.get(f"risk-counts:d{profile.district_id}_pNone") == district
+    assert cache.get(f"risk-counts:{profile.district_id}:None") == district
     assert cache.get("risk-counts:province")["at_risk"] == 4
 
 
@@ -695,31 +684,3 @@ def test_a_district_memory_does_not_know_is_read_from_the_database(staff, crowd,
     assert {str(row.person.residence_district) for row in rows} == {
         str(person.residence_district) for person in crowd.values()
     }
-
-
-def test_the_whole_lists_first_page_is_compiled_once_for_each_scope_and_read_afresh(
-    client, health_worker, make_declaration, monkeypatch, compilations
-):
-    """Opening the list shows its first page, the same query for everyone of a scope: it is
-    compiled once per scope (``truyvet.compiled``), and still read afresh each time."""
-    from tests.conftest import make_staff
-    from truyvet import compiled
-
-    monkeypatch.setattr(compiled, "_kept", {})
-    at_risk = make_declaration(symptoms=("fever",)).person
-    district = health_worker.staff_profile.district
-    client.force_login(health_worker)
-    assert [row.person.pk for row in client.get("/y-te/").context["rows"]] == [at_risk.pk]
-    assert [key for key, _alias in compiled._kept] == [f"risk_first_d{district.pk}_pNone_51"]
-
-    newcomer = make_declaration(full_name="Người Mới Về", symptoms=("fever",)).person
-    client.force_login(make_staff("colleague", "health_staff", district=district))
-    compilations.clear()
-    rows = client.get("/y-te/").context["rows"]
-    assert [row.person.pk for row in rows] == [newcomer.pk, at_risk.pk]
-    assert Person not in compilations
-
-    filtered = client.get("/y-te/", {"muc": "high"}).context["rows"]  # filtered: compiled
-    assert {row.person.pk for row in filtered} == {newcomer.pk, at_risk.pk}
-    assert Person in compilations
-    assert len(compiled._kept) == 1

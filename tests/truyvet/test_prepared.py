@@ -100,13 +100,3 @@ def test_a_statement_is_sent_whole_where_it_cannot_be_prepared(db, pgbouncer):
         row = prepared.first_row(connection, "test_whole_row", "SELECT %s, %s", [1, "tên"])
     assert row == (1, "tên")
     assert [query["sql"] for query in context.captured_queries] == ["SELECT 1, 'tên'"]
-
-
-@on_postgresql
-def test_a_name_postgresql_would_cut_is_refused(db):
-    """PostgreSQL cuts names at 63 characters: two statements whose names begin alike would
-    then be one. Such a name is refused before anything is prepared."""
-    name = "truyvet_q_" + "x" * 54
-    with pytest.raises(ValueError, match="longer than 63"):
-        prepared.statement(connection, name, "SELECT %s", 1)
-    assert prepared.statement(connection, name[:63], "SELECT %s", 1).startswith("EXECUTE ")
