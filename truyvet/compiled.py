@@ -12,6 +12,14 @@ Building the queryset costs too (a filter on a related field, 0.1 ms): a call si
 function that makes it, which is then called only the first time in a process; later calls run
 the kept SQL through the queryset it made, on the database the router picks now.
 
+Never for a query that needs one of its values written in the SQL: PostgreSQL plans a prepared
+statement for its values five times, then may keep a generic plan made without them, and such a
+plan cannot use a partial index whose condition names a value. The risk list's first page,
+prepared, took that plan after five runs: with the risk level a parameter, the index of people at
+risk (``person_at_risk_listed``, ``NOT risk_level = 'none'``) could not serve it, and it walked
+every person newest first (25 ms instead of 0.4; docs/performance.md, thirty-second round). The
+queries compiled here look one person up by a key.
+
 A call site's queryset must have one shape: the same SQL whatever the values. Its values must
 all be parameters, passed in their order (a slice's LIMIT and OFFSET are written into the SQL,
 so a page number cannot vary). The first compilation checks the values; with the setting
