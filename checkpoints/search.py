@@ -18,7 +18,7 @@ from declarations.normalize import (
 from declarations.places import with_places
 from declarations.services import plate_of_poster
 from declarations.views import code_miss_count, code_misses_exceeded
-from truyvet.paging import KeyOrder, keyed_page
+from truyvet.paging import KeyOrder, PageStart, keyed_page
 
 MIN_NAME_LENGTH = 2
 RESULTS_PER_PAGE = 20
@@ -97,9 +97,9 @@ def _page(request, people) -> dict:
     return {"people": page.rows, "newer": page.newer, "older": page.older}
 
 
-def _with_districts(people, limit: int) -> list:
+def _with_districts(start: PageStart, limit: int) -> list:
     """The rows of a page, with their districts and when each person last declared."""
-    return with_places(people.with_last_declared()[:limit], "residence_district")
+    return with_places(start.query().with_last_declared()[:limit], "residence_district")
 
 
 def search_people(

@@ -35,11 +35,31 @@ def people_in_scope(user, *, a_page: bool = False) -> QuerySet[Person]:
     person read (``_RowByRowExists``)."""
     if sees_the_whole_province(user):
         return Person.objects.all()
+    district_and_point = _district_and_point(user)
+    if district_and_point is None:
+        return Person.objects.none()
+    return _people_of(*district_and_point, a_page).all()  # a copy: never read in place
+
+
+def scope_name(user) -> str | None:
+    """A name for the people the user sees (``people_in_scope``), the same for every user who
+    sees the same people: ``province``, or ``d<district code>_p<point key>``; None for nobody."""
+    if sees_the_whole_province(user):
+        return "province"
+    district_and_point = _district_and_point(user)
+    if district_and_point is None or district_and_point == (None, None):
+        return None
+    return "d{}_p{}".format(*district_and_point)
+
+
+def _district_and_point(user) -> tuple[str | None, int | None] | None:
+    """The district and the facility's declaration point that scope a health worker (either
+    may be None); None for a user who is no health worker or has no staff profile."""
     profile = profile_of(user) if has_role(user, Role.HEALTH_STAFF) else None
     if profile is None:
-        return Person.objects.none()
+        return None
     point = profile.facility.point_id if profile.facility_id is not None else None
-    return _people_of(profile.district_id, point, a_page).all()  # a copy: never read in place
+    return profile.district_id, point
 
 
 @lru_cache(maxsize=1024)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db import connections
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +34,7 @@ from tracing.access import (
     people_in_scope,
     person_for_health_staff,
     person_scope,
+    scope_name,
     zone_manager_required,
 )
 from tracing.forms_risk import FollowUpForm, RiskListForm, ZoneEndForm, ZoneForm
@@ -43,7 +45,7 @@ from tracing.zones import Reevaluation, zone_add, zone_end
 from truyvet.compiled import compiled_once
 from truyvet.db_router import reads_from_replica
 from truyvet.exports import xlsx_response
-from truyvet.paging import KeyOrder, keyed_page, without_position
+from truyvet.paging import KeyOrder, PageStart, keyed_page, without_position
 
 RESULTS_PER_PAGE = 50
 # The list's two orders, each served by an index: newest first (``person_at_risk_listed``), and
@@ -243,19 +245,23 @@ def _at_risk(user, form: RiskListForm, *, a_page: bool, now: datetime):
 def _page(request, people, form: RiskListForm, now: datetime) -> dict:
     """One page of the list, without counting it all (a province can have many at risk): the
     first, or one before or after a position (``truyvet.paging.keyed_page``)."""
+    scope = None if form.filters() else scope_name(request.user)
     page = keyed_page(
         request,
         people,
         _order(form),
         RESULTS_PER_PAGE,
-        read=lambda query, limit: _window(query, form, limit),
+        read=lambda start, limit: _window(start, form, limit, scope),
     )
     rows = [RiskRow(person, person.is_overdue(now)) for person in page.rows]
     return {"rows": rows, "newer": page.newer, "older": page.older}
 
 
-def _window(people, form: RiskListForm, limit: int) -> list[ListedPerson]:
-    """The first ``limit`` of ``people``, as the list shows them (``_rows``).
+def _window(start: PageStart, form: RiskListForm, limit: int, scope: str | None = None):
+    """The first ``limit`` people from ``start``, as the list shows them (``_rows``).
+
+    The whole list of a ``scope`` (``tracing.access.scope_name``: no filter chosen) is read by a
+    query compiled once per process for each scope and page's start (``_kept_rows``).
 
     For the overdue list of a district or a commune, PostgreSQL cannot tell that the follow-ups
     belong to the people at risk: it expects a handful where there are hundreds, and reads every
@@ -264,12 +270,42 @@ def _window(people, form: RiskListForm, limit: int) -> list[ListedPerson]:
     5 ms. So their keys are found first, then the rows read by key. The other lists walk an
     index in order and need no second query.
     """
+    if scope is not None:
+        return _rows(_kept_rows(start, scope, limit))
+    people = start.query()
     if not form.overdue_of_a_place():
         return _rows(people[:limit].values_list(*ROW_VALUES))
     keys = list(people[:limit].values_list("pk", flat=True))
     found = people.order_by().filter(pk__in=keys).values_list(*ROW_VALUES)
     by_key = {row.id: row for row in _rows(found)}
     return [by_key[key] for key in keys if key in by_key]
+
+
+# The values of each scope's whole list, as its query takes them before a page's position.
+_scope_values: dict[str, tuple] = {}
+
+
+def _kept_rows(start: PageStart, scope: str, limit: int) -> list[tuple]:
+    """The ``ROW_VALUES`` of the first ``limit`` people of a scope's whole list from ``start``,
+    by SQL compiled once per process for the scope and the kind of start (``truyvet.compiled``):
+    building and compiling the query cost a district's later pages 1.5 ms of their 14 on a slow
+    machine. It is sent whole, never prepared: PostgreSQL must plan it for its values, to read
+    the partial index of people at risk (``truyvet/compiled.py`` says why). Its values are the
+    scope's, then the position's (``KeyOrder.beyond_values``), as ``KeyOrder.beyond`` adds
+    them."""
+    name = f"risk_list_{scope}_{start.kind}_{limit}"
+    whole = start.rows
+    values = _scope_values.get(scope)
+    if values is None:
+        compiled = whole[:limit].values_list(*ROW_VALUES).query.sql_with_params()[1]
+        values = _scope_values.setdefault(scope, tuple(compiled))
+    if start.position is not None:
+        values += start.order.beyond_values(start.position, connections[whole.db])
+
+    def make():  # the first time only
+        return start.query()[:limit].values_list(*ROW_VALUES)
+
+    return compiled_once(make, name, *values, prepare=False)
 
 
 def _export_rows(people, shown: list[str], now: datetime) -> Iterator[list]:

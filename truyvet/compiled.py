@@ -18,7 +18,8 @@ plan cannot use a partial index whose condition names a value. The risk list's f
 prepared, took that plan after five runs: with the risk level a parameter, the index of people at
 risk (``person_at_risk_listed``, ``NOT risk_level = 'none'``) could not serve it, and it walked
 every person newest first (25 ms instead of 0.4; docs/performance.md, thirty-second round). The
-queries compiled here look one person up by a key.
+queries prepared here look one person up by a key; such a query is compiled once and sent whole
+(``prepare=False``), so that PostgreSQL plans it each time for its values.
 
 A call site's queryset must have one shape: the same SQL whatever the values. Its values must
 all be parameters, passed in their order (a slice's LIMIT and OFFSET are written into the SQL,
@@ -45,11 +46,14 @@ _made: dict[str, QuerySet] = {}
 _lock = threading.Lock()
 
 
-def compiled_once(queryset: QuerySet | Callable[[], QuerySet], name: str, *values) -> list:
+def compiled_once(
+    queryset: QuerySet | Callable[[], QuerySet], name: str, *values, prepare: bool = True
+) -> list:
     """The objects ``queryset`` gives, from SQL compiled once per process under ``name`` (one
     name per call site, a valid SQL identifier), run with ``values``: the queryset's parameters
     in their order. ``queryset`` may be a function that makes it: called the first time only
-    (and each time when verifying)."""
+    (and each time when verifying). ``prepare=False``: the kept SQL is sent whole each time,
+    and PostgreSQL plans it for its values (for a query that needs them, as above)."""
     if callable(queryset):
         queryset = _made_once(queryset, name)
     alias = queryset.db  # the router's choice now (a queryset made earlier has none of its own)
@@ -58,7 +62,10 @@ def compiled_once(queryset: QuerySet | Callable[[], QuerySet], name: str, *value
         kept = _compile(queryset, name, alias, values, kept)
     run = copy.copy(kept)
     run.connection = connections[alias]
-    run.as_sql = lambda *args, **kwargs: _statement(run.connection, name, kept.kept_sql, values)
+    if prepare:
+        run.as_sql = lambda *args, **kwargs: _statement(run.connection, name, kept.kept_sql, values)
+    else:
+        run.as_sql = lambda *args, **kwargs: (kept.kept_sql, values)
     queryset = queryset._chain()  # a copy of the query, which alone answers with the kept SQL
     queryset.query.get_compiler = lambda *args, **kwargs: run
     return list(queryset)

@@ -67,16 +67,37 @@ class KeyOrder:
         """The rows after ``position`` in this order, or before it (``backwards``, nearest
         first), in that order. The first condition bounds the index scan; the second drops the
         rows of the same time up to the position's."""
-        later = "lt" if self.descending != backwards else "gt"
-        bound = {f"{self.at}__{later}e": position.at}
-        beyond = Q(**{f"{self.at}__{later}": position.at}) | Q(
-            **{self.at: position.at, f"{self.key}__{later}": position.key}
+        bound, earlier_time, same_time = self._conditions(position, backwards)
+        beyond = Q(earlier_time) | Q(*same_time)
+        return rows.filter(Q(bound)).filter(beyond).order_by(*self.order_by(backwards=backwards))
+
+    def beyond_values(self, position: Position, connection) -> tuple:
+        """The values that ``beyond`` adds to a query, in the order of its SQL, as ``connection``
+        takes them: for a query compiled once (``truyvet.compiled``), run with new values. The
+        same forwards and backwards: only the comparisons change."""
+        bound, earlier_time, same_time = self._conditions(position, backwards=False)
+        return tuple(
+            _adapted(value, connection) for _lookup, value in (bound, earlier_time, *same_time)
         )
-        return rows.filter(**bound).filter(beyond).order_by(*self.order_by(backwards=backwards))
+
+    def _conditions(self, position: Position, backwards: bool) -> tuple:
+        """``beyond``'s conditions, as (lookup, value), in the order its SQL writes them."""
+        later = "lt" if self.descending != backwards else "gt"
+        bound = (f"{self.at}__{later}e", position.at)
+        earlier_time = (f"{self.at}__{later}", position.at)
+        same_time = ((self.at, position.at), (f"{self.key}__{later}", position.key))
+        return bound, earlier_time, same_time
 
     def position_of(self, row) -> Position:
         """Where ``row`` stands in this order."""
         return Position(_value(row, self.at), _value(row, self.key))
+
+
+def _adapted(value, connection):
+    """A position's value as the database takes it: a time as a DateTimeField sends it."""
+    if isinstance(value, dt.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
 
 
 def _value(row, path: str):
@@ -87,6 +108,31 @@ def _value(row, path: str):
 
 # The query's names of the positions: after one ("Older"), before one ("Newer").
 AFTER, BEFORE = "sau", "truoc"
+
+
+@dataclass(frozen=True)
+class PageStart:
+    """Where a page of ``rows`` (a list in ``order``) is read from: the list's beginning, or
+    after ``position`` (before it, nearest first, when ``backwards``)."""
+
+    rows: QuerySet
+    order: KeyOrder
+    position: Position | None = None
+    backwards: bool = False
+
+    def query(self) -> QuerySet:
+        """The rows from here on."""
+        if self.position is None:
+            return self.rows
+        return self.order.beyond(self.rows, self.position, backwards=self.backwards)
+
+    @property
+    def kind(self) -> str:
+        """``first``, ``after`` or ``before``: the shape of ``query``'s SQL, whatever the
+        position."""
+        if self.position is None:
+            return "first"
+        return "before" if self.backwards else "after"
 
 
 @dataclass(frozen=True)
@@ -101,8 +147,9 @@ class KeyedPage:
 
 def keyed_page(request, rows: QuerySet, order: KeyOrder, size: int, read) -> KeyedPage:
     """The page of ``rows`` that the request asks for: the first, or the one after (``?sau=``)
-    or before (``?truoc=``) a position. ``read(rows, limit)`` reads the first ``limit`` of a
-    query as a list (with what the list's rows show besides: places, assignees).
+    or before (``?truoc=``) a position. ``read(start, limit)`` reads the first ``limit`` rows
+    from a ``PageStart`` (``start.query()``) as a list (with what the list's rows show besides:
+    places, assignees).
 
     A page before a position that comes to fewer than ``size`` rows is the first page, as it is
     now. A page after a position left empty (everyone after it has moved up) links back.
@@ -110,11 +157,11 @@ def keyed_page(request, rows: QuerySet, order: KeyOrder, size: int, read) -> Key
     after = Position.parse(request.GET.get(AFTER))
     before = None if after else Position.parse(request.GET.get(BEFORE))
     if before:
-        found = read(order.beyond(rows, before, backwards=True), size + 1)[::-1]
+        found = read(PageStart(rows, order, before, backwards=True), size + 1)[::-1]
         if len(found) <= size:
-            before, found = None, read(rows, size + 1)
+            before, found = None, read(PageStart(rows, order), size + 1)
     else:
-        found = read(order.beyond(rows, after) if after else rows, size + 1)
+        found = read(PageStart(rows, order, after), size + 1)
     shown = found[1:] if before else found[:size]
     newer = None
     if before or after:

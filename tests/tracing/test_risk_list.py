@@ -15,9 +15,11 @@ from accounts.models import AuditAction, AuditEntry
 from declarations.models import EpidemicZone, Person
 from declarations.services import risk_flag_add, zones_changed
 from tests.conftest import LAI_CHAU_CITY, QUYET_THANG, TAM_DUONG, audit_detail, confirm_case
+from tracing.access import scope_name
 from tracing.models import FollowUp, FollowUpStatus
 from tracing.risk_views import ROW_VALUES
 from tracing.services import follow_up_update
+from truyvet import compiled
 
 
 @pytest.fixture
@@ -432,6 +434,37 @@ def test_paging_through_a_list_that_changes_shows_nobody_twice_and_skips_nobody(
     shown = listed(first) + rest
     assert len(shown) == len(set(shown))
     assert set(shown) >= {"Tiếp Xúc", "Về Từ Vùng Dịch", "Cờ Đỏ"}
+
+
+@pytest.mark.parametrize("worker", ["provincial_health_worker", "health_worker"])
+def test_a_scopes_whole_list_is_compiled_once_for_each_start_and_run_with_each_position(
+    client, crowd, compilations, monkeypatch, request, worker
+):
+    """The whole list of a scope (no filter) runs the SQL compiled the first time for each kind
+    of start (the first page, after a position, before one), with each page's position."""
+    user = request.getfixturevalue(worker)
+    client.force_login(user)
+    everyone = listed(client.get("/y-te/"))
+    monkeypatch.setattr("tracing.risk_views.RESULTS_PER_PAGE", 1)
+    monkeypatch.setattr("tracing.risk_views._scope_values", {})
+    monkeypatch.setattr(compiled, "_kept", {})
+    monkeypatch.setattr(compiled, "_made", {})
+    kept = []
+    compile_first_time = compiled._compile
+
+    def compile_counted(queryset, name, *args):
+        kept.append(name)
+        return compile_first_time(queryset, name, *args)
+
+    monkeypatch.setattr(compiled, "_compile", compile_counted)
+    pages = [client.get("/y-te/")]
+    while pages[-1].context["older"]:
+        pages.append(client.get("/y-te/", older(pages[-1])))
+    assert [name for page in pages for name in listed(page)] == everyone
+    assert len(everyone) >= 3  # two later pages at least: the second one ran the kept SQL
+    assert listed(client.get("/y-te/", newer(pages[-1]))) == [everyone[-2]]
+    scope = scope_name(user)
+    assert kept == [f"risk_list_{scope}_{start}_2" for start in ("first", "after", "before")]
 
 
 def test_an_older_page_left_empty_links_back(staff, crowd, monkeypatch):

@@ -91,6 +91,25 @@ def test_on_postgresql_it_is_prepared_once_per_session(fresh, two_people):
     ]
 
 
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_not_prepared_it_is_compiled_once_and_sent_whole_with_its_values(fresh, two_people):
+    first, second = two_people
+    connection.close()  # a session that has prepared nothing
+    fresh.clear()
+    with CaptureQueriesContext(connection) as context:
+        found = []
+        for person in (first, second):
+            passages = person.passages.order_by("id")[:20]
+            found.append(compiled_once(passages, "test_whole", person.pk, prepare=False))
+    assert fresh == [Passage]  # compiled once
+    assert [len(passages) for passages in found] == [2, 1]
+    assert {p.person_id for p in found[1]} == {second.pk}
+    # Sent whole, the values written in: PostgreSQL plans it for them each time.
+    assert [query["sql"].split()[0] for query in context.captured_queries] == ["SELECT"] * 2
+    assert f"= {second.pk}" in context.captured_queries[1]["sql"]
+
+
 def test_it_is_sent_whole_where_it_cannot_be_prepared(fresh, two_people, pgbouncer):
     first, _second = two_people
     with CaptureQueriesContext(connection) as context:

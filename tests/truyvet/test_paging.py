@@ -1,8 +1,10 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import RequestFactory
 
+from declarations.models import Person
 from truyvet.paging import KeyOrder, Position, page_number
 
 
@@ -67,3 +69,18 @@ def test_an_order_walks_backwards_nearest_first():
     assert newest_first.order_by(backwards=True) == ("updated_at", "id")
     waiting = KeyOrder("follow_up__updated_at", "follow_up__id", descending=False)
     assert waiting.order_by(backwards=True) == ("-follow_up__updated_at", "-follow_up__id")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("backwards", [False, True])
+def test_the_values_beyond_adds_are_those_it_says_in_the_order_of_its_sql(backwards):
+    """``beyond_values`` is what a query compiled once is run with on a later page: the
+    parameters of the list's query come first, then these, as the database takes them."""
+    order = KeyOrder("updated_at", "id", descending=True)
+    rows = Person.objects.filter(risk_level="high", birth_year__gte=1990).order_by(
+        *order.order_by()
+    )
+    position = Position(dt.datetime(2026, 12, 5, 5, 43, 20, 123456, tzinfo=dt.UTC), 42)
+    _sql, list_values = rows.query.sql_with_params()
+    _sql, page_values = order.beyond(rows, position, backwards=backwards).query.sql_with_params()
+    assert tuple(page_values) == (*list_values, *order.beyond_values(position, connection))
