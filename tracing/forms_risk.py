@@ -43,7 +43,21 @@ def overdue(now: datetime) -> Q:
     and migration ``tracing.0003`` for people loaded before. The test is on the follow-up alone,
     so that the overdue list walks the index ``followup_open_waiting`` (longest waiting first)
     instead of every person at risk."""
-    return Q(follow_up__status__in=OPEN_STATUSES, follow_up__updated_at__lt=overdue_limit(now))
+    return Q(*_overdue_conditions(now))
+
+
+def overdue_values(now: datetime, connection) -> tuple:
+    """The values that ``overdue`` adds to a query, in the order of its SQL, as ``connection``
+    takes them (for a query compiled once, ``truyvet.compiled``)."""
+    (_status, statuses), (_updated, limit) = _overdue_conditions(now)
+    return (*statuses, connection.ops.adapt_datetimefield_value(limit))
+
+
+def _overdue_conditions(now: datetime) -> tuple:
+    return (
+        ("follow_up__status__in", OPEN_STATUSES),
+        ("follow_up__updated_at__lt", overdue_limit(now)),
+    )
 
 
 @fields_copied_when_drawn
@@ -141,6 +155,19 @@ class RiskListForm(CopiesFieldsToDraw, ChainedPlaces, forms.Form):
     def filters(self) -> dict[str, str]:
         """The filters chosen, as query-string values (for the audit log and the links)."""
         return {name: self.data[name] for name in self.fields if self.cleaned_data.get(name)}
+
+    def kept_shape(self) -> str | None:
+        """What the list is, when a query compiled once may read it (``truyvet.compiled``):
+        ``all`` with no filter, ``overdue`` with the overdue filter alone; None otherwise."""
+        chosen = set(self.filters())
+        if not chosen:
+            return "all"
+        return "overdue" if chosen == {"qua_han"} else None
+
+    def kept_values(self, now: datetime, connection) -> tuple:
+        """The values that the filters of a ``kept_shape`` add to the list's query, in the
+        order of its SQL."""
+        return overdue_values(now, connection) if self.cleaned_data["qua_han"] else ()
 
     def overdue_of_a_place(self) -> bool:
         """Whether the list is the overdue people of a district or a commune."""

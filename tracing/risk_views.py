@@ -238,30 +238,61 @@ def _order(form: RiskListForm) -> KeyOrder:
 def _at_risk(user, form: RiskListForm, *, a_page: bool, now: datetime):
     """People at risk in the user's scope, filtered, in the list's order (``_order``).
     ``a_page``: only a page of them will be read (``people_in_scope``)."""
-    people = people_in_scope(user, a_page=a_page).exclude(risk_level=RiskLevel.NONE)
+    people = _in_scope_at_risk(user, a_page=a_page)
     return form.narrow(people, now=now).order_by(*_order(form).order_by())
+
+
+def _in_scope_at_risk(user, *, a_page: bool):
+    return people_in_scope(user, a_page=a_page).exclude(risk_level=RiskLevel.NONE)
 
 
 def _page(request, people, form: RiskListForm, now: datetime) -> dict:
     """One page of the list, without counting it all (a province can have many at risk): the
     first, or one before or after a position (``truyvet.paging.keyed_page``)."""
-    scope = None if form.filters() else scope_name(request.user)
+    kept = _kept_list(request.user, form, now, connections[people.db])
     page = keyed_page(
         request,
         people,
         _order(form),
         RESULTS_PER_PAGE,
-        read=lambda start, limit: _window(start, form, limit, scope),
+        read=lambda start, limit: _window(start, form, limit, kept),
     )
     rows = [RiskRow(person, person.is_overdue(now)) for person in page.rows]
     return {"rows": rows, "newer": page.newer, "older": page.older}
 
 
-def _window(start: PageStart, form: RiskListForm, limit: int, scope: str | None = None):
+@dataclass(frozen=True)
+class _KeptList:
+    """A list read by a query compiled once per process (``_kept_rows``): its name, and its
+    values before a page's position."""
+
+    name: str
+    values: tuple
+
+
+# The values of each scope's list of people at risk, before any filter: its query's first.
+_scope_values: dict[str, tuple] = {}
+
+
+def _kept_list(user, form: RiskListForm, now: datetime, connection) -> _KeptList | None:
+    """The user's list as a ``_KeptList``: the whole list of their scope
+    (``tracing.access.scope_name``), or its overdue people (``RiskListForm.kept_shape``); None
+    for any other filter. Its values are the scope's, then the filter's."""
+    shape, scope = form.kept_shape(), scope_name(user)
+    if shape is None or scope is None:
+        return None
+    values = _scope_values.get(scope)
+    if values is None:
+        in_scope = _in_scope_at_risk(user, a_page=True).values_list(*ROW_VALUES)
+        values = _scope_values.setdefault(scope, tuple(in_scope.query.sql_with_params()[1]))
+    return _KeptList(f"risk_list_{scope}_{shape}", values + form.kept_values(now, connection))
+
+
+def _window(start: PageStart, form: RiskListForm, limit: int, kept: _KeptList | None = None):
     """The first ``limit`` people from ``start``, as the list shows them (``_rows``).
 
-    The whole list of a ``scope`` (``tracing.access.scope_name``: no filter chosen) is read by a
-    query compiled once per process for each scope and page's start (``_kept_rows``).
+    A ``kept`` list is read by a query compiled once per process for it and the page's start
+    (``_kept_rows``).
 
     For the overdue list of a district or a commune, PostgreSQL cannot tell that the follow-ups
     belong to the people at risk: it expects a handful where there are hundreds, and reads every
@@ -270,8 +301,8 @@ def _window(start: PageStart, form: RiskListForm, limit: int, scope: str | None 
     5 ms. So their keys are found first, then the rows read by key. The other lists walk an
     index in order and need no second query.
     """
-    if scope is not None:
-        return _rows(_kept_rows(start, scope, limit))
+    if kept is not None:
+        return _rows(_kept_rows(start, kept, limit))
     people = start.query()
     if not form.overdue_of_a_place():
         return _rows(people[:limit].values_list(*ROW_VALUES))
@@ -281,31 +312,22 @@ def _window(start: PageStart, form: RiskListForm, limit: int, scope: str | None 
     return [by_key[key] for key in keys if key in by_key]
 
 
-# The values of each scope's whole list, as its query takes them before a page's position.
-_scope_values: dict[str, tuple] = {}
-
-
-def _kept_rows(start: PageStart, scope: str, limit: int) -> list[tuple]:
-    """The ``ROW_VALUES`` of the first ``limit`` people of a scope's whole list from ``start``,
-    by SQL compiled once per process for the scope and the kind of start (``truyvet.compiled``):
+def _kept_rows(start: PageStart, kept: _KeptList, limit: int) -> list[tuple]:
+    """The ``ROW_VALUES`` of the first ``limit`` people of a ``kept`` list from ``start``, by
+    SQL compiled once per process for the list and the kind of start (``truyvet.compiled``):
     building and compiling the query cost a district's later pages 1.5 ms of their 14 on a slow
     machine. It is sent whole, never prepared: PostgreSQL must plan it for its values, to read
     the partial index of people at risk (``truyvet/compiled.py`` says why). Its values are the
-    scope's, then the position's (``KeyOrder.beyond_values``), as ``KeyOrder.beyond`` adds
+    list's, then the position's (``KeyOrder.beyond_values``), as ``KeyOrder.beyond`` adds
     them."""
-    name = f"risk_list_{scope}_{start.kind}_{limit}"
-    whole = start.rows
-    values = _scope_values.get(scope)
-    if values is None:
-        compiled = whole[:limit].values_list(*ROW_VALUES).query.sql_with_params()[1]
-        values = _scope_values.setdefault(scope, tuple(compiled))
+    values = kept.values
     if start.position is not None:
-        values += start.order.beyond_values(start.position, connections[whole.db])
+        values += start.order.beyond_values(start.position, connections[start.rows.db])
 
     def make():  # the first time only
         return start.query()[:limit].values_list(*ROW_VALUES)
 
-    return compiled_once(make, name, *values, prepare=False)
+    return compiled_once(make, f"{kept.name}_{start.kind}_{limit}", *values, prepare=False)
 
 
 def _export_rows(people, shown: list[str], now: datetime) -> Iterator[list]:

@@ -437,14 +437,19 @@ def test_paging_through_a_list_that_changes_shows_nobody_twice_and_skips_nobody(
 
 
 @pytest.mark.parametrize("worker", ["provincial_health_worker", "health_worker"])
-def test_a_scopes_whole_list_is_compiled_once_for_each_start_and_run_with_each_position(
-    client, crowd, compilations, monkeypatch, request, worker
+@pytest.mark.parametrize(("query", "shape"), [({}, "all"), ({"qua_han": "on"}, "overdue")])
+def test_a_scopes_list_is_compiled_once_for_each_start_and_run_with_each_position(
+    client, crowd, compilations, monkeypatch, request, time_machine, worker, query, shape
 ):
-    """The whole list of a scope (no filter) runs the SQL compiled the first time for each kind
-    of start (the first page, after a position, before one), with each page's position."""
+    """The whole list of a scope, or its overdue people, runs the SQL compiled the first time
+    for each kind of start (the first page, after a position, before one), with each page's
+    position and the time that overdue is measured from."""
+    FollowUp.objects.update(updated_at=timezone.now() - timedelta(days=2))  # overdue
+    almost = FollowUp.objects.filter(person=crowd["exposed"])
+    almost.update(updated_at=timezone.now() - timedelta(hours=23, minutes=30))  # in half an hour
     user = request.getfixturevalue(worker)
     client.force_login(user)
-    everyone = listed(client.get("/y-te/"))
+    everyone = listed(client.get("/y-te/", query))
     monkeypatch.setattr("tracing.risk_views.RESULTS_PER_PAGE", 1)
     monkeypatch.setattr("tracing.risk_views._scope_values", {})
     monkeypatch.setattr(compiled, "_kept", {})
@@ -457,14 +462,34 @@ def test_a_scopes_whole_list_is_compiled_once_for_each_start_and_run_with_each_p
         return compile_first_time(queryset, name, *args)
 
     monkeypatch.setattr(compiled, "_compile", compile_counted)
-    pages = [client.get("/y-te/")]
+    pages = [client.get("/y-te/", query)]
     while pages[-1].context["older"]:
         pages.append(client.get("/y-te/", older(pages[-1])))
     assert [name for page in pages for name in listed(page)] == everyone
     assert len(everyone) >= 3  # two later pages at least: the second one ran the kept SQL
     assert listed(client.get("/y-te/", newer(pages[-1]))) == [everyone[-2]]
     scope = scope_name(user)
-    assert kept == [f"risk_list_{scope}_{start}_2" for start in ("first", "after", "before")]
+    starts = ("first", "after", "before")
+    assert kept == [f"risk_list_{scope}_{shape}_{start}_2" for start in starts]
+    assert ("Tiếp Xúc" in everyone) == (shape == "all")
+    # An hour later, the overdue are those not followed up for a day from then.
+    later(client, user, time_machine, hours=1)
+    pages = [client.get("/y-te/", query)]
+    while pages[-1].context["older"]:
+        pages.append(client.get("/y-te/", older(pages[-1])))
+    assert "Tiếp Xúc" in [name for page in pages for name in listed(page)]
+    assert len(kept) == 3
+
+
+def test_a_list_with_another_filter_is_compiled_each_time(staff, crowd, compilations, monkeypatch):
+    monkeypatch.setattr(compiled, "_kept", {})
+    kept = []
+    monkeypatch.setattr(compiled, "_compile", lambda _qs, name, *_args: kept.append(name))
+    FollowUp.objects.update(updated_at=timezone.now() - timedelta(days=2))  # all overdue
+    overdue_medium = {"Tiếp Xúc", "Về Từ Vùng Dịch", "Cờ Đỏ"}
+    assert set(listed(staff.get("/y-te/", {"qua_han": "on", "muc": "medium"}))) == overdue_medium
+    assert listed(staff.get("/y-te/", {"muc": "high"})) == ["Sốt"]
+    assert not [name for name in kept if name.startswith("risk_list")]
 
 
 def test_an_older_page_left_empty_links_back(staff, crowd, monkeypatch):
