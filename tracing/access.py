@@ -24,6 +24,7 @@ from accounts.roles import Role, has_role
 from declarations import codes
 from declarations.models import Declaration, Person, PointKind
 from declarations.places import with_places
+from declarations.risk import RiskLevel
 from truyvet.compiled import compiled_once
 
 
@@ -41,9 +42,15 @@ def people_in_scope(user, *, a_page: bool = False) -> QuerySet[Person]:
     return _people_of(*district_and_point, a_page).all()  # a copy: never read in place
 
 
+def people_at_risk_in_scope(user, *, a_page: bool = False) -> QuerySet[Person]:
+    """The people at risk the user may see (``people_in_scope``): the risk list and its counts."""
+    return people_in_scope(user, a_page=a_page).exclude(risk_level=RiskLevel.NONE)
+
+
 def scope_name(user) -> str | None:
     """A name for the people the user sees (``people_in_scope``), the same for every user who
-    sees the same people: ``province``, or ``d<district code>_p<point key>``; None for nobody."""
+        sees the same people: ``province``, or ``d<district code>_p<point key>``; None for nobody.
+    It keys what is kept per scope: the risk list's compiled query, its counts."""
     if sees_the_whole_province(user):
         return "province"
     district_and_point = _district_and_point(user)

@@ -18,9 +18,7 @@ from django.core.cache import cache, caches
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.access import profile_of
-from declarations.risk import RiskLevel
-from tracing.access import people_in_scope, sees_the_whole_province
+from tracing.access import people_at_risk_in_scope, scope_name
 from tracing.forms_risk import overdue
 from tracing.models import FollowUpStatus
 from truyvet.after_response import after_response
@@ -51,12 +49,8 @@ def _age(counts: dict) -> float:
 
 
 def _scope_key(user) -> str:
-    if sees_the_whole_province(user):
-        return "risk-counts:province"
-    profile = profile_of(user)
-    if profile is None:
-        return f"risk-counts:user:{user.pk}"
-    return f"risk-counts:{profile.district_id}:{profile.facility_id}"
+    """Counts are kept per scope (``tracing.access.scope_name``); a user who sees nobody, apart."""
+    return f"risk-counts:{scope_name(user) or f'user:{user.pk}'}"
 
 
 def _count_and_keep(key: str, user) -> dict:
@@ -70,7 +64,7 @@ def _count_and_keep(key: str, user) -> dict:
 
 def _count(user) -> dict:
     now = timezone.now()
-    at_risk = people_in_scope(user).exclude(risk_level=RiskLevel.NONE)
+    at_risk = people_at_risk_in_scope(user)
     counts = at_risk.aggregate(
         at_risk=Count("pk"),
         overdue=Count("pk", filter=overdue(now)),

@@ -31,7 +31,7 @@ from declarations.services import risk_sources_of
 from declarations.views import code_guessing_limited
 from tracing.access import (
     can_manage_zones,
-    people_in_scope,
+    people_at_risk_in_scope,
     person_for_health_staff,
     person_scope,
     scope_name,
@@ -238,12 +238,8 @@ def _order(form: RiskListForm) -> KeyOrder:
 def _at_risk(user, form: RiskListForm, *, a_page: bool, now: datetime):
     """People at risk in the user's scope, filtered, in the list's order (``_order``).
     ``a_page``: only a page of them will be read (``people_in_scope``)."""
-    people = _in_scope_at_risk(user, a_page=a_page)
+    people = people_at_risk_in_scope(user, a_page=a_page)
     return form.narrow(people, now=now).order_by(*_order(form).order_by())
-
-
-def _in_scope_at_risk(user, *, a_page: bool):
-    return people_in_scope(user, a_page=a_page).exclude(risk_level=RiskLevel.NONE)
 
 
 def _page(request, people, form: RiskListForm, now: datetime) -> dict:
@@ -283,7 +279,7 @@ def _kept_list(user, form: RiskListForm, now: datetime, connection) -> _KeptList
         return None
     values = _scope_values.get(scope)
     if values is None:
-        in_scope = _in_scope_at_risk(user, a_page=True).values_list(*ROW_VALUES)
+        in_scope = people_at_risk_in_scope(user, a_page=True).values_list(*ROW_VALUES)
         values = _scope_values.setdefault(scope, tuple(in_scope.query.sql_with_params()[1]))
     return _KeptList(f"risk_list_{scope}_{shape}", values + form.kept_values(now, connection))
 

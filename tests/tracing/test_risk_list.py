@@ -655,8 +655,7 @@ def test_the_list_says_how_many_are_at_risk_overdue_and_not_contacted_in_the_sco
     client.force_login(health_worker)  # a district's staff count their own scope, kept apart
     district = client.get("/y-te/").context["counts"]
     assert district["at_risk"] == len(listed(client.get("/y-te/")))
-    profile = health_worker.staff_profile
-    assert cache.get(f"risk-counts:{profile.district_id}:None") == district
+    assert cache.get(f"risk-counts:d{health_worker.staff_profile.district_id}_pNone") == district
     assert cache.get("risk-counts:province")["at_risk"] == 4
 
 
