@@ -215,7 +215,16 @@ def vacuum_busy_tables(database: Database) -> float:
     return time.monotonic() - started
 
 
-def start_gunicorn(env: dict[str, str], workers: int, port: int, log: Path) -> subprocess.Popen:
+# gunicorn's access log as the load test reads it: the request's name (the header
+# ``WORKER_NAME_HEADER`` the load test sends) and the time the request took in the worker, in
+# microseconds, from reading the request to writing the whole answer.
+WORKER_NAME_HEADER = "X-Bench-Request"
+ACCESS_LOG_FORMAT = "%({x-bench-request}i)s|%(D)s"
+
+
+def start_gunicorn(
+    env: dict[str, str], workers: int, port: int, log: Path, access_log: Path | None = None
+) -> subprocess.Popen:
     command = [
         str(VENV_BIN / "gunicorn"),
         "bench.wsgi_bench:application",
@@ -226,6 +235,8 @@ def start_gunicorn(env: dict[str, str], workers: int, port: int, log: Path) -> s
         "--log-level",
         "warning",
     ]
+    if access_log is not None:
+        command += ["--access-logfile", str(access_log), "--access-logformat", ACCESS_LOG_FORMAT]
     print(f"gunicorn: {workers} workers on {HOST}:{port}")
     with log.open("w") as out:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -304,6 +315,22 @@ def percentile(ordered: list[float], fraction: float) -> float:
     ``fraction`` of them at or below it (the ⌈fraction·n⌉-th). Of 20 answers, the p95 is the
     19th, not the slowest."""
     return ordered[max(math.ceil(fraction * len(ordered)), 1) - 1]
+
+
+def worker_times(access_log: Path, start: int, end: int) -> dict[str, list[float]]:
+    """The time each named request took in a gunicorn worker (ms, sorted), by name, from the
+    access log's lines between two of its sizes (``ACCESS_LOG_FORMAT``): the requests the
+    workers finished in that stretch. A line cut at ``end`` (still being written) is left out,
+    and so are the requests without a name."""
+    with access_log.open("rb") as log:
+        log.seek(start)
+        text = log.read(max(end - start, 0)).decode("utf-8", "replace")
+    times: dict[str, list[float]] = {}
+    for line in text.split("\n")[:-1]:  # the last piece: empty, or a line not yet ended
+        name, _, micros = line.rpartition("|")
+        if name not in ("", "-") and micros.isdigit():
+            times.setdefault(name, []).append(int(micros) / 1000)
+    return {name: sorted(values) for name, values in times.items()}
 
 
 def drive(client, action, deadline: float, tally: Tally) -> None:

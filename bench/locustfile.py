@@ -11,7 +11,10 @@ lets them run for a warm-up (the staff log in then, through the login form with 
 measures for a fixed time, then stops the users, letting each finish the task it is in. Every
 request is recorded through locust's ``request`` event: the times of the right answers, and the
 wrong ones (an unexpected status, a redirect elsewhere, a page without what it must show) as
-errors, in the warm-up, the measured window and the stop alike. It writes what it measured to
+errors, in the warm-up, the measured window and the stop alike. Every request also names itself
+to the site (the header ``common.WORKER_NAME_HEADER``), so that gunicorn's access log gives the
+time each kind of request spent in a worker in the measured window: the rest of the time locust
+measures is the wait for a free worker and the HTTP round trip. It writes what it measured to
 RESULTS.json; bench/load.py prints the table.
 
 The users (their ``weight`` and think time are set per phase from the plan):
@@ -54,9 +57,11 @@ import psutil  # a dependency of locust
 from common import (
     JOURNEY_FIELDS,
     NEW_PERSON_FIELDS,
+    WORKER_NAME_HEADER,
     Database,
     percentile,
     vacuum_busy_tables,
+    worker_times,
 )
 from locust import FastHttpUser, between, constant, constant_pacing, task
 from locust.env import Environment
@@ -153,7 +158,7 @@ class SiteUser(FastHttpUser):
         A right answer has the expected status, for a redirect the expected Location path, and a
         body with ``contains`` and without ``lacks``.
         """
-        headers = {}
+        headers = {WORKER_NAME_HEADER: name}
         body = None
         if fields is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -653,11 +658,14 @@ def run_phase(host: str, phase: dict) -> dict:
     warm, recorder.bucket = recorder.bucket, Bucket()
 
     cpu = CpuMeter(plan()["server"])
+    access_log = Path(plan()["server"]["access_log"])
+    log_start = access_log.stat().st_size
     window_start = time.monotonic()
     gevent.sleep(phase["seconds"])
     elapsed = time.monotonic() - window_start
     measured, recorder.bucket = recorder.bucket, Bucket()
     cpu_use = cpu.percent(elapsed)
+    in_worker = worker_times(access_log, log_start, access_log.stat().st_size)
     users = dict(runner.user_classes_count)
 
     runner.stop()  # each user finishes the task it is in (up to stop_timeout)
@@ -674,6 +682,10 @@ def run_phase(host: str, phase: dict) -> dict:
         "users": users,
         "elapsed": elapsed,
         "measured": measured.summary(elapsed),
+        "in_worker": {
+            name: {"p50": percentile_of(times, 0.50), "p95": percentile_of(times, 0.95)}
+            for name, times in in_worker.items()
+        },
         "warmup": warm.summary(),
         "stopping": stopping.summary(),
         "exceptions": [f"{error['count']}x {error['msg']}" for error in errors],
