@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -293,19 +294,53 @@ def _window(start: PageStart, form: RiskListForm, limit: int, kept: _KeptList | 
     For the overdue list of a district or a commune, PostgreSQL cannot tell that the follow-ups
     belong to the people at risk: it expects a handful where there are hundreds, and reads every
     person at risk of the place to join them (9 to 27 ms among a million declarations). Asked for
-    keys, it joins two indexes instead (``followup_open_waiting``, ``person_at_risk_district``):
-    5 ms. So their keys are found first, then the rows read by key. The other lists walk an
-    index in order and need no second query.
+    keys, it walks the place's open follow-ups in order instead (``_place_keys``). So their keys
+    are found first, then the rows read by key. The other lists walk an index in order and need
+    no second query.
     """
     if kept is not None:
         return _rows(_kept_rows(start, kept, limit))
     people = start.query()
     if not form.overdue_of_a_place():
         return _rows(people[:limit].values_list(*ROW_VALUES))
-    keys = list(people[:limit].values_list("pk", flat=True))
+    keys = _place_keys(people[:limit])
     found = people.order_by().filter(pk__in=keys).values_list(*ROW_VALUES)
     by_key = {row.id: row for row in _rows(found)}
     return [by_key[key] for key in keys if key in by_key]
+
+
+# Sent with the keys of a place's overdue list, in one query: PostgreSQL runs the two as one
+# transaction, to which the setting is local (``true``); the connection's next queries are
+# planned as the server is set.
+_SSD_READS = "SELECT set_config('random_page_cost', '1.1', true); "
+
+
+def _place_keys(people) -> list[int]:
+    """The keys of ``people``, a page of a place's overdue list, in its order.
+
+    PostgreSQL joins the place's open follow-ups (``followup_open_district``,
+    ``followup_open_commune``, in the list's order) to their people at risk
+    (``person_at_risk_by_id``). Expecting a handful of them to be at risk where all are, it
+    weighs walking the follow-ups in order, one index read per person until the page is full,
+    against reading every person at risk of the province at once and sorting. With the cost of a
+    random read PostgreSQL assumes by default (4, for a spinning disk), it read them all for six
+    districts of eight among a million declarations (5 to 7 ms) and walked for the other two
+    (0.4 ms). With the cost on an SSD, as ``docs/scaling.md`` sets the server (1.1), it walks for
+    every district and commune: this query is planned so whatever the server's setting, and the
+    others as it is set (at 1.1 the other lists were slower; docs/performance.md, twenty-eighth
+    and thirty-fourth rounds). Inside a transaction the query runs as the server is set: the
+    setting would last to the end of the transaction."""
+    keys = people.values_list("pk", flat=True)
+    connection = connections[keys.db]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return list(keys)
+    try:
+        sql, params = keys.query.get_compiler(using=keys.db).as_sql()
+    except EmptyResultSet:  # a scope that holds nobody
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_SSD_READS + sql, params)
+        return [key for (key,) in cursor.fetchall()]
 
 
 def _kept_rows(start: PageStart, kept: _KeptList, limit: int) -> list[tuple]:

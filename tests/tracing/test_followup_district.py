@@ -156,3 +156,42 @@ def test_the_overdue_list_of_a_place_reads_its_open_follow_ups_in_order(
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert f"using {index}" in plan, plan
     assert "Sort" not in plan, plan  # in the index's order
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a PostgreSQL setting; CI runs this on PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)  # the page's queries outside a test's transaction
+def test_the_keys_of_a_places_overdue_list_are_planned_with_reads_as_on_an_ssd_alone(
+    client, provincial_health_worker, overdue_in_two_districts, monkeypatch
+):
+    """The keys query is sent with ``random_page_cost`` at 1.1 (``tracing.risk_views._place_keys``):
+    it finds the same people, page after page, and the connection's next queries are planned
+    as the server is set."""
+    monkeypatch.setattr("tracing.risk_views.RESULTS_PER_PAGE", 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        [server_setting] = cursor.fetchone()
+    client.force_login(provincial_health_worker)
+    FollowUp.objects.filter(person=overdue_in_two_districts[1]).update(
+        updated_at=timezone.now() - timedelta(days=3)  # waiting longest: first
+    )
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    place = {"huyen": TAM_DUONG, "qua_han": "on"}
+    with connection.execute_wrapper(record):
+        first = client.get("/y-te/", place)
+    second = client.get("/y-te/", {**place, "sau": first.context["older"]})
+
+    [keys] = [sql for sql in sent if '"declarations_person"."id" AS "pk" FROM' in sql]
+    assert keys.startswith("SELECT set_config('random_page_cost', '1.1', true); SELECT ")
+    assert [row.person.full_name for row in first.context["rows"]] == ["Sốt Hai"]
+    assert [row.person.full_name for row in second.context["rows"]] == ["Sốt Một"]
+    assert second.context["older"] is None
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == (server_setting,)
