@@ -195,3 +195,14 @@ def test_the_keys_of_a_places_overdue_list_are_planned_with_reads_as_on_an_ssd_a
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone() == (server_setting,)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a PostgreSQL setting; CI runs this on PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_keys_of_an_overdue_list_that_holds_nobody_are_none():
+    """A scope that holds nobody (``Person.objects.none()``) has no SQL to send."""
+    from tracing.risk_views import _place_keys
+
+    assert _place_keys(Person.objects.none()) == []
