@@ -201,8 +201,16 @@ def test_the_keys_of_a_places_overdue_list_are_planned_with_reads_as_on_an_ssd_a
     connection.vendor != "postgresql", reason="a PostgreSQL setting; CI runs this on PostgreSQL"
 )
 @pytest.mark.django_db(transaction=True)
-def test_the_keys_of_an_overdue_list_that_holds_nobody_are_none():
-    """A scope that holds nobody (``Person.objects.none()``) has no SQL to send."""
-    from tracing.risk_views import _place_keys
+def test_a_health_worker_who_sees_nobody_gets_an_empty_overdue_list_of_a_place(
+    client, places, overdue_in_two_districts
+):
+    """A health worker's account without a staff profile sees nobody
+    (``Person.objects.none()``): the keys query has no SQL to send, and the list is empty."""
+    from django.contrib.auth.models import Group, User
 
-    assert _place_keys(Person.objects.none()) == []
+    worker = User.objects.create_user("no-profile", password="correct-horse-battery")
+    worker.groups.add(Group.objects.get(name="health_staff"))
+    client.force_login(worker)
+    response = client.get("/y-te/", {"huyen": TAM_DUONG, "qua_han": "on"})
+    assert response.status_code == 200
+    assert response.context["rows"] == []
