@@ -158,16 +158,18 @@ class RiskListForm(CopiesFieldsToDraw, ChainedPlaces, forms.Form):
 
     def kept_shape(self) -> str | None:
         """What the list is, when a query compiled once may read it (``truyvet.compiled``):
-        ``all`` with no filter, ``overdue`` with the overdue filter alone; None otherwise."""
-        chosen = set(self.filters())
-        if not chosen:
-            return "all"
-        return "overdue" if chosen == {"qua_han"} else None
+        ``all`` with no filter, ``overdue`` with the overdue filter alone, ``district`` with a
+        district alone (the people who live there, ``_in_place``); None otherwise."""
+        return _KEPT_SHAPES.get(frozenset(self.filters()))
 
     def kept_values(self, now: datetime, connection) -> tuple:
         """The values that the filters of a ``kept_shape`` add to the list's query, in the
         order of its SQL."""
-        return overdue_values(now, connection) if self.cleaned_data["qua_han"] else ()
+        if self.cleaned_data["qua_han"]:
+            return overdue_values(now, connection)
+        if self.cleaned_data["huyen"]:
+            return (self.cleaned_data["huyen"],)  # the district's code (``_in_place``)
+        return ()
 
     def overdue_of_a_place(self) -> bool:
         """Whether the list is the overdue people of a district or a commune."""
@@ -218,6 +220,14 @@ class RiskListForm(CopiesFieldsToDraw, ChainedPlaces, forms.Form):
         if commune:  # with the district: the index of people's homes, both columns
             people = people.filter(residence_commune_id=commune)
         return people
+
+
+# The lists that a query compiled once reads (``RiskListForm.kept_shape``), by the filters chosen.
+_KEPT_SHAPES = {
+    frozenset(): "all",
+    frozenset({"qua_han"}): "overdue",
+    frozenset({"huyen"}): "district",
+}
 
 
 def _start_of(day) -> datetime:

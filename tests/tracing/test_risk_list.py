@@ -481,6 +481,38 @@ def test_a_scopes_list_is_compiled_once_for_each_start_and_run_with_each_positio
     assert len(kept) == 3
 
 
+@pytest.mark.parametrize("worker", ["provincial_health_worker", "health_worker"])
+def test_each_districts_list_is_read_by_the_one_query_compiled_for_it(
+    client, crowd, compilations, monkeypatch, request, worker
+):
+    """The list of a district alone (``?huyen=``) runs the SQL compiled the first time for each
+    kind of start, whatever the district: its code is one of the values."""
+    user = request.getfixturevalue(worker)
+    client.force_login(user)
+    monkeypatch.setattr("tracing.risk_views.RESULTS_PER_PAGE", 1)
+    monkeypatch.setattr("tracing.risk_views._scope_values", {})
+    monkeypatch.setattr(compiled, "_kept", {})
+    monkeypatch.setattr(compiled, "_made", {})
+    kept = []
+    compile_first_time = compiled._compile
+
+    def compile_counted(queryset, name, *args):
+        kept.append(name)
+        return compile_first_time(queryset, name, *args)
+
+    monkeypatch.setattr(compiled, "_compile", compile_counted)
+    district = {"huyen": TAM_DUONG}
+    pages = [client.get("/y-te/", district)]
+    while pages[-1].context["older"]:
+        pages.append(client.get("/y-te/", older(pages[-1])))
+    shown = [name for page in pages for name in listed(page)]
+    assert shown == ["Sốt", "Về Từ Vùng Dịch", "Cờ Đỏ"]  # who live there, newest first
+    assert listed(client.get("/y-te/", newer(pages[-1]))) == ["Về Từ Vùng Dịch"]
+    assert listed(client.get("/y-te/", {"huyen": LAI_CHAU_CITY})) == ["Tiếp Xúc"]
+    starts = ("first", "after", "before")
+    assert kept == [f"risk_list_{scope_name(user)}_district_{start}_2" for start in starts]
+
+
 def test_a_list_with_another_filter_is_compiled_each_time(staff, crowd, compilations, monkeypatch):
     monkeypatch.setattr(compiled, "_kept", {})
     kept = []
