@@ -436,6 +436,22 @@ def test_paging_through_a_list_that_changes_shows_nobody_twice_and_skips_nobody(
     assert set(shown) >= {"Tiếp Xúc", "Về Từ Vùng Dịch", "Cờ Đỏ"}
 
 
+def compiled_from_now(monkeypatch) -> list[str]:
+    """The names of the queries compiled from now on (``truyvet.compiled``), none kept yet."""
+    monkeypatch.setattr("tracing.risk_views._scope_values", {})
+    monkeypatch.setattr(compiled, "_kept", {})
+    monkeypatch.setattr(compiled, "_made", {})
+    kept = []
+    compile_first_time = compiled._compile
+
+    def compile_counted(queryset, name, *args):
+        kept.append(name)
+        return compile_first_time(queryset, name, *args)
+
+    monkeypatch.setattr(compiled, "_compile", compile_counted)
+    return kept
+
+
 @pytest.mark.parametrize("worker", ["provincial_health_worker", "health_worker"])
 @pytest.mark.parametrize(("query", "shape"), [({}, "all"), ({"qua_han": "on"}, "overdue")])
 def test_a_scopes_list_is_compiled_once_for_each_start_and_run_with_each_position(
@@ -451,17 +467,7 @@ def test_a_scopes_list_is_compiled_once_for_each_start_and_run_with_each_positio
     client.force_login(user)
     everyone = listed(client.get("/y-te/", query))
     monkeypatch.setattr("tracing.risk_views.RESULTS_PER_PAGE", 1)
-    monkeypatch.setattr("tracing.risk_views._scope_values", {})
-    monkeypatch.setattr(compiled, "_kept", {})
-    monkeypatch.setattr(compiled, "_made", {})
-    kept = []
-    compile_first_time = compiled._compile
-
-    def compile_counted(queryset, name, *args):
-        kept.append(name)
-        return compile_first_time(queryset, name, *args)
-
-    monkeypatch.setattr(compiled, "_compile", compile_counted)
+    kept = compiled_from_now(monkeypatch)
     pages = [client.get("/y-te/", query)]
     while pages[-1].context["older"]:
         pages.append(client.get("/y-te/", older(pages[-1])))
@@ -490,17 +496,7 @@ def test_each_districts_list_is_read_by_the_one_query_compiled_for_it(
     user = request.getfixturevalue(worker)
     client.force_login(user)
     monkeypatch.setattr("tracing.risk_views.RESULTS_PER_PAGE", 1)
-    monkeypatch.setattr("tracing.risk_views._scope_values", {})
-    monkeypatch.setattr(compiled, "_kept", {})
-    monkeypatch.setattr(compiled, "_made", {})
-    kept = []
-    compile_first_time = compiled._compile
-
-    def compile_counted(queryset, name, *args):
-        kept.append(name)
-        return compile_first_time(queryset, name, *args)
-
-    monkeypatch.setattr(compiled, "_compile", compile_counted)
+    kept = compiled_from_now(monkeypatch)
     district = {"huyen": TAM_DUONG}
     pages = [client.get("/y-te/", district)]
     while pages[-1].context["older"]:
