@@ -49,7 +49,7 @@ def people_at_risk_in_scope(user, *, a_page: bool = False) -> QuerySet[Person]:
 
 def scope_name(user) -> str | None:
     """A name for the people the user sees (``people_in_scope``), the same for every user who
-        sees the same people: ``province``, or ``d<district code>_p<point key>``; None for nobody.
+    sees the same people: ``province``, or ``d<district code>_p<point key>``; None for nobody.
     It keys what is kept per scope: the risk list's compiled query, its counts."""
     if sees_the_whole_province(user):
         return "province"

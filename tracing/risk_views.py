@@ -43,6 +43,7 @@ from tracing.models import OVERDUE_AFTER_HOURS, Case, FollowUpStatus, is_overdue
 from tracing.risk_counts import scope_counts
 from tracing.services import follow_up_of, follow_up_update
 from tracing.zones import Reevaluation, zone_add, zone_end
+from truyvet import query_settings
 from truyvet.compiled import compiled_once
 from truyvet.db_router import reads_from_replica
 from truyvet.exports import xlsx_response
@@ -272,9 +273,9 @@ _scope_values: dict[str, tuple] = {}
 
 
 def _kept_list(user, form: RiskListForm, now: datetime, connection) -> _KeptList | None:
-    """The user's list as a ``_KeptList``: the whole list of their scope
-    (``tracing.access.scope_name``), or its overdue people (``RiskListForm.kept_shape``); None
-    for any other filter. Its values are the scope's, then the filter's."""
+    """The user's list as a ``_KeptList`` when a query compiled once may read it: the list of
+    their scope (``tracing.access.scope_name``) in one of the shapes ``RiskListForm.kept_shape``
+    names; None for any other filter. Its values are the scope's, then the filter's."""
     shape, scope = form.kept_shape(), scope_name(user)
     if shape is None or scope is None:
         return None
@@ -309,10 +310,8 @@ def _window(start: PageStart, form: RiskListForm, limit: int, kept: _KeptList | 
     return [by_key[key] for key in keys if key in by_key]
 
 
-# Sent with the keys of a place's overdue list, in one query: PostgreSQL runs the two as one
-# transaction, to which the setting is local (``true``); the connection's next queries are
-# planned as the server is set.
-_SSD_READS = "SELECT set_config('random_page_cost', '1.1', true); "
+# For the keys of a place's overdue list alone (``truyvet.query_settings``).
+_SSD_READS = ("random_page_cost", "1.1")
 
 
 def _place_keys(people) -> list[int]:
@@ -332,14 +331,15 @@ def _place_keys(people) -> list[int]:
     setting would last to the end of the transaction."""
     keys = people.values_list("pk", flat=True)
     connection = connections[keys.db]
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    ssd_reads = query_settings.for_one_query(connection, *_SSD_READS)
+    if ssd_reads is None:
         return list(keys)
     try:
         sql, params = keys.query.get_compiler(using=keys.db).as_sql()
     except EmptyResultSet:  # a scope that holds nobody
         return []
     with connection.cursor() as cursor:
-        cursor.execute(_SSD_READS + sql, params)
+        cursor.execute(ssd_reads + sql, params)
         return [key for (key,) in cursor.fetchall()]
 
 

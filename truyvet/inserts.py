@@ -35,7 +35,7 @@ from functools import cache
 from django.db import connections, router, transaction
 from django.db.models import Model
 
-from truyvet import prepared
+from truyvet import prepared, query_settings
 
 
 def supported(model: type[Model]) -> bool:
@@ -85,18 +85,17 @@ def insert_one(instance: Model, *, wait_for_disk: bool = True) -> None:
         return
     statement = _single_statement(model, using)
     params = _values(instance, statement.fields, connection)
-    waits = wait_for_disk or connection.in_atomic_block or connection.vendor != "postgresql"
-    prefix = "" if waits else _NO_WAIT
+    no_wait = None if wait_for_disk else query_settings.for_one_query(connection, *_NO_WAIT)
     (instance.pk,) = prepared.first_row(
-        connection, statement.name, statement.sql, params, prefix=prefix
+        connection, statement.name, statement.sql, params, prefix=no_wait or ""
     )
     instance._state.adding = False
     instance._state.db = using
 
 
-# Sent with the INSERT in one query: PostgreSQL runs the two as one transaction, to which the
-# setting is local (``true``), so that the session's next transactions wait for the disk again.
-_NO_WAIT = "SELECT set_config('synchronous_commit', 'off', true); "
+# For the INSERT alone (``truyvet.query_settings``): the session's next transactions wait for
+# the disk again.
+_NO_WAIT = ("synchronous_commit", "off")
 
 
 class _SingleStatement:
