@@ -139,7 +139,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--workers",
         type=int,
-        default=production_workers(),  # cores + 1, as truyvet/gunicorn.py starts
+        default=production_workers(),  # as many as truyvet/gunicorn.py starts
         help="gunicorn worker processes",
     )
     parser.add_argument("--passages", type=int, default=500, help="today's passages, for the board")

@@ -48,8 +48,8 @@ as bench/tracing.py does (cases and follow-ups, a provincial health worker), a h
 the district with the most people at risk, makes sure of the demo officer and leader, clears
 login lockouts, rebuilds the report's counts, draws the inputs from the database with a fixed
 seed (people to look up, desk searches as bench/desk.py draws them, the risk list's districts
-and pages), collects the static files into a scratch directory
-and starts gunicorn with ``bench.wsgi_bench`` (``--workers``, cores + 1 by default) on a free
+and pages), collects the static files into a scratch directory and starts gunicorn with
+``bench.wsgi_bench`` (``--workers``: by default a worker a core and at least two) on a free
 port of 127.0.0.1, with REDIS_URL set, so that the rate limits are counted in Redis as in
 production, and LOOKUP_RATE raised: every simulated citizen comes from 127.0.0.1, which the
 production limit (10 look-ups per address per 10 minutes) would stop at once. Locust runs in a
@@ -69,7 +69,7 @@ Run from the project root (PostgreSQL on 127.0.0.1:5432, user postgres, trust au
 Redis on 127.0.0.1:6379):
 
     .venv/bin/python bench/load.py [--reuse] [--keep] [--seconds 60] [--mix-seconds 360]
-                                   [--users 50] [--full-users 8] [--think 1 4] [--workers 3]
+                                   [--users 50] [--full-users 8] [--think 1 4] [--workers 2]
                                    [--phases trivial,baseline,declarations,baseline-again,mix]
     make load                       # LOAD_ARGS="--reuse --keep" by default
 
@@ -271,7 +271,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--workers",
         type=int,
-        default=production_workers(),  # cores + 1, as truyvet/gunicorn.py starts
+        default=production_workers(),  # as many as truyvet/gunicorn.py starts
         help="gunicorn workers",
     )
     parser.add_argument(

@@ -183,7 +183,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--workers",
         type=int,
-        default=production_workers(),  # cores + 1, as truyvet/gunicorn.py starts
+        default=production_workers(),  # as many as truyvet/gunicorn.py starts
         help="gunicorn worker processes",
     )
     parser.add_argument("--cases", type=int, default=40, help="cases generated if there are none")

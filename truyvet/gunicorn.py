@@ -24,17 +24,26 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
+# With one worker, one long request (a province's risk list as a spreadsheet takes seconds) would
+# hold the whole site.
+MIN_WORKERS = 2
+
+
 def default_workers() -> int:
-    """One worker a core, and one more (see ``workers`` below); the load test starts as many."""
-    return _cores() + 1
+    """One worker a core, and at least two (see ``workers`` below); the load test starts as
+    many."""
+    return max(_cores(), MIN_WORKERS)
 
 
 bind = _env("GUNICORN_BIND", f"0.0.0.0:{_env('PORT', '8000')}")
 # Sync workers: each serves one request at a time, and the work is mostly CPU (rendering, forms),
-# so one worker a core, and one more to use a core while another waits on PostgreSQL. On 2 cores,
-# 3 workers answered pages a little faster than 5 under the same load and took as many
-# declarations (docs/performance.md, fourteenth round): more workers only take turns on the
-# cores. With PostgreSQL on another server, requests wait longer on it: more may pay there.
+# so one worker a core. More only take turns on the cores, and each request then runs slower: on
+# 2 cores, under the realistic mix, 2 workers answered the staff's and citizens' pages 11-12%
+# sooner at p95 than 3, and 3 a little sooner than 5 (docs/performance.md, fourteenth and
+# thirty-fifth rounds). One more would fill a core while another waits on PostgreSQL: 5-13% more
+# declarations a second at full speed, where 2 workers on 2 cores already take about 400, 1.4
+# million an hour (docs/scaling.md, "Step 1"). With PostgreSQL on another server, requests wait
+# longer on it: more may pay there.
 workers = env_int("GUNICORN_WORKERS", default=default_workers(), minimum=1)
 # A worker silent this long is restarted. A bad value of either stops the start with its name.
 timeout = env_int("GUNICORN_TIMEOUT", default=30, minimum=1)

@@ -253,10 +253,12 @@ def _gunicorn_settings(monkeypatch, **environment):
     return module
 
 
-def test_gunicorn_runs_a_worker_a_core_and_one_more_unless_told(monkeypatch):
-    """The work is mostly CPU: more workers than that only take turns on the cores."""
-    cores = len(os.sched_getaffinity(0))
-    assert _gunicorn_settings(monkeypatch, GUNICORN_WORKERS="").workers == cores + 1
+@pytest.mark.parametrize(("cores", "workers"), [(1, 2), (2, 2), (4, 4), (16, 16)])
+def test_gunicorn_runs_a_worker_a_core_and_at_least_two_unless_told(monkeypatch, cores, workers):
+    """The work is mostly CPU: more workers than cores only take turns on them. Never one alone,
+    which a long export would hold."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)))
+    assert _gunicorn_settings(monkeypatch, GUNICORN_WORKERS="").workers == workers
     assert _gunicorn_settings(monkeypatch, GUNICORN_WORKERS="7").workers == 7
 
 
