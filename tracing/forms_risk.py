@@ -159,17 +159,19 @@ class RiskListForm(CopiesFieldsToDraw, ChainedPlaces, forms.Form):
     def kept_shape(self) -> str | None:
         """What the list is, when a query compiled once may read it (``truyvet.compiled``):
         ``all`` with no filter, ``overdue`` with the overdue filter alone, ``district`` with a
-        district alone (the people who live there, ``_in_place``); None otherwise."""
+        district alone (the people who live there, ``_in_place``), ``district_overdue`` with
+        both; None otherwise."""
         return _KEPT_SHAPES.get(frozenset(self.filters()))
 
     def kept_values(self, now: datetime, connection) -> tuple:
         """The values that the filters of a ``kept_shape`` add to the list's query, in the
         order of its SQL."""
-        if self.cleaned_data["qua_han"]:
-            return overdue_values(now, connection)
+        values = ()
         if self.cleaned_data["huyen"]:
-            return (self.cleaned_data["huyen"],)  # the district's code (``_in_place``)
-        return ()
+            values += (self.cleaned_data["huyen"],)  # the district's code (``_in_place``)
+        if self.cleaned_data["qua_han"]:
+            values += overdue_values(now, connection)
+        return values
 
     def overdue_of_a_place(self) -> bool:
         """Whether the list is the overdue people of a district or a commune."""
@@ -227,6 +229,7 @@ _KEPT_SHAPES = {
     frozenset(): "all",
     frozenset({"qua_han"}): "overdue",
     frozenset({"huyen"}): "district",
+    frozenset({"huyen", "qua_han"}): "district_overdue",
 }
 
 

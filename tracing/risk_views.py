@@ -1,7 +1,7 @@
 """The health staff's risk pages: the list of people at risk, one person's follow-up, and the
 epidemic zones."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -290,7 +290,7 @@ def _window(start: PageStart, form: RiskListForm, limit: int, kept: _KeptList | 
     """The first ``limit`` people from ``start``, as the list shows them (``_rows``).
 
     A ``kept`` list is read by a query compiled once per process for it and the page's start
-    (``_kept_rows``).
+    (``_kept_rows``); for a district's overdue list, its keys are (``_kept_keys``).
 
     For the overdue list of a district or a commune, PostgreSQL cannot tell that the follow-ups
     belong to the people at risk: it expects a handful where there are hundreds, and reads every
@@ -299,12 +299,13 @@ def _window(start: PageStart, form: RiskListForm, limit: int, kept: _KeptList | 
     are found first, then the rows read by key. The other lists walk an index in order and need
     no second query.
     """
-    if kept is not None:
+    by_keys = form.overdue_of_a_place()
+    if kept is not None and not by_keys:
         return _rows(_kept_rows(start, kept, limit))
     people = start.query()
-    if not form.overdue_of_a_place():
+    if not by_keys:
         return _rows(people[:limit].values_list(*ROW_VALUES))
-    keys = _place_keys(people[:limit])
+    keys = _place_keys(people[:limit], _kept_keys(start, kept, limit) if kept else None)
     found = people.order_by().filter(pk__in=keys).values_list(*ROW_VALUES)
     by_key = {row.id: row for row in _rows(found)}
     return [by_key[key] for key in keys if key in by_key]
@@ -314,8 +315,9 @@ def _window(start: PageStart, form: RiskListForm, limit: int, kept: _KeptList | 
 _SSD_READS = ("random_page_cost", "1.1")
 
 
-def _place_keys(people) -> list[int]:
-    """The keys of ``people``, a page of a place's overdue list, in its order.
+def _place_keys(people, read_kept: Callable[[str], list] | None = None) -> list[int]:
+    """The keys of ``people``, a page of a place's overdue list, in its order; read by
+    ``read_kept(before)`` when the list's query is kept compiled (``_kept_keys``).
 
     PostgreSQL joins the place's open follow-ups (``followup_open_district``,
     ``followup_open_commune``, in the list's order) to their people at risk
@@ -332,6 +334,8 @@ def _place_keys(people) -> list[int]:
     keys = people.values_list("pk", flat=True)
     connection = connections[keys.db]
     ssd_reads = query_settings.for_one_query(connection, *_SSD_READS)
+    if read_kept is not None:
+        return read_kept(ssd_reads or "")
     if ssd_reads is None:
         return list(keys)
     try:
@@ -351,14 +355,34 @@ def _kept_rows(start: PageStart, kept: _KeptList, limit: int) -> list[tuple]:
     the partial index of people at risk (``truyvet/compiled.py`` says why). Its values are the
     list's, then the position's (``KeyOrder.beyond_values``), as ``KeyOrder.beyond`` adds
     them."""
-    values = kept.values
-    if start.position is not None:
-        values += start.order.beyond_values(start.position, connections[start.rows.db])
 
     def make():  # the first time only
         return start.query()[:limit].values_list(*ROW_VALUES)
 
-    return compiled_once(make, f"{kept.name}_{start.kind}_{limit}", *values, prepare=False)
+    name, values = f"{kept.name}_{start.kind}_{limit}", _page_values(start, kept)
+    return compiled_once(make, name, *values, prepare=False)
+
+
+def _kept_keys(start: PageStart, kept: _KeptList, limit: int) -> Callable[[str], list]:
+    """What reads the keys of the first ``limit`` people of a ``kept`` list from ``start``
+    (a place's overdue list: ``_place_keys``), by SQL compiled once per process as
+    ``_kept_rows`` reads rows, sent after ``before``. Building and compiling the keys' query
+    cost a district's overdue list about 0.35 ms of its 8 of CPU (docs/performance.md,
+    thirty-fifth round)."""
+
+    def make():  # the first time only
+        return start.query()[:limit].values_list("pk", flat=True)
+
+    name, values = f"{kept.name}_{start.kind}_{limit}_keys", _page_values(start, kept)
+    return lambda before: compiled_once(make, name, *values, prepare=False, before=before)
+
+
+def _page_values(start: PageStart, kept: _KeptList) -> tuple:
+    """A kept list's values, then its page's position's (``KeyOrder.beyond_values``), as
+    ``KeyOrder.beyond`` adds them."""
+    if start.position is None:
+        return kept.values
+    return kept.values + start.order.beyond_values(start.position, connections[start.rows.db])
 
 
 def _export_rows(people, shown: list[str], now: datetime) -> Iterator[list]:

@@ -47,13 +47,19 @@ _lock = threading.Lock()
 
 
 def compiled_once(
-    queryset: QuerySet | Callable[[], QuerySet], name: str, *values, prepare: bool = True
+    queryset: QuerySet | Callable[[], QuerySet],
+    name: str,
+    *values,
+    prepare: bool = True,
+    before: str = "",
 ) -> list:
     """The objects ``queryset`` gives, from SQL compiled once per process under ``name`` (one
     name per call site, a valid SQL identifier), run with ``values``: the queryset's parameters
     in their order. ``queryset`` may be a function that makes it: called the first time only
     (and each time when verifying). ``prepare=False``: the kept SQL is sent whole each time,
-    and PostgreSQL plans it for its values (for a query that needs them, as above)."""
+    and PostgreSQL plans it for its values (for a query that needs them, as above); ``before``
+    is sent ahead of it, in the same string (a setting for that query alone:
+    ``truyvet.query_settings``)."""
     if callable(queryset):
         queryset = _made_once(queryset, name)
     alias = queryset.db  # the router's choice now (a queryset made earlier has none of its own)
@@ -63,9 +69,11 @@ def compiled_once(
     run = copy.copy(kept)
     run.connection = connections[alias]
     if prepare:
-        run.as_sql = lambda *args, **kwargs: _statement(run.connection, name, kept.kept_sql, values)
+        run.as_sql = lambda *args, **kwargs: _statement(
+            run.connection, name, kept.kept_sql, values, before
+        )
     else:
-        run.as_sql = lambda *args, **kwargs: (kept.kept_sql, values)
+        run.as_sql = lambda *args, **kwargs: (before + kept.kept_sql, values)
     queryset = queryset._chain()  # a copy of the query, which alone answers with the kept SQL
     queryset.query.get_compiler = lambda *args, **kwargs: run
     return list(queryset)
@@ -95,5 +103,5 @@ def _compile(queryset, name: str, alias: str, values: tuple, kept: SQLCompiler |
         return _kept.setdefault((name, alias), compiler)
 
 
-def _statement(connection, name: str, sql: str, values: tuple) -> tuple[str, tuple]:
-    return prepared.statement(connection, f"truyvet_q_{name}", sql, len(values)), values
+def _statement(connection, name: str, sql: str, values: tuple, before: str) -> tuple[str, tuple]:
+    return before + prepared.statement(connection, f"truyvet_q_{name}", sql, len(values)), values

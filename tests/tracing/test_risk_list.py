@@ -509,6 +509,35 @@ def test_each_districts_list_is_read_by_the_one_query_compiled_for_it(
     assert kept == [f"risk_list_{scope_name(user)}_district_{start}_2" for start in starts]
 
 
+@pytest.mark.parametrize("worker", ["provincial_health_worker", "health_worker"])
+def test_each_districts_overdue_list_finds_its_keys_by_the_one_query_compiled_for_it(
+    client, crowd, compilations, monkeypatch, request, worker
+):
+    """The overdue list of a district (``?huyen=&qua_han=``) finds each page's keys by the SQL
+    compiled the first time for each kind of start, whatever the district, then reads their
+    rows (``tracing.risk_views._kept_keys``)."""
+    now = timezone.now()
+    waited = {"fever": 30, "from_zone": 50, "flagged": 40, "exposed": 26}
+    for name, hours in waited.items():
+        FollowUp.objects.filter(person=crowd[name]).update(updated_at=now - timedelta(hours=hours))
+    user = request.getfixturevalue(worker)
+    client.force_login(user)
+    monkeypatch.setattr("tracing.risk_views.RESULTS_PER_PAGE", 1)
+    kept = compiled_from_now(monkeypatch)
+    overdue = {"huyen": TAM_DUONG, "qua_han": "on"}
+    pages = [client.get("/y-te/", overdue)]
+    while pages[-1].context["older"]:
+        pages.append(client.get("/y-te/", older(pages[-1])))
+    shown = [name for page in pages for name in listed(page)]
+    assert shown == ["Về Từ Vùng Dịch", "Cờ Đỏ", "Sốt"]  # who live there, longest waiting first
+    assert listed(client.get("/y-te/", newer(pages[-1]))) == ["Cờ Đỏ"]
+    in_the_city = {"huyen": LAI_CHAU_CITY, "qua_han": "on"}
+    assert listed(client.get("/y-te/", in_the_city)) == ["Tiếp Xúc"]
+    starts = ("first", "after", "before")
+    scope = scope_name(user)
+    assert kept == [f"risk_list_{scope}_district_overdue_{start}_2_keys" for start in starts]
+
+
 def test_a_list_with_another_filter_is_compiled_each_time(staff, crowd, compilations, monkeypatch):
     monkeypatch.setattr(compiled, "_kept", {})
     kept = []
