@@ -110,6 +110,21 @@ def test_not_prepared_it_is_compiled_once_and_sent_whole_with_its_values(fresh, 
     assert f"= {second.pk}" in context.captured_queries[1]["sql"]
 
 
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("prepare", [True, False])
+def test_what_goes_before_is_sent_ahead_of_the_query_in_the_same_string(fresh, two_people, prepare):
+    """A setting for the query alone (``truyvet.query_settings``) is sent with it."""
+    first, _second = two_people
+    before = "SELECT set_config('random_page_cost', '1.1', true); "
+    passages = first.passages.order_by("id")[:20]
+    with CaptureQueriesContext(connection) as context:
+        found = compiled_once(passages, "test_before", first.pk, prepare=prepare, before=before)
+    assert [passage.pk for passage in found] == [passage.pk for passage in passages]
+    query = context.captured_queries[-1]["sql"]
+    assert query.startswith(before + ("EXECUTE" if prepare else "SELECT"))
+
+
 def test_it_is_sent_whole_where_it_cannot_be_prepared(fresh, two_people, pgbouncer):
     first, _second = two_people
     with CaptureQueriesContext(connection) as context:
