@@ -1,7 +1,7 @@
 """The health staff's risk pages: the list of people at risk, one person's follow-up, and the
 epidemic zones."""
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -305,7 +305,7 @@ def _window(start: PageStart, form: RiskListForm, limit: int, kept: _KeptList | 
     people = start.query()
     if not by_keys:
         return _rows(people[:limit].values_list(*ROW_VALUES))
-    keys = _place_keys(people[:limit], _kept_keys(start, kept, limit) if kept else None)
+    keys = _kept_keys(start, kept, limit) if kept is not None else _place_keys(people[:limit])
     found = people.order_by().filter(pk__in=keys).values_list(*ROW_VALUES)
     by_key = {row.id: row for row in _rows(found)}
     return [by_key[key] for key in keys if key in by_key]
@@ -315,9 +315,13 @@ def _window(start: PageStart, form: RiskListForm, limit: int, kept: _KeptList | 
 _SSD_READS = ("random_page_cost", "1.1")
 
 
-def _place_keys(people, read_kept: Callable[[str], list] | None = None) -> list[int]:
-    """The keys of ``people``, a page of a place's overdue list, in its order; read by
-    ``read_kept(before)`` when the list's query is kept compiled (``_kept_keys``).
+def _ssd_reads(alias: str) -> str | None:
+    """What to send before a place's overdue keys query (``_place_keys``, ``_kept_keys``)."""
+    return query_settings.for_one_query(connections[alias], *_SSD_READS)
+
+
+def _place_keys(people) -> list[int]:
+    """The keys of ``people``, a page of a place's overdue list, in its order.
 
     PostgreSQL joins the place's open follow-ups (``followup_open_district``,
     ``followup_open_commune``, in the list's order) to their people at risk
@@ -332,17 +336,14 @@ def _place_keys(people, read_kept: Callable[[str], list] | None = None) -> list[
     and thirty-fourth rounds). Inside a transaction the query runs as the server is set: the
     setting would last to the end of the transaction."""
     keys = people.values_list("pk", flat=True)
-    connection = connections[keys.db]
-    ssd_reads = query_settings.for_one_query(connection, *_SSD_READS)
-    if read_kept is not None:
-        return read_kept(ssd_reads or "")
+    ssd_reads = _ssd_reads(keys.db)
     if ssd_reads is None:
         return list(keys)
     try:
         sql, params = keys.query.get_compiler(using=keys.db).as_sql()
     except EmptyResultSet:  # a scope that holds nobody
         return []
-    with connection.cursor() as cursor:
+    with connections[keys.db].cursor() as cursor:
         cursor.execute(ssd_reads + sql, params)
         return [key for (key,) in cursor.fetchall()]
 
@@ -363,18 +364,19 @@ def _kept_rows(start: PageStart, kept: _KeptList, limit: int) -> list[tuple]:
     return compiled_once(make, name, *values, prepare=False)
 
 
-def _kept_keys(start: PageStart, kept: _KeptList, limit: int) -> Callable[[str], list]:
-    """What reads the keys of the first ``limit`` people of a ``kept`` list from ``start``
-    (a place's overdue list: ``_place_keys``), by SQL compiled once per process as
-    ``_kept_rows`` reads rows, sent after ``before``. Building and compiling the keys' query
-    cost a district's overdue list about 0.35 ms of its 8 of CPU (docs/performance.md,
-    thirty-fifth round)."""
+def _kept_keys(start: PageStart, kept: _KeptList, limit: int) -> list[int]:
+    """The keys of the first ``limit`` people of a ``kept`` place's overdue list from
+    ``start``, as ``_place_keys`` finds them (with the SSD cost), by SQL compiled once per
+    process as ``_kept_rows`` reads rows. Building and compiling the keys' query cost a
+    district's overdue list about 0.35 ms of its 8 of CPU (docs/performance.md, thirty-fifth
+    round)."""
 
     def make():  # the first time only
         return start.query()[:limit].values_list("pk", flat=True)
 
     name, values = f"{kept.name}_{start.kind}_{limit}_keys", _page_values(start, kept)
-    return lambda before: compiled_once(make, name, *values, prepare=False, before=before)
+    before = _ssd_reads(start.rows.db) or ""
+    return compiled_once(make, name, *values, prepare=False, before=before)
 
 
 def _page_values(start: PageStart, kept: _KeptList) -> tuple:

@@ -162,12 +162,17 @@ def test_the_overdue_list_of_a_place_reads_its_open_follow_ups_in_order(
     connection.vendor != "postgresql", reason="a PostgreSQL setting; CI runs this on PostgreSQL"
 )
 @pytest.mark.django_db(transaction=True)  # the page's queries outside a test's transaction
+@pytest.mark.parametrize(
+    "place",
+    [{"huyen": TAM_DUONG}, {"huyen": TAM_DUONG, "xa": TAM_DUONG_TOWN}],
+    ids=["district, kept compiled", "commune, compiled each time"],
+)
 def test_the_keys_of_a_places_overdue_list_are_planned_with_reads_as_on_an_ssd_alone(
-    client, provincial_health_worker, overdue_in_two_districts, monkeypatch
+    client, provincial_health_worker, overdue_in_two_districts, monkeypatch, place
 ):
-    """The keys query is sent with ``random_page_cost`` at 1.1 (``tracing.risk_views._place_keys``):
-    it finds the same people, page after page, and the connection's next queries are planned
-    as the server is set."""
+    """The keys query is sent with ``random_page_cost`` at 1.1 (``tracing.risk_views._place_keys``,
+    ``_kept_keys``): it finds the same people, page after page, and the connection's next
+    queries are planned as the server is set."""
     monkeypatch.setattr("tracing.risk_views.RESULTS_PER_PAGE", 1)
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
@@ -182,7 +187,7 @@ def test_the_keys_of_a_places_overdue_list_are_planned_with_reads_as_on_an_ssd_a
         sent.append(sql)
         return execute(sql, params, many, context)
 
-    place = {"huyen": TAM_DUONG, "qua_han": "on"}
+    place = {**place, "qua_han": "on"}
     with connection.execute_wrapper(record):
         first = client.get("/y-te/", place)
     second = client.get("/y-te/", {**place, "sau": first.context["older"]})
